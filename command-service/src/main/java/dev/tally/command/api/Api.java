@@ -1,0 +1,161 @@
+package dev.tally.command.api;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
+
+import dev.tally.command.catalog.TenantDirectory;
+import dev.tally.kernel.api.ApiCommands.DeleteApi;
+import dev.tally.kernel.api.ApiCommands.RegisterApi;
+import dev.tally.kernel.api.ApiCommands.UpdateApi;
+import dev.tally.kernel.api.ApiEvents.ApiDeleted;
+import dev.tally.kernel.api.ApiEvents.ApiRegistered;
+import dev.tally.kernel.api.ApiEvents.ApiUpdated;
+import dev.tally.kernel.problem.Conflict;
+import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.problem.NotFound;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/** An API (resource server) of a tenant: the audience of access tokens, and how long they live. */
+@Aggregate
+public class Api {
+    static final int MAX_IDENTIFIER = 600;
+    private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,200}");
+
+    @AggregateIdentifier
+    private String apiId;
+    private String tenantId;
+    private String identifier;
+    private String name;
+    private long tokenLifetime;
+    private Long tokenLifetimeForWeb;
+    private List<String> scopes;
+
+    protected Api() {
+    }
+
+    @CommandHandler
+    public Api(RegisterApi command, TenantDirectory directory, Clock clock) {
+        if (!directory.tenantActive(command.tenantId())) {
+            throw new NotFound("tenant '" + command.tenantId() + "' does not exist");
+        }
+        String identifier = requireIdentifier(command.identifier());
+        String name = requireName(command.name());
+        if (command.tokenLifetime() == null) {
+            throw new InvalidInput("token_lifetime", "is required (seconds)");
+        }
+        requireLifetimes(command.tokenLifetime(), command.tokenLifetimeForWeb());
+        List<String> scopes = requireScopes(command.scopes());
+        if (directory.apiIdentifierTaken(command.tenantId(), identifier)) {
+            throw new Conflict("identifier", "an API with identifier '" + identifier + "' already exists in this tenant");
+        }
+        apply(new ApiRegistered(command.apiId(), command.tenantId(), identifier, name, command.tokenLifetime(),
+                command.tokenLifetimeForWeb(), scopes, clock.instant()));
+    }
+
+    @CommandHandler
+    void handle(UpdateApi command) {
+        requireSameTenant(command.tenantId());
+        String newName = command.name() == null ? name : requireName(command.name());
+        long newLifetime = command.tokenLifetime() == null ? tokenLifetime : command.tokenLifetime();
+        Long newWeb = command.tokenLifetimeForWeb() == null ? tokenLifetimeForWeb : command.tokenLifetimeForWeb();
+        requireLifetimes(newLifetime, newWeb);
+        List<String> newScopes = command.scopes() == null ? scopes : requireScopes(command.scopes());
+        if (!newName.equals(name) || newLifetime != tokenLifetime || !Objects.equals(newWeb, tokenLifetimeForWeb)
+                || !newScopes.equals(scopes)) {
+            apply(new ApiUpdated(apiId, tenantId, newName, newLifetime, newWeb, newScopes));
+        }
+    }
+
+    @CommandHandler
+    void handle(DeleteApi command) {
+        requireSameTenant(command.tenantId());
+        apply(new ApiDeleted(apiId, tenantId, identifier));
+    }
+
+    @EventSourcingHandler
+    void on(ApiRegistered event) {
+        this.apiId = event.apiId();
+        this.tenantId = event.tenantId();
+        this.identifier = event.identifier();
+        this.name = event.name();
+        this.tokenLifetime = event.tokenLifetime();
+        this.tokenLifetimeForWeb = event.tokenLifetimeForWeb();
+        this.scopes = event.scopes();
+    }
+
+    @EventSourcingHandler
+    void on(ApiUpdated event) {
+        this.name = event.name();
+        this.tokenLifetime = event.tokenLifetime();
+        this.tokenLifetimeForWeb = event.tokenLifetimeForWeb();
+        this.scopes = event.scopes();
+    }
+
+    @EventSourcingHandler
+    void on(ApiDeleted event) {
+        markDeleted();
+    }
+
+    /** An API of another tenant is, to this tenant, an API that does not exist. */
+    private void requireSameTenant(String commandTenant) {
+        if (!tenantId.equals(commandTenant)) {
+            throw new NotFound("no such API in tenant '" + commandTenant + "'");
+        }
+    }
+
+    static void requireLifetimes(long tokenLifetime, Long tokenLifetimeForWeb) {
+        if (tokenLifetime <= 0) {
+            throw new InvalidInput("token_lifetime", "must be a positive number of seconds");
+        }
+        if (tokenLifetimeForWeb != null) {
+            if (tokenLifetimeForWeb <= 0) {
+                throw new InvalidInput("token_lifetime_for_web", "must be a positive number of seconds");
+            }
+            if (tokenLifetimeForWeb > tokenLifetime) {
+                throw new InvalidInput("token_lifetime_for_web",
+                        "must not exceed token_lifetime (" + tokenLifetime + " s), got " + tokenLifetimeForWeb + " s");
+            }
+        }
+    }
+
+    private static String requireIdentifier(String identifier) {
+        if (identifier == null || identifier.isBlank()) {
+            throw new InvalidInput("identifier", "is required: it is the audience of the API's tokens");
+        }
+        if (identifier.length() > MAX_IDENTIFIER || identifier.chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidInput("identifier", "must be at most " + MAX_IDENTIFIER + " characters without spaces");
+        }
+        return identifier;
+    }
+
+    private static String requireName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidInput("name", "is required");
+        }
+        if (name.length() > 200) {
+            throw new InvalidInput("name", "must be at most 200 characters");
+        }
+        return name.strip();
+    }
+
+    /** Scope tokens per RFC 6749 §3.3: printable ASCII without space, quote or backslash. */
+    private static List<String> requireScopes(List<String> scopes) {
+        if (scopes == null) {
+            return List.of();
+        }
+        for (String s : scopes) {
+            if (s == null || !SCOPE.matcher(s).matches()) {
+                throw new InvalidInput("scopes", "'" + s + "' is not a valid scope token (RFC 6749 §3.3)");
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(scopes));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tally.command.api;
+
+import dev.tally.command.catalog.Catalog;
+import dev.tally.command.catalog.CatalogRows.ApiRow;
+import dev.tally.kernel.api.ApiCommands.DeleteApi;
+import dev.tally.kernel.api.ApiCommands.RegisterApi;
+import dev.tally.kernel.api.ApiCommands.UpdateApi;
+import dev.tally.kernel.api.ApiIds;
+import dev.tally.kernel.problem.NotFound;
+import dev.tally.support.problem.ManagementApi;
+import java.net.URI;
+import java.util.List;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /admin/tenants/{tenant}/apis}: the tenant's resource servers. Lifetimes are whole seconds. */
+@RestController
+@ManagementApi
+@RequestMapping("/admin/tenants/{tenant}/apis")
+public class ApiController {
+    private final CommandGateway commands;
+    private final Catalog catalog;
+
+    public ApiController(CommandGateway commands, Catalog catalog) {
+        this.commands = commands;
+        this.catalog = catalog;
+    }
+
+    public record CreateApiRequest(String identifier, String name, Long tokenLifetime, Long tokenLifetimeForWeb,
+                                   List<String> scopes) {
+    }
+
+    /** Absent fields keep their value. */
+    public record UpdateApiRequest(String name, Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes) {
+    }
+
+    @PostMapping
+    public ResponseEntity<ApiRow> create(@PathVariable String tenant, @RequestBody CreateApiRequest request) {
+        String apiId = ApiIds.newId();
+        commands.sendAndWait(new RegisterApi(apiId, tenant, request.identifier(), request.name(), request.tokenLifetime(),
+                request.tokenLifetimeForWeb(), request.scopes()));
+        return ResponseEntity.created(URI.create("/admin/tenants/" + tenant + "/apis/" + apiId)).body(get(tenant, apiId));
+    }
+
+    @GetMapping
+    public List<ApiRow> list(@PathVariable String tenant) {
+        requireTenant(tenant);
+        return catalog.apis(tenant);
+    }
+
+    @GetMapping("/{apiId}")
+    public ApiRow get(@PathVariable String tenant, @PathVariable String apiId) {
+        requireTenant(tenant);
+        return catalog.api(tenant, apiId).orElseThrow(() -> new NotFound("no API '" + apiId + "' in tenant '" + tenant + "'"));
+    }
+
+    @PatchMapping("/{apiId}")
+    public ApiRow update(@PathVariable String tenant, @PathVariable String apiId, @RequestBody UpdateApiRequest request) {
+        get(tenant, apiId);
+        commands.sendAndWait(new UpdateApi(apiId, tenant, request.name(), request.tokenLifetime(),
+                request.tokenLifetimeForWeb(), request.scopes()));
+        return get(tenant, apiId);
+    }
+
+    @DeleteMapping("/{apiId}")
+    public ResponseEntity<Void> delete(@PathVariable String tenant, @PathVariable String apiId) {
+        get(tenant, apiId);
+        commands.sendAndWait(new DeleteApi(apiId, tenant));
+        return ResponseEntity.noContent().build();
+    }
+
+    private void requireTenant(String tenant) {
+        if (!catalog.tenantActive(tenant)) {
+            throw new NotFound("tenant '" + tenant + "' does not exist");
+        }
+    }
+}

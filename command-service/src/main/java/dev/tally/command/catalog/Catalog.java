@@ -1,0 +1,78 @@
+package dev.tally.command.catalog;
+
+import dev.tally.command.catalog.CatalogRows.ApiRow;
+import dev.tally.command.catalog.CatalogRows.ClientRow;
+import dev.tally.command.catalog.CatalogRows.TenantRow;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+
+/** Reads of the catalog, every one filtered by tenant here and nowhere else. */
+@Component
+public class Catalog implements TenantDirectory {
+    private static final RowMapper<TenantRow> TENANT = (rs, i) -> new TenantRow(rs.getString("tenant_id"),
+            rs.getString("name"), rs.getString("signing_alg"), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    private static final RowMapper<ApiRow> API = (rs, i) -> new ApiRow(rs.getString("api_id"), rs.getString("identifier"),
+            rs.getString("name"), rs.getLong("token_lifetime"), (Long) rs.getObject("token_lifetime_for_web", Long.class),
+            Json.stringList(rs.getString("scopes")), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    private static final RowMapper<ClientRow> CLIENT = (rs, i) -> new ClientRow(rs.getString("client_id"),
+            rs.getString("name"), rs.getString("app_type"), Json.stringList(rs.getString("grant_types")),
+            Json.stringMap(rs.getString("client_metadata")), rs.getBoolean("confidential"),
+            rs.getObject("created_at", OffsetDateTime.class).toInstant());
+
+    private final JdbcTemplate jdbc;
+
+    public Catalog(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public boolean tenantIdTaken(String tenantId) {
+        return exists("SELECT COUNT(*) FROM tenant_catalog WHERE tenant_id = ?", tenantId);
+    }
+
+    @Override
+    public boolean tenantActive(String tenantId) {
+        return exists("SELECT COUNT(*) FROM tenant_catalog WHERE tenant_id = ? AND deleted = FALSE", tenantId);
+    }
+
+    @Override
+    public boolean apiIdentifierTaken(String tenantId, String identifier) {
+        return exists("SELECT COUNT(*) FROM api_catalog WHERE tenant_id = ? AND identifier = ?", tenantId, identifier);
+    }
+
+    public Optional<TenantRow> tenant(String tenantId) {
+        return jdbc.query("SELECT * FROM tenant_catalog WHERE tenant_id = ? AND deleted = FALSE", TENANT, tenantId)
+                .stream().findFirst();
+    }
+
+    public List<TenantRow> tenants() {
+        return jdbc.query("SELECT * FROM tenant_catalog WHERE deleted = FALSE ORDER BY tenant_id", TENANT);
+    }
+
+    public Optional<ApiRow> api(String tenantId, String apiId) {
+        return jdbc.query("SELECT * FROM api_catalog WHERE tenant_id = ? AND api_id = ?", API, tenantId, apiId)
+                .stream().findFirst();
+    }
+
+    public List<ApiRow> apis(String tenantId) {
+        return jdbc.query("SELECT * FROM api_catalog WHERE tenant_id = ? ORDER BY created_at, api_id", API, tenantId);
+    }
+
+    public Optional<ClientRow> client(String tenantId, String clientId) {
+        return jdbc.query("SELECT * FROM client_catalog WHERE tenant_id = ? AND client_id = ?", CLIENT, tenantId, clientId)
+                .stream().findFirst();
+    }
+
+    public List<ClientRow> clients(String tenantId) {
+        return jdbc.query("SELECT * FROM client_catalog WHERE tenant_id = ? ORDER BY created_at, client_id", CLIENT, tenantId);
+    }
+
+    private boolean exists(String sql, Object... args) {
+        Integer n = jdbc.queryForObject(sql, Integer.class, args);
+        return n != null && n > 0;
+    }
+}

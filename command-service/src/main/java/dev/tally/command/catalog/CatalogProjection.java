@@ -1,0 +1,98 @@
+package dev.tally.command.catalog;
+
+import dev.tally.kernel.api.ApiEvents.ApiDeleted;
+import dev.tally.kernel.api.ApiEvents.ApiRegistered;
+import dev.tally.kernel.api.ApiEvents.ApiUpdated;
+import dev.tally.kernel.client.ClientEvents.ClientDeleted;
+import dev.tally.kernel.client.ClientEvents.ClientRegistered;
+import dev.tally.kernel.client.ClientEvents.ClientUpdated;
+import dev.tally.kernel.problem.Conflict;
+import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
+import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
+import java.time.ZoneOffset;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the catalog in step with the events, inside the transaction that appends them (a subscribing processor
+ * whose errors propagate, see {@link CatalogProcessing}). A unique violation here therefore rolls back the events
+ * too: two concurrent registrations of one API identifier cannot both succeed.
+ */
+@Component
+@ProcessingGroup(CatalogProcessing.GROUP)
+public class CatalogProjection {
+    private final JdbcTemplate jdbc;
+
+    public CatalogProjection(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(TenantCreated e) {
+        try {
+            jdbc.update("INSERT INTO tenant_catalog (tenant_id, name, signing_alg, created_at, deleted) VALUES (?, ?, ?, ?, FALSE)",
+                    e.tenantId(), e.name(), e.signingAlg().name(), e.createdAt().atOffset(ZoneOffset.UTC));
+        } catch (DuplicateKeyException raced) {
+            throw new Conflict("id", "tenant '" + e.tenantId() + "' already exists");
+        }
+    }
+
+    @EventHandler
+    void on(TenantRenamed e) {
+        jdbc.update("UPDATE tenant_catalog SET name = ? WHERE tenant_id = ?", e.name(), e.tenantId());
+    }
+
+    @EventHandler
+    void on(TenantDeleted e) {
+        // The row stays (deleted) so the id is never handed out again.
+        jdbc.update("UPDATE tenant_catalog SET deleted = TRUE WHERE tenant_id = ?", e.tenantId());
+    }
+
+    @EventHandler
+    void on(ApiRegistered e) {
+        try {
+            jdbc.update("INSERT INTO api_catalog (tenant_id, api_id, identifier, name, token_lifetime, token_lifetime_for_web, scopes, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    e.tenantId(), e.apiId(), e.identifier(), e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(),
+                    Json.write(e.scopes()), e.createdAt().atOffset(ZoneOffset.UTC));
+        } catch (DuplicateKeyException raced) {
+            throw new Conflict("identifier", "an API with identifier '" + e.identifier() + "' already exists in this tenant");
+        }
+    }
+
+    @EventHandler
+    void on(ApiUpdated e) {
+        jdbc.update("UPDATE api_catalog SET name = ?, token_lifetime = ?, token_lifetime_for_web = ?, scopes = ? "
+                        + "WHERE tenant_id = ? AND api_id = ?",
+                e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), Json.write(e.scopes()), e.tenantId(), e.apiId());
+    }
+
+    @EventHandler
+    void on(ApiDeleted e) {
+        // Frees the identifier for a new API.
+        jdbc.update("DELETE FROM api_catalog WHERE tenant_id = ? AND api_id = ?", e.tenantId(), e.apiId());
+    }
+
+    @EventHandler
+    void on(ClientRegistered e) {
+        jdbc.update("INSERT INTO client_catalog (tenant_id, client_id, name, app_type, grant_types, client_metadata, confidential, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                e.tenantId(), e.clientId(), e.name(), e.appType().wireName(), Json.write(e.grantTypes()),
+                Json.write(e.clientMetadata()), e.secretHash() != null, e.createdAt().atOffset(ZoneOffset.UTC));
+    }
+
+    @EventHandler
+    void on(ClientUpdated e) {
+        jdbc.update("UPDATE client_catalog SET name = ?, grant_types = ?, client_metadata = ? WHERE tenant_id = ? AND client_id = ?",
+                e.name(), Json.write(e.grantTypes()), Json.write(e.clientMetadata()), e.tenantId(), e.clientId());
+    }
+
+    @EventHandler
+    void on(ClientDeleted e) {
+        jdbc.update("DELETE FROM client_catalog WHERE tenant_id = ? AND client_id = ?", e.tenantId(), e.clientId());
+    }
+}

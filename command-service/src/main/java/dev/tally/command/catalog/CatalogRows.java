@@ -1,0 +1,22 @@
+package dev.tally.command.catalog;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Rows of the command side's catalog, as the management API shows them. */
+public final class CatalogRows {
+    private CatalogRows() {
+    }
+
+    public record TenantRow(String id, String name, String signingAlg, Instant createdAt) {
+    }
+
+    public record ApiRow(String id, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,
+                         List<String> scopes, Instant createdAt) {
+    }
+
+    public record ClientRow(String clientId, String name, String appType, List<String> grantTypes,
+                            Map<String, String> clientMetadata, boolean confidential, Instant createdAt) {
+    }
+}

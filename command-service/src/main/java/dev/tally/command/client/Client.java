@@ -1,0 +1,124 @@
+package dev.tally.command.client;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
+
+import dev.tally.command.catalog.TenantDirectory;
+import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientCommands.DeleteClient;
+import dev.tally.kernel.client.ClientCommands.RegisterClient;
+import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
+import dev.tally.kernel.client.ClientCommands.UpdateClient;
+import dev.tally.kernel.client.ClientEvents.ClientDeleted;
+import dev.tally.kernel.client.ClientEvents.ClientRegistered;
+import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
+import dev.tally.kernel.client.ClientEvents.ClientUpdated;
+import dev.tally.kernel.client.ClientMetadata;
+import dev.tally.kernel.client.GrantTypes;
+import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.problem.NotFound;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/** An application of a tenant. Confidential clients hold a secret, kept only as its hash. */
+@Aggregate
+public class Client {
+    @AggregateIdentifier
+    private String clientId;
+    private String tenantId;
+    private AppType appType;
+    private String name;
+    private List<String> grantTypes;
+    private Map<String, String> clientMetadata;
+
+    protected Client() {
+    }
+
+    @CommandHandler
+    public Client(RegisterClient command, TenantDirectory directory, Clock clock) {
+        if (!directory.tenantActive(command.tenantId())) {
+            throw new NotFound("tenant '" + command.tenantId() + "' does not exist");
+        }
+        String name = requireName(command.name());
+        if (command.appType() == null) {
+            throw new InvalidInput("app_type", "is required: one of spa, regular_web, native, non_interactive");
+        }
+        List<String> grants = GrantTypes.requireValid(command.appType(), command.grantTypes());
+        Map<String, String> metadata = ClientMetadata.requireValid(command.clientMetadata());
+        if (command.appType().confidential() != (command.secretHash() != null)) {
+            throw new IllegalArgumentException("a confidential client needs a secret hash, a public client must have none");
+        }
+        apply(new ClientRegistered(command.clientId(), command.tenantId(), name, command.appType(), grants,
+                command.secretHash(), metadata, clock.instant()));
+    }
+
+    @CommandHandler
+    void handle(UpdateClient command) {
+        requireSameTenant(command.tenantId());
+        String newName = command.name() == null ? name : requireName(command.name());
+        List<String> newGrants = command.grantTypes() == null ? grantTypes : GrantTypes.requireValid(appType, command.grantTypes());
+        Map<String, String> newMetadata = command.clientMetadata() == null ? clientMetadata
+                : ClientMetadata.requireValid(command.clientMetadata());
+        if (!newName.equals(name) || !newGrants.equals(grantTypes) || !newMetadata.equals(clientMetadata)) {
+            apply(new ClientUpdated(clientId, tenantId, newName, newGrants, newMetadata));
+        }
+    }
+
+    @CommandHandler
+    void handle(RotateClientSecret command) {
+        requireSameTenant(command.tenantId());
+        if (!appType.confidential()) {
+            throw new InvalidInput("app_type", "a " + appType.wireName() + " client is public and has no secret");
+        }
+        apply(new ClientSecretRotated(clientId, tenantId, command.secretHash()));
+    }
+
+    @CommandHandler
+    void handle(DeleteClient command) {
+        requireSameTenant(command.tenantId());
+        apply(new ClientDeleted(clientId, tenantId));
+    }
+
+    @EventSourcingHandler
+    void on(ClientRegistered event) {
+        this.clientId = event.clientId();
+        this.tenantId = event.tenantId();
+        this.appType = event.appType();
+        this.name = event.name();
+        this.grantTypes = event.grantTypes();
+        this.clientMetadata = event.clientMetadata();
+    }
+
+    @EventSourcingHandler
+    void on(ClientUpdated event) {
+        this.name = event.name();
+        this.grantTypes = event.grantTypes();
+        this.clientMetadata = event.clientMetadata();
+    }
+
+    @EventSourcingHandler
+    void on(ClientDeleted event) {
+        markDeleted();
+    }
+
+    private void requireSameTenant(String commandTenant) {
+        if (!tenantId.equals(commandTenant)) {
+            throw new NotFound("no such client in tenant '" + commandTenant + "'");
+        }
+    }
+
+    private static String requireName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidInput("name", "is required");
+        }
+        if (name.length() > 200) {
+            throw new InvalidInput("name", "must be at most 200 characters");
+        }
+        return name.strip();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.tally.command.client;
+
+import dev.tally.command.catalog.Catalog;
+import dev.tally.command.catalog.CatalogRows.ClientRow;
+import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientCommands.DeleteClient;
+import dev.tally.kernel.client.ClientCommands.RegisterClient;
+import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
+import dev.tally.kernel.client.ClientCommands.UpdateClient;
+import dev.tally.kernel.client.ClientIds;
+import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.problem.NotFound;
+import dev.tally.support.problem.ManagementApi;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /admin/tenants/{tenant}/clients}: the tenant's applications. A confidential client's secret is generated
+ * here, shown once in the response that creates (or rotates) it, and kept only as its hash.
+ */
+@RestController
+@ManagementApi
+@RequestMapping("/admin/tenants/{tenant}/clients")
+public class ClientController {
+    private final CommandGateway commands;
+    private final Catalog catalog;
+
+    public ClientController(CommandGateway commands, Catalog catalog) {
+        this.commands = commands;
+        this.catalog = catalog;
+    }
+
+    public record CreateClientRequest(String name, String appType, List<String> grantTypes,
+                                      Map<String, String> clientMetadata) {
+    }
+
+    /** Absent fields keep their value. */
+    public record UpdateClientRequest(String name, List<String> grantTypes, Map<String, String> clientMetadata) {
+    }
+
+    /** {@code clientSecret} is present only in the answer that created or rotated it. */
+    public record ClientResponse(String clientId, String clientSecret, String name, String appType,
+                                 List<String> grantTypes, Map<String, String> clientMetadata,
+                                 String tokenEndpointAuthMethod, Instant createdAt) {
+        static ClientResponse of(ClientRow row, String secret) {
+            return new ClientResponse(row.clientId(), secret, row.name(), row.appType(), row.grantTypes(),
+                    row.clientMetadata(), row.confidential() ? "client_secret_basic" : "none", row.createdAt());
+        }
+    }
+
+    @PostMapping
+    public ResponseEntity<ClientResponse> create(@PathVariable String tenant, @RequestBody CreateClientRequest request) {
+        if (request.appType() == null) {
+            throw new InvalidInput("app_type", "is required: one of spa, regular_web, native, non_interactive");
+        }
+        AppType appType = AppType.parse(request.appType());
+        String clientId = ClientIds.newClientId();
+        String secret = appType.confidential() ? ClientIds.newClientSecret() : null;
+        List<String> grants = request.grantTypes() == null ? ClientIds.defaultGrantTypes(appType) : request.grantTypes();
+        commands.sendAndWait(new RegisterClient(clientId, tenant, request.name(), appType, grants,
+                secret == null ? null : SecretHash.of(secret), request.clientMetadata()));
+        return ResponseEntity.created(URI.create("/admin/tenants/" + tenant + "/clients/" + clientId))
+                .body(ClientResponse.of(row(tenant, clientId), secret));
+    }
+
+    @GetMapping
+    public List<ClientResponse> list(@PathVariable String tenant) {
+        requireTenant(tenant);
+        return catalog.clients(tenant).stream().map(r -> ClientResponse.of(r, null)).toList();
+    }
+
+    @GetMapping("/{clientId}")
+    public ClientResponse get(@PathVariable String tenant, @PathVariable String clientId) {
+        return ClientResponse.of(row(tenant, clientId), null);
+    }
+
+    @PatchMapping("/{clientId}")
+    public ClientResponse update(@PathVariable String tenant, @PathVariable String clientId,
+                                 @RequestBody UpdateClientRequest request) {
+        row(tenant, clientId);
+        commands.sendAndWait(new UpdateClient(clientId, tenant, request.name(), request.grantTypes(), request.clientMetadata()));
+        return get(tenant, clientId);
+    }
+
+    @PostMapping("/{clientId}/rotate-secret")
+    public ClientResponse rotateSecret(@PathVariable String tenant, @PathVariable String clientId) {
+        row(tenant, clientId);
+        String secret = ClientIds.newClientSecret();
+        commands.sendAndWait(new RotateClientSecret(clientId, tenant, SecretHash.of(secret)));
+        return ClientResponse.of(row(tenant, clientId), secret);
+    }
+
+    @DeleteMapping("/{clientId}")
+    public ResponseEntity<Void> delete(@PathVariable String tenant, @PathVariable String clientId) {
+        row(tenant, clientId);
+        commands.sendAndWait(new DeleteClient(clientId, tenant));
+        return ResponseEntity.noContent().build();
+    }
+
+    private ClientRow row(String tenant, String clientId) {
+        requireTenant(tenant);
+        return catalog.client(tenant, clientId)
+                .orElseThrow(() -> new NotFound("no client '" + clientId + "' in tenant '" + tenant + "'"));
+    }
+
+    private void requireTenant(String tenant) {
+        if (!catalog.tenantActive(tenant)) {
+            throw new NotFound("tenant '" + tenant + "' does not exist");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tally.command.tenant;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
+
+import dev.tally.command.catalog.TenantDirectory;
+import dev.tally.kernel.problem.Conflict;
+import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
+import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
+import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
+import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
+import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
+import dev.tally.kernel.tenant.TenantIds;
+import java.time.Clock;
+import java.time.Instant;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/** A tenant: its own issuer, signing keys and settings. */
+@Aggregate
+public class Tenant {
+    static final int MAX_NAME = 200;
+
+    @AggregateIdentifier
+    private String aggregateId;
+    private String tenantId;
+    private String name;
+
+    protected Tenant() {
+    }
+
+    @CommandHandler
+    public Tenant(CreateTenant command, TenantDirectory directory, SigningKeyFactory keys, Clock clock) {
+        TenantIds.requireValid(command.tenantId());
+        String name = requireName(command.name());
+        if (directory.tenantIdTaken(command.tenantId())) {
+            throw new Conflict("id", "tenant '" + command.tenantId() + "' already exists (tenant ids are never reused)");
+        }
+        SigningAlgorithm alg = command.signingAlg() == null ? SigningAlgorithm.ES256 : command.signingAlg();
+        Instant now = clock.instant();
+        apply(new TenantCreated(command.tenantId(), name, alg, now));
+        // The key exists from the tenant's first moment: its issuer can sign as soon as it can be named.
+        apply(keys.newKey(command.tenantId(), alg, now));
+    }
+
+    @CommandHandler
+    void handle(RenameTenant command) {
+        String newName = requireName(command.name());
+        if (!newName.equals(name)) {
+            apply(new TenantRenamed(tenantId, newName));
+        }
+    }
+
+    @CommandHandler
+    void handle(DeleteTenant command) {
+        apply(new TenantDeleted(tenantId));
+    }
+
+    @EventSourcingHandler
+    void on(TenantCreated event) {
+        this.aggregateId = TenantIds.aggregateId(event.tenantId());
+        this.tenantId = event.tenantId();
+        this.name = event.name();
+    }
+
+    @EventSourcingHandler
+    void on(TenantRenamed event) {
+        this.name = event.name();
+    }
+
+    @EventSourcingHandler
+    void on(TenantDeleted event) {
+        markDeleted();
+    }
+
+    static String requireName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidInput("name", "is required");
+        }
+        if (name.length() > MAX_NAME) {
+            throw new InvalidInput("name", "must be at most " + MAX_NAME + " characters");
+        }
+        return name.strip();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.tally.kernel.api;
+
+import java.util.List;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Commands of the API (resource server) aggregate. Lifetimes are whole seconds. */
+public final class ApiCommands {
+    private ApiCommands() {
+    }
+
+    public record RegisterApi(String apiId, String tenantId, String identifier, String name, Long tokenLifetime,
+                              Long tokenLifetimeForWeb, List<String> scopes) {
+    }
+
+    /** The new values of the changeable fields; {@code null} keeps a field as it is. */
+    public record UpdateApi(@TargetAggregateIdentifier String apiId, String tenantId, String name,
+                            Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes) {
+    }
+
+    public record DeleteApi(@TargetAggregateIdentifier String apiId, String tenantId) {
+    }
+}

@@ -1,0 +1,27 @@
+package dev.tally.kernel.client;
+
+import java.util.List;
+import java.util.Map;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Commands of the client (application) aggregate. */
+public final class ClientCommands {
+    private ClientCommands() {
+    }
+
+    /** @param secretHash the hash of the generated secret for a confidential client, else {@code null} */
+    public record RegisterClient(String clientId, String tenantId, String name, AppType appType,
+                                 List<String> grantTypes, String secretHash, Map<String, String> clientMetadata) {
+    }
+
+    /** The new values of the changeable fields; {@code null} keeps a field as it is. */
+    public record UpdateClient(@TargetAggregateIdentifier String clientId, String tenantId, String name,
+                               List<String> grantTypes, Map<String, String> clientMetadata) {
+    }
+
+    public record RotateClientSecret(@TargetAggregateIdentifier String clientId, String tenantId, String secretHash) {
+    }
+
+    public record DeleteClient(@TargetAggregateIdentifier String clientId, String tenantId) {
+    }
+}

@@ -1,0 +1,38 @@
+package dev.tally.kernel.client;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.serialization.Revision;
+
+/** Events of the client aggregate. Secrets appear only as their hash. */
+public final class ClientEvents {
+    private ClientEvents() {
+    }
+
+    public sealed interface ClientEvent permits ClientRegistered, ClientUpdated, ClientSecretRotated, ClientDeleted {
+        String clientId();
+
+        String tenantId();
+    }
+
+    @Revision("1")
+    public record ClientRegistered(String clientId, String tenantId, String name, AppType appType,
+                                   List<String> grantTypes, String secretHash, Map<String, String> clientMetadata,
+                                   Instant createdAt) implements ClientEvent {
+    }
+
+    /** The client's changeable state after the change, whole. */
+    @Revision("1")
+    public record ClientUpdated(String clientId, String tenantId, String name, List<String> grantTypes,
+                                Map<String, String> clientMetadata) implements ClientEvent {
+    }
+
+    @Revision("1")
+    public record ClientSecretRotated(String clientId, String tenantId, String secretHash) implements ClientEvent {
+    }
+
+    @Revision("1")
+    public record ClientDeleted(String clientId, String tenantId) implements ClientEvent {
+    }
+}

@@ -1,0 +1,121 @@
+package dev.tally.token.config;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.tally.kernel.api.ApiEvents.ApiDeleted;
+import dev.tally.kernel.api.ApiEvents.ApiEvent;
+import dev.tally.kernel.api.ApiEvents.ApiRegistered;
+import dev.tally.kernel.api.ApiEvents.ApiUpdated;
+import dev.tally.kernel.client.ClientEvents.ClientDeleted;
+import dev.tally.kernel.client.ClientEvents.ClientEvent;
+import dev.tally.kernel.client.ClientEvents.ClientRegistered;
+import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
+import dev.tally.kernel.client.ClientEvents.ClientUpdated;
+import dev.tally.kernel.crypto.MasterKey;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
+import dev.tally.kernel.tenant.TenantEvents.TenantEvent;
+import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
+import dev.tally.token.config.TokenConfigState.ApiView;
+import dev.tally.token.config.TokenConfigState.ClientView;
+import dev.tally.token.config.TokenConfigState.TenantView;
+import dev.tally.token.signing.TenantSigningKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.axonframework.eventhandling.DomainEventMessage;
+
+/**
+ * The token service's own, in-memory projection of tenants, APIs, clients and signing keys: the hot path reads
+ * only this, never the event store or another service. Reads are lock-free; the rare writes are serialized and
+ * skip an event whose aggregate sequence was already applied, so the start-up replay and live delivery may
+ * overlap safely.
+ */
+public class TokenConfig {
+    private final MasterKey masterKey;
+    private final Map<String, TenantView> tenants = new ConcurrentHashMap<>();
+    private final Map<String, ApiView> apisById = new ConcurrentHashMap<>();
+    private final Map<String, String> apiIdByAudience = new ConcurrentHashMap<>();
+    private final Map<String, ClientView> clients = new ConcurrentHashMap<>();
+    private final Map<String, Long> appliedSequence = new HashMap<>();
+
+    public TokenConfig(MasterKey masterKey) {
+        this.masterKey = masterKey;
+    }
+
+    /** Whether this projection cares about an event of this payload type (checked before deserializing it). */
+    public static boolean handles(Class<?> payloadType) {
+        return TenantEvent.class.isAssignableFrom(payloadType) || ApiEvent.class.isAssignableFrom(payloadType)
+                || ClientEvent.class.isAssignableFrom(payloadType);
+    }
+
+    public Optional<TenantView> tenant(String tenantId) {
+        return Optional.ofNullable(tenants.get(tenantId));
+    }
+
+    /** The tenant's API whose identifier is {@code audience}. */
+    public Optional<ApiView> api(String tenantId, String audience) {
+        String apiId = apiIdByAudience.get(audienceKey(tenantId, audience));
+        return apiId == null ? Optional.empty() : Optional.ofNullable(apisById.get(apiId));
+    }
+
+    /** The client, only if it belongs to this tenant and the tenant exists. */
+    public Optional<ClientView> client(String tenantId, String clientId) {
+        ClientView c = clients.get(clientId);
+        return c != null && c.tenantId().equals(tenantId) && tenants.containsKey(tenantId) ? Optional.of(c) : Optional.empty();
+    }
+
+    /** Applies one event if it is newer than what this projection has of its aggregate. */
+    public synchronized void apply(DomainEventMessage<?> message) {
+        if (!handles(message.getPayloadType())) {
+            return;
+        }
+        Long last = appliedSequence.get(message.getAggregateIdentifier());
+        if (last != null && message.getSequenceNumber() <= last) {
+            return;
+        }
+        applyPayload(message.getPayload());
+        appliedSequence.put(message.getAggregateIdentifier(), message.getSequenceNumber());
+    }
+
+    private void applyPayload(Object event) {
+        switch (event) {
+            case TenantCreated e -> tenants.put(e.tenantId(), new TenantView(e.tenantId(), e.name(), null, new JWKSet()));
+            case TenantRenamed e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> new TenantView(id, e.name(), t.signingKey(), t.jwks()));
+            case TenantDeleted e -> tenants.remove(e.tenantId());
+            case SigningKeyAdded e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> {
+                TenantSigningKey key = TenantSigningKey.unseal(e, masterKey);
+                List<JWK> keys = new ArrayList<>(t.jwks().getKeys());
+                keys.add(key.publicJwk());
+                return new TenantView(id, t.name(), key, new JWKSet(keys));
+            });
+            case ApiRegistered e -> {
+                apisById.put(e.apiId(), new ApiView(e.apiId(), e.tenantId(), e.identifier(), e.name(), e.tokenLifetime(),
+                        e.tokenLifetimeForWeb(), e.scopes()));
+                apiIdByAudience.put(audienceKey(e.tenantId(), e.identifier()), e.apiId());
+            }
+            case ApiUpdated e -> apisById.computeIfPresent(e.apiId(), (id, a) -> new ApiView(id, a.tenantId(), a.identifier(),
+                    e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), e.scopes()));
+            case ApiDeleted e -> {
+                apisById.remove(e.apiId());
+                apiIdByAudience.remove(audienceKey(e.tenantId(), e.identifier()), e.apiId());
+            }
+            case ClientRegistered e -> clients.put(e.clientId(), new ClientView(e.clientId(), e.tenantId(), e.name(),
+                    e.appType(), e.grantTypes(), e.secretHash(), e.clientMetadata(), e.createdAt()));
+            case ClientUpdated e -> clients.computeIfPresent(e.clientId(), (id, c) -> new ClientView(id, c.tenantId(),
+                    e.name(), c.appType(), e.grantTypes(), c.secretHash(), e.clientMetadata(), c.createdAt()));
+            case ClientSecretRotated e -> clients.computeIfPresent(e.clientId(), (id, c) -> new ClientView(id, c.tenantId(),
+                    c.name(), c.appType(), c.grantTypes(), e.secretHash(), c.clientMetadata(), c.createdAt()));
+            case ClientDeleted e -> clients.remove(e.clientId());
+            default -> { }
+        }
+    }
+
+    private static String audienceKey(String tenantId, String audience) {
+        return tenantId + '\n' + audience;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.tally.token.oauth;
+
+import dev.tally.token.config.TokenConfig;
+import dev.tally.token.config.TokenConfigState.TenantView;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The tenant's issuer metadata (OpenID Connect Discovery, RFC 8414) and its public keys (RFC 7517). */
+@RestController
+@OAuthEndpoint
+public class DiscoveryEndpoint {
+    private final TokenConfig config;
+    private final Issuers issuers;
+
+    public DiscoveryEndpoint(TokenConfig config, Issuers issuers) {
+        this.config = config;
+        this.issuers = issuers;
+    }
+
+    @GetMapping({"/t/{tenant}/.well-known/openid-configuration", "/t/{tenant}/.well-known/oauth-authorization-server"})
+    public ResponseEntity<Map<String, Object>> metadata(@PathVariable String tenant, HttpServletRequest request) {
+        TenantView t = tenant(tenant);
+        String issuer = issuers.issuer(tenant, request);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", issuer);
+        m.put("token_endpoint", issuer + "/oauth/token");
+        m.put("jwks_uri", issuer + "/.well-known/jwks.json");
+        m.put("grant_types_supported", TokenEndpoint.SUPPORTED_GRANTS);
+        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        // No authorization endpoint yet: browser flows (code + PKCE) are not served by this version.
+        m.put("response_types_supported", List.of());
+        m.put("subject_types_supported", List.of("public"));
+        m.put("id_token_signing_alg_values_supported", List.of(t.signingKey().algorithm().getName()));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic()).body(m);
+    }
+
+    @GetMapping("/t/{tenant}/.well-known/jwks.json")
+    public ResponseEntity<Map<String, Object>> jwks(@PathVariable String tenant) {
+        TenantView t = tenant(tenant);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
+                .body(t.jwks().toJSONObject(true));
+    }
+
+    private TenantView tenant(String tenantId) {
+        TenantView t = config.tenant(tenantId).orElseThrow(() -> OAuthError.notFound("no tenant '" + tenantId + "'"));
+        if (t.signingKey() == null) {
+            throw OAuthError.notFound("no tenant '" + tenantId + "'");
+        }
+        return t;
+    }
+}
