@@ -1,0 +1,283 @@
+package dev.tally.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.kernel.api.ApiEvents.ApiRegistered;
+import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientEvents.ClientRegistered;
+import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
+import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
+import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
+import dev.tally.testsupport.PostgresTestDatabase;
+import dev.tally.testsupport.TestHttp;
+import dev.tally.testsupport.TestHttp.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The command service on real PostgreSQL: events are appended and read back, set validation holds under
+ * concurrency, and a failing projection rolls the whole unit of work back (Axon runs with real transactions).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class CommandSideOnPostgresTest {
+    static final String ADMIN = "command-side-admin-token";
+    static final PostgresTestDatabase DB = PostgresTestDatabase.create("tally_command");
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", DB::jdbcUrl);
+        registry.add("spring.datasource.username", DB::user);
+        registry.add("spring.datasource.password", DB::password);
+        registry.add("tally.admin-token", () -> ADMIN);
+        registry.add("tally.master-key", () -> Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes()));
+    }
+
+    @TestConfiguration
+    static class FailingProjection {
+        /** A projection that fails for one tenant name, standing in for any bug in a projection. */
+        @Bean
+        Exploding exploding() {
+            return new Exploding();
+        }
+    }
+
+    @ProcessingGroup("catalog")
+    static class Exploding {
+        @EventHandler
+        void on(TenantCreated e) {
+            if (e.name().equals("Explode")) {
+                throw new IllegalStateException("projection failed on purpose");
+            }
+        }
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    EventStore eventStore;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    TransactionManager axonTransactionManager;
+    @Autowired
+    @Qualifier("eventSerializer")
+    Serializer eventSerializer;
+
+    TestHttp http() {
+        return new TestHttp("http://localhost:" + port, ADMIN);
+    }
+
+    @BeforeAll
+    static void databaseIsPostgres() {
+        assertThat(DB.jdbcUrl()).startsWith("jdbc:postgresql:");
+    }
+
+    @Test
+    void axonRunsWithSpringTransactionsNotNoTransactionManager() {
+        assertThat(axonTransactionManager).isInstanceOf(SpringTransactionManager.class);
+    }
+
+    @Test
+    void createdTenantIsAppendedAndReadBackFromTheEventStore() {
+        Response created = http().admin("POST", "/admin/tenants", Map.of("id", "appendread", "name", "Append Read"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+        List<? extends DomainEventMessage<?>> events = eventStore.readEvents("tenant:appendread").asStream().toList();
+        assertThat(events.stream().map(e -> e.getPayloadType().getSimpleName()).toList())
+                .containsExactly("TenantCreated", "SigningKeyAdded");
+        assertThat(events.get(0).getPayload()).isEqualTo(new TenantCreated("appendread", "Append Read", SigningAlgorithm.ES256,
+                ((TenantCreated) events.get(0).getPayload()).createdAt()));
+
+        // The stored payload is JSON; the private key is in it only sealed.
+        List<String> payloads = jdbc.queryForList(
+                "SELECT payload FROM domain_event_entry WHERE aggregate_identifier = 'tenant:appendread' ORDER BY sequence_number",
+                byte[].class).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+        assertThat(payloads.get(0)).contains("\"tenantId\":\"appendread\"");
+        assertThat(payloads.get(1)).contains("sealedPrivateJwk").doesNotContain("\"d\"");
+    }
+
+    @Test
+    void everyEventRoundTripsThroughTheConfiguredSerializer() {
+        Instant t = Instant.parse("2026-11-22T10:15:30.123456Z");
+        List<Object> samples = List.of(
+                new TenantCreated("acme", "Acme", SigningAlgorithm.RS256, t),
+                new TenantRenamed("acme", "Acme Inc"),
+                new TenantDeleted("acme"),
+                new ApiRegistered("api_1", "acme", "https://api", "Orders", 3600, 900L, List.of("read"), t),
+                new ApiRegistered("api_2", "acme", "https://api2", "Orders", 3600, null, List.of(), t),
+                new ClientRegistered("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
+                        "ab".repeat(32), Map.of("tier", "gold"), t),
+                new AccessTokenIssued("acme", "jti", "c1", "c1", "https://api", null, "client_credentials", t, t.plusSeconds(60),
+                        60, "api.token_lifetime"));
+        for (Object event : samples) {
+            SerializedObject<byte[]> serialized = eventSerializer.serialize(event, byte[].class);
+            assertThat((Object) eventSerializer.deserialize(serialized)).as(event.getClass().getSimpleName()).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void concurrentRegistrationsOfOneApiIdentifierLetExactlyOneWin() throws Exception {
+        assertThat(http().admin("POST", "/admin/tenants", Map.of("id", "race", "name", "Race")).status()).isEqualTo(201);
+        int contenders = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < contenders; i++) {
+            int n = i;
+            Callable<Integer> register = () -> {
+                start.await();
+                return http().admin("POST", "/admin/tenants/race/apis",
+                        Map.of("identifier", "https://contested", "name", "API " + n, "token_lifetime", 60)).status();
+            };
+            results.add(pool.submit(register));
+        }
+        start.countDown();
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> f : results) {
+            statuses.add(f.get());
+        }
+        pool.shutdown();
+
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s == 409).hasSize(contenders - 1);
+        Integer appended = jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry WHERE payload_type = ? "
+                + "AND convert_from(payload, 'UTF8') LIKE '%https://contested%'", Integer.class, ApiRegistered.class.getName());
+        assertThat(appended).isEqualTo(1);
+    }
+
+    @Test
+    void failingProjectionRollsBackTheEventsOfItsUnitOfWork() {
+        Response failed = http().admin("POST", "/admin/tenants", Map.of("id", "boom", "name", "Explode"));
+
+        assertThat(failed.status()).isEqualTo(500);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry WHERE aggregate_identifier = 'tenant:boom'",
+                Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM tenant_catalog WHERE tenant_id = 'boom'", Integer.class)).isZero();
+        // Nothing half-done is left behind: the id is still free.
+        assertThat(http().admin("POST", "/admin/tenants", Map.of("id", "boom", "name", "Fine")).status()).isEqualTo(201);
+    }
+
+    @Test
+    void managementApiAnswersBadInputWithProblemDetailsNamingTheField() {
+        TestHttp http = http();
+        assertThat(http.admin("POST", "/admin/tenants", Map.of("id", "probs", "name", "Problems")).status()).isEqualTo(201);
+
+        Response noToken = http.adminWithoutToken("GET", "/admin/tenants", null);
+        assertThat(noToken.status()).isEqualTo(401);
+        assertThat(noToken.header("WWW-Authenticate")).startsWith("Bearer");
+
+        Response webTooLong = http.admin("POST", "/admin/tenants/probs/apis",
+                Map.of("identifier", "https://p", "name", "P", "token_lifetime", 60, "token_lifetime_for_web", 900));
+        assertThat(webTooLong.status()).isEqualTo(400);
+        assertThat(webTooLong.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(webTooLong.text("field")).isEqualTo("token_lifetime_for_web");
+
+        Response misspelt = http.admin("POST", "/admin/tenants/probs/apis",
+                Map.of("identifier", "https://p", "name", "P", "token_lifetme", 60));
+        assertThat(misspelt.status()).isEqualTo(400);
+        assertThat(misspelt.text("field")).isEqualTo("token_lifetme");
+
+        Response fractional = http.admin("POST", "/admin/tenants/probs/apis", "{\"identifier\":\"https://p\",\"name\":\"P\",\"token_lifetime\":1.5}");
+        assertThat(fractional.status()).isEqualTo(400);
+        assertThat(fractional.text("field")).isEqualTo("token_lifetime");
+
+        Response malformed = http.admin("POST", "/admin/tenants/probs/apis", "{not json");
+        assertThat(malformed.status()).isEqualTo(400);
+
+        Response badAppType = http.admin("POST", "/admin/tenants/probs/clients", Map.of("name", "x", "app_type", "robot"));
+        assertThat(badAppType.status()).isEqualTo(400);
+        assertThat(badAppType.text("field")).isEqualTo("app_type");
+
+        Response badTenantId = http.admin("POST", "/admin/tenants", Map.of("id", "Not Valid", "name", "x"));
+        assertThat(badTenantId.status()).isEqualTo(400);
+        assertThat(badTenantId.text("field")).isEqualTo("id");
+
+        Response duplicateTenant = http.admin("POST", "/admin/tenants", Map.of("id", "probs", "name", "again"));
+        assertThat(duplicateTenant.status()).isEqualTo(409);
+
+        assertThat(http.admin("GET", "/admin/tenants/nope/apis", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void apisAndClientsCanBeReadChangedAndDeletedAndStayInTheirTenant() {
+        TestHttp http = http();
+        http.admin("POST", "/admin/tenants", Map.of("id", "crud-a", "name", "A"));
+        http.admin("POST", "/admin/tenants", Map.of("id", "crud-b", "name", "B"));
+        Response api = http.admin("POST", "/admin/tenants/crud-a/apis",
+                Map.of("identifier", "https://crud", "name", "Crud", "token_lifetime", 3600, "token_lifetime_for_web", 900));
+        assertThat(api.status()).isEqualTo(201);
+        String apiId = api.text("id");
+
+        assertThat(http.admin("GET", "/admin/tenants/crud-a/apis/" + apiId, null).json().get("token_lifetime").asLong()).isEqualTo(3600);
+        assertThat(http.admin("GET", "/admin/tenants/crud-b/apis/" + apiId, null).status()).isEqualTo(404);
+        assertThat(http.admin("PATCH", "/admin/tenants/crud-b/apis/" + apiId, Map.of("name", "stolen")).status()).isEqualTo(404);
+
+        Response patched = http.admin("PATCH", "/admin/tenants/crud-a/apis/" + apiId, Map.of("token_lifetime", 7200));
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.json().get("token_lifetime").asLong()).isEqualTo(7200);
+        assertThat(patched.json().get("token_lifetime_for_web").asLong()).isEqualTo(900);
+
+        Response client = http.admin("POST", "/admin/tenants/crud-a/clients",
+                Map.of("name", "m2m", "app_type", "non_interactive", "client_metadata", Map.of("tier", "gold")));
+        assertThat(client.status()).isEqualTo(201);
+        assertThat(client.text("client_secret")).hasSizeGreaterThanOrEqualTo(43);
+        String clientId = client.text("client_id");
+        Response read = http.admin("GET", "/admin/tenants/crud-a/clients/" + clientId, null);
+        assertThat(read.json().has("client_secret")).isFalse();
+        assertThat(read.json().get("grant_types").get(0).asString()).isEqualTo("client_credentials");
+        // The secret is stored only as its hash: it appears in no event.
+        Integer leaks = jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry WHERE convert_from(payload, 'UTF8') LIKE ?",
+                Integer.class, "%" + client.text("client_secret") + "%");
+        assertThat(leaks).isZero();
+        Integer hashed = jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry WHERE convert_from(payload, 'UTF8') LIKE ?",
+                Integer.class, "%" + SecretHash.of(client.text("client_secret")) + "%");
+        assertThat(hashed).as("the same query finds the secret's hash, so it reads the payload as text").isEqualTo(1);
+
+        Response rotated = http.admin("POST", "/admin/tenants/crud-a/clients/" + clientId + "/rotate-secret", null);
+        assertThat(rotated.text("client_secret")).isNotEqualTo(client.text("client_secret"));
+
+        assertThat(http.admin("DELETE", "/admin/tenants/crud-a/clients/" + clientId, null).status()).isEqualTo(204);
+        assertThat(http.admin("GET", "/admin/tenants/crud-a/clients/" + clientId, null).status()).isEqualTo(404);
+        assertThat(http.admin("DELETE", "/admin/tenants/crud-a/apis/" + apiId, null).status()).isEqualTo(204);
+        // Deleting an API frees its identifier.
+        assertThat(http.admin("POST", "/admin/tenants/crud-a/apis",
+                Map.of("identifier", "https://crud", "name", "Crud 2", "token_lifetime", 60)).status()).isEqualTo(201);
+
+        assertThat(http.admin("DELETE", "/admin/tenants/crud-b", null).status()).isEqualTo(204);
+        assertThat(http.admin("GET", "/admin/tenants/crud-b", null).status()).isEqualTo(404);
+        assertThat(http.admin("POST", "/admin/tenants/crud-b/apis",
+                Map.of("identifier", "https://x", "name", "X", "token_lifetime", 60)).status()).isEqualTo(404);
+    }
+}

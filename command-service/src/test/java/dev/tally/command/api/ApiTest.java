@@ -1,0 +1,148 @@
+package dev.tally.command.api;
+
+import dev.tally.command.catalog.InMemoryTenantDirectory;
+import dev.tally.kernel.api.ApiCommands.DeleteApi;
+import dev.tally.kernel.api.ApiCommands.RegisterApi;
+import dev.tally.kernel.api.ApiCommands.UpdateApi;
+import dev.tally.kernel.api.ApiEvents.ApiDeleted;
+import dev.tally.kernel.api.ApiEvents.ApiRegistered;
+import dev.tally.kernel.api.ApiEvents.ApiUpdated;
+import dev.tally.kernel.problem.Conflict;
+import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.problem.NotFound;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ApiTest {
+    static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    static final String AUDIENCE = "https://api.acme.test";
+    static final ApiRegistered ORDERS = new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 3600L, 900L,
+            List.of("read:orders"), NOW);
+
+    private AggregateTestFixture<Api> fixture;
+    private InMemoryTenantDirectory directory;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Api.class);
+        directory = new InMemoryTenantDirectory().withTenant("acme");
+        fixture.registerInjectableResource(directory);
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void registerApiThenRegistered() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, 900L, List.of("read:orders", "read:orders")))
+                .expectEvents(ORDERS);
+    }
+
+    @Test
+    void registerApiWhenWebLifetimeExceedsLifetimeThenInvalidTokenLifetimeForWeb() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 60L, 900L, null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage("must not exceed token_lifetime (60 s), got 900 s")
+                .expectNoEvents();
+    }
+
+    @Test
+    void registerApiWhenWebLifetimeEqualsLifetimeThenRegistered() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 60L, 60L, null))
+                .expectEvents(new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 60L, 60L, List.of(), NOW));
+    }
+
+    @Test
+    void registerApiWhenLifetimeNotPositiveThenInvalid() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 0L, null, null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void registerApiWhenLifetimeMissingThenInvalid() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", null, null, null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage("is required (seconds)");
+    }
+
+    @Test
+    void registerApiWhenIdentifierTakenInTenantThenConflict() {
+        directory.withApiIdentifier("acme", AUDIENCE);
+
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_2", "acme", AUDIENCE, "Orders again", 3600L, null, null))
+                .expectException(Conflict.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void registerApiWhenIdentifierTakenInAnotherTenantThenRegistered() {
+        directory.withTenant("globex").withApiIdentifier("globex", AUDIENCE);
+
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, 900L, List.of("read:orders")))
+                .expectEvents(ORDERS);
+    }
+
+    @Test
+    void registerApiWhenTenantUnknownThenNotFound() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "initech", AUDIENCE, "Orders", 3600L, null, null))
+                .expectException(NotFound.class);
+    }
+
+    @Test
+    void registerApiWhenScopeHasSpaceThenInvalid() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, List.of("read orders")))
+                .expectException(InvalidInput.class);
+    }
+
+    @Test
+    void updateApiWhenLifetimeDropsBelowWebLifetimeThenInvalid() {
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", null, 600L, null, null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void updateApiThenWholeNewStateRecorded() {
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", null, 7200L, 1800L, null))
+                .expectEvents(new ApiUpdated("api_1", "acme", "Orders", 7200L, 1800L, List.of("read:orders")));
+    }
+
+    @Test
+    void updateApiWhenNothingChangesThenNothingRecorded() {
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", "Orders", 3600L, 900L, null))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void updateApiFromAnotherTenantThenNotFound() {
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "globex", "Stolen", null, null, null))
+                .expectException(NotFound.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void deleteApiThenDeleted() {
+        fixture.given(ORDERS)
+                .when(new DeleteApi("api_1", "acme"))
+                .expectEvents(new ApiDeleted("api_1", "acme", AUDIENCE))
+                .expectMarkedDeleted();
+    }
+}

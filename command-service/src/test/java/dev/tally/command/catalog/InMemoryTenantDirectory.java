@@ -1,0 +1,42 @@
+package dev.tally.command.catalog;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/** The directory as an aggregate test sees it: tenants and API identifiers the test says exist. */
+public class InMemoryTenantDirectory implements TenantDirectory {
+    private final Set<String> tenants = new HashSet<>();
+    private final Set<String> deleted = new HashSet<>();
+    private final Set<String> apiIdentifiers = new HashSet<>();
+
+    public InMemoryTenantDirectory withTenant(String tenantId) {
+        tenants.add(tenantId);
+        return this;
+    }
+
+    public InMemoryTenantDirectory withDeletedTenant(String tenantId) {
+        tenants.add(tenantId);
+        deleted.add(tenantId);
+        return this;
+    }
+
+    public InMemoryTenantDirectory withApiIdentifier(String tenantId, String identifier) {
+        apiIdentifiers.add(tenantId + "\n" + identifier);
+        return this;
+    }
+
+    @Override
+    public boolean tenantIdTaken(String tenantId) {
+        return tenants.contains(tenantId);
+    }
+
+    @Override
+    public boolean tenantActive(String tenantId) {
+        return tenants.contains(tenantId) && !deleted.contains(tenantId);
+    }
+
+    @Override
+    public boolean apiIdentifierTaken(String tenantId, String identifier) {
+        return apiIdentifiers.contains(tenantId + "\n" + identifier);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tally.command.client;
+
+import dev.tally.command.catalog.InMemoryTenantDirectory;
+import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientCommands.DeleteClient;
+import dev.tally.kernel.client.ClientCommands.RegisterClient;
+import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
+import dev.tally.kernel.client.ClientCommands.UpdateClient;
+import dev.tally.kernel.client.ClientEvents.ClientDeleted;
+import dev.tally.kernel.client.ClientEvents.ClientRegistered;
+import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
+import dev.tally.kernel.client.ClientEvents.ClientUpdated;
+import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.problem.NotFound;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ClientTest {
+    static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    static final String HASH = "a".repeat(64);
+    static final ClientRegistered BILLING = new ClientRegistered("c1", "acme", "billing", AppType.NON_INTERACTIVE,
+            List.of("client_credentials"), HASH, Map.of("tier", "gold"), NOW);
+
+    private AggregateTestFixture<Client> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Client.class);
+        fixture.registerInjectableResource(new InMemoryTenantDirectory().withTenant("acme"));
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void registerMachineClientThenRegisteredWithSecretHashOnly() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
+                        HASH, Map.of("tier", "gold")))
+                .expectEvents(BILLING);
+    }
+
+    @Test
+    void registerSpaWithClientCredentialsThenInvalidGrantTypes() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c2", "acme", "web", AppType.SPA, List.of("client_credentials"), null, null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void registerWhenUnknownGrantTypeThenInvalidGrantTypes() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("implicit"), HASH, null))
+                .expectException(InvalidInput.class);
+    }
+
+    @Test
+    void registerWhenNoGrantTypesThenInvalid() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of(), HASH, null))
+                .expectException(InvalidInput.class);
+    }
+
+    @Test
+    void registerWhenMetadataHasTooManyKeysThenInvalidClientMetadata() {
+        Map<String, String> metadata = new HashMap<>();
+        for (int i = 0; i < 21; i++) {
+            metadata.put("k" + i, "v");
+        }
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"), HASH, metadata))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage("may hold at most 20 keys");
+    }
+
+    @Test
+    void registerWhenTenantDeletedOrUnknownThenNotFound() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "initech", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"), HASH, null))
+                .expectException(NotFound.class);
+    }
+
+    @Test
+    void registerWhenAppTypeMissingThenInvalidAppType() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "acme", "billing", null, List.of("client_credentials"), HASH, null))
+                .expectException(InvalidInput.class);
+    }
+
+    @Test
+    void updateClientThenWholeNewStateRecorded() {
+        fixture.given(BILLING)
+                .when(new UpdateClient("c1", "acme", null, null, Map.of("tier", "onboarding")))
+                .expectEvents(new ClientUpdated("c1", "acme", "billing", List.of("client_credentials"), Map.of("tier", "onboarding")));
+    }
+
+    @Test
+    void updateClientFromAnotherTenantThenNotFound() {
+        fixture.given(BILLING)
+                .when(new UpdateClient("c1", "globex", "stolen", null, null))
+                .expectException(NotFound.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void rotateSecretOfConfidentialClientThenRotated() {
+        fixture.given(BILLING)
+                .when(new RotateClientSecret("c1", "acme", "b".repeat(64)))
+                .expectEvents(new ClientSecretRotated("c1", "acme", "b".repeat(64)));
+    }
+
+    @Test
+    void rotateSecretOfPublicClientThenInvalid() {
+        fixture.given(new ClientRegistered("c2", "acme", "web", AppType.SPA, List.of("authorization_code"), null, Map.of(), NOW))
+                .when(new RotateClientSecret("c2", "acme", "b".repeat(64)))
+                .expectException(InvalidInput.class);
+    }
+
+    @Test
+    void deleteClientThenDeleted() {
+        fixture.given(BILLING)
+                .when(new DeleteClient("c1", "acme"))
+                .expectEvents(new ClientDeleted("c1", "acme"))
+                .expectMarkedDeleted();
+    }
+}

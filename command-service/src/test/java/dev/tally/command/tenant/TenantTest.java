@@ -1,0 +1,136 @@
+package dev.tally.command.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
+import static org.axonframework.test.matchers.Matchers.payloadsMatching;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.instanceOf;
+
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import dev.tally.command.catalog.InMemoryTenantDirectory;
+import dev.tally.kernel.crypto.MasterKey;
+import dev.tally.kernel.problem.Conflict;
+import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
+import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
+import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
+import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TenantTest {
+    static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    static final MasterKey MASTER_KEY = MasterKey.fromBase64(Base64.getEncoder().encodeToString(new byte[32]));
+
+    private AggregateTestFixture<Tenant> fixture;
+    private InMemoryTenantDirectory directory;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Tenant.class);
+        directory = new InMemoryTenantDirectory();
+        fixture.registerInjectableResource(directory);
+        fixture.registerInjectableResource(new SigningKeyFactory(MASTER_KEY));
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void createTenantThenCreatedAndItsFirstSigningKeyAdded() {
+        fixture.givenNoPriorActivity()
+                .when(new CreateTenant("acme", "Acme", null))
+                .expectSuccessfulHandlerExecution()
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(
+                        equalTo(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW)),
+                        instanceOf(SigningKeyAdded.class))));
+    }
+
+    @Test
+    void signingKeyAddedHoldsThePrivateKeyOnlySealed() throws Exception {
+        SigningKeyAdded added = new SigningKeyFactory(MASTER_KEY).newKey("acme", SigningAlgorithm.ES256, NOW);
+
+        assertThat(JWK.parse(added.publicJwk()).isPrivate()).isFalse();
+        assertThat(added.sealedPrivateJwk()).doesNotContain("\"d\"").startsWith("v1.");
+        byte[] opened = MASTER_KEY.open(added.sealedPrivateJwk(), SigningKeyAdded.associatedData("acme", added.kid()));
+        ECKey key = JWK.parse(new String(opened, StandardCharsets.UTF_8)).toECKey();
+        assertThat(key.isPrivate()).isTrue();
+        assertThat(key.getKeyID()).isEqualTo(added.kid());
+    }
+
+    @Test
+    void createTenantWhenRs256ThenKeyIsRsa() throws Exception {
+        SigningKeyAdded added = new SigningKeyFactory(MASTER_KEY).newKey("acme", SigningAlgorithm.RS256, NOW);
+
+        assertThat(JWK.parse(added.publicJwk()).getKeyType().getValue()).isEqualTo("RSA");
+        assertThat(added.alg()).isEqualTo(SigningAlgorithm.RS256);
+    }
+
+    @Test
+    void createTenantWhenIdTakenThenConflict() {
+        directory.withTenant("acme");
+
+        fixture.givenNoPriorActivity()
+                .when(new CreateTenant("acme", "Acme again", SigningAlgorithm.ES256))
+                .expectException(Conflict.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void createTenantWhenIdOnceUsedByDeletedTenantThenConflict() {
+        directory.withDeletedTenant("acme");
+
+        fixture.givenNoPriorActivity()
+                .when(new CreateTenant("acme", "Acme", SigningAlgorithm.ES256))
+                .expectException(Conflict.class);
+    }
+
+    @Test
+    void createTenantWhenIdNotUrlSafeThenInvalidId() {
+        fixture.givenNoPriorActivity()
+                .when(new CreateTenant("Acme Corp", "Acme", SigningAlgorithm.ES256))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage("must be 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit")
+                .expectNoEvents();
+    }
+
+    @Test
+    void createTenantWhenNameMissingThenInvalidName() {
+        fixture.givenNoPriorActivity()
+                .when(new CreateTenant("acme", " ", SigningAlgorithm.ES256))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void renameTenantThenRenamed() {
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
+                .when(new RenameTenant("acme", "Acme Inc"))
+                .expectEvents(new TenantRenamed("acme", "Acme Inc"));
+    }
+
+    @Test
+    void renameTenantWhenSameNameThenNothingRecorded() {
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
+                .when(new RenameTenant("acme", "Acme"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void deleteTenantThenDeleted() {
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
+                .when(new DeleteTenant("acme"))
+                .expectEvents(new TenantDeleted("acme"))
+                .expectMarkedDeleted();
+    }
+}
