@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Load benchmark of Tally's token endpoint (client_credentials grant) against the standalone jar.
+#
+# Usage: benchmarks/run-client-credentials.sh [path/to/tally.jar] [--concurrency=16] [--warmup=10] [--duration=30]
+#                                             [--tenants=1] [--max-requests=2000000] [--server-jvm-args="-Xmx512m"]
+#   The jar defaults to standalone/target/tally.jar. The tool starts it on 127.0.0.1 with a fresh data directory,
+#   measures, prints a report (throughput, latency percentiles, server memory) and stops the server. Both run on
+#   the JDK bin/tally-jdk selects (a JDK >= 21); BENCH_JAVA_OPTS passes JVM options to the load generator.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JAVA_HOME=$("$root/bin/tally-jdk"); export JAVA_HOME
+jar=$root/standalone/target/tally.jar
+if [[ $# -gt 0 && "$1" != --* ]]; then
+    jar=$1
+    shift
+fi
+classes=$root/benchmarks/target/classes
+if [[ ! -f "$jar" || ! -f "$classes/dev/tally/bench/ClientCredentialsLoad.class" ]]; then
+    echo "[bench] building the server and the benchmark tool" >&2
+    (cd "$root" && mvn -q -B -DskipTests package)
+fi
+echo "[bench] JDK $JAVA_HOME, server $jar" >&2
+# shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options
+exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes" dev.tally.bench.ClientCredentialsLoad --jar="$jar" "$@"

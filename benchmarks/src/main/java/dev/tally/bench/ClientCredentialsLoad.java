@@ -1,0 +1,745 @@
+package dev.tally.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+/**
+ * Load benchmark for Tally's token endpoint with the client_credentials grant.
+ *
+ * <p>Sets up tenants, an API and a machine-to-machine client per tenant through the admin API, then runs
+ * {@code --concurrency} threads, each in a closed loop (send, wait for the response, send again) over one
+ * shared {@link HttpClient} (HTTP/1.1, keep-alive). A warm-up phase is followed by the measurement window;
+ * only requests <em>started</em> inside the window are measured. Each thread records the latency of its
+ * successful (200) responses into its own {@link LongSamples}; the arrays are merged after the threads are
+ * joined, so the hot path takes no lock. Non-200 responses and exceptions are counted separately and are
+ * not throughput. Every {@code --validate-every}th successful response of a thread is checked
+ * (expires_in == 3600, access_token has three dot-separated parts).
+ *
+ * <p>Design choices, measured on the 2-core machine against the fake server of the tests (noisy, other
+ * work was running): platform threads beat virtual threads in every paired run (16 blocking loops gain
+ * nothing from virtual threads, and the extra hand-offs cost CPU the server needs); the HttpClient's
+ * executor is direct by default ({@code --http-executor}), which roughly halved the client's CPU per
+ * request, and the occasional "HTTP/1.1 header parser received no bytes" seen with the JDK's default pool
+ * executor did not occur with it. Exact nearest-rank percentiles over all samples (no histogram
+ * bucketing): at most {@code --max-requests} longs, 16 MB for the default cap. The report prints the CPU
+ * used by the tool and by the server during the window, since they share the machine's cores.
+ *
+ * <p>Run with {@code --help} for the options. The report goes to stdout, progress and problems to stderr.
+ */
+public final class ClientCredentialsLoad {
+    static final String AUDIENCE = "https://api.bench.test";
+    static final long TOKEN_LIFETIME = 3600;
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern STATUS_UP = Pattern.compile("\"status\"\\s*:\\s*\"UP\"");
+    private static final int MAX_BODY_IN_REPORT = 500;
+
+    private ClientCredentialsLoad() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, System.getenv()));
+    }
+
+    /** Runs the benchmark and returns the exit status (0 clean, 1 failed or errors seen, 2 bad usage). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.getenv());
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args, env);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println();
+            err.print(LoadOptions.USAGE);
+            return 2;
+        }
+        if (options.help()) {
+            out.print(LoadOptions.USAGE);
+            return 0;
+        }
+        HttpClient.Builder hb = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (options.directExecutor()) {
+            // Completes responses on the client's selector thread instead of handing each one to a pool
+            // thread: about half the client CPU per request, which the 2-core server would otherwise lose.
+            // Safe here: the only body handler is ofString, which never blocks.
+            hb.executor(Runnable::run);
+        }
+        HttpClient http = hb.build();
+        ServerProcess server = null;
+        boolean keepServerLog = true;
+        try {
+            Instant started = Instant.now();
+            String baseUrl;
+            String adminToken;
+            double startupSeconds = -1;
+            Optional<ProcMemory.Sample> idle = Optional.empty();
+            String serverJdk = null;
+            if (options.jar() != null) {
+                err.println("[bench] starting " + options.jar());
+                server = ServerProcess.start(options.jar(), options.serverJvmArgs(), err);
+                awaitHealthy(http, server.baseUrl(), server.startNanos(), HEALTH_TIMEOUT, server);
+                startupSeconds = (System.nanoTime() - server.startNanos()) / 1e9;
+                idle = server.memory();
+                err.printf(Locale.ROOT, "[bench] server pid %d healthy after %.2f s on %s%n",
+                        server.pid(), startupSeconds, server.baseUrl());
+                baseUrl = server.baseUrl();
+                adminToken = server.adminToken();
+                serverJdk = javaVersion(server.command().get(0));
+            } else {
+                baseUrl = options.baseUrl();
+                adminToken = options.adminToken();
+                awaitHealthy(http, baseUrl, System.nanoTime(), Duration.ofSeconds(10), null);
+            }
+
+            List<TenantClient> clients = provision(http, baseUrl, adminToken, options.tenants(), err);
+            for (TenantClient c : clients) {
+                smokeTest(http, c); // fail fast with the server's own words before any load
+            }
+            LoadResult result = runLoad(http, clients, options, server, err);
+
+            int exit = result.ok == 0 || result.errors() > 0 || result.validationFailures > 0 ? 1 : 0;
+            if (server != null) {
+                Optional<ProcMemory.Sample> afterLoad = server.memory();
+                if (result.loadMemory.isEmpty()) {
+                    result.loadMemory = afterLoad; // very short windows: fall back to the sample right after
+                    result.loadMemoryAtSeconds = -1;
+                }
+                keepServerLog = exit != 0;
+                server.stop(keepServerLog);
+            }
+            printReport(out, new ReportData(started, options, baseUrl, clients.size(), server, serverJdk,
+                    startupSeconds, idle, result));
+            return exit;
+        } catch (BenchException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("error: " + e);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("error: interrupted");
+            return 1;
+        } finally {
+            http.shutdownNow();
+            if (server != null) {
+                server.stop(keepServerLog);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- setup
+
+    /** One tenant's client and its prepared, reusable token request (an HttpRequest is immutable). */
+    record TenantClient(String tenant, String clientId, String clientSecret, HttpRequest tokenRequest) {
+    }
+
+    static void awaitHealthy(HttpClient http, String baseUrl, long sinceNanos, Duration timeout, ServerProcess server)
+            throws InterruptedException {
+        HttpRequest health = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        long deadline = sinceNanos + timeout.toNanos();
+        String last = "no answer yet";
+        while (true) {
+            if (server != null && !server.isAlive()) {
+                throw new BenchException("server exited with code " + server.exitCode()
+                        + " before becoming healthy; last lines of its output:\n" + server.logTail(40));
+            }
+            try {
+                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && STATUS_UP.matcher(r.body()).find()) {
+                    return;
+                }
+                last = "HTTP " + r.statusCode() + " " + truncate(r.body());
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new BenchException("server not healthy within " + timeout.toSeconds() + " s at " + baseUrl
+                        + " (last: " + last + ")"
+                        + (server != null ? "; last lines of its output:\n" + server.logTail(40) : ""));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static List<TenantClient> provision(HttpClient http, String baseUrl, String adminToken, int tenants,
+                                        PrintStream err) throws IOException, InterruptedException {
+        List<TenantClient> clients = new ArrayList<>();
+        for (int n = 0; n < tenants; n++) {
+            String tenant = n == 0 ? "bench" : "bench-" + (n + 1);
+            HttpResponse<String> r = postJson(http, baseUrl + "/admin/tenants", adminToken,
+                    "{\"id\":" + MiniJson.quote(tenant) + ",\"name\":" + MiniJson.quote("Bench " + (n + 1)) + "}");
+            if (r.statusCode() == 409) {
+                err.println("[bench] tenant " + tenant + " exists already; reusing it");
+            } else {
+                expect(r, 201, "create tenant " + tenant);
+            }
+            r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/apis", adminToken,
+                    "{\"identifier\":" + MiniJson.quote(AUDIENCE) + ",\"name\":\"Orders\",\"token_lifetime\":"
+                            + TOKEN_LIFETIME + "}");
+            if (r.statusCode() == 409) {
+                err.println("[bench] API " + AUDIENCE + " exists already in tenant " + tenant + "; reusing it");
+            } else {
+                expect(r, 201, "create API in tenant " + tenant);
+            }
+            r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/clients", adminToken,
+                    "{\"name\":\"load\",\"app_type\":\"non_interactive\",\"grant_types\":[\"client_credentials\"]}");
+            expect(r, 201, "create client in tenant " + tenant);
+            Map<String, Object> json;
+            try {
+                json = MiniJson.parseObject(r.body());
+            } catch (IllegalArgumentException e) {
+                throw new BenchException("create client: " + e.getMessage() + " in " + truncate(r.body()));
+            }
+            String id = MiniJson.stringField(json, "client_id");
+            String secret = MiniJson.stringField(json, "client_secret");
+            if (id == null || secret == null) {
+                throw new BenchException("create client: no client_id/client_secret in " + truncate(r.body()));
+            }
+            clients.add(new TenantClient(tenant, id, secret, tokenRequest(baseUrl, tenant, id, secret)));
+        }
+        return clients;
+    }
+
+    static HttpRequest tokenRequest(String baseUrl, String tenant, String clientId, String clientSecret) {
+        String form = "grant_type=client_credentials"
+                + "&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8)
+                + "&audience=" + URLEncoder.encode(AUDIENCE, StandardCharsets.UTF_8);
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/t/" + tenant + "/oauth/token"))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+    }
+
+    private static void smokeTest(HttpClient http, TenantClient c) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(c.tokenRequest(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new BenchException("first token request for tenant " + c.tenant() + " failed: HTTP "
+                    + r.statusCode() + " " + truncate(r.body()));
+        }
+        String problem = validateTokenResponse(r.body(), TOKEN_LIFETIME);
+        if (problem != null) {
+            throw new BenchException("first token response for tenant " + c.tenant() + " is invalid: " + problem
+                    + " in " + truncate(r.body()));
+        }
+    }
+
+    private static HttpResponse<String> postJson(HttpClient http, String url, String adminToken, String json)
+            throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return http.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expect(HttpResponse<String> r, int status, String what) {
+        if (r.statusCode() != status) {
+            throw new BenchException(what + ": expected HTTP " + status + ", got " + r.statusCode() + " "
+                    + truncate(r.body()));
+        }
+    }
+
+    /** Null if the body is a plausible token response, else what is wrong with it. */
+    static String validateTokenResponse(String body, long expectedExpiresIn) {
+        Map<String, Object> json;
+        try {
+            json = MiniJson.parseObject(body);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        String token = MiniJson.stringField(json, "access_token");
+        if (token == null) {
+            return "no access_token string";
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
+            return "access_token does not have 3 non-empty dot-separated parts";
+        }
+        Long expiresIn = MiniJson.longField(json, "expires_in");
+        if (expiresIn == null || expiresIn != expectedExpiresIn) {
+            return "expires_in is " + json.get("expires_in") + ", expected " + expectedExpiresIn;
+        }
+        String type = MiniJson.stringField(json, "token_type");
+        if (type == null || !type.equalsIgnoreCase("Bearer")) {
+            return "token_type is " + json.get("token_type") + ", expected Bearer";
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- load
+
+    /** State shared by the workers; everything except the atomics/volatiles is written before {@code go} opens. */
+    static final class Control {
+        final CountDownLatch ready;
+        final CountDownLatch go = new CountDownLatch(1);
+        final AtomicLong permits; // --max-requests, counted down lock-free
+        long loadStartNanos; // these three are published to the workers by go.countDown()
+        long measureStartNanos;
+        long measureEndNanos;
+        volatile boolean stop;
+        volatile boolean capReached;
+        final AtomicReference<String> firstError = new AtomicReference<>();
+        final AtomicReference<String> firstException = new AtomicReference<>();
+        final AtomicReference<String> firstInvalid = new AtomicReference<>();
+
+        Control(int workers, long maxRequests) {
+            ready = new CountDownLatch(workers);
+            permits = new AtomicLong(maxRequests);
+        }
+    }
+
+    /** One client thread's closed loop. Its counters are read by the main thread only after join(). */
+    static final class Worker implements Runnable {
+        private final int index;
+        private final HttpClient http;
+        private final List<TenantClient> clients;
+        private final Control control;
+        private final int validateEvery;
+        final LongSamples latencies;
+        final long[] statusCounts = new long[600]; // non-200 statuses inside the window
+        long ok;
+        long non200;
+        long exceptions;
+        long warmupOk;
+        long warmupErrors;
+        long validated;
+        long validationFailures;
+        long lastCompletionNanos;
+        boolean sawRequestInWindow;
+
+        Worker(int index, HttpClient http, List<TenantClient> clients, Control control, int validateEvery,
+               int expectedSamples) {
+            this.index = index;
+            this.http = http;
+            this.clients = clients;
+            this.control = control;
+            this.validateEvery = validateEvery;
+            this.latencies = new LongSamples(expectedSamples);
+        }
+
+        @Override
+        public void run() {
+            control.ready.countDown();
+            try {
+                control.go.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            final long measureStart = control.measureStartNanos;
+            final long measureEnd = control.measureEndNanos;
+            final HttpResponse.BodyHandler<String> handler = HttpResponse.BodyHandlers.ofString();
+            final int nClients = clients.size();
+            int next = index % nClients;
+            long successes = 0;
+            while (!control.stop) {
+                if (System.nanoTime() - measureEnd >= 0) {
+                    break;
+                }
+                if (control.permits.getAndDecrement() <= 0) {
+                    control.capReached = true;
+                    break;
+                }
+                HttpRequest request = clients.get(next).tokenRequest();
+                if (++next == nClients) {
+                    next = 0;
+                }
+                long t0 = System.nanoTime();
+                boolean inWindow = t0 - measureStart >= 0;
+                HttpResponse<String> response;
+                try {
+                    response = http.send(request, handler);
+                } catch (InterruptedException e) {
+                    break;
+                } catch (IOException | RuntimeException e) {
+                    long t1 = System.nanoTime();
+                    if (inWindow) {
+                        exceptions++;
+                        sawRequestInWindow = true;
+                        lastCompletionNanos = t1;
+                    } else {
+                        warmupErrors++;
+                    }
+                    if (control.firstException.get() == null) {
+                        control.firstException.compareAndSet(null, e + at(t1));
+                    }
+                    continue;
+                }
+                long t1 = System.nanoTime();
+                int status = response.statusCode();
+                if (inWindow) {
+                    sawRequestInWindow = true;
+                    lastCompletionNanos = t1;
+                }
+                if (status == 200) {
+                    if (inWindow) {
+                        ok++;
+                        latencies.add(t1 - t0);
+                    } else {
+                        warmupOk++;
+                    }
+                    if (successes++ % validateEvery == 0) {
+                        validated++;
+                        String problem = validateTokenResponse(response.body(), TOKEN_LIFETIME);
+                        if (problem != null) {
+                            validationFailures++;
+                            control.firstInvalid.compareAndSet(null, problem + " in " + truncate(response.body()) + at(t1));
+                        }
+                    }
+                } else {
+                    if (inWindow) {
+                        non200++;
+                        statusCounts[Math.max(0, Math.min(statusCounts.length - 1, status))]++;
+                    } else {
+                        warmupErrors++;
+                    }
+                    if (control.firstError.get() == null) {
+                        control.firstError.compareAndSet(null, "HTTP " + status + " " + truncate(response.body()) + at(t1));
+                    }
+                }
+            }
+        }
+
+        private String at(long nanos) {
+            return String.format(Locale.ROOT, " (%.2f s after the load started, %s)",
+                    (nanos - control.loadStartNanos) / 1e9, nanos - control.measureStartNanos >= 0 ? "measured" : "warm-up");
+        }
+    }
+
+    /** Totals of one run (after all workers were joined). */
+    static final class LoadResult {
+        String threadKind;
+        long ok;
+        long non200;
+        long exceptions;
+        long warmupOk;
+        long warmupErrors;
+        long validated;
+        long validationFailures;
+        long[] statusCounts = new long[600];
+        long[] sortedLatencies = new long[0];
+        double windowSeconds;
+        boolean capReached;
+        boolean serverDied;
+        boolean workersTimedOut;
+        String firstError;
+        String firstException;
+        String firstInvalid;
+        Optional<ProcMemory.Sample> loadMemory = Optional.empty();
+        double loadMemoryAtSeconds;
+        double toolCpuCores = -1;
+        double serverCpuCores = -1;
+
+        long errors() {
+            return non200 + exceptions;
+        }
+
+        long total() {
+            return ok + non200 + exceptions;
+        }
+    }
+
+    /** CPU time used so far by this JVM and the server child (when known), at a wall-clock instant. */
+    record CpuMark(long wallNanos, Duration tool, Duration server) {
+        static CpuMark now(ServerProcess server) {
+            Duration tool = ProcessHandle.current().info().totalCpuDuration().orElse(null);
+            Duration srv = server == null ? null : server.cpu().orElse(null);
+            return new CpuMark(System.nanoTime(), tool, srv);
+        }
+
+        /** Average cores busy between two marks, or -1 if unknown. */
+        static double cores(Duration from, Duration to, double wallSeconds) {
+            if (from == null || to == null || wallSeconds <= 0) {
+                return -1;
+            }
+            return to.minus(from).toNanos() / 1e9 / wallSeconds;
+        }
+    }
+
+    static LoadResult runLoad(HttpClient http, List<TenantClient> clients, LoadOptions o, ServerProcess server,
+                              PrintStream err) throws InterruptedException {
+        int n = o.concurrency();
+        Control control = new Control(n, o.maxRequests());
+        ThreadFactory factory = o.virtualThreads()
+                ? Thread.ofVirtual().name("load-", 0).factory()
+                : Thread.ofPlatform().name("load-", 0).daemon(true).factory();
+        int expected = (int) Math.min(1 << 16, o.maxRequests() / n + 1);
+        List<Worker> workers = new ArrayList<>(n);
+        List<Thread> threads = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Worker w = new Worker(i, http, clients, control, o.validateEvery(), expected);
+            workers.add(w);
+            Thread t = factory.newThread(w);
+            threads.add(t);
+            t.start();
+        }
+        control.ready.await();
+        long start = System.nanoTime();
+        control.loadStartNanos = start;
+        control.measureStartNanos = start + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
+        control.measureEndNanos = control.measureStartNanos + TimeUnit.SECONDS.toNanos(o.durationSeconds());
+        err.printf("[bench] %d %s threads: warm-up %d s, then measuring %d s (cap %d requests)%n",
+                n, o.virtualThreads() ? "virtual" : "platform", o.warmupSeconds(), o.durationSeconds(), o.maxRequests());
+        control.go.countDown();
+
+        LoadResult result = new LoadResult();
+        result.threadKind = o.virtualThreads() ? "virtual" : "platform";
+        long hardDeadline = control.measureEndNanos + REQUEST_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5);
+        boolean announcedWindow = o.warmupSeconds() == 0;
+        CpuMark cpuStart = announcedWindow ? CpuMark.now(server) : null;
+        CpuMark cpuEnd = null;
+        long nextSample = control.measureStartNanos;
+        while (threads.stream().anyMatch(Thread::isAlive)) {
+            long now = System.nanoTime();
+            if (!announcedWindow && now - control.measureStartNanos >= 0) {
+                cpuStart = CpuMark.now(server);
+                err.println("[bench] warm-up done, measuring");
+                announcedWindow = true;
+            }
+            if (cpuEnd == null && now - control.measureEndNanos >= 0) {
+                cpuEnd = CpuMark.now(server);
+            }
+            if (server != null) {
+                if (!server.isAlive()) {
+                    result.serverDied = true;
+                    control.stop = true;
+                } else if (now - nextSample >= 0 && now - control.measureEndNanos < 0) {
+                    // "under load": the last sample taken while the window is still open
+                    Optional<ProcMemory.Sample> m = server.memory();
+                    if (m.isPresent()) {
+                        result.loadMemory = m;
+                        result.loadMemoryAtSeconds = (now - control.measureStartNanos) / 1e9;
+                    }
+                    nextSample = now + TimeUnit.MILLISECONDS.toNanos(500);
+                }
+            }
+            if (now - hardDeadline >= 0) {
+                result.workersTimedOut = true;
+                control.stop = true;
+                threads.forEach(Thread::interrupt);
+                break;
+            }
+            Thread.sleep(100);
+        }
+        if (cpuEnd == null) {
+            cpuEnd = CpuMark.now(server); // the load ended before the window did (cap reached, server died)
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(10)); // happens-before for the workers' counters
+        }
+        if (cpuStart != null) {
+            double wall = (cpuEnd.wallNanos() - cpuStart.wallNanos()) / 1e9;
+            result.toolCpuCores = CpuMark.cores(cpuStart.tool(), cpuEnd.tool(), wall);
+            result.serverCpuCores = CpuMark.cores(cpuStart.server(), cpuEnd.server(), wall);
+        }
+
+        List<LongSamples> samples = new ArrayList<>(n);
+        long windowEnd = 0;
+        boolean any = false;
+        for (Worker w : workers) {
+            result.ok += w.ok;
+            result.non200 += w.non200;
+            result.exceptions += w.exceptions;
+            result.warmupOk += w.warmupOk;
+            result.warmupErrors += w.warmupErrors;
+            result.validated += w.validated;
+            result.validationFailures += w.validationFailures;
+            for (int s = 0; s < w.statusCounts.length; s++) {
+                result.statusCounts[s] += w.statusCounts[s];
+            }
+            samples.add(w.latencies);
+            if (w.sawRequestInWindow && (!any || w.lastCompletionNanos - windowEnd > 0)) {
+                windowEnd = w.lastCompletionNanos;
+                any = true;
+            }
+        }
+        result.sortedLatencies = LongSamples.mergeSorted(samples);
+        // The window runs from its start to the last completion of a request started inside it: about
+        // --duration when time-bounded, shorter when --max-requests or a dead server ended it early.
+        result.windowSeconds = any ? Math.max(1e-9, (windowEnd - control.measureStartNanos) / 1e9) : 0;
+        result.capReached = control.capReached;
+        result.firstError = control.firstError.get();
+        result.firstException = control.firstException.get();
+        result.firstInvalid = control.firstInvalid.get();
+        return result;
+    }
+
+    // ---------------------------------------------------------------- report
+
+    record ReportData(Instant started, LoadOptions options, String baseUrl, int clients, ServerProcess server,
+                      String serverJdk, double startupSeconds, Optional<ProcMemory.Sample> idle, LoadResult r) {
+    }
+
+    static void printReport(PrintStream out, ReportData d) {
+        LoadResult r = d.r();
+        LoadOptions o = d.options();
+        StringBuilder b = new StringBuilder();
+        b.append("## Tally client_credentials load\n\n```\n");
+        line(b, "date", d.started().truncatedTo(ChronoUnit.SECONDS).toString());
+        line(b, "host", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
+                + " CPUs (shared by load generator and server)");
+        line(b, "tool JDK", toolJdk());
+        if (d.server() != null) {
+            line(b, "server JDK", d.serverJdk() + " (same binary as the tool)");
+            line(b, "server command", String.join(" ", d.server().command()));
+            line(b, "server startup", fmt2(d.startupSeconds()) + " s (process start -> health UP)");
+        } else {
+            line(b, "server", "already running (not started by the tool)");
+        }
+        line(b, "target", d.baseUrl() + "  " + d.clients() + " tenant(s)/client(s), audience " + AUDIENCE);
+        line(b, "concurrency", o.concurrency() + " " + r.threadKind
+                + " threads, closed loop, 1 shared HttpClient (HTTP/1.1 keep-alive, "
+                + (o.directExecutor() ? "direct" : "pool") + " executor)");
+        line(b, "warm-up", o.warmupSeconds() + " s, not measured (" + r.warmupOk + " ok, " + r.warmupErrors + " errors)");
+        line(b, "duration", fmt2(r.windowSeconds) + " s measured (" + o.durationSeconds() + " s requested)"
+                + (r.capReached ? "; STOPPED EARLY: --max-requests=" + o.maxRequests() + " reached" : "")
+                + (r.serverDied ? "; STOPPED EARLY: server process died" : "")
+                + (r.workersTimedOut ? "; workers had to be interrupted" : ""));
+        line(b, "total requests", Long.toString(r.total()));
+        line(b, "errors", r.errors() + " (non-200: " + r.non200 + statusBreakdown(r.statusCounts)
+                + ", exceptions: " + r.exceptions + ")");
+        double rps = r.windowSeconds > 0 ? r.ok / r.windowSeconds : 0;
+        line(b, "throughput", String.format(Locale.ROOT, "%.1f", rps) + " req/s (200 responses only)");
+        Percentiles.Summary s = r.sortedLatencies.length > 0 ? Percentiles.summarize(r.sortedLatencies) : null;
+        line(b, "latency p50", s == null ? "n/a" : ms(s.p50()) + " ms");
+        line(b, "latency p90", s == null ? "n/a" : ms(s.p90()) + " ms");
+        line(b, "latency p99", s == null ? "n/a" : ms(s.p99()) + " ms");
+        line(b, "latency p99.9", s == null ? "n/a" : ms(s.p999()) + " ms");
+        line(b, "latency max", s == null ? "n/a" : ms(s.max()) + " ms");
+        line(b, "latency mean", s == null ? "n/a" : String.format(Locale.ROOT, "%.2f", s.mean() / 1e6) + " ms");
+        line(b, "CPU in window", "tool " + cores(r.toolCpuCores) + ", server " + cores(r.serverCpuCores)
+                + " (average cores busy; " + Runtime.getRuntime().availableProcessors() + " available)");
+        line(b, "validated", r.validated + " sampled responses (every " + o.validateEvery()
+                + "th success per thread), " + r.validationFailures + " invalid");
+        if (d.server() != null) {
+            line(b, "server RSS idle", d.idle().map(ProcMemory.Sample::describe).orElse("n/a")
+                    + " (right after health UP)");
+            line(b, "server RSS load", r.loadMemory.map(ProcMemory.Sample::describe).orElse("n/a")
+                    + (r.loadMemoryAtSeconds < 0 ? " (sampled right after the load)" : String.format(Locale.ROOT,
+                    " (last sample in the window, at %.1f s of it)", r.loadMemoryAtSeconds)));
+            line(b, "server stop", d.server().stopSummary());
+        } else {
+            line(b, "server RSS", "n/a (server not started by the tool)");
+        }
+        if (r.firstError != null) {
+            line(b, "first error", r.firstError);
+        }
+        if (r.firstException != null) {
+            line(b, "first exception", r.firstException);
+        }
+        if (r.firstInvalid != null) {
+            line(b, "first invalid", r.firstInvalid);
+        }
+        b.append("```\n\n");
+        b.append("| date | JDK | threads | duration s | requests | errors | req/s | p50 ms | p90 ms | p99 ms"
+                + " | p99.9 ms | max ms | RSS idle MiB | RSS load MiB | startup s |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| ").append(d.started().truncatedTo(ChronoUnit.SECONDS))
+                .append(" | ").append(Runtime.version().feature())
+                .append(" | ").append(o.concurrency()).append(' ').append(r.threadKind)
+                .append(" | ").append(fmt2(r.windowSeconds))
+                .append(" | ").append(r.total())
+                .append(" | ").append(r.errors())
+                .append(" | ").append(String.format(Locale.ROOT, "%.1f", rps))
+                .append(" | ").append(s == null ? "n/a" : ms(s.p50()))
+                .append(" | ").append(s == null ? "n/a" : ms(s.p90()))
+                .append(" | ").append(s == null ? "n/a" : ms(s.p99()))
+                .append(" | ").append(s == null ? "n/a" : ms(s.p999()))
+                .append(" | ").append(s == null ? "n/a" : ms(s.max()))
+                .append(" | ").append(d.idle().map(m -> ProcMemory.Sample.mib(m.vmRssKb())).orElse("n/a"))
+                .append(" | ").append(r.loadMemory.map(m -> ProcMemory.Sample.mib(m.vmRssKb())).orElse("n/a"))
+                .append(" | ").append(d.startupSeconds() >= 0 ? fmt2(d.startupSeconds()) : "n/a")
+                .append(" |\n");
+        out.print(b);
+        out.flush();
+    }
+
+    private static String cores(double v) {
+        return v < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String statusBreakdown(long[] counts) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                b.append(b.isEmpty() ? " [" : ", ").append(i).append(" x").append(counts[i]);
+            }
+        }
+        return b.isEmpty() ? "" : b.append(']').toString();
+    }
+
+    private static void line(StringBuilder b, String key, String value) {
+        b.append(String.format(Locale.ROOT, "%-17s %s%n", key + ":", value));
+    }
+
+    static String toolJdk() {
+        return System.getProperty("java.vendor") + " " + Runtime.version() + " (" + System.getProperty("java.home") + ")";
+    }
+
+    /** First two lines of {@code java -version} of the given binary, joined; or a note why not. */
+    static String javaVersion(String javaCommand) {
+        try {
+            Process p = new ProcessBuilder(javaCommand, "-version").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            List<String> lines = text.lines().filter(l -> !l.isBlank()).limit(2).toList();
+            return javaCommand + ": " + String.join("; ", lines);
+        } catch (IOException e) {
+            return javaCommand + ": (java -version failed: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return javaCommand;
+        }
+    }
+
+    static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
+    }
+
+    private static String fmt2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String truncate(String body) {
+        if (body == null) {
+            return "(no body)";
+        }
+        String oneLine = body.replace('\n', ' ').replace('\r', ' ');
+        return oneLine.length() <= MAX_BODY_IN_REPORT ? oneLine : oneLine.substring(0, MAX_BODY_IN_REPORT) + "...";
+    }
+}

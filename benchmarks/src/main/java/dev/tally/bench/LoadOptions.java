@@ -1,0 +1,177 @@
+package dev.tally.bench;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Command line of {@link ClientCredentialsLoad}: {@code --key=value} options. */
+record LoadOptions(
+        Path jar,
+        List<String> serverJvmArgs,
+        String baseUrl,
+        String adminToken,
+        int concurrency,
+        int warmupSeconds,
+        int durationSeconds,
+        long maxRequests,
+        int tenants,
+        boolean virtualThreads,
+        boolean directExecutor,
+        int validateEvery,
+        boolean help) {
+
+    static final String USAGE = """
+            Usage: java -cp <classes> dev.tally.bench.ClientCredentialsLoad [options]
+
+            Drives POST /t/{tenant}/oauth/token (grant_type=client_credentials) of a Tally server in a
+            closed loop and prints throughput, latency percentiles and the server's resident memory.
+
+            Server (exactly one of):
+              --jar=PATH               start PATH (tally.jar) as a child process: same JDK as this tool,
+                                       free port on 127.0.0.1, fresh temp data dir, random admin token;
+                                       stopped at the end (also on failure and Ctrl-C)
+              --server-jvm-args=ARGS   JVM options for that child, split on whitespace (e.g. "-Xmx512m")
+              --base-url=URL           an already running server, loopback only (e.g. http://127.0.0.1:8080)
+              --admin-token=TOKEN      its admin token (default: environment TALLY_ADMIN_TOKEN)
+            Load:
+              --concurrency=N          client threads, each in a closed loop (default 16)
+              --warmup=SECONDS         unmeasured warm-up (default 10)
+              --duration=SECONDS       measurement window (default 30)
+              --max-requests=N         hard cap on requests sent, warm-up included (default 2000000)
+              --tenants=N              tenants to spread the load over, each with its own API and client (default 1)
+              --threads=platform|virtual  kind of client threads (default platform)
+              --http-executor=direct|pool HttpClient executor: direct = complete responses on its selector
+                                       thread (default, cheaper), pool = the JDK's default thread pool
+              --validate-every=N       check every Nth successful response per thread (default 1000)
+              --help
+            Exit status: 0 clean run, 1 run failed or saw errors/invalid tokens (report still printed), 2 bad usage.
+            """;
+
+    private static final Set<String> KEYS = Set.of("jar", "server-jvm-args", "base-url", "admin-token", "concurrency",
+            "warmup", "duration", "max-requests", "tenants", "threads", "http-executor", "validate-every");
+
+    static LoadOptions parse(String[] args, Map<String, String> env) {
+        Map<String, String> kv = new HashMap<>();
+        boolean help = false;
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                help = true;
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("expected --key=value, got: " + arg);
+            }
+            String key = arg.substring(2, eq);
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key);
+            }
+            if (kv.put(key, arg.substring(eq + 1)) != null) {
+                throw new IllegalArgumentException("option given twice: --" + key);
+            }
+        }
+        if (help) {
+            return new LoadOptions(null, List.of(), null, null, 16, 10, 30, 2_000_000, 1, false, true, 1000, true);
+        }
+
+        Path jar = kv.containsKey("jar") ? Path.of(nonEmpty(kv, "jar")).toAbsolutePath() : null;
+        String baseUrl = kv.get("base-url");
+        if ((jar == null) == (baseUrl == null)) {
+            throw new IllegalArgumentException("give exactly one of --jar or --base-url");
+        }
+        List<String> jvmArgs = List.of();
+        if (kv.containsKey("server-jvm-args")) {
+            if (jar == null) {
+                throw new IllegalArgumentException("--server-jvm-args only applies with --jar");
+            }
+            String raw = kv.get("server-jvm-args").trim();
+            jvmArgs = raw.isEmpty() ? List.of() : Arrays.asList(raw.split("\\s+"));
+        }
+        String adminToken = null;
+        if (baseUrl != null) {
+            baseUrl = checkLoopbackUrl(baseUrl);
+            adminToken = kv.getOrDefault("admin-token", env.get("TALLY_ADMIN_TOKEN"));
+            if (adminToken == null || adminToken.isBlank()) {
+                throw new IllegalArgumentException("--base-url needs --admin-token (or TALLY_ADMIN_TOKEN)");
+            }
+        } else if (kv.containsKey("admin-token")) {
+            throw new IllegalArgumentException("--admin-token only applies with --base-url (with --jar a random one is used)");
+        }
+        String threads = kv.getOrDefault("threads", "platform");
+        if (!threads.equals("platform") && !threads.equals("virtual")) {
+            throw new IllegalArgumentException("--threads must be platform or virtual");
+        }
+        String executor = kv.getOrDefault("http-executor", "direct");
+        if (!executor.equals("direct") && !executor.equals("pool")) {
+            throw new IllegalArgumentException("--http-executor must be direct or pool");
+        }
+        return new LoadOptions(jar, List.copyOf(jvmArgs), baseUrl, adminToken,
+                (int) number(kv, "concurrency", 16, 1, 4096),
+                (int) number(kv, "warmup", 10, 0, 3600),
+                (int) number(kv, "duration", 30, 1, 3600),
+                number(kv, "max-requests", 2_000_000, 1, 100_000_000),
+                (int) number(kv, "tenants", 1, 1, 1000),
+                threads.equals("virtual"),
+                executor.equals("direct"),
+                (int) number(kv, "validate-every", 1000, 1, Integer.MAX_VALUE),
+                false);
+    }
+
+    /** Traffic goes to this machine only: the URL's host must be a loopback address. Returns it without a trailing '/'. */
+    static String checkLoopbackUrl(String url) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad --base-url: " + url);
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("--base-url must be http(s)://host:port, got: " + url);
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(uri.getHost()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new IllegalArgumentException("--base-url must point to a loopback address (127.0.0.1, localhost, [::1]): " + url);
+        }
+        String s = uri.toString();
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+
+    private static String nonEmpty(Map<String, String> kv, String key) {
+        String v = kv.get(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("--" + key + " needs a value");
+        }
+        return v;
+    }
+
+    private static long number(Map<String, String> kv, String key, long dflt, long min, long max) {
+        String v = kv.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        long n;
+        try {
+            n = Long.parseLong(v.replace("_", "").replace(",", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be a whole number, got: " + v);
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("--" + key + " must be in [" + min + ", " + max + "], got: " + n);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,257 @@
+package dev.tally.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stand-in for Tally that speaks just the contract the benchmark drives (health, admin API, client_credentials
+ * token endpoint), on 127.0.0.1 only. It exists to exercise the tool, not to resemble the real server's cost.
+ * {@link #main} makes it startable like tally.jar ({@code --server.port}, {@code --tally.data-dir},
+ * {@code TALLY_ADMIN_TOKEN}); system property {@code fake.startupDelayMs} delays the bind to exercise health polling.
+ */
+final class FakeTallyServer implements AutoCloseable {
+    private record Client(String secret, List<Object> grantTypes) {
+    }
+
+    private static final class Tenant {
+        final Map<String, Long> apis = new ConcurrentHashMap<>(); // identifier -> token lifetime
+        final Map<String, Client> clients = new ConcurrentHashMap<>();
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String adminToken;
+    private final int failEveryNthToken;
+    private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
+    private final AtomicLong tokenRequests = new AtomicLong();
+
+    private FakeTallyServer(HttpServer server, ExecutorService executor, String adminToken, int failEveryNthToken) {
+        this.server = server;
+        this.executor = executor;
+        this.adminToken = adminToken;
+        this.failEveryNthToken = failEveryNthToken;
+    }
+
+    /**
+     * @param port              0 for any free port
+     * @param failEveryNthToken when &gt; 0, every Nth token request answers 500 (to test error accounting)
+     */
+    static FakeTallyServer start(int port, String adminToken, int failEveryNthToken) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        FakeTallyServer fake = new FakeTallyServer(http, executor, adminToken, failEveryNthToken);
+        http.createContext("/", fake::handle);
+        http.setExecutor(executor);
+        http.start();
+        return fake;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    long tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = 8080;
+        Path dataDir = null;
+        for (String a : args) {
+            if (a.startsWith("--server.port=")) {
+                port = Integer.parseInt(a.substring("--server.port=".length()));
+            } else if (a.startsWith("--tally.data-dir=")) {
+                dataDir = Path.of(a.substring("--tally.data-dir=".length()));
+            }
+        }
+        String token = System.getenv("TALLY_ADMIN_TOKEN");
+        if (token == null || token.isEmpty()) {
+            System.err.println("TALLY_ADMIN_TOKEN is not set");
+            System.exit(2);
+        }
+        if (dataDir != null) {
+            Files.createDirectories(dataDir);
+            Files.writeString(dataDir.resolve("fake-tally.txt"), "fake data\n");
+        }
+        Thread.sleep(Long.getLong("fake.startupDelayMs", 0));
+        FakeTallyServer fake = start(port, token, 0);
+        Runtime.getRuntime().addShutdownHook(new Thread(fake::close));
+        System.out.println("fake tally listening on " + fake.baseUrl());
+        Thread.currentThread().join();
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String method = ex.getRequestMethod();
+            String[] p = ex.getRequestURI().getPath().split("/");
+            if (method.equals("GET") && ex.getRequestURI().getPath().equals("/actuator/health")) {
+                send(ex, 200, "{\"status\":\"UP\"}");
+            } else if (p.length >= 2 && p[1].equals("admin")) {
+                admin(ex, method, p, new String(body, StandardCharsets.UTF_8));
+            } else if (method.equals("POST") && p.length == 5 && p[1].equals("t") && p[3].equals("oauth")
+                    && p[4].equals("token")) {
+                token(ex, p[2], new String(body, StandardCharsets.UTF_8));
+            } else {
+                send(ex, 404, error("not_found", "no such endpoint"));
+            }
+        } catch (RuntimeException e) {
+            send(ex, 500, error("server_error", String.valueOf(e)));
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void admin(HttpExchange ex, String method, String[] p, String body) throws IOException {
+        if (!("Bearer " + adminToken).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            send(ex, 401, error("unauthorized", "bad admin token"));
+            return;
+        }
+        if (!method.equals("POST")) {
+            send(ex, 405, error("method_not_allowed", method));
+            return;
+        }
+        Map<String, Object> json;
+        try {
+            json = MiniJson.parseObject(body);
+        } catch (IllegalArgumentException e) {
+            send(ex, 400, error("invalid_request", e.getMessage()));
+            return;
+        }
+        if (p.length == 3 && p[2].equals("tenants")) {
+            String id = MiniJson.stringField(json, "id");
+            if (id == null || !id.matches("[a-z0-9-]+")) {
+                send(ex, 400, error("invalid_request", "bad id"));
+            } else if (tenants.putIfAbsent(id, new Tenant()) != null) {
+                send(ex, 409, error("conflict", "tenant exists"));
+            } else {
+                send(ex, 201, "{\"id\":" + MiniJson.quote(id) + "}");
+            }
+            return;
+        }
+        Tenant tenant = p.length == 5 && p[2].equals("tenants") ? tenants.get(p[3]) : null;
+        if (tenant == null) {
+            send(ex, 404, error("not_found", "no such tenant or endpoint"));
+        } else if (p[4].equals("apis")) {
+            String identifier = MiniJson.stringField(json, "identifier");
+            Long lifetime = MiniJson.longField(json, "token_lifetime");
+            if (identifier == null) {
+                send(ex, 400, error("invalid_request", "identifier missing"));
+            } else if (tenant.apis.putIfAbsent(identifier, lifetime == null ? 86400 : lifetime) != null) {
+                send(ex, 409, error("conflict", "api exists"));
+            } else {
+                send(ex, 201, "{\"identifier\":" + MiniJson.quote(identifier) + "}");
+            }
+        } else if (p[4].equals("clients")) {
+            String id = randomId(16);
+            String secret = randomId(32);
+            @SuppressWarnings("unchecked")
+            List<Object> grants = json.get("grant_types") instanceof List<?> l ? (List<Object>) l : List.of();
+            tenant.clients.put(id, new Client(secret, grants));
+            send(ex, 201, "{\"client_id\":" + MiniJson.quote(id) + ",\"client_secret\":" + MiniJson.quote(secret)
+                    + ",\"name\":" + MiniJson.quote(String.valueOf(json.get("name"))) + "}");
+        } else {
+            send(ex, 404, error("not_found", "no such endpoint"));
+        }
+    }
+
+    private void token(HttpExchange ex, String tenantId, String body) throws IOException {
+        long n = tokenRequests.incrementAndGet();
+        if (failEveryNthToken > 0 && n % failEveryNthToken == 0) {
+            send(ex, 500, error("server_error", "injected failure #" + n));
+            return;
+        }
+        Tenant tenant = tenants.get(tenantId);
+        if (tenant == null) {
+            send(ex, 404, error("not_found", "no such tenant"));
+            return;
+        }
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
+            send(ex, 400, error("invalid_request", "form body expected"));
+            return;
+        }
+        Map<String, String> form = new HashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        if (!"client_credentials".equals(form.get("grant_type"))) {
+            send(ex, 400, error("unsupported_grant_type", String.valueOf(form.get("grant_type"))));
+            return;
+        }
+        Client client = tenant.clients.get(String.valueOf(form.get("client_id")));
+        if (client == null || !client.secret().equals(form.get("client_secret"))) {
+            send(ex, 401, error("invalid_client", "client authentication failed"));
+            return;
+        }
+        if (!client.grantTypes().contains("client_credentials")) {
+            send(ex, 400, error("unauthorized_client", "grant not allowed"));
+            return;
+        }
+        Long lifetime = tenant.apis.get(String.valueOf(form.get("audience")));
+        if (lifetime == null) {
+            send(ex, 403, error("access_denied", "unknown audience"));
+            return;
+        }
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        long now = System.currentTimeMillis() / 1000;
+        String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = b64.encodeToString(("{\"iss\":\"fake/" + tenantId + "\",\"sub\":\"" + form.get("client_id")
+                + "@clients\",\"aud\":" + MiniJson.quote(form.get("audience")) + ",\"iat\":" + now
+                + ",\"exp\":" + (now + lifetime) + "}").getBytes(StandardCharsets.UTF_8));
+        byte[] sig = new byte[32];
+        ThreadLocalRandom.current().nextBytes(sig);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        send(ex, 200, "{\"access_token\":\"" + header + "." + payload + "." + b64.encodeToString(sig)
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":" + lifetime + "}");
+    }
+
+    private static String error(String code, String description) {
+        return "{\"error\":" + MiniJson.quote(code) + ",\"error_description\":" + MiniJson.quote(description) + "}";
+    }
+
+    private static String randomId(int length) {
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        StringBuilder b = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            b.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    private static void send(HttpExchange ex, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+}
