@@ -131,6 +131,56 @@ class TokenServiceOnPostgresTest {
         }
     }
 
+    @Test
+    void concurrentIssuancesAreEachRecordedUnderTheirJti() throws Exception {
+        appendCommitted(tenantWithKey("busy"));
+        appendCommitted(List.of(api("busy", "api_busy", "https://busy.test", 60), client("busy", "client_busy", "secret-busy")));
+        TestHttp http = new TestHttp("http://localhost:" + port, null);
+        int requests = 64;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        List<java.util.concurrent.Future<Response>> futures = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            futures.add(pool.submit(() -> http.form("/t/busy/oauth/token",
+                    TestHttp.params("grant_type", "client_credentials", "audience", "https://busy.test"), "client_busy", "secret-busy")));
+        }
+        java.util.Set<String> jtis = new java.util.HashSet<>();
+        for (var f : futures) {
+            Response r = f.get();
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            jtis.add(SignedJWT.parse(r.text("access_token")).getJWTClaimsSet().getJWTID());
+        }
+        pool.shutdown();
+
+        List<String> recorded = jdbc.queryForList("SELECT convert_from(payload, 'UTF8') FROM domain_event_entry "
+                + "WHERE payload_type = ? AND convert_from(payload, 'UTF8') LIKE '%client_busy%'", String.class,
+                AccessTokenIssued.class.getName());
+        assertThat(jtis).hasSize(requests);
+        assertThat(recorded).hasSize(requests);
+        assertThat(jtis).allSatisfy(jti -> assertThat(recorded).anySatisfy(p -> assertThat(p).contains("\"jti\":\"" + jti + "\"")));
+    }
+
+    @Test
+    void whenTheStoreCannotRecordTheIssuanceTheTokenIsWithheldAndLaterServed() {
+        appendCommitted(tenantWithKey("outage"));
+        appendCommitted(List.of(api("outage", "api_outage", "https://outage.test", 60), client("outage", "client_outage", "secret-outage")));
+        TestHttp http = new TestHttp("http://localhost:" + port, null);
+        var params = TestHttp.params("grant_type", "client_credentials", "audience", "https://outage.test");
+
+        jdbc.execute("ALTER TABLE domain_event_entry RENAME TO domain_event_entry_away");
+        Response during;
+        try {
+            during = http.form("/t/outage/oauth/token", params, "client_outage", "secret-outage");
+        } finally {
+            jdbc.execute("ALTER TABLE domain_event_entry_away RENAME TO domain_event_entry");
+        }
+        assertThat(during.status()).isEqualTo(503);
+        assertThat(during.text("error")).isEqualTo("temporarily_unavailable");
+        assertThat(during.json().has("access_token")).isFalse();
+
+        Response after = http.form("/t/outage/oauth/token", params, "client_outage", "secret-outage");
+        assertThat(after.status()).as(after.toString()).isEqualTo(200);
+    }
+
     private List<GenericDomainEventMessage<?>> tenantWithKey(String tenantId) {
         try {
             ECKey key = new ECKeyGenerator(Curve.P_256).keyID(tenantId + "-k1").keyUse(KeyUse.SIGNATURE)
