@@ -6,10 +6,15 @@ import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.client.AppType;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.kernel.lifetime.TenantLifetimeSettings;
+import dev.tally.kernel.lifetime.TraceStep;
+import dev.tally.kernel.rule.RuleEffects;
+import dev.tally.kernel.rule.RuleEvents.LifetimeRuleCreated;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
+import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.testsupport.PostgresTestDatabase;
@@ -116,7 +121,7 @@ class CommandSideOnPostgresTest {
 
         List<? extends DomainEventMessage<?>> events = eventStore.readEvents("tenant:appendread").asStream().toList();
         assertThat(events.stream().map(e -> e.getPayloadType().getSimpleName()).toList())
-                .containsExactly("TenantCreated", "SigningKeyAdded");
+                .containsExactly("TenantCreated", "TenantLifetimeSettingsChanged", "SigningKeyAdded");
         assertThat(events.get(0).getPayload()).isEqualTo(new TenantCreated("appendread", "Append Read", SigningAlgorithm.ES256,
                 ((TenantCreated) events.get(0).getPayload()).createdAt()));
 
@@ -125,7 +130,7 @@ class CommandSideOnPostgresTest {
                 "SELECT payload FROM domain_event_entry WHERE aggregate_identifier = 'tenant:appendread' ORDER BY sequence_number",
                 byte[].class).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
         assertThat(payloads.get(0)).contains("\"tenantId\":\"appendread\"");
-        assertThat(payloads.get(1)).contains("sealedPrivateJwk").doesNotContain("\"d\"");
+        assertThat(payloads.get(2)).contains("sealedPrivateJwk").doesNotContain("\"d\"");
     }
 
     @Test
@@ -138,9 +143,13 @@ class CommandSideOnPostgresTest {
                 new ApiRegistered("api_1", "acme", "https://api", "Orders", 3600, 900L, List.of("read"), t),
                 new ApiRegistered("api_2", "acme", "https://api2", "Orders", 3600, null, List.of(), t),
                 new ClientRegistered("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
-                        "ab".repeat(32), Map.of("tier", "gold"), t),
+                        "ab".repeat(32), Map.of("tier", "gold"), 36000L, t),
+                TenantLifetimeSettingsChanged.of("acme", TenantLifetimeSettings.defaults()),
+                new LifetimeRuleCreated("rule_1", "acme", "midnight", 5, "request.grant_type == \"client_credentials\"",
+                        new RuleEffects(null, 600L, null, new RuleEffects.ExpiresAt("00:00")), t),
                 new AccessTokenIssued("acme", "jti", "c1", "c1", "https://api", null, "client_credentials", t, t.plusSeconds(60),
-                        60, "api.token_lifetime"));
+                        60, "rule:short", List.of(TraceStep.set("api.token_lifetime", 3600), TraceStep.error("rule:broken", "no such key"),
+                        TraceStep.set("rule:short", 60), TraceStep.clamp("tenant.max_token_lifetime", 60, false))));
         for (Object event : samples) {
             SerializedObject<byte[]> serialized = eventSerializer.serialize(event, byte[].class);
             assertThat((Object) eventSerializer.deserialize(serialized)).as(event.getClass().getSimpleName()).isEqualTo(event);

@@ -15,7 +15,13 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.tally.standalone.StandaloneScenario.Client;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
+import com.nimbusds.jwt.JWTClaimsSet;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -29,6 +35,8 @@ abstract class StandaloneEndToEndContract {
 
     @LocalServerPort
     int port;
+    @Autowired
+    JdbcTemplate jdbc;
 
     TestHttp http() {
         return new TestHttp("http://localhost:" + port, ADMIN);
@@ -164,6 +172,198 @@ abstract class StandaloneEndToEndContract {
                 "scope", "read:orders"), null, null);
         assertThat(post.status()).as(post.toString()).isEqualTo(200);
         assertThat(post.text("scope")).isEqualTo("read:orders");
+    }
+
+    @Test
+    void ruleCreatedThroughTheManagementApiChangesTheNextTokensLifetime() throws Exception {
+        TestHttp http = http();
+        createTenant(http, "rules", null);
+        createApi(http, "rules", "https://api.rules.test", 3600);
+        Client onboarding = createMachineClient(http, "rules", Map.of("tier", "onboarding"));
+        Client gold = createMachineClient(http, "rules", Map.of("tier", "gold"));
+        assertThat(token(http, "rules", onboarding, "https://api.rules.test").json().get("expires_in").asLong()).isEqualTo(3600);
+
+        Response rule = http.admin("POST", "/admin/tenants/rules/lifetime-rules", Map.of("name", "onboarding-m2m",
+                "priority", 10, "condition", "has(client.metadata.tier) && client.metadata.tier == \"onboarding\"",
+                "effects", Map.of("access_token_lifetime", 60)));
+        assertThat(rule.status()).as(rule.toString()).isEqualTo(201);
+
+        Response shortLived = token(http, "rules", onboarding, "https://api.rules.test");
+        assertThat(shortLived.json().get("expires_in").asLong()).isEqualTo(60);
+        JWTClaimsSet claims = SignedJWT.parse(shortLived.text("access_token")).getJWTClaimsSet();
+        assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isEqualTo(60_000);
+        assertThat(token(http, "rules", gold, "https://api.rules.test").json().get("expires_in").asLong()).isEqualTo(3600);
+
+        assertThat(http.admin("DELETE", "/admin/tenants/rules/lifetime-rules/" + rule.text("id"), null).status()).isEqualTo(204);
+        assertThat(token(http, "rules", onboarding, "https://api.rules.test").json().get("expires_in").asLong()).isEqualTo(3600);
+    }
+
+    @Test
+    void malformedRuleGets400NamingThePositionOfTheError() {
+        TestHttp http = http();
+        createTenant(http, "badrules", null);
+
+        Response syntax = http.admin("POST", "/admin/tenants/badrules/lifetime-rules", Map.of("name", "broken",
+                "condition", "client.app_type == \"spa\" &&", "effects", Map.of("access_token_lifetime", 60)));
+        assertThat(syntax.status()).isEqualTo(400);
+        assertThat(syntax.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(syntax.text("field")).isEqualTo("condition");
+        assertThat(syntax.json().get("line").asInt()).isEqualTo(1);
+        assertThat(syntax.json().get("column").asInt()).as("just past the dangling &&").isEqualTo(28);
+        assertThat(syntax.text("detail")).contains("line 1, column 28");
+
+        Response unknownField = http.admin("POST", "/admin/tenants/badrules/lifetime-rules", Map.of("name", "typo",
+                "condition", "client.tier == \"gold\"", "effects", Map.of("access_token_lifetime", 60)));
+        assertThat(unknownField.status()).isEqualTo(400);
+        assertThat(unknownField.json().get("line").asInt()).isEqualTo(1);
+        assertThat(unknownField.json().get("column").asInt()).isPositive();
+
+        Response notBoolean = http.admin("POST", "/admin/tenants/badrules/lifetime-rules", Map.of("name", "number",
+                "condition", "1 + 1", "effects", Map.of("access_token_lifetime", 60)));
+        assertThat(notBoolean.status()).isEqualTo(400);
+
+        Response badTime = http.admin("POST", "/admin/tenants/badrules/lifetime-rules", Map.of("name", "late",
+                "condition", "true", "effects", Map.of("expires_at", Map.of("daily_at", "24:30"))));
+        assertThat(badTime.status()).isEqualTo(400);
+        assertThat(badTime.text("field")).isEqualTo("effects.expires_at.daily_at");
+
+        assertThat(http.admin("GET", "/admin/tenants/badrules/lifetime-rules", null).json().size()).isZero();
+    }
+
+    @Test
+    void explainAgreesWithTheTokenActuallyIssuedAndItsIssuanceEvent() throws Exception {
+        TestHttp http = http();
+        createTenant(http, "explained", null);
+        createApi(http, "explained", "https://api.explained.test", 3600);
+        Client client = createMachineClient(http, "explained", Map.of("tier", "onboarding"));
+        http.admin("POST", "/admin/tenants/explained/lifetime-rules", Map.of("name", "broken-for-gold", "priority", 1,
+                "condition", "client.metadata.plan == \"gold\"", "effects", Map.of("access_token_lifetime", 30)));
+        http.admin("POST", "/admin/tenants/explained/lifetime-rules", Map.of("name", "onboarding-m2m", "priority", 2,
+                "condition", "client.metadata.tier == \"onboarding\"", "effects", Map.of("access_token_lifetime", 90)));
+
+        Response explained = http.admin("GET", "/admin/tenants/explained/lifetimes/explain?client_id=" + client.id()
+                + "&audience=https://api.explained.test&grant_type=client_credentials", null);
+        assertThat(explained.status()).as(explained.toString()).isEqualTo(200);
+        JsonNode access = explained.json().get("access_token");
+        assertThat(access.get("lifetime").asLong()).isEqualTo(90);
+        assertThat(access.get("decided_by").asString()).isEqualTo("rule:onboarding-m2m");
+        assertThat(access.get("trace").toString()).isEqualTo("[{\"step\":\"api.token_lifetime\",\"value\":3600},"
+                + "{\"step\":\"rule:broken-for-gold\",\"error\":" + access.get("trace").get(1).get("error").toString() + "},"
+                + "{\"step\":\"rule:onboarding-m2m\",\"value\":90},"
+                + "{\"step\":\"tenant.max_token_lifetime\",\"value\":90,\"clamped\":false}]");
+        assertThat(explained.json().get("id_token").get("decided_by").asString()).isEqualTo("client.id_token_lifetime");
+        assertThat(explained.json().get("id_token").get("lifetime").asLong()).isEqualTo(36000);
+
+        Response issued = token(http, "explained", client, "https://api.explained.test");
+        assertThat(issued.json().get("expires_in").asLong()).isEqualTo(access.get("lifetime").asLong());
+        String jti = SignedJWT.parse(issued.text("access_token")).getJWTClaimsSet().getJWTID();
+        String event = issuanceEvent(jti);
+        assertThat(event).contains("\"lifetimeSeconds\":90").contains("\"decidedBy\":\"rule:onboarding-m2m\"")
+                .contains("\"step\":\"rule:broken-for-gold\"");
+    }
+
+    @Test
+    void ruleAskingMoreThanTheTenantMaximumIsClampedAndTheTraceSaysSo() {
+        TestHttp http = http();
+        createTenant(http, "clamped", null);
+        assertThat(http.admin("PATCH", "/admin/tenants/clamped", Map.of("max_token_lifetime", 600, "max_token_lifetime_for_web", 600))
+                .json().get("max_token_lifetime").asLong()).isEqualTo(600);
+        createApi(http, "clamped", "https://api.clamped.test", 300);
+        Client client = createMachineClient(http, "clamped", Map.of());
+        http.admin("POST", "/admin/tenants/clamped/lifetime-rules", Map.of("name", "greedy", "condition", "true",
+                "effects", Map.of("access_token_lifetime", 7200)));
+
+        assertThat(token(http, "clamped", client, "https://api.clamped.test").json().get("expires_in").asLong()).isEqualTo(600);
+        JsonNode access = http.admin("GET", "/admin/tenants/clamped/lifetimes/explain?client_id=" + client.id()
+                + "&audience=https://api.clamped.test", null).json().get("access_token");
+        assertThat(access.get("decided_by").asString()).isEqualTo("tenant.max_token_lifetime");
+        JsonNode last = access.get("trace").get(access.get("trace").size() - 1);
+        assertThat(last.get("step").asString()).isEqualTo("tenant.max_token_lifetime");
+        assertThat(last.get("clamped").asBoolean()).isTrue();
+        assertThat(last.get("value").asLong()).isEqualTo(600);
+    }
+
+    @Test
+    void wallClockRuleEndsTokensAtTheNextLocalMidnightOfTheTenant() throws Exception {
+        TestHttp http = http();
+        createTenant(http, "midnight", null);
+        http.admin("PATCH", "/admin/tenants/midnight", Map.of("time_zone", "Europe/Berlin"));
+        createApi(http, "midnight", "https://api.midnight.test", 3600);
+        Client client = createMachineClient(http, "midnight", Map.of());
+        http.admin("POST", "/admin/tenants/midnight/lifetime-rules", Map.of("name", "midnight",
+                "condition", "request.grant_type == \"client_credentials\"", "effects", Map.of("expires_at", Map.of("daily_at", "00:00"))));
+        // The maximum would cut a token issued early in the day; lift it so the schedule alone decides.
+        http.admin("PATCH", "/admin/tenants/midnight", Map.of("max_token_lifetime", 172800, "max_token_lifetime_for_web", 86400));
+
+        Response issued = token(http, "midnight", client, "https://api.midnight.test");
+        JWTClaimsSet claims = SignedJWT.parse(issued.text("access_token")).getJWTClaimsSet();
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        ZonedDateTime iat = claims.getIssueTime().toInstant().atZone(berlin);
+        ZonedDateTime nextMidnight = iat.toLocalDate().plusDays(1).atStartOfDay(berlin);
+        assertThat(claims.getExpirationTime().toInstant()).isEqualTo(nextMidnight.toInstant());
+        assertThat(issued.json().get("expires_in").asLong())
+                .isEqualTo(nextMidnight.toEpochSecond() - iat.toEpochSecond());
+    }
+
+    @Test
+    void clientIdTokenLifetimeAndTenantDefaultsShowInExplainIndependentlyOfTheAccessToken() {
+        TestHttp http = http();
+        createTenant(http, "idtokens", null);
+        createApi(http, "idtokens", "https://api.idtokens.test", 3600);
+        Response web = http.admin("POST", "/admin/tenants/idtokens/clients", Map.of("name", "web", "app_type", "spa",
+                "id_token_lifetime", 1200));
+        assertThat(web.status()).as(web.toString()).isEqualTo(201);
+        http.admin("PATCH", "/admin/tenants/idtokens", Map.of("default_token_lifetime", 7200));
+        http.admin("PATCH", "/admin/tenants/idtokens/apis/" + http.admin("GET", "/admin/tenants/idtokens/apis", null).json()
+                .get(0).get("id").asString(), Map.of("token_lifetime_for_web", 900));
+
+        JsonNode forApi = http.admin("GET", "/admin/tenants/idtokens/lifetimes/explain?client_id=" + web.text("client_id")
+                + "&audience=https://api.idtokens.test&grant_type=authorization_code", null).json();
+        assertThat(forApi.get("access_token").get("lifetime").asLong()).isEqualTo(900);
+        assertThat(forApi.get("access_token").get("decided_by").asString()).isEqualTo("api.token_lifetime_for_web");
+        assertThat(forApi.get("id_token").get("lifetime").asLong()).isEqualTo(1200);
+        assertThat(forApi.get("id_token").get("decided_by").asString()).isEqualTo("client.id_token_lifetime");
+
+        JsonNode userinfoOnly = http.admin("GET", "/admin/tenants/idtokens/lifetimes/explain?client_id=" + web.text("client_id")
+                + "&grant_type=authorization_code", null).json();
+        assertThat(userinfoOnly.get("access_token").get("lifetime").asLong()).isEqualTo(7200);
+        assertThat(userinfoOnly.get("access_token").get("decided_by").asString()).isEqualTo("tenant.default_token_lifetime");
+
+        assertThat(http.admin("GET", "/admin/tenants/idtokens/lifetimes/explain", null).status()).isEqualTo(400);
+        assertThat(http.admin("GET", "/admin/tenants/idtokens/lifetimes/explain?client_id=" + web.text("client_id")
+                + "&audience=https://nope", null).status()).isEqualTo(400);
+        assertThat(http.admin("GET", "/admin/tenants/idtokens/lifetimes/explain?client_id=nope", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void everyRuleChangeAppliesToTheVeryNextToken() {
+        TestHttp http = http();
+        createTenant(http, "propagation", null);
+        createApi(http, "propagation", "https://api.propagation.test", 3600);
+        Client client = createMachineClient(http, "propagation", Map.of());
+        String ruleId = http.admin("POST", "/admin/tenants/propagation/lifetime-rules", Map.of("name", "moving",
+                "condition", "true", "effects", Map.of("access_token_lifetime", 100))).text("id");
+        int stale = 0;
+        for (int i = 1; i <= 50; i++) {
+            long wanted = 100 + i;
+            assertThat(http.admin("PATCH", "/admin/tenants/propagation/lifetime-rules/" + ruleId,
+                    Map.of("effects", Map.of("access_token_lifetime", wanted))).status()).isEqualTo(200);
+            if (token(http, "propagation", client, "https://api.propagation.test").json().get("expires_in").asLong() != wanted) {
+                stale++;
+            }
+        }
+        assertThat(stale).as("tokens issued right after a 200 that did not see the change").isZero();
+    }
+
+    private String issuanceEvent(String jti) {
+        for (byte[] payload : jdbc.queryForList("SELECT payload FROM domain_event_entry WHERE payload_type = ?", byte[].class,
+                "dev.tally.kernel.token.TokenEvents$AccessTokenIssued")) {
+            String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+            if (text.contains("\"jti\":\"" + jti + "\"")) {
+                return text;
+            }
+        }
+        throw new AssertionError("no AccessTokenIssued for jti " + jti);
     }
 
     private static String error(Response r) {

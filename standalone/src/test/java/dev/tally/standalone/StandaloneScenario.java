@@ -43,8 +43,12 @@ final class StandaloneScenario {
     }
 
     static Client createMachineClient(TestHttp http, String tenant) {
+        return createMachineClient(http, tenant, Map.of("tier", "gold"));
+    }
+
+    static Client createMachineClient(TestHttp http, String tenant, Map<String, String> metadata) {
         Response r = http.admin("POST", "/admin/tenants/" + tenant + "/clients", Map.of("name", "billing",
-                "app_type", "non_interactive", "grant_types", List.of("client_credentials"), "client_metadata", Map.of("tier", "gold")));
+                "app_type", "non_interactive", "grant_types", List.of("client_credentials"), "client_metadata", metadata));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         return new Client(r.text("client_id"), r.text("client_secret"));
     }

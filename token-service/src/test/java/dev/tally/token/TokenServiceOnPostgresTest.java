@@ -204,7 +204,7 @@ class TokenServiceOnPostgresTest {
 
     private static GenericDomainEventMessage<?> client(String tenantId, String clientId, String secret) {
         return new GenericDomainEventMessage<>("Client", clientId, 0, new ClientRegistered(clientId, tenantId, "m2m",
-                AppType.NON_INTERACTIVE, List.of("client_credentials"), SecretHash.of(secret), Map.of(), T0));
+                AppType.NON_INTERACTIVE, List.of("client_credentials"), SecretHash.of(secret), Map.of(), 36000L, T0));
     }
 
     /** Appends as the command bus does: in a unit of work bound to a database transaction. */

@@ -2,6 +2,9 @@ package dev.tally.command.catalog;
 
 import dev.tally.command.catalog.CatalogRows.ApiRow;
 import dev.tally.command.catalog.CatalogRows.ClientRow;
+import dev.tally.command.catalog.CatalogRows.RuleRow;
+import dev.tally.kernel.rule.RuleEffects;
+import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.command.catalog.CatalogRows.TenantRow;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -13,14 +16,21 @@ import org.springframework.stereotype.Component;
 /** Reads of the catalog, every one filtered by tenant here and nowhere else. */
 @Component
 public class Catalog implements TenantDirectory {
-    private static final RowMapper<TenantRow> TENANT = (rs, i) -> new TenantRow(rs.getString("tenant_id"),
-            rs.getString("name"), rs.getString("signing_alg"), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    private static final RowMapper<TenantRow> TENANT = (rs, i) -> {
+        TenantLifetimeSettingsChanged s = Json.read(rs.getString("lifetime_settings"), TenantLifetimeSettingsChanged.class);
+        return new TenantRow(rs.getString("tenant_id"), rs.getString("name"), rs.getString("signing_alg"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), s.maxTokenLifetime(), s.maxTokenLifetimeForWeb(),
+                s.defaultTokenLifetime(), s.timeZone(), s.sessionIdleTimeout(), s.sessionAbsoluteTimeout(), s.refreshTokenLifetime());
+    };
     private static final RowMapper<ApiRow> API = (rs, i) -> new ApiRow(rs.getString("api_id"), rs.getString("identifier"),
             rs.getString("name"), rs.getLong("token_lifetime"), (Long) rs.getObject("token_lifetime_for_web", Long.class),
             Json.stringList(rs.getString("scopes")), rs.getObject("created_at", OffsetDateTime.class).toInstant());
     private static final RowMapper<ClientRow> CLIENT = (rs, i) -> new ClientRow(rs.getString("client_id"),
             rs.getString("name"), rs.getString("app_type"), Json.stringList(rs.getString("grant_types")),
-            Json.stringMap(rs.getString("client_metadata")), rs.getBoolean("confidential"),
+            Json.stringMap(rs.getString("client_metadata")), rs.getBoolean("confidential"), rs.getLong("id_token_lifetime"),
+            rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    private static final RowMapper<RuleRow> RULE = (rs, i) -> new RuleRow(rs.getString("rule_id"), rs.getString("name"),
+            rs.getInt("priority"), rs.getString("condition"), Json.read(rs.getString("effects"), RuleEffects.class),
             rs.getObject("created_at", OffsetDateTime.class).toInstant());
 
     private final JdbcTemplate jdbc;
@@ -42,6 +52,22 @@ public class Catalog implements TenantDirectory {
     @Override
     public boolean apiIdentifierTaken(String tenantId, String identifier) {
         return exists("SELECT COUNT(*) FROM api_catalog WHERE tenant_id = ? AND identifier = ?", tenantId, identifier);
+    }
+
+    @Override
+    public boolean ruleNameTaken(String tenantId, String name, String exceptRuleId) {
+        return exists("SELECT COUNT(*) FROM lifetime_rule_catalog WHERE tenant_id = ? AND name = ? AND rule_id <> ?",
+                tenantId, name, exceptRuleId);
+    }
+
+    public Optional<RuleRow> rule(String tenantId, String ruleId) {
+        return jdbc.query("SELECT * FROM lifetime_rule_catalog WHERE tenant_id = ? AND rule_id = ?", RULE, tenantId, ruleId)
+                .stream().findFirst();
+    }
+
+    /** In the order the engine evaluates them: priority, then name. */
+    public List<RuleRow> rules(String tenantId) {
+        return jdbc.query("SELECT * FROM lifetime_rule_catalog WHERE tenant_id = ? ORDER BY priority, name", RULE, tenantId);
     }
 
     public Optional<TenantRow> tenant(String tenantId) {

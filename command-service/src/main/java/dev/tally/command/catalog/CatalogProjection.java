@@ -7,8 +7,12 @@ import dev.tally.kernel.client.ClientEvents.ClientDeleted;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
 import dev.tally.kernel.problem.Conflict;
+import dev.tally.kernel.rule.RuleEvents.LifetimeRuleCreated;
+import dev.tally.kernel.rule.RuleEvents.LifetimeRuleDeleted;
+import dev.tally.kernel.rule.RuleEvents.LifetimeRuleUpdated;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
+import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
 import java.time.ZoneOffset;
 import org.axonframework.config.ProcessingGroup;
@@ -39,6 +43,11 @@ public class CatalogProjection {
         } catch (DuplicateKeyException raced) {
             throw new Conflict("id", "tenant '" + e.tenantId() + "' already exists");
         }
+    }
+
+    @EventHandler
+    void on(TenantLifetimeSettingsChanged e) {
+        jdbc.update("UPDATE tenant_catalog SET lifetime_settings = ? WHERE tenant_id = ?", Json.write(e), e.tenantId());
     }
 
     @EventHandler
@@ -79,16 +88,43 @@ public class CatalogProjection {
 
     @EventHandler
     void on(ClientRegistered e) {
-        jdbc.update("INSERT INTO client_catalog (tenant_id, client_id, name, app_type, grant_types, client_metadata, confidential, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO client_catalog (tenant_id, client_id, name, app_type, grant_types, client_metadata, confidential, "
+                        + "id_token_lifetime, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.tenantId(), e.clientId(), e.name(), e.appType().wireName(), Json.write(e.grantTypes()),
-                Json.write(e.clientMetadata()), e.secretHash() != null, e.createdAt().atOffset(ZoneOffset.UTC));
+                Json.write(e.clientMetadata()), e.secretHash() != null, e.idTokenLifetime(), e.createdAt().atOffset(ZoneOffset.UTC));
     }
 
     @EventHandler
     void on(ClientUpdated e) {
-        jdbc.update("UPDATE client_catalog SET name = ?, grant_types = ?, client_metadata = ? WHERE tenant_id = ? AND client_id = ?",
-                e.name(), Json.write(e.grantTypes()), Json.write(e.clientMetadata()), e.tenantId(), e.clientId());
+        jdbc.update("UPDATE client_catalog SET name = ?, grant_types = ?, client_metadata = ?, id_token_lifetime = ? "
+                        + "WHERE tenant_id = ? AND client_id = ?",
+                e.name(), Json.write(e.grantTypes()), Json.write(e.clientMetadata()), e.idTokenLifetime(), e.tenantId(), e.clientId());
+    }
+
+    @EventHandler
+    void on(LifetimeRuleCreated e) {
+        try {
+            jdbc.update("INSERT INTO lifetime_rule_catalog (tenant_id, rule_id, name, priority, condition, effects, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?)", e.tenantId(), e.ruleId(), e.name(), e.priority(), e.condition(),
+                    Json.write(e.effects()), e.createdAt().atOffset(ZoneOffset.UTC));
+        } catch (DuplicateKeyException raced) {
+            throw new Conflict("name", "a lifetime rule named '" + e.name() + "' already exists in this tenant");
+        }
+    }
+
+    @EventHandler
+    void on(LifetimeRuleUpdated e) {
+        try {
+            jdbc.update("UPDATE lifetime_rule_catalog SET name = ?, priority = ?, condition = ?, effects = ? WHERE tenant_id = ? AND rule_id = ?",
+                    e.name(), e.priority(), e.condition(), Json.write(e.effects()), e.tenantId(), e.ruleId());
+        } catch (DuplicateKeyException raced) {
+            throw new Conflict("name", "a lifetime rule named '" + e.name() + "' already exists in this tenant");
+        }
+    }
+
+    @EventHandler
+    void on(LifetimeRuleDeleted e) {
+        jdbc.update("DELETE FROM lifetime_rule_catalog WHERE tenant_id = ? AND rule_id = ?", e.tenantId(), e.ruleId());
     }
 
     @EventHandler

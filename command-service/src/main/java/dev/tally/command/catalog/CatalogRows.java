@@ -1,5 +1,6 @@
 package dev.tally.command.catalog;
 
+import dev.tally.kernel.rule.RuleEffects;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,9 @@ public final class CatalogRows {
     private CatalogRows() {
     }
 
-    public record TenantRow(String id, String name, String signingAlg, Instant createdAt) {
+    public record TenantRow(String id, String name, String signingAlg, Instant createdAt, Long maxTokenLifetime,
+                            Long maxTokenLifetimeForWeb, Long defaultTokenLifetime, String timeZone,
+                            Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime) {
     }
 
     public record ApiRow(String id, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,
@@ -17,6 +20,10 @@ public final class CatalogRows {
     }
 
     public record ClientRow(String clientId, String name, String appType, List<String> grantTypes,
-                            Map<String, String> clientMetadata, boolean confidential, Instant createdAt) {
+                            Map<String, String> clientMetadata, boolean confidential, long idTokenLifetime,
+                            Instant createdAt) {
+    }
+
+    public record RuleRow(String id, String name, int priority, String condition, RuleEffects effects, Instant createdAt) {
     }
 }

@@ -20,6 +20,10 @@ final class Json {
         return MAPPER.readValue(json, new TypeReference<List<String>>() { });
     }
 
+    static <T> T read(String json, Class<T> type) {
+        return MAPPER.readValue(json, type);
+    }
+
     static Map<String, String> stringMap(String json) {
         return MAPPER.readValue(json, new TypeReference<Map<String, String>>() { });
     }

@@ -15,6 +15,7 @@ import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
 import dev.tally.kernel.client.ClientMetadata;
 import dev.tally.kernel.client.GrantTypes;
+import dev.tally.kernel.lifetime.ClientProfile;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
 import java.time.Clock;
@@ -35,6 +36,7 @@ public class Client {
     private String name;
     private List<String> grantTypes;
     private Map<String, String> clientMetadata;
+    private long idTokenLifetime;
 
     protected Client() {
     }
@@ -53,8 +55,10 @@ public class Client {
         if (command.appType().confidential() != (command.secretHash() != null)) {
             throw new IllegalArgumentException("a confidential client needs a secret hash, a public client must have none");
         }
+        long idToken = command.idTokenLifetime() == null ? ClientProfile.DEFAULT_ID_TOKEN_LIFETIME
+                : requireIdTokenLifetime(command.idTokenLifetime());
         apply(new ClientRegistered(command.clientId(), command.tenantId(), name, command.appType(), grants,
-                command.secretHash(), metadata, clock.instant()));
+                command.secretHash(), metadata, idToken, clock.instant()));
     }
 
     @CommandHandler
@@ -64,8 +68,10 @@ public class Client {
         List<String> newGrants = command.grantTypes() == null ? grantTypes : GrantTypes.requireValid(appType, command.grantTypes());
         Map<String, String> newMetadata = command.clientMetadata() == null ? clientMetadata
                 : ClientMetadata.requireValid(command.clientMetadata());
-        if (!newName.equals(name) || !newGrants.equals(grantTypes) || !newMetadata.equals(clientMetadata)) {
-            apply(new ClientUpdated(clientId, tenantId, newName, newGrants, newMetadata));
+        long newIdToken = command.idTokenLifetime() == null ? idTokenLifetime : requireIdTokenLifetime(command.idTokenLifetime());
+        if (!newName.equals(name) || !newGrants.equals(grantTypes) || !newMetadata.equals(clientMetadata)
+                || newIdToken != idTokenLifetime) {
+            apply(new ClientUpdated(clientId, tenantId, newName, newGrants, newMetadata, newIdToken));
         }
     }
 
@@ -92,6 +98,7 @@ public class Client {
         this.name = event.name();
         this.grantTypes = event.grantTypes();
         this.clientMetadata = event.clientMetadata();
+        this.idTokenLifetime = event.idTokenLifetime();
     }
 
     @EventSourcingHandler
@@ -99,6 +106,7 @@ public class Client {
         this.name = event.name();
         this.grantTypes = event.grantTypes();
         this.clientMetadata = event.clientMetadata();
+        this.idTokenLifetime = event.idTokenLifetime();
     }
 
     @EventSourcingHandler
@@ -110,6 +118,13 @@ public class Client {
         if (!tenantId.equals(commandTenant)) {
             throw new NotFound("no such client in tenant '" + commandTenant + "'");
         }
+    }
+
+    private static long requireIdTokenLifetime(long seconds) {
+        if (seconds <= 0) {
+            throw new InvalidInput("id_token_lifetime", "must be a positive number of seconds");
+        }
+        return seconds;
     }
 
     private static String requireName(String name) {

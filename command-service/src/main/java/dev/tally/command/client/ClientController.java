@@ -44,20 +44,22 @@ public class ClientController {
     }
 
     public record CreateClientRequest(String name, String appType, List<String> grantTypes,
-                                      Map<String, String> clientMetadata) {
+                                      Map<String, String> clientMetadata, Long idTokenLifetime) {
     }
 
     /** Absent fields keep their value. */
-    public record UpdateClientRequest(String name, List<String> grantTypes, Map<String, String> clientMetadata) {
+    public record UpdateClientRequest(String name, List<String> grantTypes, Map<String, String> clientMetadata,
+                                      Long idTokenLifetime) {
     }
 
     /** {@code clientSecret} is present only in the answer that created or rotated it. */
     public record ClientResponse(String clientId, String clientSecret, String name, String appType,
                                  List<String> grantTypes, Map<String, String> clientMetadata,
-                                 String tokenEndpointAuthMethod, Instant createdAt) {
+                                 String tokenEndpointAuthMethod, long idTokenLifetime, Instant createdAt) {
         static ClientResponse of(ClientRow row, String secret) {
             return new ClientResponse(row.clientId(), secret, row.name(), row.appType(), row.grantTypes(),
-                    row.clientMetadata(), row.confidential() ? "client_secret_basic" : "none", row.createdAt());
+                    row.clientMetadata(), row.confidential() ? "client_secret_basic" : "none", row.idTokenLifetime(),
+                    row.createdAt());
         }
     }
 
@@ -71,7 +73,7 @@ public class ClientController {
         String secret = appType.confidential() ? ClientIds.newClientSecret() : null;
         List<String> grants = request.grantTypes() == null ? ClientIds.defaultGrantTypes(appType) : request.grantTypes();
         commands.sendAndWait(new RegisterClient(clientId, tenant, request.name(), appType, grants,
-                secret == null ? null : SecretHash.of(secret), request.clientMetadata()));
+                secret == null ? null : SecretHash.of(secret), request.clientMetadata(), request.idTokenLifetime()));
         return ResponseEntity.created(URI.create("/admin/tenants/" + tenant + "/clients/" + clientId))
                 .body(ClientResponse.of(row(tenant, clientId), secret));
     }
@@ -91,7 +93,8 @@ public class ClientController {
     public ClientResponse update(@PathVariable String tenant, @PathVariable String clientId,
                                  @RequestBody UpdateClientRequest request) {
         row(tenant, clientId);
-        commands.sendAndWait(new UpdateClient(clientId, tenant, request.name(), request.grantTypes(), request.clientMetadata()));
+        commands.sendAndWait(new UpdateClient(clientId, tenant, request.name(), request.grantTypes(), request.clientMetadata(),
+                request.idTokenLifetime()));
         return get(tenant, clientId);
     }
 

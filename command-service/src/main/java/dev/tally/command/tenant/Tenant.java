@@ -7,11 +7,14 @@ import dev.tally.command.catalog.TenantDirectory;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.lifetime.TenantLifetimeSettings;
+import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
 import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
+import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
 import dev.tally.kernel.tenant.TenantIds;
 import java.time.Clock;
@@ -30,6 +33,7 @@ public class Tenant {
     private String aggregateId;
     private String tenantId;
     private String name;
+    private TenantLifetimeSettings lifetimeSettings;
 
     protected Tenant() {
     }
@@ -42,8 +46,11 @@ public class Tenant {
             throw new Conflict("id", "tenant '" + command.tenantId() + "' already exists (tenant ids are never reused)");
         }
         SigningAlgorithm alg = command.signingAlg() == null ? SigningAlgorithm.ES256 : command.signingAlg();
+        TenantLifetimeSettings settings = command.settings().applyTo(TenantLifetimeSettings.defaults());
         Instant now = clock.instant();
         apply(new TenantCreated(command.tenantId(), name, alg, now));
+        // Recorded whole, defaults included: a later change of Tally's defaults never moves an existing tenant.
+        apply(TenantLifetimeSettingsChanged.of(command.tenantId(), settings));
         // The key exists from the tenant's first moment: its issuer can sign as soon as it can be named.
         apply(keys.newKey(command.tenantId(), alg, now));
     }
@@ -57,6 +64,14 @@ public class Tenant {
     }
 
     @CommandHandler
+    void handle(ChangeTenantSettings command) {
+        TenantLifetimeSettings changed = command.settings().applyTo(lifetimeSettings);
+        if (!changed.equals(lifetimeSettings)) {
+            apply(TenantLifetimeSettingsChanged.of(tenantId, changed));
+        }
+    }
+
+    @CommandHandler
     void handle(DeleteTenant command) {
         apply(new TenantDeleted(tenantId));
     }
@@ -66,6 +81,11 @@ public class Tenant {
         this.aggregateId = TenantIds.aggregateId(event.tenantId());
         this.tenantId = event.tenantId();
         this.name = event.name();
+    }
+
+    @EventSourcingHandler
+    void on(TenantLifetimeSettingsChanged event) {
+        this.lifetimeSettings = event.settings();
     }
 
     @EventSourcingHandler

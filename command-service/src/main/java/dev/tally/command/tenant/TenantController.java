@@ -4,10 +4,12 @@ import dev.tally.command.catalog.Catalog;
 import dev.tally.command.catalog.CatalogRows.TenantRow;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
 import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantIds;
+import dev.tally.kernel.tenant.TenantSettingsPatch;
 import dev.tally.support.problem.ManagementApi;
 import java.net.URI;
 import java.util.List;
@@ -35,17 +37,31 @@ public class TenantController {
         this.catalog = catalog;
     }
 
-    public record CreateTenantRequest(String id, String name, String signingAlg) {
+    /** Lifetime settings are optional: absent ones take the defaults. Seconds throughout. */
+    public record CreateTenantRequest(String id, String name, String signingAlg, Long maxTokenLifetime,
+                                      Long maxTokenLifetimeForWeb, Long defaultTokenLifetime, String timeZone,
+                                      Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime) {
+        TenantSettingsPatch settings() {
+            return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
+                    sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
+        }
     }
 
-    public record UpdateTenantRequest(String name) {
+    /** Absent fields keep their value. */
+    public record UpdateTenantRequest(String name, Long maxTokenLifetime, Long maxTokenLifetimeForWeb,
+                                      Long defaultTokenLifetime, String timeZone, Long sessionIdleTimeout,
+                                      Long sessionAbsoluteTimeout, Long refreshTokenLifetime) {
+        TenantSettingsPatch settings() {
+            return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
+                    sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
+        }
     }
 
     @PostMapping
     public ResponseEntity<TenantRow> create(@RequestBody CreateTenantRequest request) {
         String id = TenantIds.requireValid(request.id());
         SigningAlgorithm alg = request.signingAlg() == null ? SigningAlgorithm.ES256 : SigningAlgorithm.parse(request.signingAlg());
-        commands.sendAndWait(new CreateTenant(id, request.name(), alg));
+        commands.sendAndWait(new CreateTenant(id, request.name(), alg, request.settings()));
         return ResponseEntity.created(URI.create("/admin/tenants/" + id)).body(get(id));
     }
 
@@ -64,6 +80,9 @@ public class TenantController {
         get(tenant);
         if (request.name() != null) {
             commands.sendAndWait(new RenameTenant(tenant, request.name()));
+        }
+        if (!request.settings().isEmpty()) {
+            commands.sendAndWait(new ChangeTenantSettings(tenant, request.settings()));
         }
         return get(tenant);
     }

@@ -8,6 +8,7 @@ public class InMemoryTenantDirectory implements TenantDirectory {
     private final Set<String> tenants = new HashSet<>();
     private final Set<String> deleted = new HashSet<>();
     private final Set<String> apiIdentifiers = new HashSet<>();
+    private final Set<String> ruleNames = new HashSet<>();
 
     public InMemoryTenantDirectory withTenant(String tenantId) {
         tenants.add(tenantId);
@@ -23,6 +24,16 @@ public class InMemoryTenantDirectory implements TenantDirectory {
     public InMemoryTenantDirectory withApiIdentifier(String tenantId, String identifier) {
         apiIdentifiers.add(tenantId + "\n" + identifier);
         return this;
+    }
+
+    public InMemoryTenantDirectory withRuleName(String tenantId, String name) {
+        ruleNames.add(tenantId + "\n" + name);
+        return this;
+    }
+
+    @Override
+    public boolean ruleNameTaken(String tenantId, String name, String exceptRuleId) {
+        return ruleNames.contains(tenantId + "\n" + name);
     }
 
     @Override

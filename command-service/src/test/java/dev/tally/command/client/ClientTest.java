@@ -26,7 +26,7 @@ class ClientTest {
     static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     static final String HASH = "a".repeat(64);
     static final ClientRegistered BILLING = new ClientRegistered("c1", "acme", "billing", AppType.NON_INTERACTIVE,
-            List.of("client_credentials"), HASH, Map.of("tier", "gold"), NOW);
+            List.of("client_credentials"), HASH, Map.of("tier", "gold"), 36000L, NOW);
 
     private AggregateTestFixture<Client> fixture;
 
@@ -41,14 +41,14 @@ class ClientTest {
     void registerMachineClientThenRegisteredWithSecretHashOnly() {
         fixture.givenNoPriorActivity()
                 .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
-                        HASH, Map.of("tier", "gold")))
+                        HASH, Map.of("tier", "gold"), null))
                 .expectEvents(BILLING);
     }
 
     @Test
     void registerSpaWithClientCredentialsThenInvalidGrantTypes() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c2", "acme", "web", AppType.SPA, List.of("client_credentials"), null, null))
+                .when(new RegisterClient("c2", "acme", "web", AppType.SPA, List.of("client_credentials"), null, null, null))
                 .expectException(InvalidInput.class)
                 .expectNoEvents();
     }
@@ -56,14 +56,14 @@ class ClientTest {
     @Test
     void registerWhenUnknownGrantTypeThenInvalidGrantTypes() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("implicit"), HASH, null))
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("implicit"), HASH, null, null))
                 .expectException(InvalidInput.class);
     }
 
     @Test
     void registerWhenNoGrantTypesThenInvalid() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of(), HASH, null))
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of(), HASH, null, null))
                 .expectException(InvalidInput.class);
     }
 
@@ -74,7 +74,7 @@ class ClientTest {
             metadata.put("k" + i, "v");
         }
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"), HASH, metadata))
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"), HASH, metadata, null))
                 .expectException(InvalidInput.class)
                 .expectExceptionMessage("may hold at most 20 keys");
     }
@@ -82,28 +82,45 @@ class ClientTest {
     @Test
     void registerWhenTenantDeletedOrUnknownThenNotFound() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c1", "initech", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"), HASH, null))
+                .when(new RegisterClient("c1", "initech", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"), HASH, null, null))
                 .expectException(NotFound.class);
     }
 
     @Test
     void registerWhenAppTypeMissingThenInvalidAppType() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c1", "acme", "billing", null, List.of("client_credentials"), HASH, null))
+                .when(new RegisterClient("c1", "acme", "billing", null, List.of("client_credentials"), HASH, null, null))
                 .expectException(InvalidInput.class);
     }
 
     @Test
     void updateClientThenWholeNewStateRecorded() {
         fixture.given(BILLING)
-                .when(new UpdateClient("c1", "acme", null, null, Map.of("tier", "onboarding")))
-                .expectEvents(new ClientUpdated("c1", "acme", "billing", List.of("client_credentials"), Map.of("tier", "onboarding")));
+                .when(new UpdateClient("c1", "acme", null, null, Map.of("tier", "onboarding"), null))
+                .expectEvents(new ClientUpdated("c1", "acme", "billing", List.of("client_credentials"), Map.of("tier", "onboarding"), 36000L));
+    }
+
+    @Test
+    void registerWhenIdTokenLifetimeGivenThenRecordedElseDefault() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
+                        HASH, Map.of("tier", "gold"), 600L))
+                .expectEvents(new ClientRegistered("c1", "acme", "billing", AppType.NON_INTERACTIVE,
+                        List.of("client_credentials"), HASH, Map.of("tier", "gold"), 600L, NOW));
+    }
+
+    @Test
+    void updateClientWhenIdTokenLifetimeNotPositiveThenInvalid() {
+        fixture.given(BILLING)
+                .when(new UpdateClient("c1", "acme", null, null, null, 0L))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
     }
 
     @Test
     void updateClientFromAnotherTenantThenNotFound() {
         fixture.given(BILLING)
-                .when(new UpdateClient("c1", "globex", "stolen", null, null))
+                .when(new UpdateClient("c1", "globex", "stolen", null, null, null))
                 .expectException(NotFound.class)
                 .expectNoEvents();
     }
@@ -117,7 +134,7 @@ class ClientTest {
 
     @Test
     void rotateSecretOfPublicClientThenInvalid() {
-        fixture.given(new ClientRegistered("c2", "acme", "web", AppType.SPA, List.of("authorization_code"), null, Map.of(), NOW))
+        fixture.given(new ClientRegistered("c2", "acme", "web", AppType.SPA, List.of("authorization_code"), null, Map.of(), 36000L, NOW))
                 .when(new RotateClientSecret("c2", "acme", "b".repeat(64)))
                 .expectException(InvalidInput.class);
     }

@@ -13,13 +13,17 @@ import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.lifetime.TenantLifetimeSettings;
+import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
 import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
+import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
+import dev.tally.kernel.tenant.TenantSettingsPatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,10 +52,11 @@ class TenantTest {
     @Test
     void createTenantThenCreatedAndItsFirstSigningKeyAdded() {
         fixture.givenNoPriorActivity()
-                .when(new CreateTenant("acme", "Acme", null))
+                .when(new CreateTenant("acme", "Acme", null, TenantSettingsPatch.NONE))
                 .expectSuccessfulHandlerExecution()
                 .expectEventsMatching(payloadsMatching(exactSequenceOf(
                         equalTo(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW)),
+                        equalTo(TenantLifetimeSettingsChanged.of("acme", TenantLifetimeSettings.defaults())),
                         instanceOf(SigningKeyAdded.class))));
     }
 
@@ -80,7 +85,7 @@ class TenantTest {
         directory.withTenant("acme");
 
         fixture.givenNoPriorActivity()
-                .when(new CreateTenant("acme", "Acme again", SigningAlgorithm.ES256))
+                .when(new CreateTenant("acme", "Acme again", SigningAlgorithm.ES256, TenantSettingsPatch.NONE))
                 .expectException(Conflict.class)
                 .expectNoEvents();
     }
@@ -90,14 +95,14 @@ class TenantTest {
         directory.withDeletedTenant("acme");
 
         fixture.givenNoPriorActivity()
-                .when(new CreateTenant("acme", "Acme", SigningAlgorithm.ES256))
+                .when(new CreateTenant("acme", "Acme", SigningAlgorithm.ES256, TenantSettingsPatch.NONE))
                 .expectException(Conflict.class);
     }
 
     @Test
     void createTenantWhenIdNotUrlSafeThenInvalidId() {
         fixture.givenNoPriorActivity()
-                .when(new CreateTenant("Acme Corp", "Acme", SigningAlgorithm.ES256))
+                .when(new CreateTenant("Acme Corp", "Acme", SigningAlgorithm.ES256, TenantSettingsPatch.NONE))
                 .expectException(InvalidInput.class)
                 .expectExceptionMessage("must be 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit")
                 .expectNoEvents();
@@ -106,9 +111,49 @@ class TenantTest {
     @Test
     void createTenantWhenNameMissingThenInvalidName() {
         fixture.givenNoPriorActivity()
-                .when(new CreateTenant("acme", " ", SigningAlgorithm.ES256))
+                .when(new CreateTenant("acme", " ", SigningAlgorithm.ES256, TenantSettingsPatch.NONE))
                 .expectException(InvalidInput.class)
                 .expectNoEvents();
+    }
+
+    @Test
+    void createTenantWithLifetimeSettingsThenTheyAreRecordedWithTheDefaultsForTheRest() {
+        TenantSettingsPatch berlin = new TenantSettingsPatch(86_400L, 3_600L, null, "Europe/Berlin", null, null, null);
+
+        fixture.givenNoPriorActivity()
+                .when(new CreateTenant("acme", "Acme", SigningAlgorithm.ES256, berlin))
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(
+                        instanceOf(TenantCreated.class),
+                        equalTo(new TenantLifetimeSettingsChanged("acme", 86_400L, 3_600L, 86_400L, "Europe/Berlin",
+                                259_200L, 2_592_000L, 2_592_000L)),
+                        instanceOf(SigningKeyAdded.class))));
+    }
+
+    @Test
+    void changeSettingsWhenWebMaximumExceedsMaximumThenInvalidMaxTokenLifetimeForWeb() {
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW),
+                        TenantLifetimeSettingsChanged.of("acme", TenantLifetimeSettings.defaults()))
+                .when(new ChangeTenantSettings("acme", new TenantSettingsPatch(3_600L, null, null, null, null, null, null)))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void changeSettingsWhenTimeZoneUnknownThenInvalidTimeZone() {
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW),
+                        TenantLifetimeSettingsChanged.of("acme", TenantLifetimeSettings.defaults()))
+                .when(new ChangeTenantSettings("acme", new TenantSettingsPatch(null, null, null, "Mars/Olympus", null, null, null)))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage("'Mars/Olympus' is not an IANA time zone id (like Europe/Berlin or UTC)");
+    }
+
+    @Test
+    void changeSettingsThenWholeNewSettingsRecorded() {
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW),
+                        TenantLifetimeSettingsChanged.of("acme", TenantLifetimeSettings.defaults()))
+                .when(new ChangeTenantSettings("acme", new TenantSettingsPatch(null, null, 600L, null, null, null, null)))
+                .expectEvents(TenantLifetimeSettingsChanged.of("acme",
+                        TenantLifetimeSettings.builder().defaultTokenLifetime(600).build()));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.tally.support.config;
 
 import dev.tally.kernel.crypto.MasterKey;
+import dev.tally.kernel.lifetime.LifetimeRuleCompiler;
 import dev.tally.support.admin.AdminAuthenticationFilter;
 import dev.tally.support.admin.AdminToken;
 import dev.tally.support.problem.ManagementProblems;
@@ -48,6 +49,16 @@ public class TallySupportAutoConfiguration {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the master key file " + file, e);
         }
+    }
+
+    /**
+     * The CEL compiler for lifetime rules: the command side type-checks rules when they are saved, the token
+     * service compiles them once when their events arrive. Building it is the expensive part; one per process.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public LifetimeRuleCompiler lifetimeRuleCompiler() {
+        return new LifetimeRuleCompiler();
     }
 
     @Bean

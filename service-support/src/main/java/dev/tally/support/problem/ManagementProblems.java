@@ -40,7 +40,10 @@ public class ManagementProblems extends ResponseEntityExceptionHandler {
         Throwable cause = thrown;
         for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
             if (cause instanceof InvalidInput e) {
-                return problem(HttpStatus.BAD_REQUEST, "Invalid field", e.field() + ": " + e.getMessage(), e.field());
+                String detail = e.getMessage().startsWith(e.field()) ? e.getMessage() : e.field() + ": " + e.getMessage();
+                ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "Invalid field", detail, e.field());
+                e.details().forEach(response.getBody()::setProperty);
+                return response;
             }
             if (cause instanceof Conflict e) {
                 return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), e.field());

@@ -9,14 +9,18 @@ public final class ClientCommands {
     private ClientCommands() {
     }
 
-    /** @param secretHash the hash of the generated secret for a confidential client, else {@code null} */
+    /**
+     * @param secretHash the hash of the generated secret for a confidential client, else {@code null}
+     * @param idTokenLifetime seconds; {@code null} for the default
+     */
     public record RegisterClient(String clientId, String tenantId, String name, AppType appType,
-                                 List<String> grantTypes, String secretHash, Map<String, String> clientMetadata) {
+                                 List<String> grantTypes, String secretHash, Map<String, String> clientMetadata,
+                                 Long idTokenLifetime) {
     }
 
     /** The new values of the changeable fields; {@code null} keeps a field as it is. */
     public record UpdateClient(@TargetAggregateIdentifier String clientId, String tenantId, String name,
-                               List<String> grantTypes, Map<String, String> clientMetadata) {
+                               List<String> grantTypes, Map<String, String> clientMetadata, Long idTokenLifetime) {
     }
 
     public record RotateClientSecret(@TargetAggregateIdentifier String clientId, String tenantId, String secretHash) {

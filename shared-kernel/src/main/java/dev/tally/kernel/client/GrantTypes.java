@@ -16,6 +16,10 @@ public final class GrantTypes {
     private GrantTypes() {
     }
 
+    public static boolean isKnown(String grantType) {
+        return KNOWN.contains(grantType);
+    }
+
     /** Rejects unknown grant types, and grants a client of this type cannot use safely. */
     public static List<String> requireValid(AppType appType, List<String> grantTypes) {
         if (grantTypes == null || grantTypes.isEmpty()) {

@@ -7,7 +7,15 @@ public final class TenantCommands {
     private TenantCommands() {
     }
 
-    public record CreateTenant(String tenantId, String name, SigningAlgorithm signingAlg) {
+    /** @param settings lifetime settings that differ from the defaults; never null */
+    public record CreateTenant(String tenantId, String name, SigningAlgorithm signingAlg, TenantSettingsPatch settings) {
+    }
+
+    public record ChangeTenantSettings(String tenantId, TenantSettingsPatch settings) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
     }
 
     public record RenameTenant(String tenantId, String name) {

@@ -1,6 +1,8 @@
 package dev.tally.kernel.tenant;
 
+import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import java.time.Instant;
+import java.time.ZoneId;
 import org.axonframework.serialization.Revision;
 
 /** Events of the tenant aggregate. Stable forever: change them only with a new revision and an upcaster. */
@@ -9,7 +11,8 @@ public final class TenantEvents {
     }
 
     /** Marker for every event of a tenant, so projections can route them by tenant. */
-    public sealed interface TenantEvent permits TenantCreated, TenantRenamed, TenantDeleted, SigningKeyAdded {
+    public sealed interface TenantEvent permits TenantCreated, TenantRenamed, TenantDeleted, SigningKeyAdded,
+            TenantLifetimeSettingsChanged {
         String tenantId();
     }
 
@@ -20,6 +23,28 @@ public final class TenantEvents {
 
     @Revision("1")
     public record TenantRenamed(String tenantId, String name) implements TenantEvent {
+    }
+
+    /**
+     * The tenant's lifetime settings, whole, in seconds. Recorded when the tenant is created (with the defaults
+     * of that day, so a later change of defaults never changes an existing tenant) and on every change.
+     */
+    @Revision("1")
+    public record TenantLifetimeSettingsChanged(String tenantId, long maxTokenLifetime, long maxTokenLifetimeForWeb,
+                                                long defaultTokenLifetime, String timeZone, long sessionIdleTimeout,
+                                                long sessionAbsoluteTimeout, long refreshTokenLifetime)
+            implements TenantEvent {
+
+        public static TenantLifetimeSettingsChanged of(String tenantId, TenantLifetimeSettings s) {
+            return new TenantLifetimeSettingsChanged(tenantId, s.maxTokenLifetime(), s.maxTokenLifetimeForWeb(),
+                    s.defaultTokenLifetime(), s.timeZone().getId(), s.sessionIdleTimeout(), s.sessionAbsoluteTimeout(),
+                    s.refreshTokenLifetime());
+        }
+
+        public TenantLifetimeSettings settings() {
+            return new TenantLifetimeSettings(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime,
+                    ZoneId.of(timeZone), sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
+        }
     }
 
     @Revision("1")

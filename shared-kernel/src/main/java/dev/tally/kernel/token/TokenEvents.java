@@ -1,6 +1,8 @@
 package dev.tally.kernel.token;
 
+import dev.tally.kernel.lifetime.TraceStep;
 import java.time.Instant;
+import java.util.List;
 import org.axonframework.serialization.Revision;
 
 /** Events of issued tokens: the history a security team reads to learn what was issued, to whom, and why. */
@@ -10,11 +12,12 @@ public final class TokenEvents {
 
     /**
      * An access token left Tally. {@code lifetimeSeconds == expiresAt - issuedAt}; {@code decidedBy} names the
-     * setting or rule that decided the lifetime.
+     * setting or rule that decided the lifetime, and {@code lifetimeTrace} every step of that decision, as the
+     * explain endpoint shows it.
      */
     @Revision("1")
     public record AccessTokenIssued(String tenantId, String jti, String clientId, String subject, String audience,
                                     String scope, String grantType, Instant issuedAt, Instant expiresAt,
-                                    long lifetimeSeconds, String decidedBy) {
+                                    long lifetimeSeconds, String decidedBy, List<TraceStep> lifetimeTrace) {
     }
 }

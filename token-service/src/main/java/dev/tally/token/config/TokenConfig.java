@@ -12,10 +12,20 @@ import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
 import dev.tally.kernel.crypto.MasterKey;
+import dev.tally.kernel.lifetime.CompiledLifetimeRule;
+import dev.tally.kernel.lifetime.LifetimeRuleCompiler;
+import dev.tally.kernel.lifetime.LifetimeRuleSet;
+import dev.tally.kernel.lifetime.TenantLifetimeSettings;
+import dev.tally.kernel.rule.RuleEffects;
+import dev.tally.kernel.rule.RuleEvents.LifetimeRuleCreated;
+import dev.tally.kernel.rule.RuleEvents.LifetimeRuleDeleted;
+import dev.tally.kernel.rule.RuleEvents.LifetimeRuleUpdated;
+import dev.tally.kernel.rule.RuleEvents.RuleEvent;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantEvent;
+import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
 import dev.tally.token.config.TokenConfigState.ApiView;
 import dev.tally.token.config.TokenConfigState.ClientView;
@@ -30,7 +40,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.eventhandling.DomainEventMessage;
 
 /**
- * The token service's own, in-memory projection of tenants, APIs, clients and signing keys: the hot path reads
+ * The token service's own, in-memory projection of tenants (with their lifetime settings and compiled rules),
+ * APIs, clients and signing keys: the hot path reads
  * only this, never the event store or another service. Reads are lock-free; the rare writes are serialized and
  * skip an event whose aggregate sequence was already applied, so the start-up replay and live delivery may
  * overlap safely.
@@ -43,14 +54,17 @@ public class TokenConfig {
     private final Map<String, ClientView> clients = new ConcurrentHashMap<>();
     private final Map<String, Long> appliedSequence = new HashMap<>();
 
-    public TokenConfig(MasterKey masterKey) {
+    private final LifetimeRuleCompiler ruleCompiler;
+
+    public TokenConfig(MasterKey masterKey, LifetimeRuleCompiler ruleCompiler) {
         this.masterKey = masterKey;
+        this.ruleCompiler = ruleCompiler;
     }
 
     /** Whether this projection cares about an event of this payload type (checked before deserializing it). */
     public static boolean handles(Class<?> payloadType) {
         return TenantEvent.class.isAssignableFrom(payloadType) || ApiEvent.class.isAssignableFrom(payloadType)
-                || ClientEvent.class.isAssignableFrom(payloadType);
+                || ClientEvent.class.isAssignableFrom(payloadType) || RuleEvent.class.isAssignableFrom(payloadType);
     }
 
     public Optional<TenantView> tenant(String tenantId) {
@@ -84,15 +98,22 @@ public class TokenConfig {
 
     private void applyPayload(Object event) {
         switch (event) {
-            case TenantCreated e -> tenants.put(e.tenantId(), new TenantView(e.tenantId(), e.name(), null, new JWKSet()));
-            case TenantRenamed e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> new TenantView(id, e.name(), t.signingKey(), t.jwks()));
+            case TenantCreated e -> tenants.put(e.tenantId(), new TenantView(e.tenantId(), e.name(), null, new JWKSet(),
+                    TenantLifetimeSettings.defaults(), LifetimeRuleSet.empty()));
+            case TenantRenamed e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withName(e.name()));
+            case TenantLifetimeSettingsChanged e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withLifetimes(e.settings()));
             case TenantDeleted e -> tenants.remove(e.tenantId());
             case SigningKeyAdded e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> {
                 TenantSigningKey key = TenantSigningKey.unseal(e, masterKey);
                 List<JWK> keys = new ArrayList<>(t.jwks().getKeys());
                 keys.add(key.publicJwk());
-                return new TenantView(id, t.name(), key, new JWKSet(keys));
+                return t.withKey(key, new JWKSet(keys));
             });
+            case LifetimeRuleCreated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(
+                    t.rules().with(compile(e.ruleId(), e.name(), e.priority(), e.condition(), e.effects()))));
+            case LifetimeRuleUpdated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(
+                    t.rules().without(e.ruleId()).with(compile(e.ruleId(), e.name(), e.priority(), e.condition(), e.effects()))));
+            case LifetimeRuleDeleted e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(t.rules().without(e.ruleId())));
             case ApiRegistered e -> {
                 apisById.put(e.apiId(), new ApiView(e.apiId(), e.tenantId(), e.identifier(), e.name(), e.tokenLifetime(),
                         e.tokenLifetimeForWeb(), e.scopes()));
@@ -105,14 +126,20 @@ public class TokenConfig {
                 apiIdByAudience.remove(audienceKey(e.tenantId(), e.identifier()), e.apiId());
             }
             case ClientRegistered e -> clients.put(e.clientId(), new ClientView(e.clientId(), e.tenantId(), e.name(),
-                    e.appType(), e.grantTypes(), e.secretHash(), e.clientMetadata(), e.createdAt()));
+                    e.appType(), e.grantTypes(), e.secretHash(), e.clientMetadata(), e.idTokenLifetime(), e.createdAt()));
             case ClientUpdated e -> clients.computeIfPresent(e.clientId(), (id, c) -> new ClientView(id, c.tenantId(),
-                    e.name(), c.appType(), e.grantTypes(), c.secretHash(), e.clientMetadata(), c.createdAt()));
+                    e.name(), c.appType(), e.grantTypes(), c.secretHash(), e.clientMetadata(), e.idTokenLifetime(), c.createdAt()));
             case ClientSecretRotated e -> clients.computeIfPresent(e.clientId(), (id, c) -> new ClientView(id, c.tenantId(),
-                    c.name(), c.appType(), c.grantTypes(), e.secretHash(), c.clientMetadata(), c.createdAt()));
+                    c.name(), c.appType(), c.grantTypes(), e.secretHash(), c.clientMetadata(), c.idTokenLifetime(),
+                    c.createdAt(), c.profile()));
             case ClientDeleted e -> clients.remove(e.clientId());
             default -> { }
         }
+    }
+
+    /** Rules were type-checked when saved; compiling here builds the program the token path evaluates. */
+    private CompiledLifetimeRule compile(String id, String name, int priority, String condition, RuleEffects effects) {
+        return ruleCompiler.compile(id, name, priority, condition, effects.toLifetimeEffects());
     }
 
     private static String audienceKey(String tenantId, String audience) {

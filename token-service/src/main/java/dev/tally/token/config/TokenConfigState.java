@@ -2,12 +2,19 @@ package dev.tally.token.config;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.lifetime.ApiLifetimeSettings;
+import dev.tally.kernel.lifetime.ClientProfile;
+import dev.tally.kernel.lifetime.LifetimeRuleSet;
+import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import dev.tally.token.signing.TenantSigningKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Immutable views the token service answers from; each is replaced whole when its events arrive. */
+/**
+ * Immutable views the token service answers from; each is replaced whole when its events arrive. What the
+ * lifetime engine needs (settings, compiled rules, client profiles) is built here, once per change, not per token.
+ */
 public final class TokenConfigState {
     private TokenConfigState() {
     }
@@ -15,15 +22,45 @@ public final class TokenConfigState {
     /**
      * @param signingKey the key new tokens are signed with
      * @param jwks every public key of the tenant, as published
+     * @param rules the tenant's lifetime rules, compiled
      */
-    public record TenantView(String tenantId, String name, TenantSigningKey signingKey, JWKSet jwks) {
+    public record TenantView(String tenantId, String name, TenantSigningKey signingKey, JWKSet jwks,
+                             TenantLifetimeSettings lifetimes, LifetimeRuleSet rules) {
+        TenantView withKey(TenantSigningKey key, JWKSet keys) {
+            return new TenantView(tenantId, name, key, keys, lifetimes, rules);
+        }
+
+        TenantView withName(String newName) {
+            return new TenantView(tenantId, newName, signingKey, jwks, lifetimes, rules);
+        }
+
+        TenantView withLifetimes(TenantLifetimeSettings settings) {
+            return new TenantView(tenantId, name, signingKey, jwks, settings, rules);
+        }
+
+        TenantView withRules(LifetimeRuleSet newRules) {
+            return new TenantView(tenantId, name, signingKey, jwks, lifetimes, newRules);
+        }
     }
 
     public record ApiView(String apiId, String tenantId, String identifier, String name, long tokenLifetime,
-                          Long tokenLifetimeForWeb, List<String> scopes) {
+                          Long tokenLifetimeForWeb, List<String> scopes, ApiLifetimeSettings lifetime) {
+        ApiView(String apiId, String tenantId, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,
+                List<String> scopes) {
+            this(apiId, tenantId, identifier, name, tokenLifetime, tokenLifetimeForWeb, scopes,
+                    tokenLifetimeForWeb == null ? new ApiLifetimeSettings(identifier, tokenLifetime)
+                            : new ApiLifetimeSettings(identifier, tokenLifetime, tokenLifetimeForWeb));
+        }
     }
 
     public record ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
-                             String secretHash, Map<String, String> clientMetadata, Instant createdAt) {
+                             String secretHash, Map<String, String> clientMetadata, long idTokenLifetime,
+                             Instant createdAt, ClientProfile profile) {
+        ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
+                   String secretHash, Map<String, String> clientMetadata, long idTokenLifetime, Instant createdAt) {
+            this(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime, createdAt,
+                    ClientProfile.builder(clientId, appType).metadata(clientMetadata).createdAt(createdAt)
+                            .idTokenLifetime(idTokenLifetime).build());
+        }
     }
 }

@@ -10,9 +10,9 @@ import dev.tally.token.issuance.AccessTokenSigner;
 import dev.tally.token.issuance.AccessTokenSigner.SignedAccessToken;
 import dev.tally.token.issuance.IssuanceLog;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
+import dev.tally.kernel.lifetime.LifetimeDecision;
+import dev.tally.token.lifetime.TokenLifetimes;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +38,16 @@ public class TokenEndpoint {
     private final AccessTokenSigner signer;
     private final IssuanceLog issuanceLog;
     private final Issuers issuers;
-    private final Clock clock;
+    private final TokenLifetimes lifetimes;
 
     public TokenEndpoint(TokenConfig config, ClientAuthentication clientAuthentication, AccessTokenSigner signer,
-                         IssuanceLog issuanceLog, Issuers issuers, Clock clock) {
+                         IssuanceLog issuanceLog, Issuers issuers, TokenLifetimes lifetimes) {
         this.config = config;
         this.clientAuthentication = clientAuthentication;
         this.signer = signer;
         this.issuanceLog = issuanceLog;
         this.issuers = issuers;
-        this.clock = clock;
+        this.lifetimes = lifetimes;
     }
 
     @PostMapping("/t/{tenant}/oauth/token")
@@ -81,15 +81,16 @@ public class TokenEndpoint {
         ApiView api = config.api(tenant.tenantId(), audience)
                 .orElseThrow(() -> OAuthError.invalidTarget("no API with identifier '" + audience + "' in this tenant"));
         String scope = grantedScope(api, request.scopes());
-        // Client credentials is never a browser flow: the API's token_lifetime decides.
-        long lifetime = api.tokenLifetime();
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        // Client credentials comes from a server, never from the browser-facing authorize endpoint.
+        LifetimeDecision lifetime = lifetimes.accessToken(tenant, client, api, GrantTypes.CLIENT_CREDENTIALS,
+                scope == null ? List.of() : List.of(scope.split(" ")), false);
+        Instant issuedAt = lifetime.expiresAt().minusSeconds(lifetime.lifetimeSeconds());
         SignedAccessToken token = signer.sign(tenant.signingKey(), issuers.issuer(tenant.tenantId(), http),
-                client.clientId(), client.clientId(), api.identifier(), scope, now, lifetime);
+                client.clientId(), client.clientId(), api.identifier(), scope, issuedAt, lifetime.lifetimeSeconds());
         try {
             issuanceLog.record(new AccessTokenIssued(tenant.tenantId(), token.jti(), client.clientId(), client.clientId(),
                     api.identifier(), scope, GrantTypes.CLIENT_CREDENTIALS, token.issuedAt(), token.expiresAt(),
-                    token.lifetimeSeconds(), "api.token_lifetime"));
+                    token.lifetimeSeconds(), lifetime.decidedBy(), lifetime.trace()));
         } catch (RuntimeException e) {
             LOG.error("could not record an issued token; the token is withheld", e);
             throw OAuthError.temporarilyUnavailable("the token could not be recorded; retry shortly");
