@@ -11,6 +11,7 @@ import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
 import dev.tally.kernel.problem.Conflict;
+import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
 import java.time.Clock;
@@ -47,7 +48,7 @@ public class Api {
             throw new NotFound("tenant '" + command.tenantId() + "' does not exist");
         }
         String identifier = requireIdentifier(command.identifier());
-        String name = requireName(command.name());
+        String name = DisplayNames.require(command.name());
         if (command.tokenLifetime() == null) {
             throw new InvalidInput("token_lifetime", "is required (seconds)");
         }
@@ -63,7 +64,7 @@ public class Api {
     @CommandHandler
     void handle(UpdateApi command) {
         requireSameTenant(command.tenantId());
-        String newName = command.name() == null ? name : requireName(command.name());
+        String newName = command.name() == null ? name : DisplayNames.require(command.name());
         long newLifetime = command.tokenLifetime() == null ? tokenLifetime : command.tokenLifetime();
         Long newWeb = command.tokenLifetimeForWeb() == null ? tokenLifetimeForWeb : command.tokenLifetimeForWeb();
         requireLifetimes(newLifetime, newWeb);
@@ -136,15 +137,6 @@ public class Api {
         return identifier;
     }
 
-    private static String requireName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new InvalidInput("name", "is required");
-        }
-        if (name.length() > 200) {
-            throw new InvalidInput("name", "must be at most 200 characters");
-        }
-        return name.strip();
-    }
 
     /** Scope tokens per RFC 6749 §3.3: printable ASCII without space, quote or backslash. */
     private static List<String> requireScopes(List<String> scopes) {

@@ -52,13 +52,13 @@ public class ApiController {
 
     @GetMapping
     public List<ApiRow> list(@PathVariable String tenant) {
-        requireTenant(tenant);
+        catalog.requireActiveTenant(tenant);
         return catalog.apis(tenant);
     }
 
     @GetMapping("/{apiId}")
     public ApiRow get(@PathVariable String tenant, @PathVariable String apiId) {
-        requireTenant(tenant);
+        catalog.requireActiveTenant(tenant);
         return catalog.api(tenant, apiId).orElseThrow(() -> new NotFound("no API '" + apiId + "' in tenant '" + tenant + "'"));
     }
 
@@ -77,9 +77,4 @@ public class ApiController {
         return ResponseEntity.noContent().build();
     }
 
-    private void requireTenant(String tenant) {
-        if (!catalog.tenantActive(tenant)) {
-            throw new NotFound("tenant '" + tenant + "' does not exist");
-        }
-    }
 }

@@ -3,6 +3,7 @@ package dev.tally.command.catalog;
 import dev.tally.command.catalog.CatalogRows.ApiRow;
 import dev.tally.command.catalog.CatalogRows.ClientRow;
 import dev.tally.command.catalog.CatalogRows.RuleRow;
+import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.rule.RuleEffects;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.command.catalog.CatalogRows.TenantRow;
@@ -47,6 +48,13 @@ public class Catalog implements TenantDirectory {
     @Override
     public boolean tenantActive(String tenantId) {
         return exists("SELECT COUNT(*) FROM tenant_catalog WHERE tenant_id = ? AND deleted = FALSE", tenantId);
+    }
+
+    /** @throws NotFound unless the tenant exists and is not deleted */
+    public void requireActiveTenant(String tenantId) {
+        if (!tenantActive(tenantId)) {
+            throw new NotFound("tenant '" + tenantId + "' does not exist");
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.tally.kernel.client.ClientEvents.ClientUpdated;
 import dev.tally.kernel.client.ClientMetadata;
 import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.lifetime.ClientProfile;
+import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
 import java.time.Clock;
@@ -46,7 +47,7 @@ public class Client {
         if (!directory.tenantActive(command.tenantId())) {
             throw new NotFound("tenant '" + command.tenantId() + "' does not exist");
         }
-        String name = requireName(command.name());
+        String name = DisplayNames.require(command.name());
         if (command.appType() == null) {
             throw new InvalidInput("app_type", "is required: one of spa, regular_web, native, non_interactive");
         }
@@ -64,7 +65,7 @@ public class Client {
     @CommandHandler
     void handle(UpdateClient command) {
         requireSameTenant(command.tenantId());
-        String newName = command.name() == null ? name : requireName(command.name());
+        String newName = command.name() == null ? name : DisplayNames.require(command.name());
         List<String> newGrants = command.grantTypes() == null ? grantTypes : GrantTypes.requireValid(appType, command.grantTypes());
         Map<String, String> newMetadata = command.clientMetadata() == null ? clientMetadata
                 : ClientMetadata.requireValid(command.clientMetadata());
@@ -127,13 +128,4 @@ public class Client {
         return seconds;
     }
 
-    private static String requireName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new InvalidInput("name", "is required");
-        }
-        if (name.length() > 200) {
-            throw new InvalidInput("name", "must be at most 200 characters");
-        }
-        return name.strip();
-    }
 }

@@ -80,7 +80,7 @@ public class ClientController {
 
     @GetMapping
     public List<ClientResponse> list(@PathVariable String tenant) {
-        requireTenant(tenant);
+        catalog.requireActiveTenant(tenant);
         return catalog.clients(tenant).stream().map(r -> ClientResponse.of(r, null)).toList();
     }
 
@@ -114,14 +114,9 @@ public class ClientController {
     }
 
     private ClientRow row(String tenant, String clientId) {
-        requireTenant(tenant);
+        catalog.requireActiveTenant(tenant);
         return catalog.client(tenant, clientId)
                 .orElseThrow(() -> new NotFound("no client '" + clientId + "' in tenant '" + tenant + "'"));
     }
 
-    private void requireTenant(String tenant) {
-        if (!catalog.tenantActive(tenant)) {
-            throw new NotFound("tenant '" + tenant + "' does not exist");
-        }
-    }
 }

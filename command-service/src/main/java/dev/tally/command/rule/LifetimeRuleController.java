@@ -54,13 +54,13 @@ public class LifetimeRuleController {
     /** In evaluation order: by priority (lowest first), then by name. */
     @GetMapping
     public List<RuleRow> list(@PathVariable String tenant) {
-        requireTenant(tenant);
+        catalog.requireActiveTenant(tenant);
         return catalog.rules(tenant);
     }
 
     @GetMapping("/{ruleId}")
     public RuleRow get(@PathVariable String tenant, @PathVariable String ruleId) {
-        requireTenant(tenant);
+        catalog.requireActiveTenant(tenant);
         return catalog.rule(tenant, ruleId)
                 .orElseThrow(() -> new NotFound("no lifetime rule '" + ruleId + "' in tenant '" + tenant + "'"));
     }
@@ -81,9 +81,4 @@ public class LifetimeRuleController {
         return ResponseEntity.noContent().build();
     }
 
-    private void requireTenant(String tenant) {
-        if (!catalog.tenantActive(tenant)) {
-            throw new NotFound("tenant '" + tenant + "' does not exist");
-        }
-    }
 }

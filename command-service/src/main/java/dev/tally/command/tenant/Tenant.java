@@ -5,7 +5,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted
 
 import dev.tally.command.catalog.TenantDirectory;
 import dev.tally.kernel.problem.Conflict;
-import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
@@ -27,8 +27,6 @@ import org.axonframework.spring.stereotype.Aggregate;
 /** A tenant: its own issuer, signing keys and settings. */
 @Aggregate
 public class Tenant {
-    static final int MAX_NAME = 200;
-
     @AggregateIdentifier
     private String aggregateId;
     private String tenantId;
@@ -41,7 +39,7 @@ public class Tenant {
     @CommandHandler
     public Tenant(CreateTenant command, TenantDirectory directory, SigningKeyFactory keys, Clock clock) {
         TenantIds.requireValid(command.tenantId());
-        String name = requireName(command.name());
+        String name = DisplayNames.require(command.name());
         if (directory.tenantIdTaken(command.tenantId())) {
             throw new Conflict("id", "tenant '" + command.tenantId() + "' already exists (tenant ids are never reused)");
         }
@@ -57,7 +55,7 @@ public class Tenant {
 
     @CommandHandler
     void handle(RenameTenant command) {
-        String newName = requireName(command.name());
+        String newName = DisplayNames.require(command.name());
         if (!newName.equals(name)) {
             apply(new TenantRenamed(tenantId, newName));
         }
@@ -98,13 +96,4 @@ public class Tenant {
         markDeleted();
     }
 
-    static String requireName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new InvalidInput("name", "is required");
-        }
-        if (name.length() > MAX_NAME) {
-            throw new InvalidInput("name", "must be at most " + MAX_NAME + " characters");
-        }
-        return name.strip();
-    }
 }
