@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientSessionLimits;
+import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
@@ -143,7 +145,8 @@ class CommandSideOnPostgresTest {
                 new ApiRegistered("api_1", "acme", "https://api", "Orders", 3600, 900L, List.of("read"), t),
                 new ApiRegistered("api_2", "acme", "https://api2", "Orders", 3600, null, List.of(), t),
                 new ClientRegistered("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
-                        "ab".repeat(32), Map.of("tier", "gold"), 36000L, t),
+                        "ab".repeat(32), Map.of("tier", "gold"), 36000L,
+                        new ClientUrls(List.of("https://app.test/cb"), List.of()), new ClientSessionLimits(600L, null), t),
                 TenantLifetimeSettingsChanged.of("acme", TenantLifetimeSettings.defaults()),
                 new LifetimeRuleCreated("rule_1", "acme", "midnight", 5, "request.grant_type == \"client_credentials\"",
                         new RuleEffects(null, 600L, null, new RuleEffects.ExpiresAt("00:00")), t),

@@ -12,6 +12,8 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientSessionLimits;
+import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.crypto.SecretHash;
@@ -204,7 +206,7 @@ class TokenServiceOnPostgresTest {
 
     private static GenericDomainEventMessage<?> client(String tenantId, String clientId, String secret) {
         return new GenericDomainEventMessage<>("Client", clientId, 0, new ClientRegistered(clientId, tenantId, "m2m",
-                AppType.NON_INTERACTIVE, List.of("client_credentials"), SecretHash.of(secret), Map.of(), 36000L, T0));
+                AppType.NON_INTERACTIVE, List.of("client_credentials"), SecretHash.of(secret), Map.of(), 36000L, ClientUrls.NONE, ClientSessionLimits.NONE, T0));
     }
 
     /** Appends as the command bus does: in a unit of work bound to a database transaction. */

@@ -29,6 +29,8 @@ public class Catalog implements TenantDirectory {
     private static final RowMapper<ClientRow> CLIENT = (rs, i) -> new ClientRow(rs.getString("client_id"),
             rs.getString("name"), rs.getString("app_type"), Json.stringList(rs.getString("grant_types")),
             Json.stringMap(rs.getString("client_metadata")), rs.getBoolean("confidential"), rs.getLong("id_token_lifetime"),
+            Json.stringList(rs.getString("callbacks")), Json.stringList(rs.getString("allowed_logout_urls")),
+            (Long) rs.getObject("session_idle_timeout", Long.class), (Long) rs.getObject("session_absolute_timeout", Long.class),
             rs.getObject("created_at", OffsetDateTime.class).toInstant());
     private static final RowMapper<RuleRow> RULE = (rs, i) -> new RuleRow(rs.getString("rule_id"), rs.getString("name"),
             rs.getInt("priority"), rs.getString("condition"), Json.read(rs.getString("effects"), RuleEffects.class),

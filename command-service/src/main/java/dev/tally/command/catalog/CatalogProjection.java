@@ -89,16 +89,21 @@ public class CatalogProjection {
     @EventHandler
     void on(ClientRegistered e) {
         jdbc.update("INSERT INTO client_catalog (tenant_id, client_id, name, app_type, grant_types, client_metadata, confidential, "
-                        + "id_token_lifetime, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "id_token_lifetime, callbacks, allowed_logout_urls, session_idle_timeout, session_absolute_timeout, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.tenantId(), e.clientId(), e.name(), e.appType().wireName(), Json.write(e.grantTypes()),
-                Json.write(e.clientMetadata()), e.secretHash() != null, e.idTokenLifetime(), e.createdAt().atOffset(ZoneOffset.UTC));
+                Json.write(e.clientMetadata()), e.secretHash() != null, e.idTokenLifetime(), Json.write(e.urls().callbacks()),
+                Json.write(e.urls().allowedLogoutUrls()), e.sessionLimits().sessionIdleTimeout(),
+                e.sessionLimits().sessionAbsoluteTimeout(), e.createdAt().atOffset(ZoneOffset.UTC));
     }
 
     @EventHandler
     void on(ClientUpdated e) {
-        jdbc.update("UPDATE client_catalog SET name = ?, grant_types = ?, client_metadata = ?, id_token_lifetime = ? "
-                        + "WHERE tenant_id = ? AND client_id = ?",
-                e.name(), Json.write(e.grantTypes()), Json.write(e.clientMetadata()), e.idTokenLifetime(), e.tenantId(), e.clientId());
+        jdbc.update("UPDATE client_catalog SET name = ?, grant_types = ?, client_metadata = ?, id_token_lifetime = ?, callbacks = ?, "
+                        + "allowed_logout_urls = ?, session_idle_timeout = ?, session_absolute_timeout = ? WHERE tenant_id = ? AND client_id = ?",
+                e.name(), Json.write(e.grantTypes()), Json.write(e.clientMetadata()), e.idTokenLifetime(),
+                Json.write(e.urls().callbacks()), Json.write(e.urls().allowedLogoutUrls()), e.sessionLimits().sessionIdleTimeout(),
+                e.sessionLimits().sessionAbsoluteTimeout(), e.tenantId(), e.clientId());
     }
 
     @EventHandler

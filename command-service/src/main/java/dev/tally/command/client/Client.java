@@ -14,6 +14,8 @@ import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
 import dev.tally.kernel.client.ClientMetadata;
+import dev.tally.kernel.client.ClientSessionLimits;
+import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.lifetime.ClientProfile;
 import dev.tally.kernel.problem.DisplayNames;
@@ -38,6 +40,8 @@ public class Client {
     private List<String> grantTypes;
     private Map<String, String> clientMetadata;
     private long idTokenLifetime;
+    private ClientUrls urls;
+    private ClientSessionLimits sessionLimits;
 
     protected Client() {
     }
@@ -59,7 +63,8 @@ public class Client {
         long idToken = command.idTokenLifetime() == null ? ClientProfile.DEFAULT_ID_TOKEN_LIFETIME
                 : requireIdTokenLifetime(command.idTokenLifetime());
         apply(new ClientRegistered(command.clientId(), command.tenantId(), name, command.appType(), grants,
-                command.secretHash(), metadata, idToken, clock.instant()));
+                command.secretHash(), metadata, idToken, command.urls() == null ? ClientUrls.NONE : command.urls(),
+                command.sessionLimits() == null ? ClientSessionLimits.NONE : command.sessionLimits(), clock.instant()));
     }
 
     @CommandHandler
@@ -70,9 +75,11 @@ public class Client {
         Map<String, String> newMetadata = command.clientMetadata() == null ? clientMetadata
                 : ClientMetadata.requireValid(command.clientMetadata());
         long newIdToken = command.idTokenLifetime() == null ? idTokenLifetime : requireIdTokenLifetime(command.idTokenLifetime());
+        ClientUrls newUrls = command.urls() == null ? urls : command.urls();
+        ClientSessionLimits newLimits = command.sessionLimits() == null ? sessionLimits : command.sessionLimits();
         if (!newName.equals(name) || !newGrants.equals(grantTypes) || !newMetadata.equals(clientMetadata)
-                || newIdToken != idTokenLifetime) {
-            apply(new ClientUpdated(clientId, tenantId, newName, newGrants, newMetadata, newIdToken));
+                || newIdToken != idTokenLifetime || !newUrls.equals(urls) || !newLimits.equals(sessionLimits)) {
+            apply(new ClientUpdated(clientId, tenantId, newName, newGrants, newMetadata, newIdToken, newUrls, newLimits));
         }
     }
 
@@ -100,6 +107,8 @@ public class Client {
         this.grantTypes = event.grantTypes();
         this.clientMetadata = event.clientMetadata();
         this.idTokenLifetime = event.idTokenLifetime();
+        this.urls = event.urls();
+        this.sessionLimits = event.sessionLimits();
     }
 
     @EventSourcingHandler
@@ -108,6 +117,8 @@ public class Client {
         this.grantTypes = event.grantTypes();
         this.clientMetadata = event.clientMetadata();
         this.idTokenLifetime = event.idTokenLifetime();
+        this.urls = event.urls();
+        this.sessionLimits = event.sessionLimits();
     }
 
     @EventSourcingHandler

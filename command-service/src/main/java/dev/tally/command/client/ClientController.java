@@ -8,6 +8,8 @@ import dev.tally.kernel.client.ClientCommands.RegisterClient;
 import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
 import dev.tally.kernel.client.ClientCommands.UpdateClient;
 import dev.tally.kernel.client.ClientIds;
+import dev.tally.kernel.client.ClientSessionLimits;
+import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
@@ -44,21 +46,26 @@ public class ClientController {
     }
 
     public record CreateClientRequest(String name, String appType, List<String> grantTypes,
-                                      Map<String, String> clientMetadata, Long idTokenLifetime) {
+                                      Map<String, String> clientMetadata, Long idTokenLifetime, List<String> callbacks,
+                                      List<String> allowedLogoutUrls, Long sessionIdleTimeout, Long sessionAbsoluteTimeout) {
     }
 
-    /** Absent fields keep their value. */
+    /** Absent fields keep their value; {@code callbacks} and {@code allowed_logout_urls} replace their lists whole. */
     public record UpdateClientRequest(String name, List<String> grantTypes, Map<String, String> clientMetadata,
-                                      Long idTokenLifetime) {
+                                      Long idTokenLifetime, List<String> callbacks, List<String> allowedLogoutUrls,
+                                      Long sessionIdleTimeout, Long sessionAbsoluteTimeout) {
     }
 
     /** {@code clientSecret} is present only in the answer that created or rotated it. */
     public record ClientResponse(String clientId, String clientSecret, String name, String appType,
                                  List<String> grantTypes, Map<String, String> clientMetadata,
-                                 String tokenEndpointAuthMethod, long idTokenLifetime, Instant createdAt) {
+                                 String tokenEndpointAuthMethod, long idTokenLifetime, List<String> callbacks,
+                                 List<String> allowedLogoutUrls, Long sessionIdleTimeout, Long sessionAbsoluteTimeout,
+                                 Instant createdAt) {
         static ClientResponse of(ClientRow row, String secret) {
             return new ClientResponse(row.clientId(), secret, row.name(), row.appType(), row.grantTypes(),
                     row.clientMetadata(), row.confidential() ? "client_secret_basic" : "none", row.idTokenLifetime(),
+                    row.callbacks(), row.allowedLogoutUrls(), row.sessionIdleTimeout(), row.sessionAbsoluteTimeout(),
                     row.createdAt());
         }
     }
@@ -73,7 +80,9 @@ public class ClientController {
         String secret = appType.confidential() ? ClientIds.newClientSecret() : null;
         List<String> grants = request.grantTypes() == null ? ClientIds.defaultGrantTypes(appType) : request.grantTypes();
         commands.sendAndWait(new RegisterClient(clientId, tenant, request.name(), appType, grants,
-                secret == null ? null : SecretHash.of(secret), request.clientMetadata(), request.idTokenLifetime()));
+                secret == null ? null : SecretHash.of(secret), request.clientMetadata(), request.idTokenLifetime(),
+                new ClientUrls(request.callbacks(), request.allowedLogoutUrls()),
+                new ClientSessionLimits(request.sessionIdleTimeout(), request.sessionAbsoluteTimeout())));
         return ResponseEntity.created(URI.create("/admin/tenants/" + tenant + "/clients/" + clientId))
                 .body(ClientResponse.of(row(tenant, clientId), secret));
     }
@@ -93,8 +102,16 @@ public class ClientController {
     public ClientResponse update(@PathVariable String tenant, @PathVariable String clientId,
                                  @RequestBody UpdateClientRequest request) {
         row(tenant, clientId);
+        ClientRow current = row(tenant, clientId);
+        ClientUrls urls = request.callbacks() == null && request.allowedLogoutUrls() == null ? null : new ClientUrls(
+                request.callbacks() == null ? current.callbacks() : request.callbacks(),
+                request.allowedLogoutUrls() == null ? current.allowedLogoutUrls() : request.allowedLogoutUrls());
+        ClientSessionLimits limits = request.sessionIdleTimeout() == null && request.sessionAbsoluteTimeout() == null ? null
+                : new ClientSessionLimits(
+                        request.sessionIdleTimeout() == null ? current.sessionIdleTimeout() : request.sessionIdleTimeout(),
+                        request.sessionAbsoluteTimeout() == null ? current.sessionAbsoluteTimeout() : request.sessionAbsoluteTimeout());
         commands.sendAndWait(new UpdateClient(clientId, tenant, request.name(), request.grantTypes(), request.clientMetadata(),
-                request.idTokenLifetime()));
+                request.idTokenLifetime(), urls, limits));
         return get(tenant, clientId);
     }
 

@@ -2,6 +2,8 @@ package dev.tally.command.client;
 
 import dev.tally.command.catalog.InMemoryTenantDirectory;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientSessionLimits;
+import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.ClientCommands.DeleteClient;
 import dev.tally.kernel.client.ClientCommands.RegisterClient;
 import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
@@ -26,7 +28,7 @@ class ClientTest {
     static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     static final String HASH = "a".repeat(64);
     static final ClientRegistered BILLING = new ClientRegistered("c1", "acme", "billing", AppType.NON_INTERACTIVE,
-            List.of("client_credentials"), HASH, Map.of("tier", "gold"), 36000L, NOW);
+            List.of("client_credentials"), HASH, Map.of("tier", "gold"), 36000L, ClientUrls.NONE, ClientSessionLimits.NONE, NOW);
 
     private AggregateTestFixture<Client> fixture;
 
@@ -41,14 +43,14 @@ class ClientTest {
     void registerMachineClientThenRegisteredWithSecretHashOnly() {
         fixture.givenNoPriorActivity()
                 .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
-                        HASH, Map.of("tier", "gold"), null))
+                        HASH, Map.of("tier", "gold"), null, null, null))
                 .expectEvents(BILLING);
     }
 
     @Test
     void registerSpaWithClientCredentialsThenInvalidGrantTypes() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c2", "acme", "web", AppType.SPA, List.of("client_credentials"), null, null, null))
+                .when(new RegisterClient("c2", "acme", "web", AppType.SPA, List.of("client_credentials"), null, null, null, null, null))
                 .expectException(InvalidInput.class)
                 .expectNoEvents();
     }
@@ -56,14 +58,14 @@ class ClientTest {
     @Test
     void registerWhenUnknownGrantTypeThenInvalidGrantTypes() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("implicit"), HASH, null, null))
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("implicit"), HASH, null, null, null, null))
                 .expectException(InvalidInput.class);
     }
 
     @Test
     void registerWhenNoGrantTypesThenInvalid() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of(), HASH, null, null))
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of(), HASH, null, null, null, null))
                 .expectException(InvalidInput.class);
     }
 
@@ -74,7 +76,7 @@ class ClientTest {
             metadata.put("k" + i, "v");
         }
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"), HASH, metadata, null))
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"), HASH, metadata, null, null, null))
                 .expectException(InvalidInput.class)
                 .expectExceptionMessage("may hold at most 20 keys");
     }
@@ -82,37 +84,37 @@ class ClientTest {
     @Test
     void registerWhenTenantDeletedOrUnknownThenNotFound() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c1", "initech", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"), HASH, null, null))
+                .when(new RegisterClient("c1", "initech", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"), HASH, null, null, null, null))
                 .expectException(NotFound.class);
     }
 
     @Test
     void registerWhenAppTypeMissingThenInvalidAppType() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterClient("c1", "acme", "billing", null, List.of("client_credentials"), HASH, null, null))
+                .when(new RegisterClient("c1", "acme", "billing", null, List.of("client_credentials"), HASH, null, null, null, null))
                 .expectException(InvalidInput.class);
     }
 
     @Test
     void updateClientThenWholeNewStateRecorded() {
         fixture.given(BILLING)
-                .when(new UpdateClient("c1", "acme", null, null, Map.of("tier", "onboarding"), null))
-                .expectEvents(new ClientUpdated("c1", "acme", "billing", List.of("client_credentials"), Map.of("tier", "onboarding"), 36000L));
+                .when(new UpdateClient("c1", "acme", null, null, Map.of("tier", "onboarding"), null, null, null))
+                .expectEvents(new ClientUpdated("c1", "acme", "billing", List.of("client_credentials"), Map.of("tier", "onboarding"), 36000L, ClientUrls.NONE, ClientSessionLimits.NONE));
     }
 
     @Test
     void registerWhenIdTokenLifetimeGivenThenRecordedElseDefault() {
         fixture.givenNoPriorActivity()
                 .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
-                        HASH, Map.of("tier", "gold"), 600L))
+                        HASH, Map.of("tier", "gold"), 600L, null, null))
                 .expectEvents(new ClientRegistered("c1", "acme", "billing", AppType.NON_INTERACTIVE,
-                        List.of("client_credentials"), HASH, Map.of("tier", "gold"), 600L, NOW));
+                        List.of("client_credentials"), HASH, Map.of("tier", "gold"), 600L, ClientUrls.NONE, ClientSessionLimits.NONE, NOW));
     }
 
     @Test
     void updateClientWhenIdTokenLifetimeNotPositiveThenInvalid() {
         fixture.given(BILLING)
-                .when(new UpdateClient("c1", "acme", null, null, null, 0L))
+                .when(new UpdateClient("c1", "acme", null, null, null, 0L, null, null))
                 .expectException(InvalidInput.class)
                 .expectNoEvents();
     }
@@ -120,7 +122,7 @@ class ClientTest {
     @Test
     void updateClientFromAnotherTenantThenNotFound() {
         fixture.given(BILLING)
-                .when(new UpdateClient("c1", "globex", "stolen", null, null, null))
+                .when(new UpdateClient("c1", "globex", "stolen", null, null, null, null, null))
                 .expectException(NotFound.class)
                 .expectNoEvents();
     }
@@ -134,7 +136,7 @@ class ClientTest {
 
     @Test
     void rotateSecretOfPublicClientThenInvalid() {
-        fixture.given(new ClientRegistered("c2", "acme", "web", AppType.SPA, List.of("authorization_code"), null, Map.of(), 36000L, NOW))
+        fixture.given(new ClientRegistered("c2", "acme", "web", AppType.SPA, List.of("authorization_code"), null, Map.of(), 36000L, ClientUrls.NONE, ClientSessionLimits.NONE, NOW))
                 .when(new RotateClientSecret("c2", "acme", "b".repeat(64)))
                 .expectException(InvalidInput.class);
     }

@@ -15,12 +15,13 @@ public final class ClientCommands {
      */
     public record RegisterClient(String clientId, String tenantId, String name, AppType appType,
                                  List<String> grantTypes, String secretHash, Map<String, String> clientMetadata,
-                                 Long idTokenLifetime) {
+                                 Long idTokenLifetime, ClientUrls urls, ClientSessionLimits sessionLimits) {
     }
 
     /** The new values of the changeable fields; {@code null} keeps a field as it is. */
     public record UpdateClient(@TargetAggregateIdentifier String clientId, String tenantId, String name,
-                               List<String> grantTypes, Map<String, String> clientMetadata, Long idTokenLifetime) {
+                               List<String> grantTypes, Map<String, String> clientMetadata, Long idTokenLifetime,
+                               ClientUrls urls, ClientSessionLimits sessionLimits) {
     }
 
     public record RotateClientSecret(@TargetAggregateIdentifier String clientId, String tenantId, String secretHash) {

@@ -19,13 +19,15 @@ public final class ClientEvents {
     @Revision("1")
     public record ClientRegistered(String clientId, String tenantId, String name, AppType appType,
                                    List<String> grantTypes, String secretHash, Map<String, String> clientMetadata,
-                                   long idTokenLifetime, Instant createdAt) implements ClientEvent {
+                                   long idTokenLifetime, ClientUrls urls, ClientSessionLimits sessionLimits,
+                                   Instant createdAt) implements ClientEvent {
     }
 
     /** The client's changeable state after the change, whole. */
     @Revision("1")
     public record ClientUpdated(String clientId, String tenantId, String name, List<String> grantTypes,
-                                Map<String, String> clientMetadata, long idTokenLifetime) implements ClientEvent {
+                                Map<String, String> clientMetadata, long idTokenLifetime, ClientUrls urls,
+                                ClientSessionLimits sessionLimits) implements ClientEvent {
     }
 
     @Revision("1")

@@ -126,12 +126,14 @@ public class TokenConfig {
                 apiIdByAudience.remove(audienceKey(e.tenantId(), e.identifier()), e.apiId());
             }
             case ClientRegistered e -> clients.put(e.clientId(), new ClientView(e.clientId(), e.tenantId(), e.name(),
-                    e.appType(), e.grantTypes(), e.secretHash(), e.clientMetadata(), e.idTokenLifetime(), e.createdAt()));
+                    e.appType(), e.grantTypes(), e.secretHash(), e.clientMetadata(), e.idTokenLifetime(), e.urls(),
+                    e.sessionLimits(), e.createdAt()));
             case ClientUpdated e -> clients.computeIfPresent(e.clientId(), (id, c) -> new ClientView(id, c.tenantId(),
-                    e.name(), c.appType(), e.grantTypes(), c.secretHash(), e.clientMetadata(), e.idTokenLifetime(), c.createdAt()));
+                    e.name(), c.appType(), e.grantTypes(), c.secretHash(), e.clientMetadata(), e.idTokenLifetime(), e.urls(),
+                    e.sessionLimits(), c.createdAt()));
             case ClientSecretRotated e -> clients.computeIfPresent(e.clientId(), (id, c) -> new ClientView(id, c.tenantId(),
-                    c.name(), c.appType(), c.grantTypes(), e.secretHash(), c.clientMetadata(), c.idTokenLifetime(),
-                    c.createdAt(), c.profile()));
+                    c.name(), c.appType(), c.grantTypes(), e.secretHash(), c.clientMetadata(), c.idTokenLifetime(), c.urls(),
+                    c.sessionLimits(), c.createdAt(), c.profile()));
             case ClientDeleted e -> clients.remove(e.clientId());
             default -> { }
         }

@@ -2,6 +2,8 @@ package dev.tally.token.config;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientSessionLimits;
+import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.lifetime.ApiLifetimeSettings;
 import dev.tally.kernel.lifetime.ClientProfile;
 import dev.tally.kernel.lifetime.LifetimeRuleSet;
@@ -55,12 +57,29 @@ public final class TokenConfigState {
 
     public record ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
                              String secretHash, Map<String, String> clientMetadata, long idTokenLifetime,
-                             Instant createdAt, ClientProfile profile) {
+                             ClientUrls urls, ClientSessionLimits sessionLimits, Instant createdAt, ClientProfile profile) {
         ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
-                   String secretHash, Map<String, String> clientMetadata, long idTokenLifetime, Instant createdAt) {
-            this(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime, createdAt,
-                    ClientProfile.builder(clientId, appType).metadata(clientMetadata).createdAt(createdAt)
-                            .idTokenLifetime(idTokenLifetime).build());
+                   String secretHash, Map<String, String> clientMetadata, long idTokenLifetime, ClientUrls urls,
+                   ClientSessionLimits sessionLimits, Instant createdAt) {
+            this(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime, urls,
+                    sessionLimits, createdAt, profile(clientId, appType, clientMetadata, idTokenLifetime, sessionLimits, createdAt));
+        }
+
+        private static ClientProfile profile(String clientId, AppType appType, Map<String, String> metadata,
+                                             long idTokenLifetime, ClientSessionLimits limits, Instant createdAt) {
+            ClientProfile.Builder b = ClientProfile.builder(clientId, appType).metadata(metadata).createdAt(createdAt)
+                    .idTokenLifetime(idTokenLifetime);
+            if (limits.sessionIdleTimeout() != null) {
+                b.sessionIdleTimeout(limits.sessionIdleTimeout());
+            }
+            if (limits.sessionAbsoluteTimeout() != null) {
+                b.sessionAbsoluteTimeout(limits.sessionAbsoluteTimeout());
+            }
+            return b.build();
+        }
+
+        public boolean confidential() {
+            return secretHash != null;
         }
     }
 }
