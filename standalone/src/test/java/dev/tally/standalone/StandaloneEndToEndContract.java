@@ -151,8 +151,11 @@ abstract class StandaloneEndToEndContract {
 
         assertThat(error(http.form("/t/errors/oauth/token", TestHttp.params("audience", "https://api.errors.test"), client.id(), client.secret())))
                 .isEqualTo("400 invalid_request");
-        assertThat(error(http.form("/t/errors/oauth/token", TestHttp.params("grant_type", "password", "audience", "x"), client.id(), client.secret())))
+        assertThat(error(http.form("/t/errors/oauth/token", TestHttp.params("grant_type",
+                "urn:ietf:params:oauth:grant-type:device_code", "audience", "x"), client.id(), client.secret())))
                 .isEqualTo("400 unsupported_grant_type");
+        assertThat(error(http.form("/t/errors/oauth/token", TestHttp.params("grant_type", "password", "audience", "x"), client.id(), client.secret())))
+                .as("supported, but not enabled for this client").isEqualTo("400 unauthorized_client");
         assertThat(error(http.form("/t/errors/oauth/token", TestHttp.params("grant_type", "client_credentials"), client.id(), client.secret())))
                 .isEqualTo("400 invalid_request");
         assertThat(error(http.form("/t/errors/oauth/token", TestHttp.params("grant_type", "client_credentials", "audience", "https://unknown"), client.id(), client.secret())))

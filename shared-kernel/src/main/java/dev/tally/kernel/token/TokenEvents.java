@@ -20,4 +20,11 @@ public final class TokenEvents {
                                     String scope, String grantType, Instant issuedAt, Instant expiresAt,
                                     long lifetimeSeconds, String decidedBy, List<TraceStep> lifetimeTrace) {
     }
+
+    /** An ID token left Tally, for {@code subject} in login session {@code sessionId} (null for the password grant). */
+    @Revision("1")
+    public record IdTokenIssued(String tenantId, String jti, String clientId, String subject, String sessionId,
+                                Instant issuedAt, Instant expiresAt, long lifetimeSeconds, String decidedBy,
+                                List<TraceStep> lifetimeTrace) {
+    }
 }

@@ -12,6 +12,18 @@ import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
 import dev.tally.kernel.crypto.MasterKey;
+import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.kernel.session.SessionEvents.SessionEvent;
+import dev.tally.kernel.session.SessionEvents.SessionExpired;
+import dev.tally.kernel.session.SessionEvents.SessionRevoked;
+import dev.tally.kernel.session.SessionEvents.SessionStarted;
+import dev.tally.kernel.user.UserEvents.UserDeleted;
+import dev.tally.kernel.user.UserEvents.UserEvent;
+import dev.tally.kernel.user.UserEvents.UserPasswordChanged;
+import dev.tally.kernel.user.UserEvents.UserPermissionsChanged;
+import dev.tally.kernel.user.UserEvents.UserRegistered;
+import dev.tally.kernel.user.UserEvents.UserUpdated;
+import dev.tally.kernel.user.UserIds;
 import dev.tally.kernel.lifetime.CompiledLifetimeRule;
 import dev.tally.kernel.lifetime.LifetimeRuleCompiler;
 import dev.tally.kernel.lifetime.LifetimeRuleSet;
@@ -29,6 +41,8 @@ import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
 import dev.tally.token.config.TokenConfigState.ApiView;
 import dev.tally.token.config.TokenConfigState.ClientView;
+import dev.tally.token.config.TokenConfigState.SessionView;
+import dev.tally.token.config.TokenConfigState.UserView;
 import dev.tally.token.config.TokenConfigState.TenantView;
 import dev.tally.token.signing.TenantSigningKey;
 import java.util.ArrayList;
@@ -52,6 +66,10 @@ public class TokenConfig {
     private final Map<String, ApiView> apisById = new ConcurrentHashMap<>();
     private final Map<String, String> apiIdByAudience = new ConcurrentHashMap<>();
     private final Map<String, ClientView> clients = new ConcurrentHashMap<>();
+    private final Map<String, UserView> users = new ConcurrentHashMap<>();
+    private final Map<String, String> userIdByName = new ConcurrentHashMap<>();
+    private final Map<String, SessionView> sessionsByCookie = new ConcurrentHashMap<>();
+    private final Map<String, String> cookieBySession = new ConcurrentHashMap<>();
     private final Map<String, Long> appliedSequence = new HashMap<>();
 
     private final LifetimeRuleCompiler ruleCompiler;
@@ -64,7 +82,8 @@ public class TokenConfig {
     /** Whether this projection cares about an event of this payload type (checked before deserializing it). */
     public static boolean handles(Class<?> payloadType) {
         return TenantEvent.class.isAssignableFrom(payloadType) || ApiEvent.class.isAssignableFrom(payloadType)
-                || ClientEvent.class.isAssignableFrom(payloadType) || RuleEvent.class.isAssignableFrom(payloadType);
+                || ClientEvent.class.isAssignableFrom(payloadType) || RuleEvent.class.isAssignableFrom(payloadType)
+                || UserEvent.class.isAssignableFrom(payloadType) || SessionEvent.class.isAssignableFrom(payloadType);
     }
 
     public Optional<TenantView> tenant(String tenantId) {
@@ -81,6 +100,23 @@ public class TokenConfig {
     public Optional<ClientView> client(String tenantId, String clientId) {
         ClientView c = clients.get(clientId);
         return c != null && c.tenantId().equals(tenantId) && tenants.containsKey(tenantId) ? Optional.of(c) : Optional.empty();
+    }
+
+    public Optional<UserView> user(String tenantId, String userId) {
+        UserView u = users.get(userId);
+        return u != null && u.tenantId().equals(tenantId) ? Optional.of(u) : Optional.empty();
+    }
+
+    /** Usernames are unique in a tenant without regard to case. */
+    public Optional<UserView> userByUsername(String tenantId, String username) {
+        String id = userIdByName.get(tenantId + '\n' + UserIds.canonical(username));
+        return id == null ? Optional.empty() : user(tenantId, id);
+    }
+
+    /** The session whose cookie this is, if it was started and has not been seen to end. */
+    public Optional<SessionView> sessionByCookie(String tenantId, String cookieValue) {
+        SessionView s = sessionsByCookie.get(SecretHash.of(cookieValue));
+        return s != null && s.tenantId().equals(tenantId) ? Optional.of(s) : Optional.empty();
     }
 
     /** Applies one event if it is newer than what this projection has of its aggregate. */
@@ -135,7 +171,41 @@ public class TokenConfig {
                     c.name(), c.appType(), c.grantTypes(), e.secretHash(), c.clientMetadata(), c.idTokenLifetime(), c.urls(),
                     c.sessionLimits(), c.createdAt(), c.profile()));
             case ClientDeleted e -> clients.remove(e.clientId());
+            case UserRegistered e -> {
+                users.put(e.userId(), new UserView(e.userId(), e.tenantId(), e.username(), e.passwordHash(), e.userMetadata(),
+                        e.roles(), e.permissions(), e.createdAt()));
+                userIdByName.put(e.tenantId() + '\n' + UserIds.canonical(e.username()), e.userId());
+            }
+            case UserUpdated e -> users.computeIfPresent(e.userId(), (id, u) -> {
+                userIdByName.remove(u.tenantId() + '\n' + UserIds.canonical(u.username()), id);
+                userIdByName.put(u.tenantId() + '\n' + UserIds.canonical(e.username()), id);
+                return new UserView(id, u.tenantId(), e.username(), u.passwordHash(), e.userMetadata(), u.roles(),
+                        u.permissions(), u.createdAt());
+            });
+            case UserPermissionsChanged e -> users.computeIfPresent(e.userId(), (id, u) -> new UserView(id, u.tenantId(),
+                    u.username(), u.passwordHash(), u.userMetadata(), e.roles(), e.permissions(), u.createdAt()));
+            case UserPasswordChanged e -> users.computeIfPresent(e.userId(), (id, u) -> new UserView(id, u.tenantId(),
+                    u.username(), e.passwordHash(), u.userMetadata(), u.roles(), u.permissions(), u.createdAt()));
+            case UserDeleted e -> {
+                UserView u = users.remove(e.userId());
+                if (u != null) {
+                    userIdByName.remove(u.tenantId() + '\n' + UserIds.canonical(u.username()), e.userId());
+                }
+            }
+            case SessionStarted e -> {
+                sessionsByCookie.put(e.cookieHash(), new SessionView(e.sessionId(), e.tenantId(), e.userId(), e.cookieHash()));
+                cookieBySession.put(e.sessionId(), e.cookieHash());
+            }
+            case SessionExpired e -> forgetSession(e.sessionId());
+            case SessionRevoked e -> forgetSession(e.sessionId());
             default -> { }
+        }
+    }
+
+    private void forgetSession(String sessionId) {
+        String cookieHash = cookieBySession.remove(sessionId);
+        if (cookieHash != null) {
+            sessionsByCookie.remove(cookieHash);
         }
     }
 

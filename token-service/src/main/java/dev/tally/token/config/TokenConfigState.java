@@ -8,6 +8,7 @@ import dev.tally.kernel.lifetime.ApiLifetimeSettings;
 import dev.tally.kernel.lifetime.ClientProfile;
 import dev.tally.kernel.lifetime.LifetimeRuleSet;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
+import dev.tally.kernel.lifetime.UserProfile;
 import dev.tally.token.signing.TenantSigningKey;
 import java.time.Instant;
 import java.util.List;
@@ -81,5 +82,21 @@ public final class TokenConfigState {
         public boolean confidential() {
             return secretHash != null;
         }
+    }
+
+    /** A user as login and token issuance need it; the password only as its Argon2id hash. */
+    public record UserView(String userId, String tenantId, String username, String passwordHash,
+                           Map<String, String> userMetadata, List<String> roles, List<String> permissions,
+                           Instant createdAt) {
+        public UserProfile profile() {
+            return new UserProfile(userId, userMetadata, roles, createdAt);
+        }
+    }
+
+    /**
+     * A live login session, found by the hash of its cookie. Whether it is still alive is not decided here: the
+     * session aggregate decides on every use.
+     */
+    public record SessionView(String sessionId, String tenantId, String userId, String cookieHash) {
     }
 }

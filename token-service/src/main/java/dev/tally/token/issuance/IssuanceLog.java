@@ -1,6 +1,5 @@
 package dev.tally.token.issuance;
 
-import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,15 +44,19 @@ public class IssuanceLog implements SmartLifecycle {
     }
 
     /**
-     * Returns once the record is committed.
+     * Returns once the records (the tokens of one response) are committed, together.
      *
      * @throws IssuanceNotRecorded if it was not (store unavailable, timeout, shutting down)
      */
-    public void record(AccessTokenIssued issued) {
+    public void record(Object... issued) {
         if (!running) {
             throw new IssuanceNotRecorded("the issuance log is not running", null);
         }
-        Pending pending = new Pending(GenericEventMessage.asEventMessage(issued), new CompletableFuture<>());
+        List<EventMessage<?>> events = new ArrayList<>(issued.length);
+        for (Object event : issued) {
+            events.add(GenericEventMessage.asEventMessage(event));
+        }
+        Pending pending = new Pending(events, new CompletableFuture<>());
         queue.add(pending);
         try {
             pending.done().get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -94,7 +97,7 @@ public class IssuanceLog implements SmartLifecycle {
     private void write(List<Pending> batch) {
         List<EventMessage<?>> events = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            events.add(p.event());
+            events.addAll(p.events());
         }
         try {
             transactions.executeWithoutResult(status -> eventStore.publish(events));
@@ -136,7 +139,7 @@ public class IssuanceLog implements SmartLifecycle {
         return Integer.MIN_VALUE / 2;
     }
 
-    private record Pending(EventMessage<?> event, CompletableFuture<Void> done) {
+    private record Pending(List<EventMessage<?>> events, CompletableFuture<Void> done) {
     }
 
     /** The issuance could not be recorded; the token must not be handed out. */

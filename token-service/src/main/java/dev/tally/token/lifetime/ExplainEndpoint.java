@@ -11,6 +11,7 @@ import dev.tally.token.config.TokenConfig;
 import dev.tally.token.config.TokenConfigState.ApiView;
 import dev.tally.token.config.TokenConfigState.ClientView;
 import dev.tally.token.config.TokenConfigState.TenantView;
+import dev.tally.token.config.TokenConfigState.UserView;
 import dev.tally.token.oauth.Issuers;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
@@ -45,7 +46,7 @@ public class ExplainEndpoint {
         }
     }
 
-    public record Explanation(String tenant, String clientId, String audience, String grantType, List<String> scopes,
+    public record Explanation(String tenant, String clientId, String userId, String audience, String grantType, List<String> scopes,
                               boolean browserFlow, Instant issuedAt, Decision accessToken, Decision idToken,
                               Decision refreshToken, Decision sessionIdleTimeout, Decision sessionAbsoluteTimeout) {
     }
@@ -68,9 +69,9 @@ public class ExplainEndpoint {
         if (!GrantTypes.isKnown(grantType)) {
             throw new InvalidInput("grant_type", "unknown grant type '" + grantType + "'");
         }
+        UserView user = null;
         if (userId != null) {
-            // Tenants have no users yet in this version, so no user id can name one.
-            throw new NotFound("no user '" + userId + "' in tenant '" + tenant + "'");
+            user = config.user(tenant, userId).orElseThrow(() -> new NotFound("no user '" + userId + "' in tenant '" + tenant + "'"));
         }
         ApiView api = null;
         if (audience != null) {
@@ -79,8 +80,9 @@ public class ExplainEndpoint {
         }
         List<String> scopes = scope == null || scope.isBlank() ? List.of() : List.of(scope.trim().split(" +"));
         String userinfo = issuers.issuer(tenant, request) + "/userinfo";
-        LifetimeDecisions d = lifetimes.all(t, client, api, grantType, scopes, browserFlow, userinfo);
-        return new Explanation(tenant, clientId, api == null ? userinfo : api.identifier(), grantType, scopes,
+        LifetimeDecisions d = lifetimes.all(t, client, api, grantType, scopes, browserFlow, userinfo,
+                user == null ? null : user.profile());
+        return new Explanation(tenant, clientId, userId, api == null ? userinfo : api.identifier(), grantType, scopes,
                 browserFlow || client.profile().appType() == dev.tally.kernel.client.AppType.SPA, d.issuedAt(),
                 Decision.of(d.accessToken()), Decision.of(d.idToken()), Decision.of(d.refreshToken()),
                 Decision.of(d.sessionIdleTimeout()), Decision.of(d.sessionAbsoluteTimeout()));

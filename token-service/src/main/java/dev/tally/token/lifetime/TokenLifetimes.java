@@ -6,6 +6,7 @@ import dev.tally.kernel.lifetime.LifetimeDecisions;
 import dev.tally.kernel.lifetime.LifetimeEngine;
 import dev.tally.kernel.lifetime.TokenRequest;
 import dev.tally.kernel.lifetime.TokenType;
+import dev.tally.kernel.lifetime.UserProfile;
 import dev.tally.token.config.TokenConfigState.ApiView;
 import dev.tally.token.config.TokenConfigState.ClientView;
 import dev.tally.token.config.TokenConfigState.TenantView;
@@ -24,29 +25,34 @@ public class TokenLifetimes {
         this.engine = engine;
     }
 
-    /** The access token's lifetime only: evaluates just the rules that can set it. */
+    /** The access token's lifetime only (machine-to-machine: no user): evaluates just the rules that can set it. */
     public LifetimeDecision accessToken(TenantView tenant, ClientView client, ApiView api, String grantType,
                                         List<String> scopes, boolean browserFlow) {
-        return engine.decide(context(tenant, client, api, grantType, scopes, browserFlow), TokenType.ACCESS_TOKEN);
+        return engine.decide(context(tenant, client, api, grantType, scopes, browserFlow, null, null), TokenType.ACCESS_TOKEN);
     }
 
-    /** Every lifetime at once, as {@code explain} shows them. */
+    /**
+     * Every lifetime at once, as {@code explain} shows them and as a user's tokens and session need them.
+     *
+     * @param api {@code null} when the access token is for the userinfo endpoint only
+     * @param user {@code null} for a machine-to-machine token
+     */
     public LifetimeDecisions all(TenantView tenant, ClientView client, ApiView api, String grantType, List<String> scopes,
-                                 boolean browserFlow, String userinfoAudience) {
-        if (api == null) {
-            LifetimeContext context = LifetimeContext.builder(tenant.lifetimes(), client.profile(),
-                    TokenRequest.forUserinfo(grantType, userinfoAudience, scopes, browserFlow)).rules(tenant.rules()).build();
-            return engine.decide(context);
-        }
-        return engine.decide(context(tenant, client, api, grantType, scopes, browserFlow));
+                                 boolean browserFlow, String userinfoAudience, UserProfile user) {
+        return engine.decide(context(tenant, client, api, grantType, scopes, browserFlow, userinfoAudience, user));
     }
 
     private static LifetimeContext context(TenantView tenant, ClientView client, ApiView api, String grantType,
-                                           List<String> scopes, boolean browserFlow) {
-        return LifetimeContext.builder(tenant.lifetimes(), client.profile(),
-                        TokenRequest.forApi(grantType, api.identifier(), scopes, browserFlow))
-                .api(api.lifetime())
-                .rules(tenant.rules())
-                .build();
+                                           List<String> scopes, boolean browserFlow, String userinfoAudience, UserProfile user) {
+        TokenRequest request = api == null ? TokenRequest.forUserinfo(grantType, userinfoAudience, scopes, browserFlow)
+                : TokenRequest.forApi(grantType, api.identifier(), scopes, browserFlow);
+        LifetimeContext.Builder b = LifetimeContext.builder(tenant.lifetimes(), client.profile(), request).rules(tenant.rules());
+        if (api != null) {
+            b.api(api.lifetime());
+        }
+        if (user != null) {
+            b.user(user);
+        }
+        return b.build();
     }
 }

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Authenticates the client at the token endpoint by {@code client_secret_basic} (RFC 6749 §2.3.1: the id and secret
- * form-urlencoded, then base64) or {@code client_secret_post}; using both at once is an error. Every failure is
+ * form-urlencoded, then base64) or {@code client_secret_post}; using both at once is an error. A public client
+ * ({@code spa}, {@code native}) authenticates with {@code none}: its {@code client_id} alone. Every failure is
  * the same {@code invalid_client}, so the answer does not tell an attacker which part was wrong.
  */
 @Component
@@ -45,7 +46,11 @@ public class ClientAuthentication {
             }
         }
         ClientView client = config.client(tenantId, clientId).orElse(null);
-        if (client == null || client.secretHash() == null || !SecretHash.matches(secret, client.secretHash())) {
+        if (client != null && !client.confidential() && secret == null && !basic) {
+            // A public client (spa, native) has no secret to present: it identifies itself, and PKCE binds its code.
+            return client;
+        }
+        if (client == null || !client.confidential() || !SecretHash.matches(secret, client.secretHash())) {
             throw OAuthError.invalidClient(FAILED);
         }
         return client;

@@ -32,14 +32,23 @@ public class DiscoveryEndpoint {
         String issuer = issuers.issuer(tenant, request);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
+        m.put("authorization_endpoint", issuer + "/authorize");
         m.put("token_endpoint", issuer + "/oauth/token");
+        m.put("userinfo_endpoint", issuer + "/userinfo");
+        m.put("end_session_endpoint", issuer + "/logout");
         m.put("jwks_uri", issuer + "/.well-known/jwks.json");
         m.put("grant_types_supported", TokenEndpoint.SUPPORTED_GRANTS);
-        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-        // No authorization endpoint yet: browser flows (code + PKCE) are not served by this version.
-        m.put("response_types_supported", List.of());
+        m.put("response_types_supported", List.of("code"));
+        m.put("response_modes_supported", List.of("query"));
+        m.put("code_challenge_methods_supported", List.of("S256"));
+        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        m.put("scopes_supported", List.of("openid", "profile", "offline_access"));
+        m.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "at_hash",
+                "preferred_username", "name"));
+        m.put("prompt_values_supported", List.of("none", "login"));
         m.put("subject_types_supported", List.of("public"));
         m.put("id_token_signing_alg_values_supported", List.of(t.signingKey().algorithm().getName()));
+        m.put("authorization_response_iss_parameter_supported", true);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                 .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic()).body(m);
     }

@@ -30,6 +30,19 @@ public class OAuthError extends RuntimeException {
         return new OAuthError("unsupported_grant_type", description, HttpStatus.BAD_REQUEST);
     }
 
+    public static OAuthError invalidGrant(String description) {
+        return new OAuthError("invalid_grant", description, HttpStatus.BAD_REQUEST);
+    }
+
+    /** RFC 6750 §3.1: the bearer token is missing, expired, revoked or not this tenant's. */
+    public static OAuthError invalidToken(String description) {
+        return new OAuthError("invalid_token", description, HttpStatus.UNAUTHORIZED);
+    }
+
+    public static OAuthError slowDown(String description) {
+        return new OAuthError("invalid_grant", description, HttpStatus.TOO_MANY_REQUESTS);
+    }
+
     public static OAuthError invalidScope(String description) {
         return new OAuthError("invalid_scope", description, HttpStatus.BAD_REQUEST);
     }

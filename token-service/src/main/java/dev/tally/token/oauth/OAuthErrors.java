@@ -26,7 +26,8 @@ public class OAuthErrors {
                 .cacheControl(CacheControl.noStore())
                 .header(HttpHeaders.PRAGMA, "no-cache");
         if (e.status() == HttpStatus.UNAUTHORIZED) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"tally\", error=\"" + e.error() + "\"");
+            String scheme = e.error().equals("invalid_token") ? "Bearer" : "Basic";
+            response.header(HttpHeaders.WWW_AUTHENTICATE, scheme + " realm=\"tally\", error=\"" + e.error() + "\"");
         }
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", e.error());

@@ -1,21 +1,39 @@
 package dev.tally.token.oauth;
 
 import dev.tally.kernel.client.GrantTypes;
+import dev.tally.kernel.code.CodeCommands;
+import dev.tally.kernel.code.CodeCommands.RedeemAuthorizationCode;
+import dev.tally.kernel.code.CodeRedemption;
+import dev.tally.kernel.crypto.PasswordHasher;
+import dev.tally.kernel.crypto.RandomTokens;
+import dev.tally.kernel.lifetime.LifetimeDecision;
+import dev.tally.kernel.lifetime.LifetimeDecisions;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
+import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
+import dev.tally.kernel.user.UserIds;
 import dev.tally.token.config.TokenConfig;
 import dev.tally.token.config.TokenConfigState.ApiView;
 import dev.tally.token.config.TokenConfigState.ClientView;
 import dev.tally.token.config.TokenConfigState.TenantView;
-import dev.tally.token.issuance.AccessTokenSigner;
-import dev.tally.token.issuance.AccessTokenSigner.SignedAccessToken;
+import dev.tally.token.config.TokenConfigState.UserView;
 import dev.tally.token.issuance.IssuanceLog;
-import jakarta.servlet.http.HttpServletRequest;
-import dev.tally.kernel.lifetime.LifetimeDecision;
+import dev.tally.token.issuance.TokenSigner;
+import dev.tally.token.issuance.TokenSigner.SignedToken;
 import dev.tally.token.lifetime.TokenLifetimes;
+import dev.tally.token.login.LoginThrottle;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
@@ -26,28 +44,42 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /t/{tenant}/oauth/token} (RFC 6749 §3.2). Answers from the in-memory projection only. */
+/**
+ * {@code POST /t/{tenant}/oauth/token} (RFC 6749 §3.2): client credentials, authorization code (with PKCE) and,
+ * for clients that enable it, the resource owner password grant. Configuration comes from the in-memory projection
+ * only; whether a code is still unused is decided by its aggregate.
+ */
 @RestController
 @OAuthEndpoint
 public class TokenEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
-    static final List<String> SUPPORTED_GRANTS = List.of(GrantTypes.CLIENT_CREDENTIALS);
+    static final List<String> SUPPORTED_GRANTS = List.of(GrantTypes.CLIENT_CREDENTIALS, GrantTypes.AUTHORIZATION_CODE,
+            GrantTypes.PASSWORD);
+    private static final String DUMMY_HASH = PasswordHasher.defaults().hash("not a password of anyone");
 
     private final TokenConfig config;
     private final ClientAuthentication clientAuthentication;
-    private final AccessTokenSigner signer;
+    private final TokenSigner signer;
     private final IssuanceLog issuanceLog;
     private final Issuers issuers;
     private final TokenLifetimes lifetimes;
+    private final CommandGateway commands;
+    private final LoginThrottle throttle;
+    private final Clock clock;
+    private final PasswordHasher verifier = PasswordHasher.defaults();
 
-    public TokenEndpoint(TokenConfig config, ClientAuthentication clientAuthentication, AccessTokenSigner signer,
-                         IssuanceLog issuanceLog, Issuers issuers, TokenLifetimes lifetimes) {
+    public TokenEndpoint(TokenConfig config, ClientAuthentication clientAuthentication, TokenSigner signer,
+                         IssuanceLog issuanceLog, Issuers issuers, TokenLifetimes lifetimes, CommandGateway commands,
+                         LoginThrottle throttle, Clock clock) {
         this.config = config;
         this.clientAuthentication = clientAuthentication;
         this.signer = signer;
         this.issuanceLog = issuanceLog;
         this.issuers = issuers;
         this.lifetimes = lifetimes;
+        this.commands = commands;
+        this.throttle = throttle;
+        this.clock = clock;
     }
 
     @PostMapping("/t/{tenant}/oauth/token")
@@ -69,7 +101,11 @@ public class TokenEndpoint {
         if (!client.grantTypes().contains(grantType)) {
             throw OAuthError.unauthorizedClient("this client may not use grant_type " + grantType);
         }
-        return clientCredentials(tenantView, client, request, http);
+        return switch (grantType) {
+            case GrantTypes.CLIENT_CREDENTIALS -> clientCredentials(tenantView, client, request, http);
+            case GrantTypes.AUTHORIZATION_CODE -> authorizationCode(tenantView, client, request, http);
+            default -> password(tenantView, client, request, http);
+        };
     }
 
     private ResponseEntity<Map<String, Object>> clientCredentials(TenantView tenant, ClientView client, TokenRequest request,
@@ -80,42 +116,159 @@ public class TokenEndpoint {
         }
         ApiView api = config.api(tenant.tenantId(), audience)
                 .orElseThrow(() -> OAuthError.invalidTarget("no API with identifier '" + audience + "' in this tenant"));
-        String scope = grantedScope(api, request.scopes());
+        String scope = grantedScope(api, request.scopes(), Set.of());
         // Client credentials comes from a server, never from the browser-facing authorize endpoint.
         LifetimeDecision lifetime = lifetimes.accessToken(tenant, client, api, GrantTypes.CLIENT_CREDENTIALS,
                 scope == null ? List.of() : List.of(scope.split(" ")), false);
         Instant issuedAt = lifetime.expiresAt().minusSeconds(lifetime.lifetimeSeconds());
-        SignedAccessToken token = signer.sign(tenant.signingKey(), issuers.issuer(tenant.tenantId(), http),
-                client.clientId(), client.clientId(), api.identifier(), scope, issuedAt, lifetime.lifetimeSeconds());
+        SignedToken token = signer.accessToken(tenant.signingKey(), RandomTokens.urlSafe(16), issuers.issuer(tenant.tenantId(), http),
+                client.clientId(), client.clientId(), List.of(api.identifier()), scope, issuedAt, lifetime.lifetimeSeconds());
+        record(new AccessTokenIssued(tenant.tenantId(), token.jti(), client.clientId(), client.clientId(),
+                api.identifier(), scope, GrantTypes.CLIENT_CREDENTIALS, token.issuedAt(), token.expiresAt(),
+                token.lifetimeSeconds(), lifetime.decidedBy(), lifetime.trace()));
+        return ok(token, scope, null);
+    }
+
+    /** RFC 6749 §4.1.3 with RFC 7636: the code's aggregate checks client, redirect URI, verifier, expiry and single use. */
+    private ResponseEntity<Map<String, Object>> authorizationCode(TenantView tenant, ClientView client, TokenRequest request,
+                                                                  HttpServletRequest http) {
+        String code = request.required("code");
+        String redirectUri = request.required("redirect_uri");
+        String verifier = request.single("code_verifier");
+        if (!client.confidential() && verifier == null) {
+            throw OAuthError.invalidRequest("code_verifier is required for public clients (PKCE)");
+        }
+        String accessJti = RandomTokens.urlSafe(16);
+        String idJti = RandomTokens.urlSafe(16);
+        CodeRedemption redemption;
         try {
-            issuanceLog.record(new AccessTokenIssued(tenant.tenantId(), token.jti(), client.clientId(), client.clientId(),
-                    api.identifier(), scope, GrantTypes.CLIENT_CREDENTIALS, token.issuedAt(), token.expiresAt(),
-                    token.lifetimeSeconds(), lifetime.decidedBy(), lifetime.trace()));
+            redemption = commands.sendAndWait(new RedeemAuthorizationCode(CodeCommands.codeId(code), tenant.tenantId(),
+                    client.clientId(), redirectUri, verifier, List.of(accessJti, idJti)));
+        } catch (AggregateNotFoundException unknown) {
+            throw OAuthError.invalidGrant("unknown authorization code");
+        } catch (ConcurrencyException raced) {
+            throw OAuthError.invalidGrant("the code was already used");
+        }
+        if (redemption == null || !redemption.redeemed()) {
+            throw OAuthError.invalidGrant(redemption == null ? "the code was refused" : redemption.failure());
+        }
+        UserView user = config.user(tenant.tenantId(), redemption.userId())
+                .orElseThrow(() -> OAuthError.invalidGrant("the user no longer exists"));
+        ApiView api = redemption.audience() == null ? null : config.api(tenant.tenantId(), redemption.audience())
+                .orElseThrow(() -> OAuthError.invalidGrant("the API of this code no longer exists"));
+        List<String> scopes = redemption.scope() == null ? List.of() : List.of(redemption.scope().split(" "));
+        return userTokens(tenant, client, user, api, scopes, GrantTypes.AUTHORIZATION_CODE, redemption.sessionId(),
+                redemption.authTime(), redemption.nonce(), accessJti, idJti, http);
+    }
+
+    /** RFC 6749 §4.3, only for clients that list {@code password} in their grant types; failures are throttled. */
+    private ResponseEntity<Map<String, Object>> password(TenantView tenant, ClientView client, TokenRequest request,
+                                                         HttpServletRequest http) {
+        String username = request.required("username");
+        String password = request.required("password");
+        String canonical = UserIds.canonical(username.strip());
+        Duration wait = throttle.retryAfter(tenant.tenantId(), canonical, http.getRemoteAddr());
+        if (!wait.isZero()) {
+            throw OAuthError.slowDown("too many failed attempts; retry in " + Math.max(1, wait.toSeconds()) + " s");
+        }
+        UserView user = config.userByUsername(tenant.tenantId(), canonical).orElse(null);
+        boolean ok;
+        if (user == null) {
+            verifier.verify(password, DUMMY_HASH);
+            ok = false;
+        } else {
+            ok = verifier.verify(password, user.passwordHash());
+        }
+        if (!ok) {
+            throttle.failed(tenant.tenantId(), canonical, http.getRemoteAddr());
+            throw OAuthError.invalidGrant("wrong username or password");
+        }
+        throttle.succeeded(tenant.tenantId(), canonical);
+        String audience = request.single("audience");
+        ApiView api = audience == null ? null : config.api(tenant.tenantId(), audience)
+                .orElseThrow(() -> OAuthError.invalidTarget("no API with identifier '" + audience + "' in this tenant"));
+        String scope = grantedScope(api, request.scopes(), Set.of("openid", "profile", "email", "offline_access"));
+        List<String> scopes = scope == null ? List.of() : List.of(scope.split(" "));
+        return userTokens(tenant, client, user, api, scopes, GrantTypes.PASSWORD, null, clock.instant(), null,
+                RandomTokens.urlSafe(16), RandomTokens.urlSafe(16), http);
+    }
+
+    /**
+     * The access token (for the API, plus the userinfo endpoint when {@code openid} was granted; for userinfo only
+     * without an API) and, with {@code openid}, the ID token; both lifetimes from the engine, both recorded.
+     */
+    private ResponseEntity<Map<String, Object>> userTokens(TenantView tenant, ClientView client, UserView user, ApiView api,
+                                                           List<String> scopes, String grantType, String sessionId,
+                                                           Instant authTime, String nonce, String accessJti, String idJti,
+                                                           HttpServletRequest http) {
+        String issuer = issuers.issuer(tenant.tenantId(), http);
+        String userinfo = issuer + "/userinfo";
+        boolean openid = scopes.contains("openid");
+        LifetimeDecisions d = lifetimes.all(tenant, client, api, grantType, scopes, false, userinfo, user.profile());
+        List<String> audience = new ArrayList<>();
+        if (api != null) {
+            audience.add(api.identifier());
+        }
+        if (api == null || openid) {
+            audience.add(userinfo);
+        }
+        String scope = scopes.isEmpty() ? null : String.join(" ", scopes);
+        LifetimeDecision access = d.accessToken();
+        SignedToken accessToken = signer.accessToken(tenant.signingKey(), accessJti, issuer, user.userId(), client.clientId(),
+                audience, scope, d.issuedAt(), access.lifetimeSeconds());
+        List<Object> records = new ArrayList<>(2);
+        records.add(new AccessTokenIssued(tenant.tenantId(), accessJti, client.clientId(), user.userId(), String.join(" ", audience),
+                scope, grantType, accessToken.issuedAt(), accessToken.expiresAt(), accessToken.lifetimeSeconds(),
+                access.decidedBy(), access.trace()));
+        SignedToken idToken = null;
+        if (openid) {
+            LifetimeDecision id = d.idToken();
+            idToken = signer.idToken(tenant.signingKey(), idJti, issuer, user.userId(), client.clientId(), d.issuedAt(),
+                    id.lifetimeSeconds(), authTime, nonce, sessionId, accessToken.value());
+            records.add(new IdTokenIssued(tenant.tenantId(), idJti, client.clientId(), user.userId(), sessionId,
+                    idToken.issuedAt(), idToken.expiresAt(), idToken.lifetimeSeconds(), id.decidedBy(), id.trace()));
+        }
+        record(records.toArray());
+        return ok(accessToken, scope, idToken);
+    }
+
+    private void record(Object... issued) {
+        try {
+            issuanceLog.record(issued);
         } catch (RuntimeException e) {
-            LOG.error("could not record an issued token; the token is withheld", e);
+            LOG.error("could not record issued tokens; they are withheld", e);
             throw OAuthError.temporarilyUnavailable("the token could not be recorded; retry shortly");
         }
+    }
+
+    private static ResponseEntity<Map<String, Object>> ok(SignedToken access, String scope, SignedToken idToken) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", token.value());
+        body.put("access_token", access.value());
         body.put("token_type", "Bearer");
-        body.put("expires_in", token.lifetimeSeconds());
+        body.put("expires_in", access.lifetimeSeconds());
         if (scope != null) {
             body.put("scope", scope);
+        }
+        if (idToken != null) {
+            body.put("id_token", idToken.value());
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).cacheControl(CacheControl.noStore())
                 .header(HttpHeaders.PRAGMA, "no-cache").body(body);
     }
 
-    /** Every requested scope must be one the API defines; none requested means a token without a scope claim. */
-    private static String grantedScope(ApiView api, List<String> requested) {
+    /**
+     * Every requested scope must be one the API defines (or, for user grants, an OpenID Connect scope); none
+     * requested means no scope claim.
+     */
+    private static String grantedScope(ApiView api, List<String> requested, Set<String> alsoAllowed) {
         if (requested.isEmpty()) {
             return null;
         }
         for (String s : requested) {
-            if (!api.scopes().contains(s)) {
-                throw OAuthError.invalidScope("scope '" + s + "' is not defined by API " + api.identifier());
+            if (!alsoAllowed.contains(s) && (api == null || !api.scopes().contains(s))) {
+                throw OAuthError.invalidScope("scope '" + s + "' is not defined" + (api == null ? "" : " by API " + api.identifier()));
             }
         }
-        return String.join(" ", new java.util.LinkedHashSet<>(requested));
+        return String.join(" ", new LinkedHashSet<>(requested));
     }
 }

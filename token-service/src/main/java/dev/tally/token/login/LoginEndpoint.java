@@ -1,0 +1,103 @@
+package dev.tally.token.login;
+
+import dev.tally.kernel.crypto.PasswordHasher;
+import dev.tally.kernel.user.UserIds;
+import dev.tally.token.config.TokenConfig;
+import dev.tally.token.config.TokenConfigState.ClientView;
+import dev.tally.token.config.TokenConfigState.TenantView;
+import dev.tally.token.config.TokenConfigState.UserView;
+import dev.tally.token.login.Authorizations.StartedSession;
+import dev.tally.token.login.PendingAuthorizations.Pending;
+import dev.tally.token.oauth.Issuers;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /t/{tenant}/login}: the login form's target. Checks the form belongs to this browser's pending
+ * request (CSRF), throttles failures per user and per address, verifies the password (Argon2id), starts the login
+ * session, sets its cookie and sends the browser back to the client with a code.
+ */
+@RestController
+public class LoginEndpoint {
+    /** Verified for unknown usernames too, so a wrong username costs the same time as a wrong password. */
+    private static final String DUMMY_HASH = PasswordHasher.defaults().hash("not a password of anyone");
+
+    private final TokenConfig config;
+    private final Authorizations authorizations;
+    private final PendingAuthorizations pending;
+    private final SessionCookies cookies;
+    private final LoginThrottle throttle;
+    private final Issuers issuers;
+    private final PasswordHasher verifier = PasswordHasher.defaults();
+
+    public LoginEndpoint(TokenConfig config, Authorizations authorizations, PendingAuthorizations pending,
+                         SessionCookies cookies, LoginThrottle throttle, Issuers issuers) {
+        this.config = config;
+        this.authorizations = authorizations;
+        this.pending = pending;
+        this.cookies = cookies;
+        this.throttle = throttle;
+        this.issuers = issuers;
+    }
+
+    @PostMapping("/t/{tenant}/login")
+    public ResponseEntity<String> login(@PathVariable String tenant,
+                                        @RequestParam(name = "request", required = false) String requestId,
+                                        @RequestParam(name = "csrf", required = false) String csrf,
+                                        @RequestParam(name = "username", required = false) String username,
+                                        @RequestParam(name = "password", required = false) String password,
+                                        HttpServletRequest http) {
+        Optional<Pending> found = pending.find(tenant, requestId, csrf, cookies.read(http, SessionCookies.LOGIN_BINDING));
+        TenantView t = config.tenant(tenant).orElse(null);
+        if (found.isEmpty() || t == null) {
+            return Pages.message(HttpStatus.FORBIDDEN, "Sign-in expired",
+                    "This sign-in form has expired or was not opened in this browser. Go back to the application and start again.");
+        }
+        Pending p = found.get();
+        ClientView client = config.client(tenant, p.request().clientId()).orElse(null);
+        if (client == null) {
+            pending.remove(p.id());
+            return Pages.message(HttpStatus.BAD_REQUEST, "Invalid request", "The application no longer exists.");
+        }
+        String canonical = username == null ? "" : UserIds.canonical(username.strip());
+        String address = http.getRemoteAddr();
+        Duration wait = throttle.retryAfter(tenant, canonical, address);
+        if (!wait.isZero()) {
+            long minutes = Math.max(1, (wait.toSeconds() + 59) / 60);
+            return Pages.login(HttpStatus.TOO_MANY_REQUESTS, tenant, client.name(), p.id(), p.csrfToken(), username,
+                    "Too many failed attempts. Try again in " + minutes + " minute" + (minutes == 1 ? "" : "s") + ".");
+        }
+        UserView user = canonical.isEmpty() ? null : config.userByUsername(tenant, canonical).orElse(null);
+        boolean ok;
+        if (user == null) {
+            verifier.verify(password, DUMMY_HASH);
+            ok = false;
+        } else {
+            ok = verifier.verify(password, user.passwordHash());
+        }
+        if (!ok) {
+            throttle.failed(tenant, canonical, address);
+            return Pages.login(HttpStatus.UNAUTHORIZED, tenant, client.name(), p.id(), p.csrfToken(), username,
+                    "Wrong username or password.");
+        }
+        throttle.succeeded(tenant, canonical);
+        pending.remove(p.id());
+        String issuer = issuers.issuer(tenant, http);
+        StartedSession session = authorizations.startSession(t, client, user, issuer + "/userinfo");
+        String location = authorizations.issueCode(tenant, issuer, p.request(), user.userId(), session.sessionId(),
+                session.authTime());
+        return ResponseEntity.status(HttpStatus.FOUND).location(java.net.URI.create(location))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header(HttpHeaders.SET_COOKIE, cookies.set(http, tenant, SessionCookies.SESSION, session.cookieValue()))
+                .header(HttpHeaders.SET_COOKIE, cookies.clear(http, tenant, SessionCookies.LOGIN_BINDING))
+                .build();
+    }
+}
