@@ -31,8 +31,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,6 +100,8 @@ class SessionsOnPostgresTest {
     EventStore eventStore;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    TransactionManager transactionManager;
     @Autowired
     @Qualifier("eventSerializer")
     Serializer eventSerializer;
@@ -306,6 +312,20 @@ class SessionsOnPostgresTest {
     }
 
     @Test
+    void anAppendThatLosesARaceIsAConcurrencyExceptionNotAnEventStoreFailure() {
+        // What two nodes see when both append to one session: the sweeper and the admin API rely on telling the two apart.
+        String tenant = tenant("conflict");
+        String session = start(tenant, "usr_1", 600, 3600);
+        SessionExtended extended = new SessionExtended(session, tenant, "usr_1", "app", CLOCK.instant(),
+                CLOCK.instant().plusSeconds(600));
+        appendCommitted(new GenericDomainEventMessage<>("Session", session, 1, extended));
+
+        assertThatThrownBy(() -> appendCommitted(new GenericDomainEventMessage<>("Session", session, 1, extended)))
+                .isInstanceOf(ConcurrencyException.class);
+        assertThat(events(session)).hasSize(2);
+    }
+
+    @Test
     void everySessionEventRoundTripsThroughTheConfiguredSerializer() {
         Instant t = Instant.parse("2026-11-22T10:15:30.123456Z");
         List<Object> samples = List.of(
@@ -317,6 +337,14 @@ class SessionsOnPostgresTest {
             SerializedObject<byte[]> serialized = eventSerializer.serialize(event, byte[].class);
             assertThat((Object) eventSerializer.deserialize(serialized)).as(event.getClass().getSimpleName()).isEqualTo(event);
         }
+    }
+
+    /** Appends as the command bus does: in a unit of work bound to a database transaction. */
+    private void appendCommitted(GenericDomainEventMessage<?> event) {
+        DefaultUnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(null);
+        uow.attachTransaction(transactionManager);
+        eventStore.publish(event);
+        uow.commit();
     }
 
     private String tenant(String prefix) {
