@@ -52,6 +52,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTask;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -103,6 +106,8 @@ class SessionsOnPostgresTest {
     @Autowired
     TransactionManager transactionManager;
     @Autowired
+    ScheduledTaskHolder scheduledTasks;
+    @Autowired
     @Qualifier("eventSerializer")
     Serializer eventSerializer;
 
@@ -152,6 +157,15 @@ class SessionsOnPostgresTest {
         assertThat(sweeper.sweep()).isZero();
         assertThat(expiriesIn(tenant)).isEqualTo(3);
         assertThat(use(tenant, live).alive()).isTrue();
+    }
+
+    @Test
+    void sweeperRunsOnSpringsSchedulerEveryConfiguredInterval() {
+        assertThat(scheduledTasks.getScheduledTasks()).map(ScheduledTask::getTask)
+                .filteredOn(task -> task.toString().contains(SessionSweeper.class.getName() + ".sweepOnSchedule"))
+                .singleElement()
+                .isInstanceOfSatisfying(FixedDelayTask.class,
+                        task -> assertThat(task.getIntervalDuration()).isEqualTo(Duration.ofHours(1)));
     }
 
     @Test
