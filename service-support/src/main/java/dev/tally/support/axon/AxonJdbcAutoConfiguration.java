@@ -11,7 +11,6 @@ import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
@@ -72,9 +71,15 @@ public class AxonJdbcAutoConfiguration {
                 .build();
     }
 
+    /**
+     * Tells Axon that an append lost a race (a {@code ConcurrencyException}, not an {@code EventStoreException}).
+     * Axon's {@code JdbcSQLErrorCodesResolver} recognises only {@code SQLIntegrityConstraintViolationException},
+     * which H2 throws and PostgreSQL's driver does not; both report SQLState 23505 (unique violation), also inside
+     * the batch exception of a batched insert.
+     */
     @Bean
     public PersistenceExceptionResolver persistenceExceptionResolver() {
-        return new JdbcSQLErrorCodesResolver();
+        return UniqueViolation::in;
     }
 
     @Bean
