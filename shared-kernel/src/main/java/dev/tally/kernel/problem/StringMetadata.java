@@ -1,7 +1,6 @@
 package dev.tally.kernel.problem;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Free-form string pairs a tenant keeps on a client or a user ({@code client_metadata}, {@code user_metadata}):
@@ -17,7 +16,7 @@ public final class StringMetadata {
 
     /**
      * @param field the API's name of the map; a bad value is reported as {@code field.key}
-     * @return the pairs sorted by key (so equal maps compare and serialize equal); empty for {@code null}
+     * @return an immutable copy (iteration order unspecified, as {@link Map#copyOf}); empty for {@code null}
      */
     public static Map<String, String> requireValid(String field, Map<String, String> metadata) {
         if (metadata == null) {
@@ -35,6 +34,6 @@ public final class StringMetadata {
                         "must be a string of at most " + MAX_VALUE_LENGTH + " characters");
             }
         }
-        return Map.copyOf(new TreeMap<>(metadata));
+        return Map.copyOf(metadata);
     }
 }
