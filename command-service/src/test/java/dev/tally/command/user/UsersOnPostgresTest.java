@@ -12,6 +12,8 @@ import dev.tally.kernel.user.UserEvents.UserRegistered;
 import dev.tally.testsupport.PostgresTestDatabase;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -22,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.BeforeAll;
@@ -240,6 +243,64 @@ class UsersOnPostgresTest {
                 + "AND convert_from(payload, 'UTF8') LIKE '%\"tenantId\":\"users-race\"%'", Integer.class, UserRegistered.class.getName());
         assertThat(registered).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM user_catalog WHERE tenant_id = 'users-race'", Integer.class)).isEqualTo(1);
+    }
+
+    /**
+     * The race the aggregate's check cannot see, made deterministic: another transaction holds an uncommitted row
+     * with the username, so the check passes and the catalog insert (or rename) waits on the unique key; when that
+     * transaction commits, the request must lose with 409 on {@code username} and leave no event behind.
+     */
+    @Test
+    void aRegistrationOrRenameThatPassesTheCheckButLosesAtTheUniqueKeyIsAConflictAndRecordsNothing() throws Exception {
+        TestHttp http = http();
+        tenant("users-late");
+        Response late = whileAnotherTransactionRegisters("users-late", "dave",
+                () -> http.admin("POST", "/admin/tenants/users-late/users", Map.of("username", "Dave", "password", PASSWORD)));
+        assertThat(late.status()).as(late.toString()).isEqualTo(409);
+        assertThat(late.text("field")).isEqualTo("username");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry WHERE payload_type = ? "
+                + "AND convert_from(payload, 'UTF8') LIKE '%\"tenantId\":\"users-late\"%'", Integer.class, UserRegistered.class.getName()))
+                .isZero();
+
+        String userId = http.admin("POST", "/admin/tenants/users-late/users", Map.of("username", "erin", "password", PASSWORD)).text("user_id");
+        Response rename = whileAnotherTransactionRegisters("users-late", "frank",
+                () -> http.admin("PATCH", "/admin/tenants/users-late/users/" + userId, Map.of("username", "Frank")));
+        assertThat(rename.status()).as(rename.toString()).isEqualTo(409);
+        assertThat(rename.text("field")).isEqualTo("username");
+        assertThat(eventsOf(userId)).hasSize(1);
+        assertThat(http.admin("GET", "/admin/tenants/users-late/users/" + userId, null).text("username")).isEqualTo("erin");
+    }
+
+    private Response whileAnotherTransactionRegisters(String tenantId, String username, Callable<Response> request) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection other = DB.connect()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement insert = other.prepareStatement("INSERT INTO user_catalog (tenant_id, user_id, username, "
+                    + "username_key, user_metadata, roles, permissions, created_at) VALUES (?, ?, ?, ?, '{}', '[]', '[]', now())")) {
+                insert.setString(1, tenantId);
+                insert.setString(2, "usr_other_" + username);
+                insert.setString(3, username);
+                insert.setString(4, username);
+                insert.executeUpdate();
+            }
+            Future<Response> pending = pool.submit(request);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!waitingOnALock()) {
+                assertThat(pending).as("the request finished before it reached the unique key").isNotDone();
+                assertThat(System.nanoTime()).as("the request never waited on the unique key").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            other.commit();
+            return pending.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private boolean waitingOnALock() {
+        Integer waiting = jdbc.queryForObject("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND wait_event_type = 'Lock'", Integer.class);
+        return waiting != null && waiting > 0;
     }
 
     @Test
