@@ -6,17 +6,17 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The catalog keeps lists and maps as JSON text, so the same columns work on PostgreSQL and H2. */
-final class Json {
+public final class Json {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private Json() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         return MAPPER.writeValueAsString(value);
     }
 
-    static List<String> stringList(String json) {
+    public static List<String> stringList(String json) {
         return MAPPER.readValue(json, new TypeReference<List<String>>() { });
     }
 
@@ -24,7 +24,7 @@ final class Json {
         return MAPPER.readValue(json, type);
     }
 
-    static Map<String, String> stringMap(String json) {
+    public static Map<String, String> stringMap(String json) {
         return MAPPER.readValue(json, new TypeReference<Map<String, String>>() { });
     }
 }

@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -75,13 +76,22 @@ public class ManagementProblems extends ResponseEntityExceptionHandler {
         if (cause instanceof JacksonException json) {
             String field = fieldOf(json);
             String detail = field == null
-                    ? "the body is not valid JSON: " + json.getOriginalMessage()
+                    ? "the body is not valid JSON" + where(json)
                     : field + ": " + describe(json);
             return ResponseEntity.badRequest().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                     .body(body(HttpStatus.BAD_REQUEST, field == null ? "Malformed JSON" : "Invalid field", detail, field));
         }
         return ResponseEntity.badRequest().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .body(body(HttpStatus.BAD_REQUEST, "Unreadable body", "a JSON body is required", null));
+    }
+
+    /**
+     * Where the body stopped being JSON, and not what was there: the parser's own message quotes the offending text,
+     * which may be a password sent unquoted.
+     */
+    private static String where(JacksonException json) {
+        TokenStreamLocation at = json.getLocation();
+        return at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** Says what is wrong with a field without the parser's class names. */
