@@ -159,6 +159,9 @@ class LoginFlowEndToEndTest {
         String reuse = jdbc.queryForList("SELECT payload FROM domain_event_entry WHERE payload_type LIKE ?", byte[].class,
                 "%AuthorizationCodeReused").stream().map(b -> new String(b, StandardCharsets.UTF_8)).findFirst().orElseThrow();
         assertThat(reuse).contains(access.getJWTID());
+        Response revoked = userinfo("codeflow", tokens.text("access_token"));
+        assertThat(revoked.status()).as("the first use's access token is revoked").isEqualTo(401);
+        assertThat(revoked.header("WWW-Authenticate")).startsWith("Bearer").contains("invalid_token");
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.tally.token.login;
 
-import dev.tally.kernel.crypto.PasswordHasher;
-import dev.tally.kernel.user.UserIds;
 import dev.tally.token.config.TokenConfig;
 import dev.tally.token.config.TokenConfigState.ClientView;
 import dev.tally.token.config.TokenConfigState.TenantView;
@@ -10,7 +8,6 @@ import dev.tally.token.login.Authorizations.StartedSession;
 import dev.tally.token.login.PendingAuthorizations.Pending;
 import dev.tally.token.oauth.Issuers;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Duration;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -27,24 +24,20 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class LoginEndpoint {
-    /** Verified for unknown usernames too, so a wrong username costs the same time as a wrong password. */
-    private static final String DUMMY_HASH = PasswordHasher.defaults().hash("not a password of anyone");
-
     private final TokenConfig config;
     private final Authorizations authorizations;
     private final PendingAuthorizations pending;
     private final SessionCookies cookies;
-    private final LoginThrottle throttle;
+    private final PasswordLogin passwords;
     private final Issuers issuers;
-    private final PasswordHasher verifier = PasswordHasher.defaults();
 
     public LoginEndpoint(TokenConfig config, Authorizations authorizations, PendingAuthorizations pending,
-                         SessionCookies cookies, LoginThrottle throttle, Issuers issuers) {
+                         SessionCookies cookies, PasswordLogin passwords, Issuers issuers) {
         this.config = config;
         this.authorizations = authorizations;
         this.pending = pending;
         this.cookies = cookies;
-        this.throttle = throttle;
+        this.passwords = passwords;
         this.issuers = issuers;
     }
 
@@ -67,28 +60,17 @@ public class LoginEndpoint {
             pending.remove(p.id());
             return Pages.message(HttpStatus.BAD_REQUEST, "Invalid request", "The application no longer exists.");
         }
-        String canonical = username == null ? "" : UserIds.canonical(username.strip());
-        String address = http.getRemoteAddr();
-        Duration wait = throttle.retryAfter(tenant, canonical, address);
-        if (!wait.isZero()) {
-            long minutes = Math.max(1, (wait.toSeconds() + 59) / 60);
+        PasswordLogin.Outcome outcome = passwords.attempt(tenant, username, password, http.getRemoteAddr());
+        if (outcome.throttled()) {
+            long minutes = Math.max(1, (outcome.retryAfter().toSeconds() + 59) / 60);
             return Pages.login(HttpStatus.TOO_MANY_REQUESTS, tenant, client.name(), p.id(), p.csrfToken(), username,
                     "Too many failed attempts. Try again in " + minutes + " minute" + (minutes == 1 ? "" : "s") + ".");
         }
-        UserView user = canonical.isEmpty() ? null : config.userByUsername(tenant, canonical).orElse(null);
-        boolean ok;
-        if (user == null) {
-            verifier.verify(password, DUMMY_HASH);
-            ok = false;
-        } else {
-            ok = verifier.verify(password, user.passwordHash());
-        }
-        if (!ok) {
-            throttle.failed(tenant, canonical, address);
+        if (!outcome.succeeded()) {
             return Pages.login(HttpStatus.UNAUTHORIZED, tenant, client.name(), p.id(), p.csrfToken(), username,
                     "Wrong username or password.");
         }
-        throttle.succeeded(tenant, canonical);
+        UserView user = outcome.user();
         pending.remove(p.id());
         String issuer = issuers.issuer(tenant, http);
         StartedSession session = authorizations.startSession(t, client, user, issuer + "/userinfo");

@@ -4,13 +4,11 @@ import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.code.CodeCommands;
 import dev.tally.kernel.code.CodeCommands.RedeemAuthorizationCode;
 import dev.tally.kernel.code.CodeRedemption;
-import dev.tally.kernel.crypto.PasswordHasher;
 import dev.tally.kernel.crypto.RandomTokens;
 import dev.tally.kernel.lifetime.LifetimeDecision;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
-import dev.tally.kernel.user.UserIds;
 import dev.tally.token.config.TokenConfig;
 import dev.tally.token.config.TokenConfigState.ApiView;
 import dev.tally.token.config.TokenConfigState.ClientView;
@@ -20,10 +18,9 @@ import dev.tally.token.issuance.IssuanceLog;
 import dev.tally.token.issuance.TokenSigner;
 import dev.tally.token.issuance.TokenSigner.SignedToken;
 import dev.tally.token.lifetime.TokenLifetimes;
-import dev.tally.token.login.LoginThrottle;
+import dev.tally.token.login.PasswordLogin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +52,6 @@ public class TokenEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
     static final List<String> SUPPORTED_GRANTS = List.of(GrantTypes.CLIENT_CREDENTIALS, GrantTypes.AUTHORIZATION_CODE,
             GrantTypes.PASSWORD);
-    private static final String DUMMY_HASH = PasswordHasher.defaults().hash("not a password of anyone");
 
     private final TokenConfig config;
     private final ClientAuthentication clientAuthentication;
@@ -64,13 +60,12 @@ public class TokenEndpoint {
     private final Issuers issuers;
     private final TokenLifetimes lifetimes;
     private final CommandGateway commands;
-    private final LoginThrottle throttle;
+    private final PasswordLogin passwords;
     private final Clock clock;
-    private final PasswordHasher verifier = PasswordHasher.defaults();
 
     public TokenEndpoint(TokenConfig config, ClientAuthentication clientAuthentication, TokenSigner signer,
                          IssuanceLog issuanceLog, Issuers issuers, TokenLifetimes lifetimes, CommandGateway commands,
-                         LoginThrottle throttle, Clock clock) {
+                         PasswordLogin passwords, Clock clock) {
         this.config = config;
         this.clientAuthentication = clientAuthentication;
         this.signer = signer;
@@ -78,7 +73,7 @@ public class TokenEndpoint {
         this.issuers = issuers;
         this.lifetimes = lifetimes;
         this.commands = commands;
-        this.throttle = throttle;
+        this.passwords = passwords;
         this.clock = clock;
     }
 
@@ -166,24 +161,14 @@ public class TokenEndpoint {
                                                          HttpServletRequest http) {
         String username = request.required("username");
         String password = request.required("password");
-        String canonical = UserIds.canonical(username.strip());
-        Duration wait = throttle.retryAfter(tenant.tenantId(), canonical, http.getRemoteAddr());
-        if (!wait.isZero()) {
-            throw OAuthError.slowDown("too many failed attempts; retry in " + Math.max(1, wait.toSeconds()) + " s");
+        PasswordLogin.Outcome outcome = passwords.attempt(tenant.tenantId(), username, password, http.getRemoteAddr());
+        if (outcome.throttled()) {
+            throw OAuthError.slowDown("too many failed attempts; retry in " + Math.max(1, outcome.retryAfter().toSeconds()) + " s");
         }
-        UserView user = config.userByUsername(tenant.tenantId(), canonical).orElse(null);
-        boolean ok;
-        if (user == null) {
-            verifier.verify(password, DUMMY_HASH);
-            ok = false;
-        } else {
-            ok = verifier.verify(password, user.passwordHash());
-        }
-        if (!ok) {
-            throttle.failed(tenant.tenantId(), canonical, http.getRemoteAddr());
+        if (!outcome.succeeded()) {
             throw OAuthError.invalidGrant("wrong username or password");
         }
-        throttle.succeeded(tenant.tenantId(), canonical);
+        UserView user = outcome.user();
         String audience = request.single("audience");
         ApiView api = audience == null ? null : config.api(tenant.tenantId(), audience)
                 .orElseThrow(() -> OAuthError.invalidTarget("no API with identifier '" + audience + "' in this tenant"));

@@ -44,6 +44,9 @@ public class UserinfoEndpoint {
         }
         JWTClaimsSet claims = issuedTokens.verify(t, issuer, token, true)
                 .orElseThrow(() -> OAuthError.invalidToken("the access token is invalid or expired"));
+        if (config.revoked(claims.getJWTID())) {
+            throw OAuthError.invalidToken("the access token was revoked");
+        }
         if (claims.getAudience() == null || !claims.getAudience().contains(issuer + "/userinfo")) {
             throw OAuthError.invalidToken("the access token is not for the userinfo endpoint");
         }
