@@ -1,0 +1,46 @@
+package dev.tally.kernel.refresh;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/**
+ * Commands of a refresh token family. The family alone decides whether a presented token is good; the event
+ * store's optimistic concurrency makes that decision atomic across token-service nodes. Token values never travel
+ * in commands, only their SHA-256.
+ */
+public final class RefreshCommands {
+    /** At most this many extra successes for the previous token within the leeway after one rotation. */
+    public static final int MAX_LEEWAY_SUCCESSES = 10;
+
+    private RefreshCommands() {
+    }
+
+    /**
+     * @param absoluteLifetime seconds from now (from the lifetime engine: client, rules, tenant bound)
+     * @param idleLifetime seconds since the last use after which the family expires, or 0 for none
+     * @param leeway seconds during which the immediately previous token still succeeds, 0 for none
+     */
+    public record StartRefreshTokenFamily(String familyId, String tenantId, String clientId, String userId,
+                                          String sessionId, String tokenHash, String scope, String audience,
+                                          RotationMode rotation, long absoluteLifetime, long idleLifetime, long leeway) {
+    }
+
+    /**
+     * A use of a token of the family. Answers {@link RefreshOutcome}; what it records (rotation, reuse and
+     * revocation, expiry) is committed, not thrown.
+     *
+     * @param newTokenHash the hash of the token to hand out if the family rotates (ignored with rotation none)
+     * @param accessTokenId the jti of the access token this use will issue
+     */
+    public record RotateRefreshToken(@TargetAggregateIdentifier String familyId, String tenantId, String clientId,
+                                     String presentedTokenHash, String newTokenHash, String accessTokenId) {
+    }
+
+    /** Ends the family (RFC 7009 revocation, logout, administrator, permission change). Idempotent. */
+    public record RevokeRefreshTokenFamily(@TargetAggregateIdentifier String familyId, String tenantId,
+                                           FamilyEndReason reason) {
+    }
+
+    /** The sweeper's command: records the expiry of a family past a deadline; nothing otherwise. Idempotent. */
+    public record ExpireRefreshTokenFamily(@TargetAggregateIdentifier String familyId, String tenantId) {
+    }
+}

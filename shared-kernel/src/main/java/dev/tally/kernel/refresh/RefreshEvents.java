@@ -1,0 +1,63 @@
+package dev.tally.kernel.refresh;
+
+import java.time.Instant;
+import org.axonframework.serialization.Revision;
+
+/** Events of refresh token families. Tokens appear only as their SHA-256 hashes. */
+public final class RefreshEvents {
+    private RefreshEvents() {
+    }
+
+    public sealed interface FamilyEvent permits RefreshTokenFamilyStarted, TokenRotated, RefreshTokenUsed,
+            ReuseDetected, RefreshTokenFamilyRevoked, RefreshTokenFamilyExpired {
+        String familyId();
+
+        String tenantId();
+    }
+
+    /** @param idleExpiresAt {@code null} when the family has no idle lifetime */
+    @Revision("1")
+    public record RefreshTokenFamilyStarted(String familyId, String tenantId, String clientId, String userId,
+                                            String sessionId, String tokenHash, String scope, String audience,
+                                            RotationMode rotation, long absoluteLifetime, long idleLifetime, long leeway,
+                                            Instant startedAt, Instant expiresAt, Instant idleExpiresAt)
+            implements FamilyEvent {
+    }
+
+    /**
+     * The presented token (generation {@code generation - 1}) was exchanged for a new one.
+     *
+     * @param withinLeeway the presented token was the immediately previous one, accepted within the leeway
+     */
+    @Revision("1")
+    public record TokenRotated(String familyId, String tenantId, String clientId, String userId, int generation,
+                               String presentedTokenHash, String newTokenHash, boolean withinLeeway, Instant at,
+                               Instant expiresAt, Instant idleExpiresAt, String accessTokenId) implements FamilyEvent {
+    }
+
+    /** A use of a family with rotation none: the same token stays valid, the idle deadline slides. */
+    @Revision("1")
+    public record RefreshTokenUsed(String familyId, String tenantId, String clientId, String userId, Instant at,
+                                   Instant idleExpiresAt, String accessTokenId) implements FamilyEvent {
+    }
+
+    /**
+     * A token of an earlier generation was presented: someone holds a token they should not. The family is revoked
+     * right after ({@link RefreshTokenFamilyRevoked} with reason reuse).
+     */
+    @Revision("1")
+    public record ReuseDetected(String familyId, String tenantId, String clientId, String userId, String sessionId,
+                                int presentedGeneration, int currentGeneration, Instant at) implements FamilyEvent {
+    }
+
+    @Revision("1")
+    public record RefreshTokenFamilyRevoked(String familyId, String tenantId, String userId, String sessionId,
+                                            FamilyEndReason reason, Instant at) implements FamilyEvent {
+    }
+
+    /** @param reason {@link FamilyEndReason#ABSOLUTE} or {@link FamilyEndReason#IDLE} */
+    @Revision("1")
+    public record RefreshTokenFamilyExpired(String familyId, String tenantId, String userId, FamilyEndReason reason,
+                                            Instant deadline, Instant recordedAt) implements FamilyEvent {
+    }
+}
