@@ -90,14 +90,22 @@ class LoginFlowEndToEndTest {
     }
 
     static String authorizePath(String tenant, String clientId, String extra) {
+        return authorizePath(tenant, clientId, "openid read:orders", extra);
+    }
+
+    static String authorizePath(String tenant, String clientId, String scope, String extra) {
         return "/t/" + tenant + "/authorize?response_type=code&client_id=" + clientId + "&redirect_uri=" + CALLBACK
-                + "&scope=openid%20read:orders&audience=https://api." + tenant + ".test&state=s-1&nonce=n-1"
+                + "&scope=" + scope.replace(" ", "%20") + "&audience=https://api." + tenant + ".test&state=s-1&nonce=n-1"
                 + "&code_challenge=" + CHALLENGE + "&code_challenge_method=S256" + extra;
     }
 
     /** authorize → login form → code. */
     static String login(Browser browser, String tenant, String clientId, String password) {
-        HttpResponse<String> form = browser.get(authorizePath(tenant, clientId, ""));
+        return login(browser, tenant, clientId, password, "openid read:orders");
+    }
+
+    static String login(Browser browser, String tenant, String clientId, String password, String scope) {
+        HttpResponse<String> form = browser.get(authorizePath(tenant, clientId, scope, ""));
         assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
         assertThat(form.body()).contains("<form");
         HttpResponse<String> submitted = browser.post("/t/" + tenant + "/login", Map.of(

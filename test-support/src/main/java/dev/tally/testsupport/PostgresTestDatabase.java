@@ -42,6 +42,19 @@ public final class PostgresTestDatabase {
         return "jdbc:postgresql://" + host + ":" + port + "/" + name;
     }
 
+    /** The same database reached through another port on this machine (a fault-injecting proxy), with extra URL options. */
+    public String jdbcUrlVia(int port, String options) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + name + (options == null ? "" : "?" + options);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return Integer.parseInt(port);
+    }
+
     public String user() {
         return user;
     }

@@ -201,7 +201,7 @@ class TokenServiceOnPostgresTest {
 
     private static GenericDomainEventMessage<?> api(String tenantId, String apiId, String audience, long lifetime) {
         return new GenericDomainEventMessage<>("Api", apiId, 0,
-                new ApiRegistered(apiId, tenantId, audience, "API", lifetime, null, List.of(), T0));
+                new ApiRegistered(apiId, tenantId, audience, "API", lifetime, null, List.of(), false, T0));
     }
 
     private static GenericDomainEventMessage<?> client(String tenantId, String clientId, String secret) {

@@ -38,6 +38,7 @@ public class Api {
     private long tokenLifetime;
     private Long tokenLifetimeForWeb;
     private List<String> scopes;
+    private boolean allowOfflineAccess;
 
     protected Api() {
     }
@@ -58,7 +59,7 @@ public class Api {
             throw new Conflict("identifier", "an API with identifier '" + identifier + "' already exists in this tenant");
         }
         apply(new ApiRegistered(command.apiId(), command.tenantId(), identifier, name, command.tokenLifetime(),
-                command.tokenLifetimeForWeb(), scopes, clock.instant()));
+                command.tokenLifetimeForWeb(), scopes, Boolean.TRUE.equals(command.allowOfflineAccess()), clock.instant()));
     }
 
     @CommandHandler
@@ -69,9 +70,10 @@ public class Api {
         Long newWeb = command.tokenLifetimeForWeb() == null ? tokenLifetimeForWeb : command.tokenLifetimeForWeb();
         requireLifetimes(newLifetime, newWeb);
         List<String> newScopes = command.scopes() == null ? scopes : requireScopes(command.scopes());
+        boolean newOffline = command.allowOfflineAccess() == null ? allowOfflineAccess : command.allowOfflineAccess();
         if (!newName.equals(name) || newLifetime != tokenLifetime || !Objects.equals(newWeb, tokenLifetimeForWeb)
-                || !newScopes.equals(scopes)) {
-            apply(new ApiUpdated(apiId, tenantId, newName, newLifetime, newWeb, newScopes));
+                || !newScopes.equals(scopes) || newOffline != allowOfflineAccess) {
+            apply(new ApiUpdated(apiId, tenantId, newName, newLifetime, newWeb, newScopes, newOffline));
         }
     }
 
@@ -90,6 +92,7 @@ public class Api {
         this.tokenLifetime = event.tokenLifetime();
         this.tokenLifetimeForWeb = event.tokenLifetimeForWeb();
         this.scopes = event.scopes();
+        this.allowOfflineAccess = event.allowOfflineAccess();
     }
 
     @EventSourcingHandler
@@ -98,6 +101,7 @@ public class Api {
         this.tokenLifetime = event.tokenLifetime();
         this.tokenLifetimeForWeb = event.tokenLifetimeForWeb();
         this.scopes = event.scopes();
+        this.allowOfflineAccess = event.allowOfflineAccess();
     }
 
     @EventSourcingHandler

@@ -35,18 +35,19 @@ public class ApiController {
     }
 
     public record CreateApiRequest(String identifier, String name, Long tokenLifetime, Long tokenLifetimeForWeb,
-                                   List<String> scopes) {
+                                   List<String> scopes, Boolean allowOfflineAccess) {
     }
 
     /** Absent fields keep their value. */
-    public record UpdateApiRequest(String name, Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes) {
+    public record UpdateApiRequest(String name, Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes,
+                                   Boolean allowOfflineAccess) {
     }
 
     @PostMapping
     public ResponseEntity<ApiRow> create(@PathVariable String tenant, @RequestBody CreateApiRequest request) {
         String apiId = ApiIds.newId();
         commands.sendAndWait(new RegisterApi(apiId, tenant, request.identifier(), request.name(), request.tokenLifetime(),
-                request.tokenLifetimeForWeb(), request.scopes()));
+                request.tokenLifetimeForWeb(), request.scopes(), request.allowOfflineAccess()));
         return ResponseEntity.created(URI.create("/admin/tenants/" + tenant + "/apis/" + apiId)).body(get(tenant, apiId));
     }
 
@@ -66,7 +67,7 @@ public class ApiController {
     public ApiRow update(@PathVariable String tenant, @PathVariable String apiId, @RequestBody UpdateApiRequest request) {
         get(tenant, apiId);
         commands.sendAndWait(new UpdateApi(apiId, tenant, request.name(), request.tokenLifetime(),
-                request.tokenLifetimeForWeb(), request.scopes()));
+                request.tokenLifetimeForWeb(), request.scopes(), request.allowOfflineAccess()));
         return get(tenant, apiId);
     }
 

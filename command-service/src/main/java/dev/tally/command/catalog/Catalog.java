@@ -4,6 +4,8 @@ import dev.tally.command.catalog.CatalogRows.ApiRow;
 import dev.tally.command.catalog.CatalogRows.ClientRow;
 import dev.tally.command.catalog.CatalogRows.RuleRow;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.refresh.RefreshTokenSettings;
+import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.rule.RuleEffects;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.command.catalog.CatalogRows.TenantRow;
@@ -19,18 +21,23 @@ import org.springframework.stereotype.Component;
 public class Catalog implements TenantDirectory {
     private static final RowMapper<TenantRow> TENANT = (rs, i) -> {
         TenantLifetimeSettingsChanged s = Json.read(rs.getString("lifetime_settings"), TenantLifetimeSettingsChanged.class);
+        String refreshJson = rs.getString("refresh_settings");
+        TenantRefreshSettings r = refreshJson == null ? TenantRefreshSettings.DEFAULTS : Json.read(refreshJson, TenantRefreshSettings.class);
         return new TenantRow(rs.getString("tenant_id"), rs.getString("name"), rs.getString("signing_alg"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), s.maxTokenLifetime(), s.maxTokenLifetimeForWeb(),
-                s.defaultTokenLifetime(), s.timeZone(), s.sessionIdleTimeout(), s.sessionAbsoluteTimeout(), s.refreshTokenLifetime());
+                s.defaultTokenLifetime(), s.timeZone(), s.sessionIdleTimeout(), s.sessionAbsoluteTimeout(), s.refreshTokenLifetime(),
+                r.rotation().wireName(), r.idleTokenLifetime(), r.leeway(), r.revokeSessionOnReuse() ? "revoke_session" : "keep_session");
     };
     private static final RowMapper<ApiRow> API = (rs, i) -> new ApiRow(rs.getString("api_id"), rs.getString("identifier"),
             rs.getString("name"), rs.getLong("token_lifetime"), (Long) rs.getObject("token_lifetime_for_web", Long.class),
-            Json.stringList(rs.getString("scopes")), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+            Json.stringList(rs.getString("scopes")), rs.getBoolean("allow_offline_access"),
+            rs.getObject("created_at", OffsetDateTime.class).toInstant());
     private static final RowMapper<ClientRow> CLIENT = (rs, i) -> new ClientRow(rs.getString("client_id"),
             rs.getString("name"), rs.getString("app_type"), Json.stringList(rs.getString("grant_types")),
             Json.stringMap(rs.getString("client_metadata")), rs.getBoolean("confidential"), rs.getLong("id_token_lifetime"),
             Json.stringList(rs.getString("callbacks")), Json.stringList(rs.getString("allowed_logout_urls")),
             (Long) rs.getObject("session_idle_timeout", Long.class), (Long) rs.getObject("session_absolute_timeout", Long.class),
+            rs.getString("refresh_token") == null ? RefreshTokenSettings.NONE : Json.read(rs.getString("refresh_token"), RefreshTokenSettings.class),
             rs.getObject("created_at", OffsetDateTime.class).toInstant());
     private static final RowMapper<RuleRow> RULE = (rs, i) -> new RuleRow(rs.getString("rule_id"), rs.getString("name"),
             rs.getInt("priority"), rs.getString("condition"), Json.read(rs.getString("effects"), RuleEffects.class),

@@ -4,6 +4,7 @@ import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
+import dev.tally.kernel.client.ClientEvents.ClientRefreshSettingsChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
 import dev.tally.kernel.problem.Conflict;
@@ -13,6 +14,7 @@ import dev.tally.kernel.rule.RuleEvents.LifetimeRuleUpdated;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
+import dev.tally.kernel.tenant.TenantEvents.TenantRefreshSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
 import java.time.ZoneOffset;
 import org.axonframework.config.ProcessingGroup;
@@ -51,6 +53,17 @@ public class CatalogProjection {
     }
 
     @EventHandler
+    void on(TenantRefreshSettingsChanged e) {
+        jdbc.update("UPDATE tenant_catalog SET refresh_settings = ? WHERE tenant_id = ?", Json.write(e.settings()), e.tenantId());
+    }
+
+    @EventHandler
+    void on(ClientRefreshSettingsChanged e) {
+        jdbc.update("UPDATE client_catalog SET refresh_token = ? WHERE tenant_id = ? AND client_id = ?", Json.write(e.settings()),
+                e.tenantId(), e.clientId());
+    }
+
+    @EventHandler
     void on(TenantRenamed e) {
         jdbc.update("UPDATE tenant_catalog SET name = ? WHERE tenant_id = ?", e.name(), e.tenantId());
     }
@@ -64,10 +77,10 @@ public class CatalogProjection {
     @EventHandler
     void on(ApiRegistered e) {
         try {
-            jdbc.update("INSERT INTO api_catalog (tenant_id, api_id, identifier, name, token_lifetime, token_lifetime_for_web, scopes, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            jdbc.update("INSERT INTO api_catalog (tenant_id, api_id, identifier, name, token_lifetime, token_lifetime_for_web, scopes, "
+                            + "allow_offline_access, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     e.tenantId(), e.apiId(), e.identifier(), e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(),
-                    Json.write(e.scopes()), e.createdAt().atOffset(ZoneOffset.UTC));
+                    Json.write(e.scopes()), e.allowOfflineAccess(), e.createdAt().atOffset(ZoneOffset.UTC));
         } catch (DuplicateKeyException raced) {
             throw new Conflict("identifier", "an API with identifier '" + e.identifier() + "' already exists in this tenant");
         }
@@ -75,9 +88,10 @@ public class CatalogProjection {
 
     @EventHandler
     void on(ApiUpdated e) {
-        jdbc.update("UPDATE api_catalog SET name = ?, token_lifetime = ?, token_lifetime_for_web = ?, scopes = ? "
-                        + "WHERE tenant_id = ? AND api_id = ?",
-                e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), Json.write(e.scopes()), e.tenantId(), e.apiId());
+        jdbc.update("UPDATE api_catalog SET name = ?, token_lifetime = ?, token_lifetime_for_web = ?, scopes = ?, "
+                        + "allow_offline_access = ? WHERE tenant_id = ? AND api_id = ?",
+                e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), Json.write(e.scopes()), e.allowOfflineAccess(),
+                e.tenantId(), e.apiId());
     }
 
     @EventHandler

@@ -1,5 +1,6 @@
 package dev.tally.command.catalog;
 
+import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.rule.RuleEffects;
 import java.time.Instant;
 import java.util.List;
@@ -12,17 +13,19 @@ public final class CatalogRows {
 
     public record TenantRow(String id, String name, String signingAlg, Instant createdAt, Long maxTokenLifetime,
                             Long maxTokenLifetimeForWeb, Long defaultTokenLifetime, String timeZone,
-                            Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime) {
+                            Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime,
+                            String refreshTokenRotation, Long refreshTokenIdleLifetime, Long refreshTokenLeeway,
+                            String onRefreshTokenReuse) {
     }
 
     public record ApiRow(String id, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,
-                         List<String> scopes, Instant createdAt) {
+                         List<String> scopes, boolean allowOfflineAccess, Instant createdAt) {
     }
 
     public record ClientRow(String clientId, String name, String appType, List<String> grantTypes,
                             Map<String, String> clientMetadata, boolean confidential, long idTokenLifetime,
                             List<String> callbacks, List<String> allowedLogoutUrls, Long sessionIdleTimeout,
-                            Long sessionAbsoluteTimeout, Instant createdAt) {
+                            Long sessionAbsoluteTimeout, RefreshTokenSettings refreshToken, Instant createdAt) {
     }
 
     public record RuleRow(String id, String name, int priority, String condition, RuleEffects effects, Instant createdAt) {

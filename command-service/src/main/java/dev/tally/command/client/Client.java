@@ -5,11 +5,13 @@ import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted
 
 import dev.tally.command.catalog.TenantDirectory;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientCommands.ChangeClientRefreshSettings;
 import dev.tally.kernel.client.ClientCommands.DeleteClient;
 import dev.tally.kernel.client.ClientCommands.RegisterClient;
 import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
 import dev.tally.kernel.client.ClientCommands.UpdateClient;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
+import dev.tally.kernel.client.ClientEvents.ClientRefreshSettingsChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
@@ -18,6 +20,7 @@ import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.lifetime.ClientProfile;
+import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
@@ -42,6 +45,7 @@ public class Client {
     private long idTokenLifetime;
     private ClientUrls urls;
     private ClientSessionLimits sessionLimits;
+    private RefreshTokenSettings refreshSettings = RefreshTokenSettings.NONE;
 
     protected Client() {
     }
@@ -84,6 +88,14 @@ public class Client {
     }
 
     @CommandHandler
+    void handle(ChangeClientRefreshSettings command) {
+        requireSameTenant(command.tenantId());
+        if (!command.settings().equals(refreshSettings)) {
+            apply(new ClientRefreshSettingsChanged(clientId, tenantId, command.settings()));
+        }
+    }
+
+    @CommandHandler
     void handle(RotateClientSecret command) {
         requireSameTenant(command.tenantId());
         if (!appType.confidential()) {
@@ -119,6 +131,11 @@ public class Client {
         this.idTokenLifetime = event.idTokenLifetime();
         this.urls = event.urls();
         this.sessionLimits = event.sessionLimits();
+    }
+
+    @EventSourcingHandler
+    void on(ClientRefreshSettingsChanged event) {
+        this.refreshSettings = event.settings();
     }
 
     @EventSourcingHandler

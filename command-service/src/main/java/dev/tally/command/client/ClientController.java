@@ -3,6 +3,7 @@ package dev.tally.command.client;
 import dev.tally.command.catalog.Catalog;
 import dev.tally.command.catalog.CatalogRows.ClientRow;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientCommands.ChangeClientRefreshSettings;
 import dev.tally.kernel.client.ClientCommands.DeleteClient;
 import dev.tally.kernel.client.ClientCommands.RegisterClient;
 import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
@@ -13,6 +14,8 @@ import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.refresh.RefreshTokenSettings;
+import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.support.problem.ManagementApi;
 import java.net.URI;
 import java.time.Instant;
@@ -47,13 +50,25 @@ public class ClientController {
 
     public record CreateClientRequest(String name, String appType, List<String> grantTypes,
                                       Map<String, String> clientMetadata, Long idTokenLifetime, List<String> callbacks,
-                                      List<String> allowedLogoutUrls, Long sessionIdleTimeout, Long sessionAbsoluteTimeout) {
+                                      List<String> allowedLogoutUrls, Long sessionIdleTimeout, Long sessionAbsoluteTimeout,
+                                      RefreshTokenRequest refreshToken) {
     }
 
-    /** Absent fields keep their value; {@code callbacks} and {@code allowed_logout_urls} replace their lists whole. */
+    /**
+     * Absent fields keep their value; {@code callbacks}, {@code allowed_logout_urls} and {@code refresh_token}
+     * replace theirs whole.
+     */
     public record UpdateClientRequest(String name, List<String> grantTypes, Map<String, String> clientMetadata,
                                       Long idTokenLifetime, List<String> callbacks, List<String> allowedLogoutUrls,
-                                      Long sessionIdleTimeout, Long sessionAbsoluteTimeout) {
+                                      Long sessionIdleTimeout, Long sessionAbsoluteTimeout, RefreshTokenRequest refreshToken) {
+    }
+
+    /** {@code refresh_token}: {@code rotation} none | rotate | rotate-sliding; lifetimes and leeway in seconds. */
+    public record RefreshTokenRequest(String rotation, Long tokenLifetime, Long idleTokenLifetime, Long leeway) {
+        RefreshTokenSettings settings() {
+            return new RefreshTokenSettings(rotation == null ? null : RotationMode.parse(rotation), tokenLifetime,
+                    idleTokenLifetime, leeway);
+        }
     }
 
     /** {@code clientSecret} is present only in the answer that created or rotated it. */
@@ -61,11 +76,13 @@ public class ClientController {
                                  List<String> grantTypes, Map<String, String> clientMetadata,
                                  String tokenEndpointAuthMethod, long idTokenLifetime, List<String> callbacks,
                                  List<String> allowedLogoutUrls, Long sessionIdleTimeout, Long sessionAbsoluteTimeout,
-                                 Instant createdAt) {
+                                 RefreshTokenRequest refreshToken, Instant createdAt) {
         static ClientResponse of(ClientRow row, String secret) {
             return new ClientResponse(row.clientId(), secret, row.name(), row.appType(), row.grantTypes(),
                     row.clientMetadata(), row.confidential() ? "client_secret_basic" : "none", row.idTokenLifetime(),
                     row.callbacks(), row.allowedLogoutUrls(), row.sessionIdleTimeout(), row.sessionAbsoluteTimeout(),
+                    new RefreshTokenRequest(row.refreshToken().rotation() == null ? null : row.refreshToken().rotation().wireName(),
+                            row.refreshToken().tokenLifetime(), row.refreshToken().idleTokenLifetime(), row.refreshToken().leeway()),
                     row.createdAt());
         }
     }
@@ -79,10 +96,14 @@ public class ClientController {
         String clientId = ClientIds.newClientId();
         String secret = appType.confidential() ? ClientIds.newClientSecret() : null;
         List<String> grants = request.grantTypes() == null ? ClientIds.defaultGrantTypes(appType) : request.grantTypes();
+        RefreshTokenSettings refresh = request.refreshToken() == null ? RefreshTokenSettings.NONE : request.refreshToken().settings();
         commands.sendAndWait(new RegisterClient(clientId, tenant, request.name(), appType, grants,
                 secret == null ? null : SecretHash.of(secret), request.clientMetadata(), request.idTokenLifetime(),
                 new ClientUrls(request.callbacks(), request.allowedLogoutUrls()),
                 new ClientSessionLimits(request.sessionIdleTimeout(), request.sessionAbsoluteTimeout())));
+        if (!refresh.equals(RefreshTokenSettings.NONE)) {
+            commands.sendAndWait(new ChangeClientRefreshSettings(clientId, tenant, refresh));
+        }
         return ResponseEntity.created(URI.create("/admin/tenants/" + tenant + "/clients/" + clientId))
                 .body(ClientResponse.of(row(tenant, clientId), secret));
     }
@@ -110,8 +131,12 @@ public class ClientController {
                 : new ClientSessionLimits(
                         request.sessionIdleTimeout() == null ? current.sessionIdleTimeout() : request.sessionIdleTimeout(),
                         request.sessionAbsoluteTimeout() == null ? current.sessionAbsoluteTimeout() : request.sessionAbsoluteTimeout());
+        RefreshTokenSettings refresh = request.refreshToken() == null ? null : request.refreshToken().settings();
         commands.sendAndWait(new UpdateClient(clientId, tenant, request.name(), request.grantTypes(), request.clientMetadata(),
                 request.idTokenLifetime(), urls, limits));
+        if (refresh != null) {
+            commands.sendAndWait(new ChangeClientRefreshSettings(clientId, tenant, refresh));
+        }
         return get(tenant, clientId);
     }
 

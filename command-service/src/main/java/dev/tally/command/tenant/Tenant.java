@@ -8,6 +8,8 @@ import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
+import dev.tally.kernel.refresh.TenantRefreshSettings;
+import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
@@ -15,6 +17,7 @@ import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
+import dev.tally.kernel.tenant.TenantEvents.TenantRefreshSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
 import dev.tally.kernel.tenant.TenantIds;
 import java.time.Clock;
@@ -32,6 +35,7 @@ public class Tenant {
     private String tenantId;
     private String name;
     private TenantLifetimeSettings lifetimeSettings;
+    private TenantRefreshSettings refreshSettings = TenantRefreshSettings.DEFAULTS;
 
     protected Tenant() {
     }
@@ -70,6 +74,13 @@ public class Tenant {
     }
 
     @CommandHandler
+    void handle(ChangeTenantRefreshSettings command) {
+        if (!command.settings().equals(refreshSettings)) {
+            apply(new TenantRefreshSettingsChanged(tenantId, command.settings()));
+        }
+    }
+
+    @CommandHandler
     void handle(DeleteTenant command) {
         apply(new TenantDeleted(tenantId));
     }
@@ -84,6 +95,11 @@ public class Tenant {
     @EventSourcingHandler
     void on(TenantLifetimeSettingsChanged event) {
         this.lifetimeSettings = event.settings();
+    }
+
+    @EventSourcingHandler
+    void on(TenantRefreshSettingsChanged event) {
+        this.refreshSettings = event.settings();
     }
 
     @EventSourcingHandler

@@ -3,7 +3,11 @@ package dev.tally.command.tenant;
 import dev.tally.command.catalog.Catalog;
 import dev.tally.command.catalog.CatalogRows.TenantRow;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.refresh.RotationMode;
+import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
@@ -37,31 +41,64 @@ public class TenantController {
         this.catalog = catalog;
     }
 
-    /** Lifetime settings are optional: absent ones take the defaults. Seconds throughout. */
+    /** Lifetime and refresh settings are optional: absent ones take the defaults. Seconds throughout. */
     public record CreateTenantRequest(String id, String name, String signingAlg, Long maxTokenLifetime,
                                       Long maxTokenLifetimeForWeb, Long defaultTokenLifetime, String timeZone,
-                                      Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime) {
+                                      Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime,
+                                      String refreshTokenRotation, Long refreshTokenIdleLifetime, Long refreshTokenLeeway,
+                                      String onRefreshTokenReuse) {
         TenantSettingsPatch settings() {
             return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
                     sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
+        }
+
+        TenantRefreshSettings refresh(TenantRefreshSettings current) {
+            return refreshSettings(current, refreshTokenRotation, refreshTokenIdleLifetime, refreshTokenLeeway, onRefreshTokenReuse);
         }
     }
 
     /** Absent fields keep their value. */
     public record UpdateTenantRequest(String name, Long maxTokenLifetime, Long maxTokenLifetimeForWeb,
                                       Long defaultTokenLifetime, String timeZone, Long sessionIdleTimeout,
-                                      Long sessionAbsoluteTimeout, Long refreshTokenLifetime) {
+                                      Long sessionAbsoluteTimeout, Long refreshTokenLifetime, String refreshTokenRotation,
+                                      Long refreshTokenIdleLifetime, Long refreshTokenLeeway, String onRefreshTokenReuse) {
         TenantSettingsPatch settings() {
             return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
                     sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
         }
+
+        TenantRefreshSettings refresh(TenantRefreshSettings current) {
+            return refreshSettings(current, refreshTokenRotation, refreshTokenIdleLifetime, refreshTokenLeeway, onRefreshTokenReuse);
+        }
+    }
+
+    static TenantRefreshSettings refreshSettings(TenantRefreshSettings current, String rotation, Long idle, Long leeway,
+                                                 String onReuse) {
+        boolean revoke = current.revokeSessionOnReuse();
+        if (onReuse != null) {
+            if (!onReuse.equals("revoke_session") && !onReuse.equals("keep_session")) {
+                throw new InvalidInput("on_refresh_token_reuse", "must be revoke_session or keep_session");
+            }
+            revoke = onReuse.equals("revoke_session");
+        }
+        return new TenantRefreshSettings(rotation == null ? current.rotation() : RotationMode.parse(rotation),
+                idle == null ? current.idleTokenLifetime() : idle, leeway == null ? current.leeway() : leeway, revoke);
+    }
+
+    private static TenantRefreshSettings current(TenantRow row) {
+        return new TenantRefreshSettings(RotationMode.parse(row.refreshTokenRotation()), row.refreshTokenIdleLifetime(),
+                row.refreshTokenLeeway(), "revoke_session".equals(row.onRefreshTokenReuse()));
     }
 
     @PostMapping
     public ResponseEntity<TenantRow> create(@RequestBody CreateTenantRequest request) {
         String id = TenantIds.requireValid(request.id());
         SigningAlgorithm alg = request.signingAlg() == null ? SigningAlgorithm.ES256 : SigningAlgorithm.parse(request.signingAlg());
+        TenantRefreshSettings refresh = request.refresh(TenantRefreshSettings.DEFAULTS);
         commands.sendAndWait(new CreateTenant(id, request.name(), alg, request.settings()));
+        if (!refresh.equals(TenantRefreshSettings.DEFAULTS)) {
+            commands.sendAndWait(new ChangeTenantRefreshSettings(id, refresh));
+        }
         return ResponseEntity.created(URI.create("/admin/tenants/" + id)).body(get(id));
     }
 
@@ -77,12 +114,16 @@ public class TenantController {
 
     @PatchMapping("/{tenant}")
     public TenantRow update(@PathVariable String tenant, @RequestBody UpdateTenantRequest request) {
-        get(tenant);
+        TenantRefreshSettings before = current(get(tenant));
+        TenantRefreshSettings refresh = request.refresh(before);
         if (request.name() != null) {
             commands.sendAndWait(new RenameTenant(tenant, request.name()));
         }
         if (!request.settings().isEmpty()) {
             commands.sendAndWait(new ChangeTenantSettings(tenant, request.settings()));
+        }
+        if (!refresh.equals(before)) {
+            commands.sendAndWait(new ChangeTenantRefreshSettings(tenant, refresh));
         }
         return get(tenant);
     }

@@ -22,7 +22,7 @@ class ApiTest {
     static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     static final String AUDIENCE = "https://api.acme.test";
     static final ApiRegistered ORDERS = new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 3600L, 900L,
-            List.of("read:orders"), NOW);
+            List.of("read:orders"), false, NOW);
 
     private AggregateTestFixture<Api> fixture;
     private InMemoryTenantDirectory directory;
@@ -38,14 +38,14 @@ class ApiTest {
     @Test
     void registerApiThenRegistered() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, 900L, List.of("read:orders", "read:orders")))
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, 900L, List.of("read:orders", "read:orders"), null))
                 .expectEvents(ORDERS);
     }
 
     @Test
     void registerApiWhenWebLifetimeExceedsLifetimeThenInvalidTokenLifetimeForWeb() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 60L, 900L, null))
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 60L, 900L, null, null))
                 .expectException(InvalidInput.class)
                 .expectExceptionMessage("must not exceed token_lifetime (60 s), got 900 s")
                 .expectNoEvents();
@@ -54,14 +54,14 @@ class ApiTest {
     @Test
     void registerApiWhenWebLifetimeEqualsLifetimeThenRegistered() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 60L, 60L, null))
-                .expectEvents(new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 60L, 60L, List.of(), NOW));
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 60L, 60L, null, null))
+                .expectEvents(new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 60L, 60L, List.of(), false, NOW));
     }
 
     @Test
     void registerApiWhenLifetimeNotPositiveThenInvalid() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 0L, null, null))
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 0L, null, null, null))
                 .expectException(InvalidInput.class)
                 .expectNoEvents();
     }
@@ -69,7 +69,7 @@ class ApiTest {
     @Test
     void registerApiWhenLifetimeMissingThenInvalid() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", null, null, null))
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", null, null, null, null))
                 .expectException(InvalidInput.class)
                 .expectExceptionMessage("is required (seconds)");
     }
@@ -79,7 +79,7 @@ class ApiTest {
         directory.withApiIdentifier("acme", AUDIENCE);
 
         fixture.givenNoPriorActivity()
-                .when(new RegisterApi("api_2", "acme", AUDIENCE, "Orders again", 3600L, null, null))
+                .when(new RegisterApi("api_2", "acme", AUDIENCE, "Orders again", 3600L, null, null, null))
                 .expectException(Conflict.class)
                 .expectNoEvents();
     }
@@ -89,28 +89,28 @@ class ApiTest {
         directory.withTenant("globex").withApiIdentifier("globex", AUDIENCE);
 
         fixture.givenNoPriorActivity()
-                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, 900L, List.of("read:orders")))
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, 900L, List.of("read:orders"), null))
                 .expectEvents(ORDERS);
     }
 
     @Test
     void registerApiWhenTenantUnknownThenNotFound() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterApi("api_1", "initech", AUDIENCE, "Orders", 3600L, null, null))
+                .when(new RegisterApi("api_1", "initech", AUDIENCE, "Orders", 3600L, null, null, null))
                 .expectException(NotFound.class);
     }
 
     @Test
     void registerApiWhenScopeHasSpaceThenInvalid() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, List.of("read orders")))
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, List.of("read orders"), null))
                 .expectException(InvalidInput.class);
     }
 
     @Test
     void updateApiWhenLifetimeDropsBelowWebLifetimeThenInvalid() {
         fixture.given(ORDERS)
-                .when(new UpdateApi("api_1", "acme", null, 600L, null, null))
+                .when(new UpdateApi("api_1", "acme", null, 600L, null, null, null))
                 .expectException(InvalidInput.class)
                 .expectNoEvents();
     }
@@ -118,14 +118,14 @@ class ApiTest {
     @Test
     void updateApiThenWholeNewStateRecorded() {
         fixture.given(ORDERS)
-                .when(new UpdateApi("api_1", "acme", null, 7200L, 1800L, null))
-                .expectEvents(new ApiUpdated("api_1", "acme", "Orders", 7200L, 1800L, List.of("read:orders")));
+                .when(new UpdateApi("api_1", "acme", null, 7200L, 1800L, null, null))
+                .expectEvents(new ApiUpdated("api_1", "acme", "Orders", 7200L, 1800L, List.of("read:orders"), false));
     }
 
     @Test
     void updateApiWhenNothingChangesThenNothingRecorded() {
         fixture.given(ORDERS)
-                .when(new UpdateApi("api_1", "acme", "Orders", 3600L, 900L, null))
+                .when(new UpdateApi("api_1", "acme", "Orders", 3600L, 900L, null, null))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
@@ -133,7 +133,7 @@ class ApiTest {
     @Test
     void updateApiFromAnotherTenantThenNotFound() {
         fixture.given(ORDERS)
-                .when(new UpdateApi("api_1", "globex", "Stolen", null, null, null))
+                .when(new UpdateApi("api_1", "globex", "Stolen", null, null, null, null))
                 .expectException(NotFound.class)
                 .expectNoEvents();
     }

@@ -8,13 +8,14 @@ public final class ApiCommands {
     private ApiCommands() {
     }
 
+    /** @param allowOfflineAccess whether clients may get refresh tokens for this API ({@code null}: no) */
     public record RegisterApi(String apiId, String tenantId, String identifier, String name, Long tokenLifetime,
-                              Long tokenLifetimeForWeb, List<String> scopes) {
+                              Long tokenLifetimeForWeb, List<String> scopes, Boolean allowOfflineAccess) {
     }
 
     /** The new values of the changeable fields; {@code null} keeps a field as it is. */
     public record UpdateApi(@TargetAggregateIdentifier String apiId, String tenantId, String name,
-                            Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes) {
+                            Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes, Boolean allowOfflineAccess) {
     }
 
     public record DeleteApi(@TargetAggregateIdentifier String apiId, String tenantId) {

@@ -18,13 +18,14 @@ public final class ApiEvents {
     /** @param tokenLifetimeForWeb {@code null} when browser flows use {@code tokenLifetime} */
     @Revision("1")
     public record ApiRegistered(String apiId, String tenantId, String identifier, String name, long tokenLifetime,
-                                Long tokenLifetimeForWeb, List<String> scopes, Instant createdAt) implements ApiEvent {
+                                Long tokenLifetimeForWeb, List<String> scopes, boolean allowOfflineAccess,
+                                Instant createdAt) implements ApiEvent {
     }
 
     /** The API's changeable state after the change, whole. */
     @Revision("1")
     public record ApiUpdated(String apiId, String tenantId, String name, long tokenLifetime, Long tokenLifetimeForWeb,
-                             List<String> scopes) implements ApiEvent {
+                             List<String> scopes, boolean allowOfflineAccess) implements ApiEvent {
     }
 
     @Revision("1")

@@ -24,6 +24,11 @@ public final class ClientCommands {
                                ClientUrls urls, ClientSessionLimits sessionLimits) {
     }
 
+    /** The client's {@code refresh_token} settings, whole. */
+    public record ChangeClientRefreshSettings(@TargetAggregateIdentifier String clientId, String tenantId,
+                                              dev.tally.kernel.refresh.RefreshTokenSettings settings) {
+    }
+
     public record RotateClientSecret(@TargetAggregateIdentifier String clientId, String tenantId, String secretHash) {
     }
 

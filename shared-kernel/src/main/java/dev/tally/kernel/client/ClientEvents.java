@@ -10,7 +10,8 @@ public final class ClientEvents {
     private ClientEvents() {
     }
 
-    public sealed interface ClientEvent permits ClientRegistered, ClientUpdated, ClientSecretRotated, ClientDeleted {
+    public sealed interface ClientEvent permits ClientRegistered, ClientUpdated, ClientSecretRotated, ClientRefreshSettingsChanged,
+            ClientDeleted {
         String clientId();
 
         String tenantId();
@@ -32,6 +33,11 @@ public final class ClientEvents {
 
     @Revision("1")
     public record ClientSecretRotated(String clientId, String tenantId, String secretHash) implements ClientEvent {
+    }
+
+    @Revision("1")
+    public record ClientRefreshSettingsChanged(String clientId, String tenantId,
+                                               dev.tally.kernel.refresh.RefreshTokenSettings settings) implements ClientEvent {
     }
 
     @Revision("1")

@@ -25,6 +25,14 @@ public final class TenantCommands {
         }
     }
 
+    /** The tenant's refresh-token defaults, whole. */
+    public record ChangeTenantRefreshSettings(String tenantId, dev.tally.kernel.refresh.TenantRefreshSettings settings) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
     public record DeleteTenant(String tenantId) {
         @TargetAggregateIdentifier
         public String aggregateId() {

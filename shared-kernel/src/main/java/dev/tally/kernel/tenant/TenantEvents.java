@@ -12,7 +12,7 @@ public final class TenantEvents {
 
     /** Marker for every event of a tenant, so projections can route them by tenant. */
     public sealed interface TenantEvent permits TenantCreated, TenantRenamed, TenantDeleted, SigningKeyAdded,
-            TenantLifetimeSettingsChanged {
+            TenantLifetimeSettingsChanged, TenantRefreshSettingsChanged {
         String tenantId();
     }
 
@@ -45,6 +45,12 @@ public final class TenantEvents {
             return new TenantLifetimeSettings(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime,
                     ZoneId.of(timeZone), sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
         }
+    }
+
+    /** The tenant's refresh-token defaults after the change, whole. Until the first, {@code TenantRefreshSettings.DEFAULTS}. */
+    @Revision("1")
+    public record TenantRefreshSettingsChanged(String tenantId, dev.tally.kernel.refresh.TenantRefreshSettings settings)
+            implements TenantEvent {
     }
 
     @Revision("1")

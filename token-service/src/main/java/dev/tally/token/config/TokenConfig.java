@@ -8,6 +8,7 @@ import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
 import dev.tally.kernel.client.ClientEvents.ClientEvent;
+import dev.tally.kernel.client.ClientEvents.ClientRefreshSettingsChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
@@ -29,6 +30,8 @@ import dev.tally.kernel.lifetime.CompiledLifetimeRule;
 import dev.tally.kernel.lifetime.LifetimeRuleCompiler;
 import dev.tally.kernel.lifetime.LifetimeRuleSet;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
+import dev.tally.kernel.refresh.RefreshTokenSettings;
+import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.rule.RuleEffects;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleCreated;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleDeleted;
@@ -39,6 +42,7 @@ import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantEvent;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
+import dev.tally.kernel.tenant.TenantEvents.TenantRefreshSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
 import dev.tally.token.config.TokenConfigState.ApiView;
 import dev.tally.token.config.TokenConfigState.ClientView;
@@ -147,9 +151,10 @@ public class TokenConfig {
     private void applyPayload(Object event) {
         switch (event) {
             case TenantCreated e -> tenants.put(e.tenantId(), new TenantView(e.tenantId(), e.name(), null, new JWKSet(),
-                    TenantLifetimeSettings.defaults(), LifetimeRuleSet.empty()));
+                    TenantLifetimeSettings.defaults(), LifetimeRuleSet.empty(), TenantRefreshSettings.DEFAULTS));
             case TenantRenamed e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withName(e.name()));
             case TenantLifetimeSettingsChanged e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withLifetimes(e.settings()));
+            case TenantRefreshSettingsChanged e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRefresh(e.settings()));
             case TenantDeleted e -> tenants.remove(e.tenantId());
             case SigningKeyAdded e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> {
                 TenantSigningKey key = TenantSigningKey.unseal(e, masterKey);
@@ -164,24 +169,23 @@ public class TokenConfig {
             case LifetimeRuleDeleted e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(t.rules().without(e.ruleId())));
             case ApiRegistered e -> {
                 apisById.put(e.apiId(), new ApiView(e.apiId(), e.tenantId(), e.identifier(), e.name(), e.tokenLifetime(),
-                        e.tokenLifetimeForWeb(), e.scopes()));
+                        e.tokenLifetimeForWeb(), e.scopes(), e.allowOfflineAccess()));
                 apiIdByAudience.put(audienceKey(e.tenantId(), e.identifier()), e.apiId());
             }
             case ApiUpdated e -> apisById.computeIfPresent(e.apiId(), (id, a) -> new ApiView(id, a.tenantId(), a.identifier(),
-                    e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), e.scopes()));
+                    e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), e.scopes(), e.allowOfflineAccess()));
             case ApiDeleted e -> {
                 apisById.remove(e.apiId());
                 apiIdByAudience.remove(audienceKey(e.tenantId(), e.identifier()), e.apiId());
             }
             case ClientRegistered e -> clients.put(e.clientId(), new ClientView(e.clientId(), e.tenantId(), e.name(),
                     e.appType(), e.grantTypes(), e.secretHash(), e.clientMetadata(), e.idTokenLifetime(), e.urls(),
-                    e.sessionLimits(), e.createdAt()));
+                    e.sessionLimits(), RefreshTokenSettings.NONE, e.createdAt()));
             case ClientUpdated e -> clients.computeIfPresent(e.clientId(), (id, c) -> new ClientView(id, c.tenantId(),
                     e.name(), c.appType(), e.grantTypes(), c.secretHash(), e.clientMetadata(), e.idTokenLifetime(), e.urls(),
-                    e.sessionLimits(), c.createdAt()));
-            case ClientSecretRotated e -> clients.computeIfPresent(e.clientId(), (id, c) -> new ClientView(id, c.tenantId(),
-                    c.name(), c.appType(), c.grantTypes(), e.secretHash(), c.clientMetadata(), c.idTokenLifetime(), c.urls(),
-                    c.sessionLimits(), c.createdAt(), c.profile()));
+                    e.sessionLimits(), c.refresh(), c.createdAt()));
+            case ClientSecretRotated e -> clients.computeIfPresent(e.clientId(), (id, c) -> c.withSecretHash(e.secretHash()));
+            case ClientRefreshSettingsChanged e -> clients.computeIfPresent(e.clientId(), (id, c) -> c.withRefresh(e.settings()));
             case ClientDeleted e -> clients.remove(e.clientId());
             case UserRegistered e -> {
                 users.put(e.userId(), new UserView(e.userId(), e.tenantId(), e.username(), e.passwordHash(), e.userMetadata(),

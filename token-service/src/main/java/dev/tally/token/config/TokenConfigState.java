@@ -9,6 +9,8 @@ import dev.tally.kernel.lifetime.ClientProfile;
 import dev.tally.kernel.lifetime.LifetimeRuleSet;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import dev.tally.kernel.lifetime.UserProfile;
+import dev.tally.kernel.refresh.RefreshTokenSettings;
+import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.token.signing.TenantSigningKey;
 import java.time.Instant;
 import java.util.List;
@@ -28,29 +30,34 @@ public final class TokenConfigState {
      * @param rules the tenant's lifetime rules, compiled
      */
     public record TenantView(String tenantId, String name, TenantSigningKey signingKey, JWKSet jwks,
-                             TenantLifetimeSettings lifetimes, LifetimeRuleSet rules) {
+                             TenantLifetimeSettings lifetimes, LifetimeRuleSet rules, TenantRefreshSettings refresh) {
         TenantView withKey(TenantSigningKey key, JWKSet keys) {
-            return new TenantView(tenantId, name, key, keys, lifetimes, rules);
+            return new TenantView(tenantId, name, key, keys, lifetimes, rules, refresh);
         }
 
         TenantView withName(String newName) {
-            return new TenantView(tenantId, newName, signingKey, jwks, lifetimes, rules);
+            return new TenantView(tenantId, newName, signingKey, jwks, lifetimes, rules, refresh);
         }
 
         TenantView withLifetimes(TenantLifetimeSettings settings) {
-            return new TenantView(tenantId, name, signingKey, jwks, settings, rules);
+            return new TenantView(tenantId, name, signingKey, jwks, settings, rules, refresh);
         }
 
         TenantView withRules(LifetimeRuleSet newRules) {
-            return new TenantView(tenantId, name, signingKey, jwks, lifetimes, newRules);
+            return new TenantView(tenantId, name, signingKey, jwks, lifetimes, newRules, refresh);
+        }
+
+        TenantView withRefresh(TenantRefreshSettings settings) {
+            return new TenantView(tenantId, name, signingKey, jwks, lifetimes, rules, settings);
         }
     }
 
     public record ApiView(String apiId, String tenantId, String identifier, String name, long tokenLifetime,
-                          Long tokenLifetimeForWeb, List<String> scopes, ApiLifetimeSettings lifetime) {
+                          Long tokenLifetimeForWeb, List<String> scopes, boolean allowOfflineAccess,
+                          ApiLifetimeSettings lifetime) {
         ApiView(String apiId, String tenantId, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,
-                List<String> scopes) {
-            this(apiId, tenantId, identifier, name, tokenLifetime, tokenLifetimeForWeb, scopes,
+                List<String> scopes, boolean allowOfflineAccess) {
+            this(apiId, tenantId, identifier, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess,
                     tokenLifetimeForWeb == null ? new ApiLifetimeSettings(identifier, tokenLifetime)
                             : new ApiLifetimeSettings(identifier, tokenLifetime, tokenLifetimeForWeb));
         }
@@ -58,18 +65,34 @@ public final class TokenConfigState {
 
     public record ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
                              String secretHash, Map<String, String> clientMetadata, long idTokenLifetime,
-                             ClientUrls urls, ClientSessionLimits sessionLimits, Instant createdAt, ClientProfile profile) {
+                             ClientUrls urls, ClientSessionLimits sessionLimits, RefreshTokenSettings refresh,
+                             Instant createdAt, ClientProfile profile) {
         ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
                    String secretHash, Map<String, String> clientMetadata, long idTokenLifetime, ClientUrls urls,
-                   ClientSessionLimits sessionLimits, Instant createdAt) {
+                   ClientSessionLimits sessionLimits, RefreshTokenSettings refresh, Instant createdAt) {
             this(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime, urls,
-                    sessionLimits, createdAt, profile(clientId, appType, clientMetadata, idTokenLifetime, sessionLimits, createdAt));
+                    sessionLimits, refresh, createdAt,
+                    profile(clientId, appType, clientMetadata, idTokenLifetime, sessionLimits, refresh, createdAt));
+        }
+
+        ClientView withRefresh(RefreshTokenSettings settings) {
+            return new ClientView(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime,
+                    urls, sessionLimits, settings, createdAt);
+        }
+
+        ClientView withSecretHash(String hash) {
+            return new ClientView(clientId, tenantId, name, appType, grantTypes, hash, clientMetadata, idTokenLifetime,
+                    urls, sessionLimits, refresh, createdAt, profile);
         }
 
         private static ClientProfile profile(String clientId, AppType appType, Map<String, String> metadata,
-                                             long idTokenLifetime, ClientSessionLimits limits, Instant createdAt) {
+                                             long idTokenLifetime, ClientSessionLimits limits, RefreshTokenSettings refresh,
+                                             Instant createdAt) {
             ClientProfile.Builder b = ClientProfile.builder(clientId, appType).metadata(metadata).createdAt(createdAt)
                     .idTokenLifetime(idTokenLifetime);
+            if (refresh.tokenLifetime() != null) {
+                b.refreshTokenLifetime(refresh.tokenLifetime());
+            }
             if (limits.sessionIdleTimeout() != null) {
                 b.sessionIdleTimeout(limits.sessionIdleTimeout());
             }

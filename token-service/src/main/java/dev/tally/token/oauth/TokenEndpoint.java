@@ -5,6 +5,14 @@ import dev.tally.kernel.code.CodeCommands;
 import dev.tally.kernel.code.CodeCommands.RedeemAuthorizationCode;
 import dev.tally.kernel.code.CodeRedemption;
 import dev.tally.kernel.crypto.RandomTokens;
+import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
+import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshOutcome;
+import dev.tally.kernel.refresh.RefreshTokens;
+import dev.tally.kernel.refresh.TenantRefreshSettings;
+import dev.tally.kernel.session.SessionCommands.RevokeSession;
+import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.kernel.lifetime.LifetimeDecision;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
@@ -30,7 +38,10 @@ import java.util.Map;
 import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
@@ -42,8 +53,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /t/{tenant}/oauth/token} (RFC 6749 §3.2): client credentials, authorization code (with PKCE) and,
- * for clients that enable it, the resource owner password grant. Configuration comes from the in-memory projection
+ * {@code POST /t/{tenant}/oauth/token} (RFC 6749 §3.2): client credentials, authorization code (with PKCE),
+ * refresh token (rotation and reuse detection by the token's family) and, for clients that enable it, the resource
+ * owner password grant. Configuration comes from the in-memory projection
  * only; whether a code is still unused is decided by its aggregate.
  */
 @RestController
@@ -51,7 +63,8 @@ import org.springframework.web.bind.annotation.RestController;
 public class TokenEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
     static final List<String> SUPPORTED_GRANTS = List.of(GrantTypes.CLIENT_CREDENTIALS, GrantTypes.AUTHORIZATION_CODE,
-            GrantTypes.PASSWORD);
+            GrantTypes.REFRESH_TOKEN, GrantTypes.PASSWORD);
+    private static final String OFFLINE_ACCESS = "offline_access";
 
     private final TokenConfig config;
     private final ClientAuthentication clientAuthentication;
@@ -99,6 +112,7 @@ public class TokenEndpoint {
         return switch (grantType) {
             case GrantTypes.CLIENT_CREDENTIALS -> clientCredentials(tenantView, client, request, http);
             case GrantTypes.AUTHORIZATION_CODE -> authorizationCode(tenantView, client, request, http);
+            case GrantTypes.REFRESH_TOKEN -> refreshToken(tenantView, client, request, http);
             default -> password(tenantView, client, request, http);
         };
     }
@@ -153,7 +167,7 @@ public class TokenEndpoint {
                 .orElseThrow(() -> OAuthError.invalidGrant("the API of this code no longer exists"));
         List<String> scopes = redemption.scope() == null ? List.of() : List.of(redemption.scope().split(" "));
         return userTokens(tenant, client, user, api, scopes, GrantTypes.AUTHORIZATION_CODE, redemption.sessionId(),
-                redemption.authTime(), redemption.nonce(), accessJti, idJti, http);
+                redemption.authTime(), redemption.nonce(), accessJti, idJti, null, http);
     }
 
     /** RFC 6749 §4.3, only for clients that list {@code password} in their grant types; failures are throttled. */
@@ -175,19 +189,94 @@ public class TokenEndpoint {
         String scope = grantedScope(api, request.scopes(), Set.of("openid", "profile", "email", "offline_access"));
         List<String> scopes = scope == null ? List.of() : List.of(scope.split(" "));
         return userTokens(tenant, client, user, api, scopes, GrantTypes.PASSWORD, null, clock.instant(), null,
-                RandomTokens.urlSafe(16), RandomTokens.urlSafe(16), http);
+                RandomTokens.urlSafe(16), RandomTokens.urlSafe(16), null, http);
+    }
+
+    /**
+     * RFC 6749 §6: one command to the token's family, which alone decides (rotation, leeway, reuse, expiry). A
+     * family the store cannot update answers 503 and stays exactly as it was; the same token works once it is back.
+     */
+    private ResponseEntity<Map<String, Object>> refreshToken(TenantView tenant, ClientView client, TokenRequest request,
+                                                             HttpServletRequest http) {
+        String presented = request.required("refresh_token");
+        String familyId = RefreshTokens.familyOf(presented);
+        if (familyId == null) {
+            throw OAuthError.invalidGrant("unknown refresh token");
+        }
+        String next = RefreshTokens.newToken(familyId);
+        String accessJti = RandomTokens.urlSafe(16);
+        RefreshOutcome outcome = rotate(new RotateRefreshToken(familyId, tenant.tenantId(), client.clientId(),
+                SecretHash.of(presented), SecretHash.of(next), accessJti));
+        if (!outcome.granted()) {
+            if (outcome.reuseDetected() && outcome.sessionId() != null && tenant.refresh().revokeSessionOnReuse()) {
+                revokeSessionAfterReuse(tenant.tenantId(), outcome.sessionId());
+            }
+            throw OAuthError.invalidGrant(outcome.failure() != null ? outcome.failure()
+                    : "the refresh token was used before; its family is revoked");
+        }
+        UserView user = config.user(tenant.tenantId(), outcome.userId())
+                .orElseThrow(() -> OAuthError.invalidGrant("the user no longer exists"));
+        ApiView api = outcome.audience() == null ? null : config.api(tenant.tenantId(), outcome.audience())
+                .orElseThrow(() -> OAuthError.invalidGrant("the API of this refresh token no longer exists"));
+        List<String> granted = outcome.scope() == null ? List.of() : List.of(outcome.scope().split(" "));
+        List<String> scopes = request.scopes().isEmpty() ? granted : request.scopes();
+        if (!granted.containsAll(scopes)) {
+            throw OAuthError.invalidScope("a refresh may narrow the granted scope, not widen it");
+        }
+        return userTokens(tenant, client, user, api, scopes, GrantTypes.REFRESH_TOKEN, outcome.sessionId(), null, null,
+                accessJti, RandomTokens.urlSafe(16), outcome.rotated() ? next : presented, http);
+    }
+
+    /** A concurrent append on another node means the family moved on: ask it again (it decides on its new state). */
+    private RefreshOutcome rotate(RotateRefreshToken command) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                RefreshOutcome outcome = commands.sendAndWait(command);
+                if (outcome == null) {
+                    throw OAuthError.invalidGrant("the refresh token was refused");
+                }
+                return outcome;
+            } catch (AggregateNotFoundException unknown) {
+                throw OAuthError.invalidGrant("unknown refresh token");
+            } catch (ConcurrencyException raced) {
+                if (attempt == 3) {
+                    throw OAuthError.temporarilyUnavailable("the refresh token is being used concurrently; retry");
+                }
+            } catch (EventStoreException | TransactionException | DataAccessException storeDown) {
+                LOG.warn("refresh token family {} could not be updated; nothing was decided", command.familyId(), storeDown);
+                throw OAuthError.temporarilyUnavailable("the token store is unavailable; retry shortly");
+            }
+        }
+    }
+
+    private void revokeSessionAfterReuse(String tenantId, String sessionId) {
+        try {
+            commands.sendAndWait(new RevokeSession(sessionId, tenantId, SessionEndReason.REFRESH_TOKEN_REUSE));
+        } catch (RuntimeException e) {
+            // The family is already revoked; the session ends by itself at its deadline. Never hide the refusal.
+            LOG.warn("could not revoke session {} after refresh token reuse", sessionId, e);
+        }
     }
 
     /**
      * The access token (for the API, plus the userinfo endpoint when {@code openid} was granted; for userinfo only
      * without an API) and, with {@code openid}, the ID token; both lifetimes from the engine, both recorded.
      */
+    /**
+     * @param refreshToken the token to return from a refresh, or {@code null} to start a family when
+     *                     {@code offline_access} was granted, the API allows offline access and the client may refresh
+     */
     private ResponseEntity<Map<String, Object>> userTokens(TenantView tenant, ClientView client, UserView user, ApiView api,
-                                                           List<String> scopes, String grantType, String sessionId,
+                                                           List<String> requestedScopes, String grantType, String sessionId,
                                                            Instant authTime, String nonce, String accessJti, String idJti,
-                                                           HttpServletRequest http) {
+                                                           String refreshToken, HttpServletRequest http) {
         String issuer = issuers.issuer(tenant.tenantId(), http);
         String userinfo = issuer + "/userinfo";
+        boolean offline = requestedScopes.contains(OFFLINE_ACCESS) && api != null && api.allowOfflineAccess()
+                && client.grantTypes().contains(GrantTypes.REFRESH_TOKEN);
+        // offline_access that cannot be honoured is not granted, rather than silently promised.
+        List<String> scopes = offline || !requestedScopes.contains(OFFLINE_ACCESS) ? requestedScopes
+                : requestedScopes.stream().filter(s -> !s.equals(OFFLINE_ACCESS)).toList();
         boolean openid = scopes.contains("openid");
         LifetimeDecisions d = lifetimes.all(tenant, client, api, grantType, scopes, false, userinfo, user.profile());
         List<String> audience = new ArrayList<>();
@@ -213,8 +302,33 @@ public class TokenEndpoint {
             records.add(new IdTokenIssued(tenant.tenantId(), idJti, client.clientId(), user.userId(), sessionId,
                     idToken.issuedAt(), idToken.expiresAt(), idToken.lifetimeSeconds(), id.decidedBy(), id.trace()));
         }
+        String refresh = refreshToken;
+        if (refresh == null && offline) {
+            refresh = startFamily(tenant, client, user, api, scope, sessionId, d.refreshToken().lifetimeSeconds());
+        }
         record(records.toArray());
-        return ok(accessToken, scope, idToken);
+        ResponseEntity<Map<String, Object>> response = ok(accessToken, scope, idToken);
+        if (refresh != null) {
+            response.getBody().put("refresh_token", refresh);
+        }
+        return response;
+    }
+
+    /** A new family: its settings are the client's, else the tenant's; its absolute lifetime is the engine's. */
+    private String startFamily(TenantView tenant, ClientView client, UserView user, ApiView api, String scope, String sessionId,
+                               long absoluteLifetime) {
+        String familyId = RefreshTokens.newFamilyId();
+        String token = RefreshTokens.newToken(familyId);
+        TenantRefreshSettings defaults = tenant.refresh();
+        try {
+            commands.sendAndWait(new StartRefreshTokenFamily(familyId, tenant.tenantId(), client.clientId(), user.userId(),
+                    sessionId, SecretHash.of(token), scope, api.identifier(), defaults.rotationFor(client.refresh()),
+                    absoluteLifetime, defaults.idleFor(client.refresh()), defaults.leewayFor(client.refresh())));
+        } catch (EventStoreException | TransactionException | DataAccessException storeDown) {
+            LOG.warn("could not start a refresh token family", storeDown);
+            throw OAuthError.temporarilyUnavailable("the token store is unavailable; retry shortly");
+        }
+        return token;
     }
 
     private void record(Object... issued) {
