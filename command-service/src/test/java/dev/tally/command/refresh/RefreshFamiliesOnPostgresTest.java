@@ -33,7 +33,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -170,8 +172,7 @@ class RefreshFamiliesOnPostgresTest {
         assertThat(uses).filteredOn(u -> !u.outcome().granted() && !u.outcome().reuseDetected())
                 .hasSize(THREADS - 2)
                 .allSatisfy(u -> assertThat(u.outcome().failure()).isEqualTo("the refresh token was revoked after a reuse"));
-        System.out.printf("one node, leeway 0: %d uses, %d lost an append race and were sent again%n", THREADS,
-                attempts.retries.get());
+        System.out.printf("one node, leeway 0: %d uses, %s%n", THREADS, attempts);
 
         List<Object> events = events(family.id());
         assertThat(events).extracting(Object::getClass).containsExactly(RefreshTokenFamilyStarted.class,
@@ -205,8 +206,7 @@ class RefreshFamiliesOnPostgresTest {
                 .hasSize(THREADS - 1 - RefreshCommands.MAX_LEEWAY_SUCCESSES)
                 .allSatisfy(u -> assertThat(u.outcome()).isEqualTo(
                         RefreshOutcome.refused("too many refreshes of one token within the leeway")));
-        System.out.printf("one node, leeway 10: %d uses, %d lost an append race and were sent again%n", THREADS,
-                attempts.retries.get());
+        System.out.printf("one node, leeway 10: %d uses, %s%n", THREADS, attempts);
 
         List<Object> events = events(family.id());
         assertThat(events).hasSize(2 + RefreshCommands.MAX_LEEWAY_SUCCESSES);
@@ -247,8 +247,8 @@ class RefreshFamiliesOnPostgresTest {
         assertThat(lenientUses).filteredOn(u -> u.outcome().reuseDetected()).isEmpty();
         assertThat(events(lenient.id())).hasSize(2 + RefreshCommands.MAX_LEEWAY_SUCCESSES);
 
-        System.out.printf("two nodes: leeway 0, %d appends lost a race and were sent again; leeway 10, %d%n",
-                strictAttempts.retries.get(), lenientAttempts.retries.get());
+        System.out.printf("two nodes, leeway 0: %d uses, %s%n", THREADS, strictAttempts);
+        System.out.printf("two nodes, leeway 10: %d uses, %s%n", THREADS, lenientAttempts);
     }
 
     @Test
@@ -423,8 +423,24 @@ class RefreshFamiliesOnPostgresTest {
     record Use(String newToken, RefreshOutcome outcome) {
     }
 
+    /** How many uses lost an append race and were sent again, and what the command bus handed over then. */
     static final class Attempts {
         final AtomicInteger retries = new AtomicInteger();
+        final Set<String> thrown = ConcurrentHashMap.newKeySet();
+
+        void lostRace(Throwable e) {
+            retries.incrementAndGet();
+            StringBuilder chain = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                chain.append(chain.isEmpty() ? "" : " <- ").append(t.getClass().getSimpleName());
+            }
+            thrown.add(chain.toString());
+        }
+
+        @Override
+        public String toString() {
+            return retries.get() + " lost an append race and were sent again " + thrown;
+        }
     }
 
     /**
@@ -442,7 +458,7 @@ class RefreshFamiliesOnPostgresTest {
                 if (!ConcurrentAppend.causedBy(e) || attempt == ATTEMPTS) {
                     throw e;
                 }
-                attempts.retries.incrementAndGet();
+                attempts.lostRace(e);
             }
         }
     }
