@@ -5,6 +5,7 @@ import dev.tally.command.session.SessionCatalog.SessionRow;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
+import dev.tally.support.axon.ConcurrentAppend;
 import dev.tally.support.problem.ManagementApi;
 import java.time.Clock;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.tally.command.session;
 
 import dev.tally.command.session.SessionCatalog.DueSession;
 import dev.tally.kernel.session.SessionCommands.ExpireSession;
+import dev.tally.support.axon.ConcurrentAppend;
 import java.time.Clock;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;

@@ -26,6 +26,7 @@ import dev.tally.token.issuance.IssuanceLog;
 import dev.tally.token.issuance.TokenSigner;
 import dev.tally.token.issuance.TokenSigner.SignedToken;
 import dev.tally.token.lifetime.TokenLifetimes;
+import dev.tally.support.axon.ConcurrentAppend;
 import dev.tally.token.login.PasswordLogin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -39,7 +40,6 @@ import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
-import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.TransactionException;
 import org.slf4j.Logger;
@@ -155,8 +155,11 @@ public class TokenEndpoint {
                     client.clientId(), redirectUri, verifier, List.of(accessJti, idJti)));
         } catch (AggregateNotFoundException unknown) {
             throw OAuthError.invalidGrant("unknown authorization code");
-        } catch (ConcurrencyException raced) {
-            throw OAuthError.invalidGrant("the code was already used");
+        } catch (RuntimeException e) {
+            if (ConcurrentAppend.causedBy(e)) {
+                throw OAuthError.invalidGrant("the code was already used");
+            }
+            throw e;
         }
         if (redemption == null || !redemption.redeemed()) {
             throw OAuthError.invalidGrant(redemption == null ? "the code was refused" : redemption.failure());
@@ -238,15 +241,31 @@ public class TokenEndpoint {
                 return outcome;
             } catch (AggregateNotFoundException unknown) {
                 throw OAuthError.invalidGrant("unknown refresh token");
-            } catch (ConcurrencyException raced) {
-                if (attempt == 3) {
-                    throw OAuthError.temporarilyUnavailable("the refresh token is being used concurrently; retry");
+            } catch (RuntimeException e) {
+                if (ConcurrentAppend.causedBy(e)) {
+                    if (attempt == 3) {
+                        throw OAuthError.temporarilyUnavailable("the refresh token is being used concurrently; retry");
+                    }
+                    continue;
                 }
-            } catch (EventStoreException | TransactionException | DataAccessException storeDown) {
-                LOG.warn("refresh token family {} could not be updated; nothing was decided", command.familyId(), storeDown);
-                throw OAuthError.temporarilyUnavailable("the token store is unavailable; retry shortly");
+                if (storeFailure(e)) {
+                    LOG.warn("refresh token family {} could not be updated; nothing was decided", command.familyId(), e);
+                    throw OAuthError.temporarilyUnavailable("the token store is unavailable; retry shortly");
+                }
+                throw e;
             }
         }
+    }
+
+    /** The event store or the database failed (connection lost, timeout): nothing was recorded. */
+    static boolean storeFailure(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof EventStoreException || t instanceof TransactionException || t instanceof DataAccessException
+                    || t instanceof java.sql.SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void revokeSessionAfterReuse(String tenantId, String sessionId) {
@@ -324,8 +343,11 @@ public class TokenEndpoint {
             commands.sendAndWait(new StartRefreshTokenFamily(familyId, tenant.tenantId(), client.clientId(), user.userId(),
                     sessionId, SecretHash.of(token), scope, api.identifier(), defaults.rotationFor(client.refresh()),
                     absoluteLifetime, defaults.idleFor(client.refresh()), defaults.leewayFor(client.refresh())));
-        } catch (EventStoreException | TransactionException | DataAccessException storeDown) {
-            LOG.warn("could not start a refresh token family", storeDown);
+        } catch (RuntimeException e) {
+            if (!storeFailure(e)) {
+                throw e;
+            }
+            LOG.warn("could not start a refresh token family", e);
             throw OAuthError.temporarilyUnavailable("the token store is unavailable; retry shortly");
         }
         return token;

@@ -1,0 +1,308 @@
+package dev.tally.command.refresh;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import dev.tally.command.catalog.TenantDirectory;
+import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.refresh.FamilyEndReason;
+import dev.tally.kernel.refresh.RefreshCommands;
+import dev.tally.kernel.refresh.RefreshCommands.ExpireRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
+import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyExpired;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenUsed;
+import dev.tally.kernel.refresh.RefreshEvents.ReuseDetected;
+import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
+import dev.tally.kernel.refresh.RefreshOutcome;
+import dev.tally.kernel.refresh.RotationMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/**
+ * The refresh tokens descending from one grant. The family alone decides whether a presented token is good, from
+ * its own events and the injected clock; two uses on different nodes meet the event store's optimistic lock, so
+ * only one of them can rotate a token. Every use is answered with a {@link RefreshOutcome}, never thrown: an expiry
+ * or a reuse it detects is committed, so a refused request still leaves its trace and the revocation sticks.
+ *
+ * <p>Each token it issues gets the next generation (the first is 1) and is remembered by its hash, so a token of
+ * this family presented again after it was replaced is told apart from one it never issued: the first is someone
+ * holding a token they should not (the family is revoked), the second only proves that someone knows the family
+ * id, which must not be enough to end it.
+ */
+@Aggregate
+public class RefreshTokenFamily {
+    private static final Set<FamilyEndReason> REVOCATIONS = EnumSet.of(FamilyEndReason.REUSE,
+            FamilyEndReason.REVOKED_BY_CLIENT, FamilyEndReason.LOGOUT, FamilyEndReason.ADMINISTRATOR,
+            FamilyEndReason.PERMISSION_CHANGE);
+
+    @AggregateIdentifier
+    private String familyId;
+    private String tenantId;
+    private String clientId;
+    private String userId;
+    private String sessionId;
+    private String scope;
+    private String audience;
+    private RotationMode rotation;
+    private long absoluteLifetime;
+    private long idleLifetime;
+    private long leeway;
+    private Instant expiresAt;
+    /** {@code null} when the family has no idle lifetime. */
+    private Instant idleExpiresAt;
+    private int generation;
+    private String currentHash;
+    /** The token the last rotation outside the leeway replaced; {@code null} before the first rotation. */
+    private String previousHash;
+    private Instant previousRotatedAt;
+    private int leewaySuccesses;
+    /** Every token the family ever issued, by hash, with its generation. */
+    private Map<String, Integer> issued;
+    private FamilyEndReason endReason;
+
+    protected RefreshTokenFamily() {
+    }
+
+    /** The lifetimes come computed from the token service; nonsense there is a bug, not an input error. */
+    @CommandHandler
+    public RefreshTokenFamily(StartRefreshTokenFamily command, TenantDirectory directory, Clock clock) {
+        if (!directory.tenantActive(command.tenantId())) {
+            throw new NotFound("tenant '" + command.tenantId() + "' does not exist");
+        }
+        requirePresent("familyId", command.familyId());
+        if (!command.familyId().startsWith("rtf_")) {
+            // RefreshTokens.familyOf routes only ids of this shape: a family named otherwise could never be used.
+            throw new IllegalArgumentException("familyId must start with rtf_, got '" + command.familyId() + "'");
+        }
+        requirePresent("clientId", command.clientId());
+        requirePresent("userId", command.userId());
+        requireHash("tokenHash", command.tokenHash());
+        if (command.rotation() == null) {
+            throw new IllegalArgumentException("rotation is required");
+        }
+        if (command.absoluteLifetime() <= 0 || command.idleLifetime() < 0 || command.leeway() < 0) {
+            throw new IllegalArgumentException("a refresh token family needs a positive absolute lifetime and an idle "
+                    + "lifetime and leeway of zero or more, got absolute " + command.absoluteLifetime() + " s, idle "
+                    + command.idleLifetime() + " s, leeway " + command.leeway() + " s");
+        }
+        Instant now = clock.instant();
+        Instant expires = now.plusSeconds(command.absoluteLifetime());
+        apply(new RefreshTokenFamilyStarted(command.familyId(), command.tenantId(), command.clientId(), command.userId(),
+                command.sessionId(), command.tokenHash(), command.scope(), command.audience(), command.rotation(),
+                command.absoluteLifetime(), command.idleLifetime(), command.leeway(), now, expires,
+                idleDeadline(now, command.idleLifetime(), expires)));
+    }
+
+    /**
+     * A use of a token of the family, decided in this order: an ended family, another client, a passed deadline
+     * (recorded), the current token (rotated, or used with rotation none), the previous token within the leeway
+     * (a further successor, at most {@link RefreshCommands#MAX_LEEWAY_SUCCESSES} times), any other token the
+     * family issued (reuse: recorded, and the family revoked), and last a token it never issued.
+     */
+    @CommandHandler
+    RefreshOutcome handle(RotateRefreshToken command, Clock clock) {
+        requireSameTenant(command.tenantId());
+        requireHash("presentedTokenHash", command.presentedTokenHash());
+        if (rotation != RotationMode.NONE) {
+            requireHash("newTokenHash", command.newTokenHash());
+            if (issued.containsKey(command.newTokenHash())) {
+                throw new IllegalArgumentException("newTokenHash names a token this family already issued");
+            }
+        }
+        if (endReason != null) {
+            return RefreshOutcome.refused(endedBecause());
+        }
+        // Nothing is recorded for another client's request: it learns nothing and can end nothing.
+        if (!clientId.equals(command.clientId())) {
+            return RefreshOutcome.refused("the refresh token was issued to another client");
+        }
+        Instant now = clock.instant();
+        if (expireIfDue(now)) {
+            return RefreshOutcome.refused(endedBecause());
+        }
+        String presented = command.presentedTokenHash();
+        if (presented.equals(currentHash)) {
+            return rotation == RotationMode.NONE ? use(command, now) : rotate(command, now, false);
+        }
+        if (presented.equals(previousHash) && withinLeeway(now)) {
+            if (leewaySuccesses >= RefreshCommands.MAX_LEEWAY_SUCCESSES) {
+                // A client retrying this often is broken or replaying; refuse, but do not end a family that may
+                // still be in the right hands.
+                return RefreshOutcome.refused("too many refreshes of one token within the leeway");
+            }
+            return rotate(command, now, true);
+        }
+        Integer presentedGeneration = issued.get(presented);
+        if (presentedGeneration != null) {
+            apply(new ReuseDetected(familyId, tenantId, clientId, userId, sessionId, presentedGeneration, generation, now));
+            apply(new RefreshTokenFamilyRevoked(familyId, tenantId, userId, sessionId, FamilyEndReason.REUSE, now));
+            // User and session go with the answer so the caller can end the login session the token came from.
+            return new RefreshOutcome(false, false, true,
+                    "the refresh token was already used; every token of its family is revoked", userId, sessionId,
+                    null, null, 0);
+        }
+        return RefreshOutcome.refused("unknown refresh token");
+    }
+
+    /** Idempotent: an ended family records nothing. */
+    @CommandHandler
+    void handle(RevokeRefreshTokenFamily command, Clock clock) {
+        requireSameTenant(command.tenantId());
+        if (command.reason() == null || !REVOCATIONS.contains(command.reason())) {
+            throw new IllegalArgumentException("a refresh token family is revoked for one of " + REVOCATIONS + ", not "
+                    + command.reason());
+        }
+        if (endReason == null) {
+            apply(new RefreshTokenFamilyRevoked(familyId, tenantId, userId, sessionId, command.reason(), clock.instant()));
+        }
+    }
+
+    /** The sweeper's command: idempotent, and a no-op before a deadline. */
+    @CommandHandler
+    void handle(ExpireRefreshTokenFamily command, Clock clock) {
+        requireSameTenant(command.tenantId());
+        if (endReason == null) {
+            expireIfDue(clock.instant());
+        }
+    }
+
+    private RefreshOutcome use(RotateRefreshToken command, Instant now) {
+        apply(new RefreshTokenUsed(familyId, tenantId, clientId, userId, now, idleDeadline(now, idleLifetime, expiresAt),
+                command.accessTokenId()));
+        return granted(false);
+    }
+
+    /**
+     * A new current token. Outside the leeway the presented (current) token becomes the previous one and its leeway
+     * starts; within it the previous token stays previous and its leeway successes are counted. With rotation
+     * rotate-sliding each new token gets a new absolute lifetime; the idle deadline slides in every mode.
+     */
+    private RefreshOutcome rotate(RotateRefreshToken command, Instant now, boolean withinLeeway) {
+        Instant expires = rotation == RotationMode.ROTATE_SLIDING ? now.plusSeconds(absoluteLifetime) : expiresAt;
+        apply(new TokenRotated(familyId, tenantId, clientId, userId, generation + 1, command.presentedTokenHash(),
+                command.newTokenHash(), withinLeeway, now, expires, idleDeadline(now, idleLifetime, expires),
+                command.accessTokenId()));
+        return granted(true);
+    }
+
+    private RefreshOutcome granted(boolean rotated) {
+        return new RefreshOutcome(true, rotated, false, null, userId, sessionId, scope, audience, generation);
+    }
+
+    private boolean withinLeeway(Instant now) {
+        return leeway > 0 && now.isBefore(previousRotatedAt.plusSeconds(leeway));
+    }
+
+    /** Records the expiry if a deadline has passed (the absolute one first); true if it did. */
+    private boolean expireIfDue(Instant now) {
+        if (!now.isBefore(expiresAt)) {
+            apply(new RefreshTokenFamilyExpired(familyId, tenantId, userId, FamilyEndReason.ABSOLUTE, expiresAt, now));
+            return true;
+        }
+        if (idleExpiresAt != null && !now.isBefore(idleExpiresAt)) {
+            apply(new RefreshTokenFamilyExpired(familyId, tenantId, userId, FamilyEndReason.IDLE, idleExpiresAt, now));
+            return true;
+        }
+        return false;
+    }
+
+    private String endedBecause() {
+        return switch (endReason) {
+            case ABSOLUTE, IDLE -> "the refresh token has expired";
+            case REUSE -> "the refresh token was revoked after a reuse";
+            default -> "the refresh token was revoked";
+        };
+    }
+
+    @EventSourcingHandler
+    void on(RefreshTokenFamilyStarted e) {
+        this.familyId = e.familyId();
+        this.tenantId = e.tenantId();
+        this.clientId = e.clientId();
+        this.userId = e.userId();
+        this.sessionId = e.sessionId();
+        this.scope = e.scope();
+        this.audience = e.audience();
+        this.rotation = e.rotation();
+        this.absoluteLifetime = e.absoluteLifetime();
+        this.idleLifetime = e.idleLifetime();
+        this.leeway = e.leeway();
+        this.expiresAt = e.expiresAt();
+        this.idleExpiresAt = e.idleExpiresAt();
+        this.generation = 1;
+        this.currentHash = e.tokenHash();
+        this.issued = new HashMap<>();
+        this.issued.put(e.tokenHash(), 1);
+    }
+
+    @EventSourcingHandler
+    void on(TokenRotated e) {
+        if (e.withinLeeway()) {
+            this.leewaySuccesses++;
+        } else {
+            this.previousHash = e.presentedTokenHash();
+            this.previousRotatedAt = e.at();
+            this.leewaySuccesses = 0;
+        }
+        this.generation = e.generation();
+        this.currentHash = e.newTokenHash();
+        this.issued.put(e.newTokenHash(), e.generation());
+        this.expiresAt = e.expiresAt();
+        this.idleExpiresAt = e.idleExpiresAt();
+    }
+
+    @EventSourcingHandler
+    void on(RefreshTokenUsed e) {
+        this.idleExpiresAt = e.idleExpiresAt();
+    }
+
+    @EventSourcingHandler
+    void on(RefreshTokenFamilyRevoked e) {
+        this.endReason = e.reason();
+    }
+
+    @EventSourcingHandler
+    void on(RefreshTokenFamilyExpired e) {
+        this.endReason = e.reason();
+    }
+
+    /** A family of another tenant is, to this tenant, a family that does not exist. */
+    private void requireSameTenant(String commandTenant) {
+        if (!tenantId.equals(commandTenant)) {
+            throw new NotFound("no such refresh token family in tenant '" + commandTenant + "'");
+        }
+    }
+
+    /** Guards against a token itself being handed over: the history is readable by every operator. */
+    private static void requireHash(String name, String value) {
+        if (value == null || !value.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException(name + " must be the SHA-256 of the token, in lower-case hex");
+        }
+    }
+
+    private static void requirePresent(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+    }
+
+    /** The idle deadline from {@code now}: never after the absolute one, and none without an idle lifetime. */
+    private static Instant idleDeadline(Instant now, long idleLifetime, Instant expiresAt) {
+        if (idleLifetime <= 0) {
+            return null;
+        }
+        Instant idle = now.plusSeconds(idleLifetime);
+        return idle.isBefore(expiresAt) ? idle : expiresAt;
+    }
+}

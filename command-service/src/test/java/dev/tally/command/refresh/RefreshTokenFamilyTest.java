@@ -1,0 +1,549 @@
+package dev.tally.command.refresh;
+
+import static dev.tally.kernel.refresh.FamilyEndReason.ABSOLUTE;
+import static dev.tally.kernel.refresh.FamilyEndReason.IDLE;
+import static dev.tally.kernel.refresh.FamilyEndReason.LOGOUT;
+import static dev.tally.kernel.refresh.FamilyEndReason.REUSE;
+import static dev.tally.kernel.refresh.FamilyEndReason.REVOKED_BY_CLIENT;
+import static dev.tally.kernel.refresh.RefreshCommands.MAX_LEEWAY_SUCCESSES;
+
+import dev.tally.command.catalog.InMemoryTenantDirectory;
+import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.refresh.FamilyEndReason;
+import dev.tally.kernel.refresh.RefreshCommands.ExpireRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
+import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyExpired;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenUsed;
+import dev.tally.kernel.refresh.RefreshEvents.ReuseDetected;
+import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
+import dev.tally.kernel.refresh.RefreshOutcome;
+import dev.tally.kernel.refresh.RotationMode;
+import dev.tally.testsupport.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.ResultValidator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RefreshTokenFamilyTest {
+    static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    static final String FAMILY = "rtf_1";
+    static final String SCOPE = "openid offline_access";
+    static final String AUDIENCE = "https://api.example.com";
+    static final long ABSOLUTE_LIFETIME = Duration.ofDays(30).toSeconds();
+    static final long IDLE_LIFETIME = Duration.ofDays(7).toSeconds();
+    static final long LEEWAY = 60;
+
+    private AggregateTestFixture<RefreshTokenFamily> fixture;
+    private MutableClock clock;
+    /** Events recorded so far in a multi-step case; each step runs given all of them. */
+    private final List<Object> history = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(RefreshTokenFamily.class);
+        clock = new MutableClock(NOW);
+        fixture.registerInjectableResource(new InMemoryTenantDirectory().withTenant("acme").withTenant("globex")
+                .withDeletedTenant("initech"));
+        fixture.registerInjectableResource(clock);
+    }
+
+    // --- start
+
+    @Test
+    void startFamilyThenStartedWithGenerationOneAndBothDeadlines() {
+        fixture.givenNoPriorActivity()
+                .when(start(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY))
+                .expectEvents(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+    }
+
+    @Test
+    void startFamilyWithoutIdleLifetimeThenNoIdleDeadline() {
+        fixture.givenNoPriorActivity()
+                .when(start(RotationMode.ROTATE, 0, 0))
+                .expectEvents(new RefreshTokenFamilyStarted(FAMILY, "acme", "app", "usr_1", "ses_1", token(1), SCOPE,
+                        AUDIENCE, RotationMode.ROTATE, ABSOLUTE_LIFETIME, 0, 0, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), null));
+    }
+
+    @Test
+    void startFamilyWhenIdleLifetimeExceedsTheAbsoluteThenIdleDeadlineIsTheAbsoluteOne() {
+        fixture.givenNoPriorActivity()
+                .when(new StartRefreshTokenFamily(FAMILY, "acme", "app", "usr_1", "ses_1", token(1), SCOPE, AUDIENCE,
+                        RotationMode.ROTATE, 600, 900, 0))
+                .expectEvents(new RefreshTokenFamilyStarted(FAMILY, "acme", "app", "usr_1", "ses_1", token(1), SCOPE,
+                        AUDIENCE, RotationMode.ROTATE, 600, 900, 0, NOW, NOW.plusSeconds(600), NOW.plusSeconds(600)));
+    }
+
+    @Test
+    void startFamilyWhenTenantUnknownOrDeletedThenNotFound() {
+        for (String tenant : List.of("nope", "initech")) {
+            fixture.givenNoPriorActivity()
+                    .when(new StartRefreshTokenFamily(FAMILY, tenant, "app", "usr_1", "ses_1", token(1), SCOPE, AUDIENCE,
+                            RotationMode.ROTATE, ABSOLUTE_LIFETIME, IDLE_LIFETIME, 0))
+                    .expectException(NotFound.class)
+                    .expectNoEvents();
+        }
+    }
+
+    @Test
+    void startFamilyWhenLifetimesAreNonsenseThenIllegalArgument() {
+        long[][] lifetimes = {{0, 0, 0}, {-1, 0, 0}, {600, -1, 0}, {600, 0, -1}};
+        for (long[] l : lifetimes) {
+            fixture.givenNoPriorActivity()
+                    .when(new StartRefreshTokenFamily(FAMILY, "acme", "app", "usr_1", "ses_1", token(1), SCOPE, AUDIENCE,
+                            RotationMode.ROTATE, l[0], l[1], l[2]))
+                    .expectException(IllegalArgumentException.class)
+                    .expectNoEvents();
+        }
+    }
+
+    @Test
+    void startFamilyWhenGivenTheTokenInsteadOfItsHashThenIllegalArgument() {
+        for (String notAHash : List.of("rtf_1.the-token-itself", token(1).toUpperCase(), token(1).substring(1))) {
+            fixture.givenNoPriorActivity()
+                    .when(new StartRefreshTokenFamily(FAMILY, "acme", "app", "usr_1", "ses_1", notAHash, SCOPE, AUDIENCE,
+                            RotationMode.ROTATE, ABSOLUTE_LIFETIME, IDLE_LIFETIME, 0))
+                    .expectException(IllegalArgumentException.class)
+                    .expectNoEvents();
+        }
+    }
+
+    @Test
+    void startFamilyWhenIdIsNotARefreshFamilyIdOrRotationMissingThenIllegalArgument() {
+        fixture.givenNoPriorActivity()
+                .when(new StartRefreshTokenFamily("ses_1", "acme", "app", "usr_1", "ses_1", token(1), SCOPE, AUDIENCE,
+                        RotationMode.ROTATE, ABSOLUTE_LIFETIME, IDLE_LIFETIME, 0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new StartRefreshTokenFamily(FAMILY, "acme", "app", "usr_1", "ses_1", token(1), SCOPE, AUDIENCE,
+                        null, ABSOLUTE_LIFETIME, IDLE_LIFETIME, 0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    // --- rotation
+
+    @Test
+    void rotateCurrentTokenThenRotatedToGenerationTwoAndGranted() {
+        clock.advance(Duration.ofMinutes(5));
+        Instant now = clock.instant();
+
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(rotate(1, 2))
+                .expectEvents(rotated(2, 1, 2, false, now, NOW.plusSeconds(ABSOLUTE_LIFETIME), now.plusSeconds(IDLE_LIFETIME)))
+                .expectResultMessagePayload(granted(2));
+    }
+
+    @Test
+    void rotateSeveralTimesThenEachSuccessorIsTheNextGeneration() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        for (int generation = 2; generation <= 4; generation++) {
+            clock.advance(Duration.ofHours(1));
+            Instant now = clock.instant();
+            step(rotate(generation - 1, generation), rotated(generation, generation - 1, generation, false, now,
+                    NOW.plusSeconds(ABSOLUTE_LIFETIME), now.plusSeconds(IDLE_LIFETIME)))
+                    .expectResultMessagePayload(granted(generation));
+        }
+    }
+
+    @Test
+    void presentAnOlderGenerationThenReuseDetectedFamilyRevokedAndTheCurrentTokenRefusedToo() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        clock.advance(Duration.ofHours(1));
+        step(rotate(1, 2), rotated(2, 1, 2, false, clock.instant(), NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                clock.instant().plusSeconds(IDLE_LIFETIME)));
+        clock.advance(Duration.ofHours(1));
+        step(rotate(2, 3), rotated(3, 2, 3, false, clock.instant(), NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                clock.instant().plusSeconds(IDLE_LIFETIME)));
+        clock.advance(Duration.ofHours(1));
+        Instant stolenAt = clock.instant();
+
+        step(rotate(1, 99),
+                new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 3, stolenAt),
+                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, stolenAt))
+                .expectResultMessagePayload(new RefreshOutcome(false, false, true,
+                        "the refresh token was already used; every token of its family is revoked", "usr_1", "ses_1",
+                        null, null, 0));
+
+        clock.advance(Duration.ofSeconds(1));
+        step(rotate(3, 4))
+                .expectResultMessagePayload(RefreshOutcome.refused("the refresh token was revoked after a reuse"));
+    }
+
+    @Test
+    void presentThePreviousTokenWithoutLeewayThenReuse() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+
+        step(rotate(1, 3),
+                new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 2, NOW),
+                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, NOW));
+    }
+
+    // --- leeway
+
+    @Test
+    void presentThePreviousTokenWithinTheLeewayThenGrantedWithinLeewayAndPreviousStaysTheSame() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        Instant rotatedAt = NOW.plusSeconds(600);
+        clock.set(rotatedAt);
+        step(rotate(1, 2), rotated(2, 1, 2, false, rotatedAt, NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                rotatedAt.plusSeconds(IDLE_LIFETIME)));
+
+        // The client lost the answer and retries with the token it still has.
+        clock.set(rotatedAt.plusSeconds(LEEWAY - 1));
+        Instant retry = clock.instant();
+        step(rotate(1, 3), rotated(3, 1, 3, true, retry, NOW.plusSeconds(ABSOLUTE_LIFETIME), retry.plusSeconds(IDLE_LIFETIME)))
+                .expectResultMessagePayload(granted(3));
+
+        // The leeway runs from the rotation of token 1, not from the retry.
+        clock.set(rotatedAt.plusSeconds(LEEWAY));
+        step(rotate(1, 4),
+                new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 3, clock.instant()),
+                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, clock.instant()));
+    }
+
+    @Test
+    void presentThePreviousTokenAfterTheLeewayThenReuse() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        clock.advance(Duration.ofSeconds(LEEWAY + 1));
+
+        step(rotate(1, 3),
+                new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 2, clock.instant()),
+                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, clock.instant()))
+                .expectResultMessagePayload(new RefreshOutcome(false, false, true,
+                        "the refresh token was already used; every token of its family is revoked", "usr_1", "ses_1",
+                        null, null, 0));
+    }
+
+    @Test
+    void presentThePreviousTokenWithinTheLeewayMoreThanTheBoundThenRefusedWithoutRevocationAndCurrentStillWorks() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        int generation = 2;
+        for (int i = 0; i < MAX_LEEWAY_SUCCESSES; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            Instant now = clock.instant();
+            generation++;
+            step(rotate(1, generation), rotated(generation, 1, generation, true, now, NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                    now.plusSeconds(IDLE_LIFETIME)))
+                    .expectResultMessagePayload(granted(generation));
+        }
+        assertGeneration(generation, 2 + MAX_LEEWAY_SUCCESSES);
+
+        clock.advance(Duration.ofSeconds(1));
+        step(rotate(1, 99))
+                .expectResultMessagePayload(RefreshOutcome.refused("too many refreshes of one token within the leeway"));
+
+        // The family is intact: the last successor rotates normally, and its own leeway starts afresh.
+        Instant now = clock.instant();
+        step(rotate(generation, 100), rotated(generation + 1, generation, 100, false, now,
+                NOW.plusSeconds(ABSOLUTE_LIFETIME), now.plusSeconds(IDLE_LIFETIME)))
+                .expectResultMessagePayload(granted(generation + 1));
+        clock.advance(Duration.ofSeconds(1));
+        step(rotate(generation, 101), rotated(generation + 2, generation, 101, true, clock.instant(),
+                NOW.plusSeconds(ABSOLUTE_LIFETIME), clock.instant().plusSeconds(IDLE_LIFETIME)));
+    }
+
+    @Test
+    void presentASupersededLeewaySiblingThenReuse() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        step(rotate(1, 3), rotated(3, 1, 3, true, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+
+        // Token 2 was handed out once and then replaced by token 3: whoever presents it is not the one holding 3.
+        step(rotate(2, 4),
+                new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 2, 3, NOW),
+                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, NOW));
+    }
+
+    // --- expiry
+
+    @Test
+    void rotateAtTheAbsoluteDeadlineThenExpiredAbsoluteRecordedAndRefused() {
+        history.add(started(RotationMode.ROTATE, 0, 0));
+        clock.set(NOW.plusSeconds(ABSOLUTE_LIFETIME));
+
+        step(rotate(1, 2), new RefreshTokenFamilyExpired(FAMILY, "acme", "usr_1", ABSOLUTE,
+                NOW.plusSeconds(ABSOLUTE_LIFETIME), clock.instant()))
+                .expectResultMessagePayload(RefreshOutcome.refused("the refresh token has expired"));
+
+        clock.advance(Duration.ofSeconds(1));
+        step(rotate(1, 2)).expectResultMessagePayload(RefreshOutcome.refused("the refresh token has expired"));
+    }
+
+    @Test
+    void rotateAfterTheIdleDeadlineThenExpiredIdleRecordedAndRefused() {
+        clock.set(NOW.plusSeconds(IDLE_LIFETIME + 5));
+
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(rotate(1, 2))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new RefreshTokenFamilyExpired(FAMILY, "acme", "usr_1", IDLE, NOW.plusSeconds(IDLE_LIFETIME),
+                        clock.instant()))
+                .expectResultMessagePayload(RefreshOutcome.refused("the refresh token has expired"));
+    }
+
+    @Test
+    void rotateRegularlyThenTheIdleDeadlineSlidesButNeverPastTheAbsoluteOne() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        Instant absolute = NOW.plusSeconds(ABSOLUTE_LIFETIME);
+        // Every six days, for 30 days: without sliding the family would idle out on day 7.
+        int generation = 1;
+        for (int day = 6; day < 30; day += 6) {
+            clock.set(NOW.plus(Duration.ofDays(day)));
+            Instant now = clock.instant();
+            Instant idle = earlier(now.plusSeconds(IDLE_LIFETIME), absolute);
+            step(rotate(generation, generation + 1), rotated(generation + 1, generation, generation + 1, false, now,
+                    absolute, idle));
+            generation++;
+        }
+        // Day 24's rotation slid the idle deadline only as far as the absolute one.
+        assertGeneration(generation, 5);
+        clock.set(absolute);
+        step(rotate(generation, generation + 1),
+                new RefreshTokenFamilyExpired(FAMILY, "acme", "usr_1", ABSOLUTE, absolute, absolute));
+    }
+
+    @Test
+    void rotateSlidingGivesEachNewTokenANewAbsoluteLifetime() {
+        history.add(started(RotationMode.ROTATE_SLIDING, 0, 0));
+        clock.set(NOW.plus(Duration.ofDays(20)));
+        Instant renewed = clock.instant();
+        step(rotate(1, 2), rotated(2, 1, 2, false, renewed, renewed.plusSeconds(ABSOLUTE_LIFETIME), null))
+                .expectResultMessagePayload(granted(2));
+
+        // Past the family's first absolute deadline, before the new token's.
+        clock.set(NOW.plus(Duration.ofDays(35)));
+        Instant now = clock.instant();
+        step(rotate(2, 3), rotated(3, 2, 3, false, now, now.plusSeconds(ABSOLUTE_LIFETIME), null));
+    }
+
+    @Test
+    void rotateWithoutSlidingKeepsTheFamilysAbsoluteDeadline() {
+        history.add(started(RotationMode.ROTATE, 0, 0));
+        clock.set(NOW.plus(Duration.ofDays(20)));
+        step(rotate(1, 2), rotated(2, 1, 2, false, clock.instant(), NOW.plusSeconds(ABSOLUTE_LIFETIME), null));
+
+        clock.set(NOW.plus(Duration.ofDays(35)));
+        step(rotate(2, 3), new RefreshTokenFamilyExpired(FAMILY, "acme", "usr_1", ABSOLUTE,
+                NOW.plusSeconds(ABSOLUTE_LIFETIME), clock.instant()))
+                .expectResultMessagePayload(RefreshOutcome.refused("the refresh token has expired"));
+    }
+
+    // --- rotation none
+
+    @Test
+    void useWithRotationNoneThenTheSameTokenKeepsWorkingAndTheIdleDeadlineSlides() {
+        history.add(started(RotationMode.NONE, IDLE_LIFETIME, 0));
+        for (int day = 5; day <= 25; day += 5) {
+            clock.set(NOW.plus(Duration.ofDays(day)));
+            Instant now = clock.instant();
+            step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), null, "jti-" + day),
+                    new RefreshTokenUsed(FAMILY, "acme", "app", "usr_1", now,
+                            earlier(now.plusSeconds(IDLE_LIFETIME), NOW.plusSeconds(ABSOLUTE_LIFETIME)), "jti-" + day))
+                    .expectResultMessagePayload(new RefreshOutcome(true, false, false, null, "usr_1", "ses_1", SCOPE,
+                            AUDIENCE, 1));
+        }
+        // A new token hash sent anyway is ignored: there is still one token.
+        clock.advance(Duration.ofDays(1));
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(2), "jti-x"),
+                new RefreshTokenUsed(FAMILY, "acme", "app", "usr_1", clock.instant(), NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                        "jti-x"));
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(2), null, "jti-y"))
+                .expectResultMessagePayload(RefreshOutcome.refused("unknown refresh token"));
+    }
+
+    // --- revocation
+
+    @Test
+    void revokeThenRevokedOnceAndEveryLaterUseRefusedWithoutEvents() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        clock.advance(Duration.ofSeconds(5));
+        Instant revokedAt = clock.instant();
+
+        step(new RevokeRefreshTokenFamily(FAMILY, "acme", REVOKED_BY_CLIENT),
+                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REVOKED_BY_CLIENT, revokedAt));
+        step(new RevokeRefreshTokenFamily(FAMILY, "acme", LOGOUT));
+
+        // Current, previous within the leeway, older, unknown: all refused, nothing recorded.
+        for (int presented : new int[] {2, 1, 42}) {
+            step(rotate(presented, 3))
+                    .expectResultMessagePayload(RefreshOutcome.refused("the refresh token was revoked"));
+        }
+        step(new ExpireRefreshTokenFamily(FAMILY, "acme"));
+        clock.set(NOW.plusSeconds(ABSOLUTE_LIFETIME + 1));
+        step(new ExpireRefreshTokenFamily(FAMILY, "acme"));
+    }
+
+    @Test
+    void revokeWithAnExpiryReasonOrNoReasonThenIllegalArgument() {
+        for (FamilyEndReason reason : new FamilyEndReason[] {ABSOLUTE, IDLE, null}) {
+            fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                    .when(new RevokeRefreshTokenFamily(FAMILY, "acme", reason))
+                    .expectException(IllegalArgumentException.class)
+                    .expectNoEvents();
+        }
+    }
+
+    // --- tokens and clients that do not belong
+
+    @Test
+    void presentAHashTheFamilyNeverIssuedThenRefusedWithoutEvents() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+
+        step(rotate(77, 3)).expectResultMessagePayload(RefreshOutcome.refused("unknown refresh token"));
+        // The family is untouched: its current token still works.
+        step(rotate(2, 3), rotated(3, 2, 3, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+    }
+
+    @Test
+    void presentATokenFromAnotherClientThenRefusedWithoutEventsEvenAnOldOneOrPastTheDeadline() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+
+        for (int presented : new int[] {2, 1}) {
+            step(new RotateRefreshToken(FAMILY, "acme", "other-app", token(presented), token(3), "jti"))
+                    .expectResultMessagePayload(RefreshOutcome.refused("the refresh token was issued to another client"));
+        }
+        clock.set(NOW.plusSeconds(ABSOLUTE_LIFETIME + 1));
+        step(new RotateRefreshToken(FAMILY, "acme", "other-app", token(2), token(3), "jti"))
+                .expectResultMessagePayload(RefreshOutcome.refused("the refresh token was issued to another client"));
+    }
+
+    @Test
+    void presentSomethingThatIsNotAHashThenIllegalArgument() {
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(new RotateRefreshToken(FAMILY, "acme", "app", "rtf_1.the-token-itself", token(2), "jti"))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(new RotateRefreshToken(FAMILY, "acme", "app", token(1), null, "jti"))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(1), "jti"))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void commandsFromAnotherTenantThenNotFoundAndNothingRecorded() {
+        clock.set(NOW.plusSeconds(ABSOLUTE_LIFETIME + 1));
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(new RotateRefreshToken(FAMILY, "globex", "app", token(1), token(2), "jti"))
+                .expectException(NotFound.class)
+                .expectNoEvents();
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(new RevokeRefreshTokenFamily(FAMILY, "globex", LOGOUT))
+                .expectException(NotFound.class)
+                .expectNoEvents();
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(new ExpireRefreshTokenFamily(FAMILY, "globex"))
+                .expectException(NotFound.class)
+                .expectNoEvents();
+    }
+
+    // --- the sweeper's command
+
+    @Test
+    void expireBeforeAnyDeadlineThenNothing() {
+        clock.set(NOW.plusSeconds(IDLE_LIFETIME - 1));
+
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(new ExpireRefreshTokenFamily(FAMILY, "acme"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void expirePastTheIdleDeadlineThenExpiredIdleOnceAndThenNothing() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        clock.set(NOW.plusSeconds(IDLE_LIFETIME + 20));
+        step(new ExpireRefreshTokenFamily(FAMILY, "acme"),
+                new RefreshTokenFamilyExpired(FAMILY, "acme", "usr_1", IDLE, NOW.plusSeconds(IDLE_LIFETIME), clock.instant()));
+
+        clock.advance(Duration.ofSeconds(20));
+        step(new ExpireRefreshTokenFamily(FAMILY, "acme"));
+        step(new RevokeRefreshTokenFamily(FAMILY, "acme", LOGOUT));
+        step(rotate(1, 2)).expectResultMessagePayload(RefreshOutcome.refused("the refresh token has expired"));
+    }
+
+    @Test
+    void expirePastBothDeadlinesThenAbsoluteWins() {
+        TokenRotated lastUse = rotated(2, 1, 2, false, NOW.plus(Duration.ofDays(29)), NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                NOW.plusSeconds(ABSOLUTE_LIFETIME));
+        clock.set(NOW.plus(Duration.ofDays(40)));
+
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0), lastUse)
+                .when(new ExpireRefreshTokenFamily(FAMILY, "acme"))
+                .expectEvents(new RefreshTokenFamilyExpired(FAMILY, "acme", "usr_1", ABSOLUTE,
+                        NOW.plusSeconds(ABSOLUTE_LIFETIME), clock.instant()));
+    }
+
+    // --- helpers
+
+    /** The hash of the family's n-th token (any n the test names; the family knows only those it issued). */
+    static String token(int n) {
+        return SecretHash.of(FAMILY + ".token-" + n);
+    }
+
+    static StartRefreshTokenFamily start(RotationMode rotation, long idle, long leeway) {
+        return new StartRefreshTokenFamily(FAMILY, "acme", "app", "usr_1", "ses_1", token(1), SCOPE, AUDIENCE, rotation,
+                ABSOLUTE_LIFETIME, idle, leeway);
+    }
+
+    static RefreshTokenFamilyStarted started(RotationMode rotation, long idle, long leeway) {
+        return new RefreshTokenFamilyStarted(FAMILY, "acme", "app", "usr_1", "ses_1", token(1), SCOPE, AUDIENCE, rotation,
+                ABSOLUTE_LIFETIME, idle, leeway, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                idle == 0 ? null : earlier(NOW.plusSeconds(idle), NOW.plusSeconds(ABSOLUTE_LIFETIME)));
+    }
+
+    /** Presents token {@code presented}; if the family rotates, token {@code next} is handed out. */
+    static RotateRefreshToken rotate(int presented, int next) {
+        return new RotateRefreshToken(FAMILY, "acme", "app", token(presented), token(next), "jti-" + next);
+    }
+
+    static TokenRotated rotated(int generation, int presented, int next, boolean withinLeeway, Instant at,
+                                Instant expiresAt, Instant idleExpiresAt) {
+        return new TokenRotated(FAMILY, "acme", "app", "usr_1", generation, token(presented), token(next), withinLeeway,
+                at, expiresAt, idleExpiresAt, "jti-" + next);
+    }
+
+    static RefreshOutcome granted(int generation) {
+        return new RefreshOutcome(true, true, false, null, "usr_1", "ses_1", SCOPE, AUDIENCE, generation);
+    }
+
+    /** Runs one command given everything recorded so far, expects exactly {@code recorded}, and keeps it. */
+    private ResultValidator<RefreshTokenFamily> step(Object command, Object... recorded) {
+        ResultValidator<RefreshTokenFamily> result = fixture.given(List.copyOf(history)).when(command)
+                .expectSuccessfulHandlerExecution();
+        if (recorded.length == 0) {
+            result.expectNoEvents();
+        } else {
+            result.expectEvents(recorded);
+        }
+        history.addAll(List.of(recorded));
+        return result;
+    }
+
+    private static void assertGeneration(int actual, int expected) {
+        org.assertj.core.api.Assertions.assertThat(actual).isEqualTo(expected);
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}
