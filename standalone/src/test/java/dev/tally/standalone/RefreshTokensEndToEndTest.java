@@ -185,6 +185,18 @@ class RefreshTokensEndToEndTest {
         assertThat(refresh("forged", clientId, token).status()).isEqualTo(200);
     }
 
+    @Test
+    void aRefreshTokenOfAnotherTenantIsAnInvalidGrantNotAnError() {
+        String clientA = setUp("refresh-a", Map.of());
+        String clientB = setUp("refresh-b", Map.of());
+        String tokenOfA = firstRefreshToken(new Browser("http://localhost:" + port), "refresh-a", clientA);
+
+        Response crossTenant = refresh("refresh-b", clientB, tokenOfA);
+        assertThat(crossTenant.status()).isEqualTo(400);
+        assertThat(crossTenant.text("error")).isEqualTo("invalid_grant");
+        assertThat(refresh("refresh-a", clientA, tokenOfA).status()).as("and the family is untouched").isEqualTo(200);
+    }
+
     List<String> events(String type) {
         return jdbc.queryForList("SELECT payload FROM domain_event_entry WHERE payload_type LIKE ?", byte[].class, "%$" + type)
                 .stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();

@@ -15,6 +15,7 @@ import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.kernel.lifetime.LifetimeDecision;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
+import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
 import dev.tally.token.config.TokenConfig;
@@ -239,7 +240,7 @@ public class TokenEndpoint {
                     throw OAuthError.invalidGrant("the refresh token was refused");
                 }
                 return outcome;
-            } catch (AggregateNotFoundException unknown) {
+            } catch (AggregateNotFoundException | NotFound unknownOrAnotherTenants) {
                 throw OAuthError.invalidGrant("unknown refresh token");
             } catch (RuntimeException e) {
                 if (ConcurrentAppend.causedBy(e)) {
