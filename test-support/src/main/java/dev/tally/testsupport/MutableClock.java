@@ -15,12 +15,14 @@ public final class MutableClock extends Clock {
         this.now = new AtomicReference<>(start);
     }
 
-    public void advance(Duration by) {
+    public MutableClock advance(Duration by) {
         now.updateAndGet(i -> i.plus(by));
+        return this;
     }
 
-    public void set(Instant instant) {
+    public MutableClock set(Instant instant) {
         now.set(instant);
+        return this;
     }
 
     @Override

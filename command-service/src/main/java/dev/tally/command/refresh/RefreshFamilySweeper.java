@@ -1,10 +1,8 @@
 package dev.tally.command.refresh;
 
-import dev.tally.command.refresh.RefreshFamilyCatalog.DueFamily;
+import dev.tally.command.expiry.ExpirySweep;
 import dev.tally.kernel.refresh.RefreshCommands.ExpireRefreshTokenFamily;
-import dev.tally.support.axon.ConcurrentAppend;
 import java.time.Clock;
-import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,20 +48,6 @@ public class RefreshFamilySweeper {
 
     /** Asks every due family (up to {@link #BATCH}) to expire; returns how many it asked. */
     public int sweep() {
-        List<DueFamily> due = catalog.due(clock.instant(), BATCH);
-        for (DueFamily family : due) {
-            try {
-                commands.sendAndWait(new ExpireRefreshTokenFamily(family.familyId(), family.tenantId()));
-            } catch (RuntimeException e) {
-                if (ConcurrentAppend.causedBy(e)) {
-                    LOG.debug("refresh token family {} changed concurrently while sweeping; it is expired or will be",
-                            family.familyId());
-                } else {
-                    LOG.warn("could not expire refresh token family {} of tenant '{}': {}", family.familyId(),
-                            family.tenantId(), e.toString());
-                }
-            }
-        }
-        return due.size();
+        return ExpirySweep.expireEach(catalog.due(clock.instant(), BATCH), f -> new ExpireRefreshTokenFamily(f.familyId(), f.tenantId()), commands, LOG, "refresh token family");
     }
 }

@@ -1,10 +1,8 @@
 package dev.tally.command.session;
 
-import dev.tally.command.session.SessionCatalog.DueSession;
+import dev.tally.command.expiry.ExpirySweep;
 import dev.tally.kernel.session.SessionCommands.ExpireSession;
-import dev.tally.support.axon.ConcurrentAppend;
 import java.time.Clock;
-import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,19 +48,6 @@ public class SessionSweeper {
 
     /** Asks every due session (up to {@link #BATCH}) to expire; returns how many it asked. */
     public int sweep() {
-        List<DueSession> due = catalog.due(clock.instant(), BATCH);
-        for (DueSession session : due) {
-            try {
-                commands.sendAndWait(new ExpireSession(session.sessionId(), session.tenantId()));
-            } catch (RuntimeException e) {
-                if (ConcurrentAppend.causedBy(e)) {
-                    LOG.debug("session {} changed concurrently while sweeping; it is expired or will be", session.sessionId());
-                } else {
-                    LOG.warn("could not expire session {} of tenant '{}': {}", session.sessionId(), session.tenantId(),
-                            e.toString());
-                }
-            }
-        }
-        return due.size();
+        return ExpirySweep.expireEach(catalog.due(clock.instant(), BATCH), s -> new ExpireSession(s.sessionId(), s.tenantId()), commands, LOG, "session");
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.command.session;
 
+import dev.tally.testsupport.MutableClock;
 import static dev.tally.kernel.session.SessionEndReason.ABSOLUTE;
 import static dev.tally.kernel.session.SessionEndReason.ADMINISTRATOR;
 import static dev.tally.kernel.session.SessionEndReason.IDLE;
@@ -37,14 +38,14 @@ class SessionTest {
             ABSOLUTE_TIMEOUT, NOW.plusSeconds(IDLE_TIMEOUT), NOW.plusSeconds(ABSOLUTE_TIMEOUT));
 
     private AggregateTestFixture<Session> fixture;
-    private TestClock clock;
+    private MutableClock clock;
     /** Events recorded so far in a multi-step case; each step runs given all of them. */
     private final List<Object> history = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(Session.class);
-        clock = new TestClock(NOW);
+        clock = new MutableClock(NOW);
         fixture.registerInjectableResource(new InMemoryTenantDirectory().withTenant("acme").withTenant("globex")
                 .withDeletedTenant("initech"));
         fixture.registerInjectableResource(clock);

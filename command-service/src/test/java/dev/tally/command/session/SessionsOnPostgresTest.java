@@ -1,5 +1,6 @@
 package dev.tally.command.session;
 
+import dev.tally.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -70,7 +71,7 @@ class SessionsOnPostgresTest {
     static final String MASTER_KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
     static final PostgresTestDatabase DB = PostgresTestDatabase.create("tally_sessions");
     /** One instance, so a second node started in a test reads the same time. */
-    static final TestClock CLOCK = new TestClock(Instant.parse("2026-11-22T10:00:00Z"));
+    static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     static final String COOKIE_HASH = SecretHash.of("a cookie");
 
     @DynamicPropertySource
@@ -88,7 +89,7 @@ class SessionsOnPostgresTest {
     static class Time {
         @Bean
         @Primary
-        TestClock testClock() {
+        MutableClock testClock() {
             return CLOCK;
         }
     }
@@ -193,7 +194,7 @@ class SessionsOnPostgresTest {
                 .properties("server.port=0", "spring.datasource.url=" + DB.jdbcUrl(), "spring.datasource.username=" + DB.user(),
                         "spring.datasource.password=" + DB.password(), "tally.admin-token=second-node-admin-token",
                         "tally.master-key=" + MASTER_KEY, "tally.session.sweep-interval=PT1H")
-                .initializers(c -> c.getBeanFactory().registerSingleton("sharedTestClock", CLOCK))
+                .initializers(c -> c.getBeanFactory().registerSingleton("sharedMutableClock", CLOCK))
                 .run()) {
             SessionSweeper otherNode = second.getBean(SessionSweeper.class);
             assertThat(second.getBean(java.time.Clock.class)).isSameAs(CLOCK);

@@ -1,0 +1,37 @@
+package dev.tally.command.expiry;
+
+import dev.tally.support.axon.ConcurrentAppend;
+import java.util.List;
+import java.util.function.Function;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+
+/**
+ * What every expiry sweeper does with the aggregates its catalog says are due: ask each to expire itself. The
+ * aggregate decides (the command is idempotent), so a race with another node's sweep is expected, and one failure
+ * does not stop the others.
+ */
+public final class ExpirySweep {
+    private ExpirySweep() {
+    }
+
+    /**
+     * @param what what an item is, for the log ("session", "refresh token family")
+     * @return how many were asked
+     */
+    public static <T> int expireEach(List<T> due, Function<T, Object> expireCommand, CommandGateway commands, Logger log,
+                                     String what) {
+        for (T item : due) {
+            try {
+                commands.sendAndWait(expireCommand.apply(item));
+            } catch (RuntimeException e) {
+                if (ConcurrentAppend.causedBy(e)) {
+                    log.debug("{} {} changed concurrently while sweeping; it is expired or will be", what, item);
+                } else {
+                    log.warn("could not expire {} {}: {}", what, item, e.toString());
+                }
+            }
+        }
+        return due.size();
+    }
+}
