@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Load benchmark of Tally's token endpoint (client_credentials grant) against the standalone jar.
+# Load benchmark of Tally's token endpoint against the standalone jar: the client_credentials grant (default) or
+# refresh token rotation (--scenario=refresh).
 #
-# Usage: benchmarks/run-client-credentials.sh [path/to/tally.jar] [--concurrency=16] [--warmup=10] [--duration=30]
+# Usage: benchmarks/run-client-credentials.sh [path/to/tally.jar] [--scenario=client_credentials|refresh]
+#                                             [--concurrency=16] [--warmup=10] [--duration=30]
 #                                             [--tenants=1] [--max-requests=2000000] [--server-jvm-args="-Xmx512m"]
+#                                             [--server-args="--spring.datasource.url=jdbc:postgresql://..."]
 #   The jar defaults to standalone/target/tally.jar. The tool starts it on 127.0.0.1 with a fresh data directory,
 #   measures, prints a report (throughput, latency percentiles, server memory) and stops the server. Both run on
 #   the JDK bin/tally-jdk selects (a JDK >= 21); BENCH_JAVA_OPTS passes JVM options to the load generator.
+#   --server-args go to the server after the tool's own arguments, e.g. a PostgreSQL database to use instead of H2
+#   (the tool neither creates nor drops it: give it a fresh one per run). --help lists every option.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAVA_HOME=$("$root/bin/tally-jdk"); export JAVA_HOME

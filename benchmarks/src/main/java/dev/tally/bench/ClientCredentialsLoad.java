@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,16 +25,22 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
- * Load benchmark for Tally's token endpoint with the client_credentials grant.
+ * Load benchmark for Tally's token endpoint: the client_credentials grant, or refresh token rotation
+ * ({@code --scenario}).
  *
- * <p>Sets up tenants, an API and a machine-to-machine client per tenant through the admin API, then runs
- * {@code --concurrency} threads, each in a closed loop (send, wait for the response, send again) over one
- * shared {@link HttpClient} (HTTP/1.1, keep-alive). A warm-up phase is followed by the measurement window;
+ * <p>Sets up tenants, an API and a client per tenant through the admin API (for {@code refresh} also a user, and
+ * the API allows offline access), then runs {@code --concurrency} threads, each in a closed loop (send, wait for
+ * the response, send again) over one shared {@link HttpClient} (HTTP/1.1, keep-alive). What a thread sends comes
+ * from its own {@link RequestSource}: the prepared client-credentials request, or, for {@code refresh}, the refresh
+ * token of its own family that the previous answer returned (each thread starts its family with the password
+ * grant before the load starts, so one family is never used by two threads). A warm-up phase is followed by the measurement window;
  * only requests <em>started</em> inside the window are measured. Each thread records the latency of its
  * successful (200) responses into its own {@link LongSamples}; the arrays are merged after the threads are
  * joined, so the hot path takes no lock. Non-200 responses and exceptions are counted separately and are
- * not throughput. Every {@code --validate-every}th successful response of a thread is checked
- * (expires_in == 3600, access_token has three dot-separated parts).
+ * not throughput; in the refresh scenario the first one ends its thread (its token may have been spent). Every
+ * {@code --validate-every}th successful response of a thread is checked (expires_in == 3600, access_token has
+ * three dot-separated parts; for refresh also a refresh_token other than the one presented, which every answer
+ * must carry anyway since the next request presents it).
  *
  * <p>Design choices, measured on the 2-core machine against the fake server of the tests (noisy, other
  * work was running): platform threads beat virtual threads in every paired run (16 blocking loops gain
@@ -48,6 +55,7 @@ import java.util.regex.Pattern;
  */
 public final class ClientCredentialsLoad {
     static final String AUDIENCE = "https://api.bench.test";
+    static final String BENCH_USER = "bench-user";
     static final long TOKEN_LIFETIME = 3600;
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(60);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -102,7 +110,7 @@ public final class ClientCredentialsLoad {
             String serverJdk = null;
             if (options.jar() != null) {
                 err.println("[bench] starting " + options.jar());
-                server = ServerProcess.start(options.jar(), options.serverJvmArgs(), err);
+                server = ServerProcess.start(options.jar(), options.serverJvmArgs(), options.serverArgs(), err);
                 awaitHealthy(http, server.baseUrl(), server.startNanos(), HEALTH_TIMEOUT, server);
                 startupSeconds = (System.nanoTime() - server.startNanos()) / 1e9;
                 idle = server.memory();
@@ -117,11 +125,12 @@ public final class ClientCredentialsLoad {
                 awaitHealthy(http, baseUrl, System.nanoTime(), Duration.ofSeconds(10), null);
             }
 
-            List<TenantClient> clients = provision(http, baseUrl, adminToken, options.tenants(), err);
+            List<TenantClient> clients = provision(http, baseUrl, adminToken, options.tenants(), options.scenario(), err);
             for (TenantClient c : clients) {
-                smokeTest(http, c); // fail fast with the server's own words before any load
+                smokeTest(http, c, options.scenario()); // fail fast with the server's own words before any load
             }
-            LoadResult result = runLoad(http, clients, options, server, err);
+            List<RequestSource> sources = sources(http, clients, options, err);
+            LoadResult result = runLoad(http, sources, options, server, err);
 
             int exit = result.ok == 0 || result.errors() > 0 || result.validationFailures > 0 ? 1 : 0;
             if (server != null) {
@@ -156,8 +165,9 @@ public final class ClientCredentialsLoad {
 
     // ---------------------------------------------------------------- setup
 
-    /** One tenant's client and its prepared, reusable token request (an HttpRequest is immutable). */
-    record TenantClient(String tenant, String clientId, String clientSecret, HttpRequest tokenRequest) {
+    /** One tenant's client, its token endpoint and, for the refresh scenario, the user whose families it starts. */
+    record TenantClient(String tenant, String clientId, String clientSecret, URI tokenUri, String username,
+                        String password) {
     }
 
     static void awaitHealthy(HttpClient http, String baseUrl, long sinceNanos, Duration timeout, ServerProcess server)
@@ -190,7 +200,9 @@ public final class ClientCredentialsLoad {
     }
 
     static List<TenantClient> provision(HttpClient http, String baseUrl, String adminToken, int tenants,
-                                        PrintStream err) throws IOException, InterruptedException {
+                                        LoadOptions.Scenario scenario, PrintStream err)
+            throws IOException, InterruptedException {
+        boolean refresh = scenario == LoadOptions.Scenario.REFRESH;
         List<TenantClient> clients = new ArrayList<>();
         for (int n = 0; n < tenants; n++) {
             String tenant = n == 0 ? "bench" : "bench-" + (n + 1);
@@ -203,14 +215,25 @@ public final class ClientCredentialsLoad {
             }
             r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/apis", adminToken,
                     "{\"identifier\":" + MiniJson.quote(AUDIENCE) + ",\"name\":\"Orders\",\"token_lifetime\":"
-                            + TOKEN_LIFETIME + "}");
+                            + TOKEN_LIFETIME + (refresh ? ",\"allow_offline_access\":true" : "") + "}");
             if (r.statusCode() == 409) {
                 err.println("[bench] API " + AUDIENCE + " exists already in tenant " + tenant + "; reusing it");
             } else {
                 expect(r, 201, "create API in tenant " + tenant);
             }
-            r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/clients", adminToken,
-                    "{\"name\":\"load\",\"app_type\":\"non_interactive\",\"grant_types\":[\"client_credentials\"]}");
+            String username = null;
+            String password = null;
+            if (refresh) {
+                username = BENCH_USER;
+                password = randomPassword();
+                r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/users", adminToken,
+                        "{\"username\":" + MiniJson.quote(username) + ",\"password\":" + MiniJson.quote(password) + "}");
+                expect(r, 201, "create user in tenant " + tenant);
+            }
+            r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/clients", adminToken, refresh
+                    ? "{\"name\":\"load\",\"app_type\":\"regular_web\",\"grant_types\":[\"password\",\"refresh_token\"],"
+                            + "\"refresh_token\":{\"rotation\":\"rotate\"}}"
+                    : "{\"name\":\"load\",\"app_type\":\"non_interactive\",\"grant_types\":[\"client_credentials\"]}");
             expect(r, 201, "create client in tenant " + tenant);
             Map<String, Object> json;
             try {
@@ -223,17 +246,30 @@ public final class ClientCredentialsLoad {
             if (id == null || secret == null) {
                 throw new BenchException("create client: no client_id/client_secret in " + truncate(r.body()));
             }
-            clients.add(new TenantClient(tenant, id, secret, tokenRequest(baseUrl, tenant, id, secret)));
+            clients.add(new TenantClient(tenant, id, secret, URI.create(baseUrl + "/t/" + tenant + "/oauth/token"),
+                    username, password));
         }
         return clients;
     }
 
-    static HttpRequest tokenRequest(String baseUrl, String tenant, String clientId, String clientSecret) {
+    /** 20 random letters and digits: the bench user's password, never printed. */
+    static String randomPassword() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder b = new StringBuilder(20);
+        for (int i = 0; i < 20; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    /** The client-credentials request of one tenant's client, prepared once and reused (an HttpRequest is immutable). */
+    static HttpRequest tokenRequest(TenantClient c) {
         String form = "grant_type=client_credentials"
-                + "&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8)
+                + "&client_id=" + URLEncoder.encode(c.clientId(), StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(c.clientSecret(), StandardCharsets.UTF_8)
                 + "&audience=" + URLEncoder.encode(AUDIENCE, StandardCharsets.UTF_8);
-        return HttpRequest.newBuilder(URI.create(baseUrl + "/t/" + tenant + "/oauth/token"))
+        return HttpRequest.newBuilder(c.tokenUri())
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
@@ -241,17 +277,49 @@ public final class ClientCredentialsLoad {
                 .build();
     }
 
-    private static void smokeTest(HttpClient http, TenantClient c) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(c.tokenRequest(), HttpResponse.BodyHandlers.ofString());
+    /**
+     * One request of the scenario per tenant before any load: client credentials, or a password grant and one
+     * refresh of the family it started (that family is not used again).
+     */
+    private static void smokeTest(HttpClient http, TenantClient c, LoadOptions.Scenario scenario)
+            throws IOException, InterruptedException {
+        RequestSource source = scenario == LoadOptions.Scenario.REFRESH
+                ? RefreshRotationSource.start(http, c)
+                : new ClientCredentialsSource(List.of(tokenRequest(c)), 0);
+        String what = scenario == LoadOptions.Scenario.REFRESH ? "refresh" : "token";
+        HttpResponse<String> r = http.send(source.next(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new BenchException("first token request for tenant " + c.tenant() + " failed: HTTP "
+            throw new BenchException("first " + what + " request for tenant " + c.tenant() + " failed: HTTP "
                     + r.statusCode() + " " + truncate(r.body()));
         }
-        String problem = validateTokenResponse(r.body(), TOKEN_LIFETIME);
+        String problem = source.validate(r.body());
         if (problem != null) {
-            throw new BenchException("first token response for tenant " + c.tenant() + " is invalid: " + problem
+            throw new BenchException("first " + what + " response for tenant " + c.tenant() + " is invalid: " + problem
                     + " in " + truncate(r.body()));
         }
+    }
+
+    /**
+     * One source per worker, worker i on tenant i mod tenants. For refresh each starts its own family here, one
+     * password grant after the other, before the load starts.
+     */
+    static List<RequestSource> sources(HttpClient http, List<TenantClient> clients, LoadOptions o, PrintStream err)
+            throws IOException, InterruptedException {
+        List<RequestSource> sources = new ArrayList<>(o.concurrency());
+        if (o.scenario() == LoadOptions.Scenario.REFRESH) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < o.concurrency(); i++) {
+                sources.add(RefreshRotationSource.start(http, clients.get(i % clients.size())));
+            }
+            err.printf(Locale.ROOT, "[bench] %d refresh token families started (password grant) in %.2f s%n",
+                    o.concurrency(), (System.nanoTime() - t0) / 1e9);
+        } else {
+            List<HttpRequest> requests = clients.stream().map(ClientCredentialsLoad::tokenRequest).toList();
+            for (int i = 0; i < o.concurrency(); i++) {
+                sources.add(new ClientCredentialsSource(requests, i));
+            }
+        }
+        return sources;
     }
 
     private static HttpResponse<String> postJson(HttpClient http, String url, String adminToken, String json)
@@ -324,9 +392,8 @@ public final class ClientCredentialsLoad {
 
     /** One client thread's closed loop. Its counters are read by the main thread only after join(). */
     static final class Worker implements Runnable {
-        private final int index;
         private final HttpClient http;
-        private final List<TenantClient> clients;
+        private final RequestSource source;
         private final Control control;
         private final int validateEvery;
         final LongSamples latencies;
@@ -340,12 +407,12 @@ public final class ClientCredentialsLoad {
         long validationFailures;
         long lastCompletionNanos;
         boolean sawRequestInWindow;
+        /** Ended before the window did, because its source cannot go on after a failure or an invalid answer. */
+        boolean stoppedEarly;
 
-        Worker(int index, HttpClient http, List<TenantClient> clients, Control control, int validateEvery,
-               int expectedSamples) {
-            this.index = index;
+        Worker(HttpClient http, RequestSource source, Control control, int validateEvery, int expectedSamples) {
             this.http = http;
-            this.clients = clients;
+            this.source = source;
             this.control = control;
             this.validateEvery = validateEvery;
             this.latencies = new LongSamples(expectedSamples);
@@ -362,8 +429,7 @@ public final class ClientCredentialsLoad {
             final long measureStart = control.measureStartNanos;
             final long measureEnd = control.measureEndNanos;
             final HttpResponse.BodyHandler<String> handler = HttpResponse.BodyHandlers.ofString();
-            final int nClients = clients.size();
-            int next = index % nClients;
+            final boolean survivesFailure = source.survivesFailure();
             long successes = 0;
             while (!control.stop) {
                 if (System.nanoTime() - measureEnd >= 0) {
@@ -373,10 +439,7 @@ public final class ClientCredentialsLoad {
                     control.capReached = true;
                     break;
                 }
-                HttpRequest request = clients.get(next).tokenRequest();
-                if (++next == nClients) {
-                    next = 0;
-                }
+                HttpRequest request = source.next();
                 long t0 = System.nanoTime();
                 boolean inWindow = t0 - measureStart >= 0;
                 HttpResponse<String> response;
@@ -396,6 +459,10 @@ public final class ClientCredentialsLoad {
                     if (control.firstException.get() == null) {
                         control.firstException.compareAndSet(null, e + at(t1));
                     }
+                    if (!survivesFailure) {
+                        stoppedEarly = true;
+                        break;
+                    }
                     continue;
                 }
                 long t1 = System.nanoTime();
@@ -413,11 +480,18 @@ public final class ClientCredentialsLoad {
                     }
                     if (successes++ % validateEvery == 0) {
                         validated++;
-                        String problem = validateTokenResponse(response.body(), TOKEN_LIFETIME);
+                        String problem = source.validate(response.body());
                         if (problem != null) {
                             validationFailures++;
                             control.firstInvalid.compareAndSet(null, problem + " in " + truncate(response.body()) + at(t1));
                         }
+                    }
+                    String cannotGoOn = source.onSuccess(response.body());
+                    if (cannotGoOn != null) {
+                        validationFailures++;
+                        control.firstInvalid.compareAndSet(null, cannotGoOn + " in " + truncate(response.body()) + at(t1));
+                        stoppedEarly = true;
+                        break;
                     }
                 } else {
                     if (inWindow) {
@@ -428,6 +502,10 @@ public final class ClientCredentialsLoad {
                     }
                     if (control.firstError.get() == null) {
                         control.firstError.compareAndSet(null, "HTTP " + status + " " + truncate(response.body()) + at(t1));
+                    }
+                    if (!survivesFailure) {
+                        stoppedEarly = true;
+                        break;
                     }
                 }
             }
@@ -449,6 +527,8 @@ public final class ClientCredentialsLoad {
         long warmupErrors;
         long validated;
         long validationFailures;
+        int workers;
+        int workersStopped;
         long[] statusCounts = new long[600];
         long[] sortedLatencies = new long[0];
         double windowSeconds;
@@ -489,9 +569,9 @@ public final class ClientCredentialsLoad {
         }
     }
 
-    static LoadResult runLoad(HttpClient http, List<TenantClient> clients, LoadOptions o, ServerProcess server,
+    static LoadResult runLoad(HttpClient http, List<RequestSource> sources, LoadOptions o, ServerProcess server,
                               PrintStream err) throws InterruptedException {
-        int n = o.concurrency();
+        int n = sources.size();
         Control control = new Control(n, o.maxRequests());
         ThreadFactory factory = o.virtualThreads()
                 ? Thread.ofVirtual().name("load-", 0).factory()
@@ -500,7 +580,7 @@ public final class ClientCredentialsLoad {
         List<Worker> workers = new ArrayList<>(n);
         List<Thread> threads = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Worker w = new Worker(i, http, clients, control, o.validateEvery(), expected);
+            Worker w = new Worker(http, sources.get(i), control, o.validateEvery(), expected);
             workers.add(w);
             Thread t = factory.newThread(w);
             threads.add(t);
@@ -577,6 +657,10 @@ public final class ClientCredentialsLoad {
             result.warmupErrors += w.warmupErrors;
             result.validated += w.validated;
             result.validationFailures += w.validationFailures;
+            result.workers++;
+            if (w.stoppedEarly) {
+                result.workersStopped++;
+            }
             for (int s = 0; s < w.statusCounts.length; s++) {
                 result.statusCounts[s] += w.statusCounts[s];
             }
@@ -607,8 +691,13 @@ public final class ClientCredentialsLoad {
         LoadResult r = d.r();
         LoadOptions o = d.options();
         StringBuilder b = new StringBuilder();
-        b.append("## Tally client_credentials load\n\n```\n");
+        boolean refresh = o.scenario() == LoadOptions.Scenario.REFRESH;
+        b.append("## Tally ").append(o.scenario().option).append(" load\n\n```\n");
         line(b, "date", d.started().truncatedTo(ChronoUnit.SECONDS).toString());
+        line(b, "scenario", refresh
+                ? "refresh: grant_type=refresh_token, rotation rotate, one family per thread (started by the password"
+                        + " grant), each answer's refresh_token presented next"
+                : "client_credentials: grant_type=client_credentials, one prepared request per tenant");
         line(b, "host", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
                 + " CPUs (shared by load generator and server)");
@@ -620,7 +709,8 @@ public final class ClientCredentialsLoad {
         } else {
             line(b, "server", "already running (not started by the tool)");
         }
-        line(b, "target", d.baseUrl() + "  " + d.clients() + " tenant(s)/client(s), audience " + AUDIENCE);
+        line(b, "target", d.baseUrl() + "  " + d.clients() + " tenant(s)/client(s)" + (refresh ? "/user(s)" : "")
+                + ", audience " + AUDIENCE);
         line(b, "concurrency", o.concurrency() + " " + r.threadKind
                 + " threads, closed loop, 1 shared HttpClient (HTTP/1.1 keep-alive, "
                 + (o.directExecutor() ? "direct" : "pool") + " executor)");
@@ -632,6 +722,10 @@ public final class ClientCredentialsLoad {
         line(b, "total requests", Long.toString(r.total()));
         line(b, "errors", r.errors() + " (non-200: " + r.non200 + statusBreakdown(r.statusCounts)
                 + ", exceptions: " + r.exceptions + ")");
+        if (refresh || r.workersStopped > 0) {
+            line(b, "threads stopped", r.workersStopped + " of " + r.workers
+                    + " (a thread stops at its first error or invalid answer: its token may be spent)");
+        }
         double rps = r.windowSeconds > 0 ? r.ok / r.windowSeconds : 0;
         line(b, "throughput", String.format(Locale.ROOT, "%.1f", rps) + " req/s (200 responses only)");
         Percentiles.Summary s = r.sortedLatencies.length > 0 ? Percentiles.summarize(r.sortedLatencies) : null;
@@ -665,10 +759,11 @@ public final class ClientCredentialsLoad {
             line(b, "first invalid", r.firstInvalid);
         }
         b.append("```\n\n");
-        b.append("| date | JDK | threads | duration s | requests | errors | req/s | p50 ms | p90 ms | p99 ms"
+        b.append("| date | scenario | JDK | threads | duration s | requests | errors | req/s | p50 ms | p90 ms | p99 ms"
                 + " | p99.9 ms | max ms | RSS idle MiB | RSS load MiB | startup s |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         b.append("| ").append(d.started().truncatedTo(ChronoUnit.SECONDS))
+                .append(" | ").append(o.scenario().option)
                 .append(" | ").append(Runtime.version().feature())
                 .append(" | ").append(o.concurrency()).append(' ').append(r.threadKind)
                 .append(" | ").append(fmt2(r.windowSeconds))

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,10 @@ import java.util.Set;
 
 /** Command line of {@link ClientCredentialsLoad}: {@code --key=value} options. */
 record LoadOptions(
+        Scenario scenario,
         Path jar,
         List<String> serverJvmArgs,
+        List<String> serverArgs,
         String baseUrl,
         String adminToken,
         int concurrency,
@@ -26,17 +27,55 @@ record LoadOptions(
         int validateEvery,
         boolean help) {
 
+    /** What each iteration of a worker sends. */
+    enum Scenario {
+        /** {@code grant_type=client_credentials}, the same prepared request every time. */
+        CLIENT_CREDENTIALS("client_credentials"),
+        /** {@code grant_type=refresh_token}: each thread rotates its own family, presenting the token it got last. */
+        REFRESH("refresh");
+
+        final String option;
+
+        Scenario(String option) {
+            this.option = option;
+        }
+
+        static Scenario of(String option) {
+            for (Scenario s : values()) {
+                if (s.option.equals(option)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("--scenario must be client_credentials or refresh, got: " + option);
+        }
+    }
+
+    /** Arguments the tool sets on the server it starts itself; --server-args must not set them a second time. */
+    static final List<String> RESERVED_SERVER_ARGS = List.of("--server.port", "--server.address", "--tally.data-dir");
+
     static final String USAGE = """
             Usage: java -cp <classes> dev.tally.bench.ClientCredentialsLoad [options]
 
-            Drives POST /t/{tenant}/oauth/token (grant_type=client_credentials) of a Tally server in a
-            closed loop and prints throughput, latency percentiles and the server's resident memory.
+            Drives POST /t/{tenant}/oauth/token of a Tally server in a closed loop and prints throughput,
+            latency percentiles and the server's resident memory.
+
+            Scenario:
+              --scenario=client_credentials  (default) grant_type=client_credentials with a machine client
+              --scenario=refresh       refresh token rotation: one user and a regular_web client with rotation
+                                       "rotate" per tenant; each thread gets its own refresh token with the
+                                       password grant (one family per thread), then presents the refresh_token
+                                       of each 200 answer next. A refused token or an exception ends that thread
+                                       (its token may be spent), and counts as an error.
 
             Server (exactly one of):
               --jar=PATH               start PATH (tally.jar) as a child process: same JDK as this tool,
                                        free port on 127.0.0.1, fresh temp data dir, random admin token;
                                        stopped at the end (also on failure and Ctrl-C)
               --server-jvm-args=ARGS   JVM options for that child, split on whitespace (e.g. "-Xmx512m")
+              --server-args=ARGS       program arguments for that child, split on whitespace, e.g.
+                                       "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/bench
+                                       --spring.datasource.username=postgres" (not --server.port,
+                                       --server.address or --tally.data-dir: the tool sets those)
               --base-url=URL           an already running server, loopback only (e.g. http://127.0.0.1:8080)
               --admin-token=TOKEN      its admin token (default: environment TALLY_ADMIN_TOKEN)
             Load:
@@ -53,7 +92,7 @@ record LoadOptions(
             Exit status: 0 clean run, 1 run failed or saw errors/invalid tokens (report still printed), 2 bad usage.
             """;
 
-    private static final Set<String> KEYS = Set.of("jar", "server-jvm-args", "base-url", "admin-token", "concurrency",
+    private static final Set<String> KEYS = Set.of("scenario", "jar", "server-jvm-args", "server-args", "base-url", "admin-token", "concurrency",
             "warmup", "duration", "max-requests", "tenants", "threads", "http-executor", "validate-every");
 
     static LoadOptions parse(String[] args, Map<String, String> env) {
@@ -77,7 +116,8 @@ record LoadOptions(
             }
         }
         if (help) {
-            return new LoadOptions(null, List.of(), null, null, 16, 10, 30, 2_000_000, 1, false, true, 1000, true);
+            return new LoadOptions(Scenario.CLIENT_CREDENTIALS, null, List.of(), List.of(), null, null, 16, 10, 30,
+                    2_000_000, 1, false, true, 1000, true);
         }
 
         Path jar = kv.containsKey("jar") ? Path.of(nonEmpty(kv, "jar")).toAbsolutePath() : null;
@@ -85,13 +125,15 @@ record LoadOptions(
         if ((jar == null) == (baseUrl == null)) {
             throw new IllegalArgumentException("give exactly one of --jar or --base-url");
         }
-        List<String> jvmArgs = List.of();
-        if (kv.containsKey("server-jvm-args")) {
-            if (jar == null) {
-                throw new IllegalArgumentException("--server-jvm-args only applies with --jar");
+        Scenario scenario = Scenario.of(kv.getOrDefault("scenario", Scenario.CLIENT_CREDENTIALS.option));
+        List<String> jvmArgs = serverWords(kv, "server-jvm-args", jar);
+        List<String> serverArgs = serverWords(kv, "server-args", jar);
+        for (String a : serverArgs) {
+            for (String reserved : RESERVED_SERVER_ARGS) {
+                if (a.equals(reserved) || a.startsWith(reserved + "=")) {
+                    throw new IllegalArgumentException("--server-args must not set " + reserved + ": the tool sets it");
+                }
             }
-            String raw = kv.get("server-jvm-args").trim();
-            jvmArgs = raw.isEmpty() ? List.of() : Arrays.asList(raw.split("\\s+"));
         }
         String adminToken = null;
         if (baseUrl != null) {
@@ -111,7 +153,7 @@ record LoadOptions(
         if (!executor.equals("direct") && !executor.equals("pool")) {
             throw new IllegalArgumentException("--http-executor must be direct or pool");
         }
-        return new LoadOptions(jar, List.copyOf(jvmArgs), baseUrl, adminToken,
+        return new LoadOptions(scenario, jar, jvmArgs, serverArgs, baseUrl, adminToken,
                 (int) number(kv, "concurrency", 16, 1, 4096),
                 (int) number(kv, "warmup", 10, 0, 3600),
                 (int) number(kv, "duration", 30, 1, 3600),
@@ -148,6 +190,18 @@ record LoadOptions(
             s = s.substring(0, s.length() - 1);
         }
         return s;
+    }
+
+    /** A whitespace-separated list for the server child; only meaningful with --jar. */
+    private static List<String> serverWords(Map<String, String> kv, String key, Path jar) {
+        if (!kv.containsKey(key)) {
+            return List.of();
+        }
+        if (jar == null) {
+            throw new IllegalArgumentException("--" + key + " only applies with --jar");
+        }
+        String raw = kv.get(key).trim();
+        return raw.isEmpty() ? List.of() : List.of(raw.split("\\s+"));
     }
 
     private static String nonEmpty(Map<String, String> kv, String key) {

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * The Tally server as a child process: {@code java [jvm args] -jar tally.jar --server.port=P
- * --server.address=127.0.0.1 --tally.data-dir=DIR} with {@code TALLY_ADMIN_TOKEN} in its environment,
+ * --server.address=127.0.0.1 --tally.data-dir=DIR [server args]} with {@code TALLY_ADMIN_TOKEN} in its environment,
  * output to a log file in a fresh temp directory, and a shutdown hook that stops it if this JVM exits first.
  */
 final class ServerProcess {
@@ -56,7 +56,8 @@ final class ServerProcess {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    static ServerProcess start(Path jar, List<String> jvmArgs, PrintStream err) throws IOException {
+    static ServerProcess start(Path jar, List<String> jvmArgs, List<String> serverArgs, PrintStream err)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new BenchException("server jar not found: " + jar);
         }
@@ -73,6 +74,7 @@ final class ServerProcess {
         cmd.add("--server.port=" + port);
         cmd.add("--server.address=127.0.0.1");
         cmd.add("--tally.data-dir=" + dataDir);
+        cmd.addAll(serverArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(runDir.toFile())
                 .redirectErrorStream(true)

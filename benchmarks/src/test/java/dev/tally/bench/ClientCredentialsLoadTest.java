@@ -105,6 +105,8 @@ class ClientCredentialsLoadTest {
         assertEquals(2, run(Map.of(), "--jar=x.jar", "--base-url=http://127.0.0.1:9").exit());
         assertEquals(2, run(Map.of(), "--jar=x.jar", "--concurrency=0").exit());
         assertEquals(2, run(Map.of(), "--jar=x.jar", "--bogus=1").exit());
+        assertEquals(2, run(Map.of(), "--jar=x.jar", "--scenario=bogus").exit());
+        assertEquals(2, run(Map.of(), "--jar=x.jar", "--server-args=--server.port=1").exit());
         assertEquals(0, run(Map.of(), "--help").exit());
     }
 
@@ -127,7 +129,7 @@ class ClientCredentialsLoadTest {
         Path jar = tmp.resolve("fake-server.jar"); // a name unlike the real server jar, so it is never mistaken for it
         buildFakeServerJar(jar);
         Run r = run(Map.of(), "--jar=" + jar, "--server-jvm-args=-Xmx64m -Dfake.startupDelayMs=700",
-                "--concurrency=2", "--warmup=1", "--duration=1");
+                "--server-args=--fake.ignored=1  --fake.also=2", "--concurrency=2", "--warmup=1", "--duration=1");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.number("total requests") > 0);
         assertEquals(0, r.number("errors"));
@@ -137,6 +139,8 @@ class ClientCredentialsLoadTest {
         assertTrue(r.out().matches("(?s).*server RSS idle:\\s+VmRSS \\d+\\.\\d MiB, VmHWM \\d+\\.\\d MiB.*"), r.out());
         assertTrue(r.out().matches("(?s).*server RSS load:\\s+VmRSS \\d+\\.\\d MiB, VmHWM \\d+\\.\\d MiB.*"), r.out());
         assertTrue(r.out().contains("-Xmx64m -Dfake.startupDelayMs=700 -jar " + jar), r.out());
+        // program arguments come after the tool's own, so they are what the server reads last
+        assertTrue(r.out().matches("(?s).*--tally.data-dir=\\S+ --fake.ignored=1 --fake.also=2\n.*"), r.out());
         assertTrue(r.out().matches("(?s).*CPU in window:\\s+tool \\d+\\.\\d\\d, server \\d+\\.\\d\\d .*"), r.out());
         assertTrue(r.out().contains("server JDK:") && r.out().contains(Runtime.version().feature() + ""), r.out());
         Matcher pid = Pattern.compile("server pid (\\d+) healthy").matcher(r.err());

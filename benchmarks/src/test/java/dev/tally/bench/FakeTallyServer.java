@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,8 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for Tally that speaks just the contract the benchmark drives (health, admin API, client_credentials
- * token endpoint), on 127.0.0.1 only. It exists to exercise the tool, not to resemble the real server's cost.
+ * A stand-in for Tally that speaks just the contract the benchmark drives (health, admin API for tenants, APIs,
+ * clients and users, and the token endpoint's client_credentials, password and refresh_token grants with rotation
+ * and reuse detection), on 127.0.0.1 only. It exists to exercise the tool, not to resemble the real server's cost.
  * {@link #main} makes it startable like tally.jar ({@code --server.port}, {@code --tally.data-dir},
  * {@code TALLY_ADMIN_TOKEN}); system property {@code fake.startupDelayMs} delays the bind to exercise health polling.
  */
@@ -30,9 +33,31 @@ final class FakeTallyServer implements AutoCloseable {
     private record Client(String secret, List<Object> grantTypes) {
     }
 
+    private record Api(long lifetime, boolean allowOfflineAccess) {
+    }
+
+    /** One chain of refresh tokens; guarded by its own monitor. */
+    private static final class Family {
+        final String tenant;
+        final String clientId;
+        final Set<String> issued = new HashSet<>();
+        String current;
+        long audienceLifetime;
+        boolean revoked;
+
+        Family(String tenant, String clientId, String first, long audienceLifetime) {
+            this.tenant = tenant;
+            this.clientId = clientId;
+            this.current = first;
+            this.audienceLifetime = audienceLifetime;
+            issued.add(first);
+        }
+    }
+
     private static final class Tenant {
-        final Map<String, Long> apis = new ConcurrentHashMap<>(); // identifier -> token lifetime
+        final Map<String, Api> apis = new ConcurrentHashMap<>();
         final Map<String, Client> clients = new ConcurrentHashMap<>();
+        final Map<String, String> users = new ConcurrentHashMap<>(); // username -> password
     }
 
     private final HttpServer server;
@@ -41,6 +66,12 @@ final class FakeTallyServer implements AutoCloseable {
     private final int failEveryNthToken;
     private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
     private final AtomicLong tokenRequests = new AtomicLong();
+    private final Map<String, Family> families = new ConcurrentHashMap<>();
+    private final AtomicLong passwordGrants = new AtomicLong();
+    private final AtomicLong rotations = new AtomicLong();
+    private final AtomicLong reuseDetected = new AtomicLong();
+    private final AtomicLong refreshRefusals = new AtomicLong();
+    private volatile boolean rotateRefreshTokens = true;
 
     private FakeTallyServer(HttpServer server, ExecutorService executor, String adminToken, int failEveryNthToken) {
         this.server = server;
@@ -69,6 +100,35 @@ final class FakeTallyServer implements AutoCloseable {
 
     long tokenRequests() {
         return tokenRequests.get();
+    }
+
+    /** Successful password grants (each started a family when offline_access was granted). */
+    long passwordGrants() {
+        return passwordGrants.get();
+    }
+
+    long familiesStarted() {
+        return families.size();
+    }
+
+    /** Refresh requests answered 200. */
+    long rotations() {
+        return rotations.get();
+    }
+
+    /** Tokens of a family presented after they were replaced: the family was revoked. */
+    long reuseDetected() {
+        return reuseDetected.get();
+    }
+
+    /** Refresh requests answered with an error, reuse included. */
+    long refreshRefusals() {
+        return refreshRefusals.get();
+    }
+
+    /** With false, a refresh answers the presented token again instead of a new one (a server bug to catch). */
+    void rotateRefreshTokens(boolean rotate) {
+        this.rotateRefreshTokens = rotate;
     }
 
     @Override
@@ -160,12 +220,23 @@ final class FakeTallyServer implements AutoCloseable {
         } else if (p[4].equals("apis")) {
             String identifier = MiniJson.stringField(json, "identifier");
             Long lifetime = MiniJson.longField(json, "token_lifetime");
+            boolean offline = Boolean.TRUE.equals(json.get("allow_offline_access"));
             if (identifier == null) {
                 send(ex, 400, error("invalid_request", "identifier missing"));
-            } else if (tenant.apis.putIfAbsent(identifier, lifetime == null ? 86400 : lifetime) != null) {
+            } else if (tenant.apis.putIfAbsent(identifier, new Api(lifetime == null ? 86400 : lifetime, offline)) != null) {
                 send(ex, 409, error("conflict", "api exists"));
             } else {
                 send(ex, 201, "{\"identifier\":" + MiniJson.quote(identifier) + "}");
+            }
+        } else if (p[4].equals("users")) {
+            String username = MiniJson.stringField(json, "username");
+            String password = MiniJson.stringField(json, "password");
+            if (username == null || password == null || password.length() < 8) {
+                send(ex, 400, error("invalid_request", "username and a password of 8 or more characters required"));
+            } else if (tenant.users.putIfAbsent(username, password) != null) {
+                send(ex, 409, error("conflict", "user exists"));
+            } else {
+                send(ex, 201, "{\"user_id\":\"usr_" + randomId(12) + "\",\"username\":" + MiniJson.quote(username) + "}");
             }
         } else if (p[4].equals("clients")) {
             String id = randomId(16);
@@ -204,35 +275,131 @@ final class FakeTallyServer implements AutoCloseable {
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
-        if (!"client_credentials".equals(form.get("grant_type"))) {
-            send(ex, 400, error("unsupported_grant_type", String.valueOf(form.get("grant_type"))));
-            return;
-        }
-        Client client = tenant.clients.get(String.valueOf(form.get("client_id")));
-        if (client == null || !client.secret().equals(form.get("client_secret"))) {
+        Map.Entry<String, Client> client = authenticate(ex, tenant, form);
+        if (client == null) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
             send(ex, 401, error("invalid_client", "client authentication failed"));
             return;
         }
-        if (!client.grantTypes().contains("client_credentials")) {
+        String grant = String.valueOf(form.get("grant_type"));
+        if (!List.of("client_credentials", "password", "refresh_token").contains(grant)) {
+            send(ex, 400, error("unsupported_grant_type", grant));
+            return;
+        }
+        if (!client.getValue().grantTypes().contains(grant)) {
             send(ex, 400, error("unauthorized_client", "grant not allowed"));
             return;
         }
-        Long lifetime = tenant.apis.get(String.valueOf(form.get("audience")));
-        if (lifetime == null) {
-            send(ex, 403, error("access_denied", "unknown audience"));
+        switch (grant) {
+            case "client_credentials" -> {
+                Api api = tenant.apis.get(String.valueOf(form.get("audience")));
+                if (api == null) {
+                    send(ex, 403, error("access_denied", "unknown audience"));
+                    return;
+                }
+                sendTokens(ex, tenantId, client.getKey() + "@clients", form.get("audience"), api.lifetime(), null);
+            }
+            case "password" -> password(ex, tenantId, tenant, client, form);
+            default -> refresh(ex, tenantId, client.getKey(), form);
+        }
+    }
+
+    /** client_secret_basic or client_secret_post; the entry is (client_id, client), or null. */
+    private static Map.Entry<String, Client> authenticate(HttpExchange ex, Tenant tenant, Map<String, String> form) {
+        String id = form.get("client_id");
+        String secret = form.get("client_secret");
+        String basic = ex.getRequestHeaders().getFirst("Authorization");
+        if (basic != null && basic.startsWith("Basic ")) {
+            String decoded = new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                return null;
+            }
+            id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+            secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+        }
+        Client client = id == null ? null : tenant.clients.get(id);
+        return client != null && client.secret().equals(secret) ? Map.entry(id, client) : null;
+    }
+
+    private void password(HttpExchange ex, String tenantId, Tenant tenant, Map.Entry<String, Client> client,
+                          Map<String, String> form) throws IOException {
+        String username = form.get("username");
+        if (username == null || !String.valueOf(form.get("password")).equals(tenant.users.get(username))) {
+            send(ex, 400, error("invalid_grant", "wrong username or password"));
             return;
         }
+        Api api = tenant.apis.get(String.valueOf(form.get("audience")));
+        if (api == null) {
+            send(ex, 400, error("invalid_target", "unknown audience"));
+            return;
+        }
+        passwordGrants.incrementAndGet();
+        String refreshToken = null;
+        List<String> scopes = List.of(String.valueOf(form.get("scope")).split(" "));
+        if (scopes.contains("offline_access") && api.allowOfflineAccess()
+                && client.getValue().grantTypes().contains("refresh_token")) {
+            String familyId = "rtf_" + randomId(16);
+            refreshToken = familyId + "." + randomId(43);
+            families.put(familyId, new Family(tenantId, client.getKey(), refreshToken, api.lifetime()));
+        }
+        sendTokens(ex, tenantId, "usr_" + username, form.get("audience"), api.lifetime(), refreshToken);
+    }
+
+    /** Rotation as Tally does it: the current token gets a successor; an earlier one revokes the family. */
+    private void refresh(HttpExchange ex, String tenantId, String clientId, Map<String, String> form) throws IOException {
+        String presented = String.valueOf(form.get("refresh_token"));
+        int dot = presented.indexOf('.');
+        Family family = dot < 0 ? null : families.get(presented.substring(0, dot));
+        String refusal = null;
+        String next = null;
+        long lifetime = 0;
+        if (family == null || !family.tenant.equals(tenantId)) {
+            refusal = "unknown refresh token";
+        } else {
+            synchronized (family) {
+                lifetime = family.audienceLifetime;
+                if (family.revoked) {
+                    refusal = "the refresh token was revoked";
+                } else if (!family.clientId.equals(clientId)) {
+                    refusal = "the refresh token was issued to another client";
+                } else if (presented.equals(family.current)) {
+                    next = rotateRefreshTokens ? presented.substring(0, dot) + "." + randomId(43) : presented;
+                    family.current = next;
+                    family.issued.add(next);
+                } else if (family.issued.contains(presented)) {
+                    family.revoked = true;
+                    reuseDetected.incrementAndGet();
+                    refusal = "the refresh token was already used; every token of its family is revoked";
+                } else {
+                    refusal = "unknown refresh token";
+                }
+            }
+        }
+        if (refusal != null) {
+            refreshRefusals.incrementAndGet();
+            send(ex, 400, error("invalid_grant", refusal));
+            return;
+        }
+        rotations.incrementAndGet();
+        sendTokens(ex, tenantId, "usr_bench", "https://api.bench.test", lifetime, next);
+    }
+
+    private static void sendTokens(HttpExchange ex, String tenantId, String subject, String audience, long lifetime,
+                                   String refreshToken) throws IOException {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         long now = System.currentTimeMillis() / 1000;
         String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String payload = b64.encodeToString(("{\"iss\":\"fake/" + tenantId + "\",\"sub\":\"" + form.get("client_id")
-                + "@clients\",\"aud\":" + MiniJson.quote(form.get("audience")) + ",\"iat\":" + now
+        String payload = b64.encodeToString(("{\"iss\":\"fake/" + tenantId + "\",\"sub\":" + MiniJson.quote(subject)
+                + ",\"aud\":" + MiniJson.quote(audience) + ",\"iat\":" + now
                 + ",\"exp\":" + (now + lifetime) + "}").getBytes(StandardCharsets.UTF_8));
         byte[] sig = new byte[32];
         ThreadLocalRandom.current().nextBytes(sig);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         send(ex, 200, "{\"access_token\":\"" + header + "." + payload + "." + b64.encodeToString(sig)
-                + "\",\"token_type\":\"Bearer\",\"expires_in\":" + lifetime + "}");
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":" + lifetime
+                + (refreshToken == null ? "" : ",\"scope\":\"offline_access\",\"refresh_token\":" + MiniJson.quote(refreshToken))
+                + "}");
     }
 
     private static String error(String code, String description) {

@@ -27,6 +27,8 @@ import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
@@ -39,8 +41,11 @@ import org.axonframework.spring.stereotype.Aggregate;
  * this family presented again after it was replaced is told apart from one it never issued: the first is someone
  * holding a token they should not (the family is revoked), the second only proves that someone knows the family
  * id, which must not be enough to end it.
+ *
+ * <p>Instances are cached between commands ({@link RefreshFamilyCaching}); see there why a cached copy that another
+ * node has overtaken never decides.
  */
-@Aggregate
+@Aggregate(cache = RefreshFamilyCaching.CACHE)
 public class RefreshTokenFamily {
     private static final Set<FamilyEndReason> REVOCATIONS = EnumSet.of(FamilyEndReason.REUSE,
             FamilyEndReason.REVOKED_BY_CLIENT, FamilyEndReason.LOGOUT, FamilyEndReason.ADMINISTRATOR,
@@ -111,7 +116,7 @@ public class RefreshTokenFamily {
      * family issued (reuse: recorded, and the family revoked), and last a token it never issued.
      */
     @CommandHandler
-    RefreshOutcome handle(RotateRefreshToken command, Clock clock) {
+    RefreshOutcome handle(RotateRefreshToken command, Clock clock, FamilyHistory history) {
         requireSameTenant(command.tenantId());
         requireHash("presentedTokenHash", command.presentedTokenHash());
         if (rotation != RotationMode.NONE) {
@@ -139,7 +144,7 @@ public class RefreshTokenFamily {
             if (leewaySuccesses >= RefreshCommands.MAX_LEEWAY_SUCCESSES) {
                 // A client retrying this often is broken or replaying; refuse, but do not end a family that may
                 // still be in the right hands.
-                return RefreshOutcome.refused("too many refreshes of one token within the leeway");
+                return refuseUnlessBehind(history, "too many refreshes of one token within the leeway");
             }
             return rotate(command, now, true);
         }
@@ -152,7 +157,22 @@ public class RefreshTokenFamily {
                     "the refresh token was already used; every token of its family is revoked", userId, sessionId,
                     null, null, 0);
         }
-        return RefreshOutcome.refused("unknown refresh token");
+        return refuseUnlessBehind(history, "unknown refresh token");
+    }
+
+    /**
+     * A refusal that records nothing, so no append would notice if this copy of the family (possibly cached) is behind
+     * the store: another node may have issued the token presented, or moved the previous one out of the leeway. If the
+     * history moved on, nothing is decided here: the rollback evicts the copy and the caller sends the command again,
+     * as after a lost append race.
+     */
+    private RefreshOutcome refuseUnlessBehind(FamilyHistory history, String reason) {
+        Long version = AggregateLifecycle.getVersion();
+        if (version != null && history.movedPast(familyId, version)) {
+            throw new ConcurrencyException("refresh token family " + familyId + " has events after version " + version
+                    + " on another node; decide again on the stored history");
+        }
+        return RefreshOutcome.refused(reason);
     }
 
     /** Idempotent: an ended family records nothing. */

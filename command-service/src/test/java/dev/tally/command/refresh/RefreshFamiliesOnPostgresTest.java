@@ -251,6 +251,49 @@ class RefreshFamiliesOnPostgresTest {
         System.out.printf("two nodes, leeway 10: %d uses, %s%n", THREADS, lenientAttempts);
     }
 
+    /**
+     * Each node keeps the families it used in memory (an aggregate cache). A node whose copy is behind must not refuse
+     * from it without appending: an append would meet the optimistic lock, a refusal that records nothing would not.
+     */
+    @Test
+    void aNodeWhoseCopyOfTheFamilyIsBehindGrantsTheTokenTheOtherNodeIssued() {
+        CommandGateway other = secondNode().getBean(CommandGateway.class);
+        String tenant = tenant("behind");
+        Family family = start(tenant, RotationMode.ROTATE, 0);
+        Attempts attempts = new Attempts();
+
+        Use here = present(commands, attempts, family, family.first(), "here"); // this node now holds the family
+        Use there = present(other, attempts, family, here.newToken(), "there"); // ... one rotation behind
+        Use again = present(commands, attempts, family, there.newToken(), "here-again");
+
+        assertThat(List.of(here, there, again)).allSatisfy(u -> assertThat(u.outcome().granted()).isTrue());
+        assertThat(events(family.id())).extracting(Object::getClass).containsExactly(RefreshTokenFamilyStarted.class,
+                TokenRotated.class, TokenRotated.class, TokenRotated.class);
+        System.out.printf("copy behind, current token: %s%n", attempts);
+    }
+
+    @Test
+    void aNodeWhoseCopyOfTheFamilyIsBehindStillDetectsReuseOfAnOldToken() {
+        CommandGateway other = secondNode().getBean(CommandGateway.class);
+        String tenant = tenant("behind-reuse");
+        Family family = start(tenant, RotationMode.ROTATE, 10);
+        Attempts attempts = new Attempts();
+        String current = null;
+        for (int i = 0; i <= RefreshCommands.MAX_LEEWAY_SUCCESSES; i++) { // one rotation, then the leeway's bound
+            Use use = present(commands, attempts, family, family.first(), "here-" + i);
+            assertThat(use.outcome().granted()).isTrue();
+            current = use.newToken();
+        }
+        // on this node's copy the first token is the previous one, its leeway used up; the other node moves on
+        assertThat(present(other, attempts, family, current, "there").outcome().granted()).isTrue();
+
+        Use old = present(commands, attempts, family, family.first(), "here-old");
+
+        assertThat(old.outcome().reuseDetected()).as("decided on the history, not on this node's copy").isTrue();
+        assertThat(last(family.id())).isInstanceOf(RefreshTokenFamilyRevoked.class);
+        System.out.printf("copy behind, old token: %s%n", attempts);
+    }
+
     @Test
     void sweeperRecordsExpiryOfFamiliesPastADeadlineAndNotOfLiveOnes() {
         String tenant = tenant("sweep");

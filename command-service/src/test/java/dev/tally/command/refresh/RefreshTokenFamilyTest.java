@@ -6,6 +6,7 @@ import static dev.tally.kernel.refresh.FamilyEndReason.LOGOUT;
 import static dev.tally.kernel.refresh.FamilyEndReason.REUSE;
 import static dev.tally.kernel.refresh.FamilyEndReason.REVOKED_BY_CLIENT;
 import static dev.tally.kernel.refresh.RefreshCommands.MAX_LEEWAY_SUCCESSES;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.command.catalog.InMemoryTenantDirectory;
 import dev.tally.kernel.crypto.SecretHash;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.ResultValidator;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +48,9 @@ class RefreshTokenFamilyTest {
     private MutableClock clock;
     /** Events recorded so far in a multi-step case; each step runs given all of them. */
     private final List<Object> history = new ArrayList<>();
+    /** What the store says about the family beyond the fixture's history: nothing, unless a test says otherwise. */
+    private final List<String> storeQueries = new ArrayList<>();
+    private long storedLastSequence = -1;
 
     @BeforeEach
     void setUp() {
@@ -54,6 +59,10 @@ class RefreshTokenFamilyTest {
         fixture.registerInjectableResource(new InMemoryTenantDirectory().withTenant("acme").withTenant("globex")
                 .withDeletedTenant("initech"));
         fixture.registerInjectableResource(clock);
+        fixture.registerInjectableResource((FamilyHistory) (familyId, version) -> {
+            storeQueries.add(familyId + "@" + version);
+            return storedLastSequence > version;
+        });
     }
 
     // --- start
@@ -409,6 +418,41 @@ class RefreshTokenFamilyTest {
         step(rotate(2, 3), rotated(3, 2, 3, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
     }
 
+    /**
+     * This copy of the family may be a cached one that another node has overtaken: before a refusal that records
+     * nothing, the store is asked. Behind it, nothing is decided and the command fails as a lost append race does.
+     */
+    @Test
+    void presentAnUnknownHashToACopyThatIsBehindTheStoreThenConcurrencyFailureAndNothingRecorded() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        assertThat(storeQueries).as("a granted rotation appends; it does not ask").isEmpty();
+
+        storedLastSequence = 2; // the copy has events 0 and 1; another node appended event 2
+        behind(rotate(77, 3));
+        assertThat(storeQueries).containsExactly(FAMILY + "@1");
+
+        storedLastSequence = 1; // up to date: the refusal stands
+        step(rotate(77, 3)).expectResultMessagePayload(RefreshOutcome.refused("unknown refresh token"));
+    }
+
+    @Test
+    void presentThePreviousTokenPastTheLeewayBoundToACopyThatIsBehindTheStoreThenConcurrencyFailure() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        for (int g = 3; g < 3 + MAX_LEEWAY_SUCCESSES; g++) {
+            step(rotate(1, g), rotated(g, 1, g, true, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        }
+        long version = history.size() - 1;
+
+        storedLastSequence = version + 1;
+        behind(rotate(1, 99));
+        storedLastSequence = version;
+        step(rotate(1, 99))
+                .expectResultMessagePayload(RefreshOutcome.refused("too many refreshes of one token within the leeway"));
+        assertThat(storeQueries).containsExactly(FAMILY + "@" + version, FAMILY + "@" + version);
+    }
+
     @Test
     void presentATokenFromAnotherClientThenRefusedWithoutEventsEvenAnOldOneOrPastTheDeadline() {
         history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
@@ -537,6 +581,11 @@ class RefreshTokenFamilyTest {
         }
         history.addAll(List.of(recorded));
         return result;
+    }
+
+    /** Runs one command given everything recorded so far, and expects it to fail as a lost append race, recording nothing. */
+    private void behind(Object command) {
+        fixture.given(List.copyOf(history)).when(command).expectException(ConcurrencyException.class).expectNoEvents();
     }
 
     private static void assertGeneration(int actual, int expected) {

@@ -1,0 +1,177 @@
+package dev.tally.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tally.bench.ClientCredentialsLoadTest.Run;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The refresh scenario (--scenario=refresh) against the fake server, and its per-worker request source. */
+class RefreshScenarioTest {
+
+    private static Run run(String... args) {
+        return ClientCredentialsLoadTest.run(Map.of(), args);
+    }
+
+    private static long warmupOk(Run r) {
+        Matcher warm = Pattern.compile("warm-up:\\s+\\d+ s, not measured \\((\\d+) ok, 0 errors\\)").matcher(r.out());
+        assertTrue(warm.find(), r.out());
+        return Long.parseLong(warm.group(1));
+    }
+
+    @Test
+    @Timeout(60)
+    void everyThreadRotatesItsOwnFamilyWithoutASingleReuse() throws Exception {
+        try (FakeTallyServer fake = FakeTallyServer.start(0, "t", 0)) {
+            Run r = run("--scenario=refresh", "--base-url=" + fake.baseUrl(), "--admin-token=t",
+                    "--concurrency=3", "--warmup=1", "--duration=2", "--validate-every=50");
+            assertEquals(0, r.exit(), r.err());
+            long total = r.number("total requests");
+            assertTrue(total > 0);
+            assertEquals(0, r.number("errors"));
+            assertTrue(r.out().contains("threads stopped:  0 of 3"), r.out());
+            assertTrue(r.out().matches("(?s).*validated:\\s+[1-9]\\d* sampled responses.*, 0 invalid.*"), r.out());
+            assertTrue(r.out().startsWith("## Tally refresh load"), r.out());
+            assertTrue(r.out().contains("| refresh | "), r.out());
+            // one family per thread, plus the smoke test's; none of them ever saw a spent token again
+            assertEquals(3 + 1, fake.familiesStarted());
+            assertEquals(3 + 1, fake.passwordGrants());
+            assertEquals(0, fake.reuseDetected());
+            assertEquals(0, fake.refreshRefusals());
+            // every refresh the server granted is accounted for: measured + warm-up + the smoke test's one
+            assertEquals(fake.rotations(), total + warmupOk(r) + 1);
+            assertEquals(fake.tokenRequests(), fake.rotations() + fake.passwordGrants());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aThreadStopsAtItsFirstErrorInsteadOfPresentingATokenThatMayBeSpent() throws Exception {
+        // requests 1-2: smoke test (password grant, refresh); 3-4: the two threads' password grants;
+        // then #10 and #20 fail, one for each thread
+        try (FakeTallyServer fake = FakeTallyServer.start(0, "t", 10)) {
+            Run r = run("--scenario=refresh", "--base-url=" + fake.baseUrl(), "--admin-token=t",
+                    "--concurrency=2", "--warmup=0", "--duration=2");
+            assertEquals(1, r.exit(), "errors must make the exit status 1");
+            assertEquals(2, r.number("errors"), r.out());
+            assertTrue(r.out().contains("threads stopped:  2 of 2"), r.out());
+            assertTrue(r.out().contains("[500 x2]"), r.out());
+            assertTrue(r.out().contains("first error:      HTTP 500 {\"error\":\"server_error\",\"error_description\":"
+                    + "\"injected failure #10\"}"), r.out());
+            assertEquals(20, fake.tokenRequests(), "nothing is sent after a thread's failure");
+            assertEquals(0, fake.reuseDetected());
+            assertEquals(0, fake.refreshRefusals());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aServerThatDoesNotRotateIsCaughtBeforeTheLoad() throws Exception {
+        try (FakeTallyServer fake = FakeTallyServer.start(0, "t", 0)) {
+            fake.rotateRefreshTokens(false);
+            Run r = run("--scenario=refresh", "--base-url=" + fake.baseUrl(), "--admin-token=t",
+                    "--concurrency=2", "--warmup=0", "--duration=1");
+            assertEquals(1, r.exit());
+            assertTrue(r.err().contains("first refresh response for tenant bench is invalid: the refresh_token was not "
+                    + "rotated"), r.err());
+            assertEquals(2, fake.tokenRequests(), "the smoke test's password grant and refresh, then nothing");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void refreshOverSeveralTenantsSpreadsTheThreads() throws Exception {
+        try (FakeTallyServer fake = FakeTallyServer.start(0, "t", 0)) {
+            Run r = run("--scenario=refresh", "--base-url=" + fake.baseUrl(), "--admin-token=t",
+                    "--concurrency=4", "--warmup=0", "--duration=1", "--tenants=2");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("2 tenant(s)/client(s)/user(s)"), r.out());
+            assertEquals(4 + 2, fake.familiesStarted());
+            assertEquals(0, fake.reuseDetected());
+        }
+    }
+
+    @Test
+    void theSourcePresentsTheTokenOfTheLastAnswerAndRefusesAnAnswerThatIsNotARotation() throws Exception {
+        ClientCredentialsLoad.TenantClient client = new ClientCredentialsLoad.TenantClient("bench", "cid", "s3cr&t",
+                URI.create("http://127.0.0.1:1/t/bench/oauth/token"), "bench-user", "pw");
+        RefreshRotationSource source = new RefreshRotationSource(client, "rtf_a.first");
+        assertTrue(!source.survivesFailure());
+        assertEquals("grant_type=refresh_token&client_id=cid&client_secret=s3cr%26t&refresh_token=rtf_a.first",
+                body(source.next()));
+        assertEquals(URI.create("http://127.0.0.1:1/t/bench/oauth/token"), source.next().uri());
+
+        String second = answer("rtf_a.second", 3600);
+        assertNull(source.validate(second));
+        assertNull(source.onSuccess(second));
+        assertEquals("rtf_a.second", source.current());
+        assertTrue(body(source.next()).endsWith("&refresh_token=rtf_a.second"));
+
+        String same = answer("rtf_a.second", 3600);
+        assertEquals("the refresh_token was not rotated: the answer returned the presented token", source.validate(same));
+        assertEquals("the refresh_token was not rotated: the answer returned the presented token", source.onSuccess(same));
+        assertEquals("rtf_a.second", source.current(), "a refused answer does not replace the token");
+
+        String none = answer(null, 3600);
+        assertEquals("no refresh_token in the answer to a refresh with rotation", source.onSuccess(none));
+        assertEquals("expires_in is 60, expected 3600", source.validate(answer("rtf_a.third", 60)));
+        assertEquals("rtf_a.second", source.current());
+    }
+
+    @Test
+    void theClientCredentialsSourceGoesRoundTheTenantsFromItsOwnStart() {
+        HttpRequest a = HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/a")).build();
+        HttpRequest b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/b")).build();
+        ClientCredentialsSource source = new ClientCredentialsSource(List.of(a, b), 3);
+        assertEquals(List.of(b, a, b), List.of(source.next(), source.next(), source.next()));
+        assertTrue(source.survivesFailure());
+        assertNull(source.onSuccess("anything"));
+    }
+
+    private static String answer(String refreshToken, long expiresIn) {
+        return "{\"access_token\":\"h.p.s\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn
+                + (refreshToken == null ? "" : ",\"refresh_token\":\"" + refreshToken + "\"") + "}";
+    }
+
+    /** The form a prepared request would send. */
+    static String body(HttpRequest request) throws Exception {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        request.bodyPublisher().orElseThrow().subscribe(new Flow.Subscriber<>() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                text.append(StandardCharsets.UTF_8.decode(item));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(text.toString());
+            }
+        });
+        return done.get(5, TimeUnit.SECONDS);
+    }
+}
