@@ -1,5 +1,6 @@
 package dev.tally.command.refresh;
 
+import dev.tally.command.QueryPlans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,7 +62,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTask;
@@ -370,22 +370,8 @@ class RefreshFamiliesOnPostgresTest {
 
     @Test
     void sweepersQueryCanUseItsIndex() {
-        // The tables are tiny here, so the planner is told to avoid a sequential scan: the question is only
-        // whether the index fits the query, with neither a filter over ended rows nor a sort of all due ones.
-        String plan = jdbc.execute((ConnectionCallback<String>) c -> {
-            try (var s = c.createStatement()) {
-                s.execute("SET enable_seqscan = off");
-                StringBuilder text = new StringBuilder();
-                try (var rs = s.executeQuery("EXPLAIN SELECT tenant_id, family_id FROM refresh_family_catalog "
-                        + "WHERE ended_at IS NULL AND next_deadline <= now() LIMIT 500")) {
-                    while (rs.next()) {
-                        text.append(rs.getString(1)).append('\n');
-                    }
-                }
-                s.execute("RESET enable_seqscan");
-                return text.toString();
-            }
-        });
+        String plan = QueryPlans.withoutSequentialScans(jdbc, "SELECT tenant_id, family_id FROM refresh_family_catalog "
+                + "WHERE ended_at IS NULL AND next_deadline <= now() LIMIT 500");
         assertThat(plan).contains("ix_refresh_family_catalog_due")
                 .contains("Index Cond: ((ended_at IS NULL) AND (next_deadline <= now()))")
                 .doesNotContain("Sort").doesNotContain("Filter");
