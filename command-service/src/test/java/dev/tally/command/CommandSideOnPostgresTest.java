@@ -64,9 +64,7 @@ class CommandSideOnPostgresTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::jdbcUrl);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
+        DB.register(registry);
         registry.add("tally.admin-token", () -> ADMIN);
         registry.add("tally.master-key", () -> Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes()));
     }

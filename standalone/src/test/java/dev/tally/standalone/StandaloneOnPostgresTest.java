@@ -17,8 +17,6 @@ class StandaloneOnPostgresTest extends StandaloneEndToEndContract {
         Path dataDir = Files.createTempDirectory("tally-e2e-pg");
         registry.add("tally.data-dir", dataDir::toString);
         registry.add("tally.admin-token", () -> ADMIN);
-        registry.add("spring.datasource.url", DB::jdbcUrl);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
+        DB.register(registry);
     }
 }

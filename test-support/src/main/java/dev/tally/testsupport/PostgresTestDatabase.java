@@ -67,12 +67,11 @@ public final class PostgresTestDatabase {
         return name;
     }
 
-    /** Spring properties pointing a context at this database. */
-    public String[] springProperties() {
-        return new String[] {
-                "spring.datasource.url=" + jdbcUrl(),
-                "spring.datasource.username=" + user,
-                "spring.datasource.password=" + password};
+    /** Points a Spring test context's datasource at this database. */
+    public void register(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", this::jdbcUrl);
+        registry.add("spring.datasource.username", this::user);
+        registry.add("spring.datasource.password", this::password);
     }
 
     public Connection connect() throws SQLException {

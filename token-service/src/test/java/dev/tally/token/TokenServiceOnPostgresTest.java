@@ -56,9 +56,7 @@ class TokenServiceOnPostgresTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::jdbcUrl);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
+        DB.register(registry);
         registry.add("tally.admin-token", () -> "token-service-admin-token");
         registry.add("tally.master-key", () -> MASTER_KEY);
     }

@@ -91,9 +91,7 @@ class RefreshFamiliesOnPostgresTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::jdbcUrl);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
+        DB.register(registry);
         registry.add("tally.admin-token", () -> ADMIN);
         registry.add("tally.master-key", () -> MASTER_KEY);
         // The tests sweep by calling sweep() after moving the clock; the scheduled sweeps must not interleave.
