@@ -32,6 +32,11 @@ public final class ClientCommands {
     public record RotateClientSecret(@TargetAggregateIdentifier String clientId, String tenantId, String secretHash) {
     }
 
+    /** Only the platform administrator may send this (a tenant's management token may not widen its own grant). */
+    public record ChangeClientManagementScopes(@TargetAggregateIdentifier String clientId, String tenantId,
+                                               List<String> scopes) {
+    }
+
     public record DeleteClient(@TargetAggregateIdentifier String clientId, String tenantId) {
     }
 }

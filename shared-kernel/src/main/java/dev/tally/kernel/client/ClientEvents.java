@@ -11,7 +11,7 @@ public final class ClientEvents {
     }
 
     public sealed interface ClientEvent permits ClientRegistered, ClientUpdated, ClientSecretRotated, ClientRefreshSettingsChanged,
-            ClientDeleted {
+            ClientDeleted, ClientManagementScopesChanged {
         String clientId();
 
         String tenantId();
@@ -38,6 +38,15 @@ public final class ClientEvents {
     @Revision("1")
     public record ClientRefreshSettingsChanged(String clientId, String tenantId,
                                                dev.tally.kernel.refresh.RefreshTokenSettings settings) implements ClientEvent {
+    }
+
+    /**
+     * The management scopes ({@link dev.tally.kernel.management.ManagementScopes}) the platform administrator granted
+     * this client over its own tenant, whole; empty revokes the grant.
+     */
+    @Revision("1")
+    public record ClientManagementScopesChanged(String clientId, String tenantId, List<String> scopes)
+            implements ClientEvent {
     }
 
     @Revision("1")

@@ -37,7 +37,17 @@ public final class RefreshCommands {
 
     /** Ends the family (RFC 7009 revocation, logout, administrator, permission change). Idempotent. */
     public record RevokeRefreshTokenFamily(@TargetAggregateIdentifier String familyId, String tenantId,
-                                           FamilyEndReason reason) {
+                                           FamilyEndReason reason, dev.tally.kernel.revocation.RevocationCause cause) {
+        public RevokeRefreshTokenFamily(String familyId, String tenantId, FamilyEndReason reason) {
+            this(familyId, tenantId, reason, null);
+        }
+    }
+
+    /**
+     * RFC 7662 for refresh tokens, answered by the family itself (strongly consistent): records nothing, answers
+     * {@link RefreshTokenIntrospection}. A token of another tenant is answered inactive, never "not found".
+     */
+    public record InspectRefreshToken(@TargetAggregateIdentifier String familyId, String tenantId, String tokenHash) {
     }
 
     /** The sweeper's command: records the expiry of a family past a deadline; nothing otherwise. Idempotent. */

@@ -50,9 +50,16 @@ public final class RefreshEvents {
                                 int presentedGeneration, int currentGeneration, Instant at) implements FamilyEvent {
     }
 
-    @Revision("1")
+    /** @param cause what caused the revocation; {@code null} in revision 1 events */
+    @Revision("2")
     public record RefreshTokenFamilyRevoked(String familyId, String tenantId, String userId, String sessionId,
-                                            FamilyEndReason reason, Instant at) implements FamilyEvent {
+                                            FamilyEndReason reason, Instant at,
+                                            dev.tally.kernel.revocation.RevocationCause cause)
+            implements FamilyEvent {
+        public RefreshTokenFamilyRevoked(String familyId, String tenantId, String userId, String sessionId,
+                                         FamilyEndReason reason, Instant at) {
+            this(familyId, tenantId, userId, sessionId, reason, at, null);
+        }
     }
 
     /** @param reason {@link FamilyEndReason#ABSOLUTE} or {@link FamilyEndReason#IDLE} */

@@ -38,6 +38,10 @@ public final class SessionCommands {
     }
 
     /** Ends a live session (logout, administrator, permission change, refresh-token reuse). Idempotent. */
-    public record RevokeSession(@TargetAggregateIdentifier String sessionId, String tenantId, SessionEndReason reason) {
+    public record RevokeSession(@TargetAggregateIdentifier String sessionId, String tenantId, SessionEndReason reason,
+                                dev.tally.kernel.revocation.RevocationCause cause) {
+        public RevokeSession(String sessionId, String tenantId, SessionEndReason reason) {
+            this(sessionId, tenantId, reason, null);
+        }
     }
 }

@@ -34,8 +34,12 @@ public final class SessionEvents {
                                  Instant deadline, Instant recordedAt) implements SessionEvent {
     }
 
-    @Revision("1")
-    public record SessionRevoked(String sessionId, String tenantId, String userId, SessionEndReason reason, Instant at)
-            implements SessionEvent {
+    /** @param cause what caused the revocation; {@code null} in revision 1 events and for plain logouts */
+    @Revision("2")
+    public record SessionRevoked(String sessionId, String tenantId, String userId, SessionEndReason reason, Instant at,
+                                 dev.tally.kernel.revocation.RevocationCause cause) implements SessionEvent {
+        public SessionRevoked(String sessionId, String tenantId, String userId, SessionEndReason reason, Instant at) {
+            this(sessionId, tenantId, userId, reason, at, null);
+        }
     }
 }

@@ -33,6 +33,14 @@ public final class TenantCommands {
         }
     }
 
+    /** The tenant setting {@code on_permission_change}. */
+    public record ChangePermissionChangePolicy(String tenantId, dev.tally.kernel.user.PermissionChangePolicy policy) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
     public record DeleteTenant(String tenantId) {
         @TargetAggregateIdentifier
         public String aggregateId() {

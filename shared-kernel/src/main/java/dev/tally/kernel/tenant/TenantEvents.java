@@ -12,7 +12,7 @@ public final class TenantEvents {
 
     /** Marker for every event of a tenant, so projections can route them by tenant. */
     public sealed interface TenantEvent permits TenantCreated, TenantRenamed, TenantDeleted, SigningKeyAdded,
-            TenantLifetimeSettingsChanged, TenantRefreshSettingsChanged {
+            TenantLifetimeSettingsChanged, TenantRefreshSettingsChanged, TenantPermissionChangePolicyChanged {
         String tenantId();
     }
 
@@ -55,6 +55,13 @@ public final class TenantEvents {
 
     @Revision("1")
     public record TenantDeleted(String tenantId) implements TenantEvent {
+    }
+
+    /** The tenant setting {@code on_permission_change}; until the first, {@code PermissionChangePolicy.DEFAULT}. */
+    @Revision("1")
+    public record TenantPermissionChangePolicyChanged(String tenantId,
+                                                      dev.tally.kernel.user.PermissionChangePolicy policy)
+            implements TenantEvent {
     }
 
     /**

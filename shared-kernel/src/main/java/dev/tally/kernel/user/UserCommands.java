@@ -21,9 +21,16 @@ public final class UserCommands {
                              Map<String, String> userMetadata) {
     }
 
-    /** The user's roles and permissions, whole; {@code null} keeps that list. */
+    /**
+     * The user's roles and permissions, whole; {@code null} keeps that list.
+     *
+     * @param onPermissionChange the tenant's policy now (the management API reads it); {@code null} for the default
+     */
     public record ChangeUserPermissions(@TargetAggregateIdentifier String userId, String tenantId, List<String> roles,
-                                        List<String> permissions) {
+                                        List<String> permissions, PermissionChangePolicy onPermissionChange) {
+        public ChangeUserPermissions(String userId, String tenantId, List<String> roles, List<String> permissions) {
+            this(userId, tenantId, roles, permissions, null);
+        }
     }
 
     public record ChangeUserPassword(@TargetAggregateIdentifier String userId, String tenantId, String passwordHash) {
