@@ -283,10 +283,16 @@ public final class ClientCredentialsLoad {
      */
     private static void smokeTest(HttpClient http, TenantClient c, LoadOptions.Scenario scenario)
             throws IOException, InterruptedException {
-        RequestSource source = scenario == LoadOptions.Scenario.REFRESH
-                ? RefreshRotationSource.start(http, c)
-                : new ClientCredentialsSource(List.of(tokenRequest(c)), 0);
-        String what = scenario == LoadOptions.Scenario.REFRESH ? "refresh" : "token";
+        RequestSource source = switch (scenario) {
+            case REFRESH -> RefreshRotationSource.start(http, c);
+            case INTROSPECT -> new IntrospectionSource(List.of(IntrospectionSource.prepare(http, c)), 0);
+            case CLIENT_CREDENTIALS -> new ClientCredentialsSource(List.of(tokenRequest(c)), 0);
+        };
+        String what = switch (scenario) {
+            case REFRESH -> "refresh";
+            case INTROSPECT -> "introspection";
+            case CLIENT_CREDENTIALS -> "token";
+        };
         HttpResponse<String> r = http.send(source.next(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new BenchException("first " + what + " request for tenant " + c.tenant() + " failed: HTTP "
@@ -313,6 +319,14 @@ public final class ClientCredentialsLoad {
             }
             err.printf(Locale.ROOT, "[bench] %d refresh token families started (password grant) in %.2f s%n",
                     o.concurrency(), (System.nanoTime() - t0) / 1e9);
+        } else if (o.scenario() == LoadOptions.Scenario.INTROSPECT) {
+            List<IntrospectionSource.Prepared> prepared = new ArrayList<>();
+            for (TenantClient c : clients) {
+                prepared.add(IntrospectionSource.prepare(http, c));
+            }
+            for (int i = 0; i < o.concurrency(); i++) {
+                sources.add(new IntrospectionSource(prepared, i));
+            }
         } else {
             List<HttpRequest> requests = clients.stream().map(ClientCredentialsLoad::tokenRequest).toList();
             for (int i = 0; i < o.concurrency(); i++) {
@@ -694,10 +708,13 @@ public final class ClientCredentialsLoad {
         boolean refresh = o.scenario() == LoadOptions.Scenario.REFRESH;
         b.append("## Tally ").append(o.scenario().option).append(" load\n\n```\n");
         line(b, "date", d.started().truncatedTo(ChronoUnit.SECONDS).toString());
-        line(b, "scenario", refresh
-                ? "refresh: grant_type=refresh_token, rotation rotate, one family per thread (started by the password"
-                        + " grant), each answer's refresh_token presented next"
-                : "client_credentials: grant_type=client_credentials, one prepared request per tenant");
+        line(b, "scenario", switch (o.scenario()) {
+            case REFRESH -> "refresh: grant_type=refresh_token, rotation rotate, one family per thread (started by the"
+                    + " password grant), each answer's refresh_token presented next";
+            case INTROSPECT -> "introspect: RFC 7662 introspection of one access token per tenant by its client"
+                    + " (client_secret_post), answers checked for active=true";
+            case CLIENT_CREDENTIALS -> "client_credentials: grant_type=client_credentials, one prepared request per tenant";
+        });
         line(b, "host", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
                 + " CPUs (shared by load generator and server)");

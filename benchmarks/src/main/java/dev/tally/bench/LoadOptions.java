@@ -32,7 +32,9 @@ record LoadOptions(
         /** {@code grant_type=client_credentials}, the same prepared request every time. */
         CLIENT_CREDENTIALS("client_credentials"),
         /** {@code grant_type=refresh_token}: each thread rotates its own family, presenting the token it got last. */
-        REFRESH("refresh");
+        REFRESH("refresh"),
+        /** RFC 7662 {@code POST /t/{tenant}/oauth/introspect} of one access token per tenant, by its own client. */
+        INTROSPECT("introspect");
 
         final String option;
 
@@ -46,7 +48,7 @@ record LoadOptions(
                     return s;
                 }
             }
-            throw new IllegalArgumentException("--scenario must be client_credentials or refresh, got: " + option);
+            throw new IllegalArgumentException("--scenario must be client_credentials, refresh or introspect, got: " + option);
         }
     }
 
@@ -61,6 +63,7 @@ record LoadOptions(
 
             Scenario:
               --scenario=client_credentials  (default) grant_type=client_credentials with a machine client
+              --scenario=introspect    RFC 7662 introspection of a client-credentials access token
               --scenario=refresh       refresh token rotation: one user and a regular_web client with rotation
                                        "rotate" per tenant; each thread gets its own refresh token with the
                                        password grant (one family per thread), then presents the refresh_token

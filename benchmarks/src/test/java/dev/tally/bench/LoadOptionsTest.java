@@ -23,7 +23,8 @@ class LoadOptionsTest {
         assertEquals(LoadOptions.Scenario.CLIENT_CREDENTIALS, parse("--jar=x.jar").scenario());
         assertEquals(LoadOptions.Scenario.CLIENT_CREDENTIALS, parse("--jar=x.jar", "--scenario=client_credentials").scenario());
         assertEquals(LoadOptions.Scenario.REFRESH, parse("--jar=x.jar", "--scenario=refresh").scenario());
-        assertEquals("--scenario must be client_credentials or refresh, got: password",
+        assertEquals(LoadOptions.Scenario.INTROSPECT, parse("--jar=x.jar", "--scenario=introspect").scenario());
+        assertEquals("--scenario must be client_credentials, refresh or introspect, got: password",
                 refused("--jar=x.jar", "--scenario=password"));
     }
 

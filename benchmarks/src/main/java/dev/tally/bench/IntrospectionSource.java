@@ -1,0 +1,95 @@
+package dev.tally.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The introspection scenario: one access token per tenant, obtained once with client credentials before the load,
+ * then RFC 7662 introspection of it by the same client, the same prepared request every time. A 200 answer must
+ * say {@code "active": true} for the token's own client: an inactive answer would be a cheap refusal, not the work
+ * being measured.
+ */
+final class IntrospectionSource implements RequestSource {
+    private final List<Prepared> requests;
+    private int next;
+
+    record Prepared(HttpRequest request, String clientId) {
+    }
+
+    IntrospectionSource(List<Prepared> requests, int workerIndex) {
+        if (requests.isEmpty()) {
+            throw new IllegalArgumentException("no introspection requests");
+        }
+        this.requests = requests;
+        this.next = workerIndex % requests.size();
+    }
+
+    /** Gets the tenant's access token and prepares the introspection request for it. */
+    static Prepared prepare(HttpClient http, ClientCredentialsLoad.TenantClient c)
+            throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(ClientCredentialsLoad.tokenRequest(c), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new BenchException("token for introspection in tenant " + c.tenant() + ": HTTP " + r.statusCode()
+                    + " " + ClientCredentialsLoad.truncate(r.body()));
+        }
+        String token = MiniJson.stringField(MiniJson.parseObject(r.body()), "access_token");
+        if (token == null) {
+            throw new BenchException("token for introspection in tenant " + c.tenant() + ": no access_token");
+        }
+        String form = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                + "&token_type_hint=access_token"
+                + "&client_id=" + URLEncoder.encode(c.clientId(), StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(c.clientSecret(), StandardCharsets.UTF_8);
+        URI uri = URI.create(c.tokenUri().toString().replace("/oauth/token", "/oauth/introspect"));
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(ClientCredentialsLoad.REQUEST_TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        return new Prepared(request, c.clientId());
+    }
+
+    @Override
+    public HttpRequest next() {
+        HttpRequest request = requests.get(next).request();
+        if (++next == requests.size()) {
+            next = 0;
+        }
+        return request;
+    }
+
+    @Override
+    public String validate(String body) {
+        Map<String, Object> json;
+        try {
+            json = MiniJson.parseObject(body);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        if (!Boolean.TRUE.equals(json.get("active"))) {
+            return "active is " + json.get("active") + ", expected true";
+        }
+        if (MiniJson.stringField(json, "jti") == null || MiniJson.stringField(json, "client_id") == null) {
+            return "an active answer without jti or client_id";
+        }
+        return null;
+    }
+
+    @Override
+    public String onSuccess(String body) {
+        return null;
+    }
+
+    @Override
+    public boolean survivesFailure() {
+        return true;
+    }
+}
