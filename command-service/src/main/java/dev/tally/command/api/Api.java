@@ -138,6 +138,11 @@ public class Api {
         if (identifier.length() > MAX_IDENTIFIER || identifier.chars().anyMatch(Character::isWhitespace)) {
             throw new InvalidInput("identifier", "must be at most " + MAX_IDENTIFIER + " characters without spaces");
         }
+        if (identifier.equalsIgnoreCase(dev.tally.kernel.management.ManagementScopes.AUDIENCE)) {
+            // The token endpoint issues management tokens for this audience; an API of that name would collide.
+            throw new InvalidInput("identifier", "'" + dev.tally.kernel.management.ManagementScopes.AUDIENCE
+                    + "' is reserved for Tally's management tokens");
+        }
         return identifier;
     }
 

@@ -38,6 +38,7 @@ public class Catalog implements TenantDirectory {
             Json.stringList(rs.getString("callbacks")), Json.stringList(rs.getString("allowed_logout_urls")),
             (Long) rs.getObject("session_idle_timeout", Long.class), (Long) rs.getObject("session_absolute_timeout", Long.class),
             rs.getString("refresh_token") == null ? RefreshTokenSettings.NONE : Json.read(rs.getString("refresh_token"), RefreshTokenSettings.class),
+            rs.getString("management_scopes") == null ? List.of() : Json.stringList(rs.getString("management_scopes")),
             rs.getObject("created_at", OffsetDateTime.class).toInstant());
     private static final RowMapper<RuleRow> RULE = (rs, i) -> new RuleRow(rs.getString("rule_id"), rs.getString("name"),
             rs.getInt("priority"), rs.getString("condition"), Json.read(rs.getString("effects"), RuleEffects.class),

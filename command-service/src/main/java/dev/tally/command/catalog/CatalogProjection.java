@@ -4,6 +4,7 @@ import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
+import dev.tally.kernel.client.ClientEvents.ClientManagementScopesChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRefreshSettingsChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
@@ -61,6 +62,12 @@ public class CatalogProjection {
     void on(ClientRefreshSettingsChanged e) {
         jdbc.update("UPDATE client_catalog SET refresh_token = ? WHERE tenant_id = ? AND client_id = ?", Json.write(e.settings()),
                 e.tenantId(), e.clientId());
+    }
+
+    @EventHandler
+    void on(ClientManagementScopesChanged e) {
+        jdbc.update("UPDATE client_catalog SET management_scopes = ? WHERE tenant_id = ? AND client_id = ?",
+                Json.write(e.scopes()), e.tenantId(), e.clientId());
     }
 
     @EventHandler

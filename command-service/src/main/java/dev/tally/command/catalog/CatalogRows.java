@@ -25,7 +25,8 @@ public final class CatalogRows {
     public record ClientRow(String clientId, String name, String appType, List<String> grantTypes,
                             Map<String, String> clientMetadata, boolean confidential, long idTokenLifetime,
                             List<String> callbacks, List<String> allowedLogoutUrls, Long sessionIdleTimeout,
-                            Long sessionAbsoluteTimeout, RefreshTokenSettings refreshToken, Instant createdAt) {
+                            Long sessionAbsoluteTimeout, RefreshTokenSettings refreshToken, List<String> managementScopes,
+                            Instant createdAt) {
     }
 
     public record RuleRow(String id, String name, int priority, String condition, RuleEffects effects, Instant createdAt) {

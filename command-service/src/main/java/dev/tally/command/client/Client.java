@@ -5,12 +5,14 @@ import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted
 
 import dev.tally.command.catalog.TenantDirectory;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientCommands.ChangeClientManagementScopes;
 import dev.tally.kernel.client.ClientCommands.ChangeClientRefreshSettings;
 import dev.tally.kernel.client.ClientCommands.DeleteClient;
 import dev.tally.kernel.client.ClientCommands.RegisterClient;
 import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
 import dev.tally.kernel.client.ClientCommands.UpdateClient;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
+import dev.tally.kernel.client.ClientEvents.ClientManagementScopesChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRefreshSettingsChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
@@ -20,6 +22,7 @@ import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.lifetime.ClientProfile;
+import dev.tally.kernel.management.ManagementScopes;
 import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.problem.InvalidInput;
@@ -27,6 +30,7 @@ import dev.tally.kernel.problem.NotFound;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -46,6 +50,7 @@ public class Client {
     private ClientUrls urls;
     private ClientSessionLimits sessionLimits;
     private RefreshTokenSettings refreshSettings = RefreshTokenSettings.NONE;
+    private List<String> managementScopes = List.of();
 
     protected Client() {
     }
@@ -84,6 +89,20 @@ public class Client {
         if (!newName.equals(name) || !newGrants.equals(grantTypes) || !newMetadata.equals(clientMetadata)
                 || newIdToken != idTokenLifetime || !newUrls.equals(urls) || !newLimits.equals(sessionLimits)) {
             apply(new ClientUpdated(clientId, tenantId, newName, newGrants, newMetadata, newIdToken, newUrls, newLimits));
+        }
+        if (!managementScopes.isEmpty() && !newGrants.contains(GrantTypes.CLIENT_CREDENTIALS)) {
+            // A management grant exists only for a client that can use it; the history says when it ended.
+            apply(new ClientManagementScopesChanged(clientId, tenantId, List.of()));
+        }
+    }
+
+    /** The grant is replaced whole; an empty list revokes it. Only the platform administrator sends this. */
+    @CommandHandler
+    void handle(ChangeClientManagementScopes command) {
+        requireSameTenant(command.tenantId());
+        List<String> scopes = requireManagementScopes(command.scopes(), appType, grantTypes);
+        if (!scopes.equals(managementScopes)) {
+            apply(new ClientManagementScopesChanged(clientId, tenantId, scopes));
         }
     }
 
@@ -139,6 +158,11 @@ public class Client {
     }
 
     @EventSourcingHandler
+    void on(ClientManagementScopesChanged event) {
+        this.managementScopes = event.scopes();
+    }
+
+    @EventSourcingHandler
     void on(ClientDeleted event) {
         markDeleted();
     }
@@ -147,6 +171,28 @@ public class Client {
         if (!tenantId.equals(commandTenant)) {
             throw new NotFound("no such client in tenant '" + commandTenant + "'");
         }
+    }
+
+    /**
+     * Known management scopes only, sorted and without repeats. A non-empty grant needs a confidential client that
+     * may use client credentials: management tokens are obtained with that grant and nothing else.
+     */
+    static List<String> requireManagementScopes(List<String> scopes, AppType appType, List<String> grantTypes) {
+        if (scopes == null) {
+            throw new InvalidInput("management_scopes", "is required: a list of " + ManagementScopes.ALL + " (empty revokes the grant)");
+        }
+        TreeSet<String> sorted = new TreeSet<>();
+        for (String scope : scopes) {
+            if (scope == null || !ManagementScopes.known(scope)) {
+                throw new InvalidInput("management_scopes", "'" + scope + "' is not a management scope; known: " + ManagementScopes.ALL);
+            }
+            sorted.add(scope);
+        }
+        if (!sorted.isEmpty() && (!appType.confidential() || !grantTypes.contains(GrantTypes.CLIENT_CREDENTIALS))) {
+            throw new InvalidInput("management_scopes",
+                    "only a confidential client whose grant_types include client_credentials can be granted management scopes");
+        }
+        return List.copyOf(sorted);
     }
 
     private static long requireIdTokenLifetime(long seconds) {

@@ -3,6 +3,7 @@ package dev.tally.command.client;
 import dev.tally.command.catalog.Catalog;
 import dev.tally.command.catalog.CatalogRows.ClientRow;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientCommands.ChangeClientManagementScopes;
 import dev.tally.kernel.client.ClientCommands.ChangeClientRefreshSettings;
 import dev.tally.kernel.client.ClientCommands.DeleteClient;
 import dev.tally.kernel.client.ClientCommands.RegisterClient;
@@ -16,7 +17,9 @@ import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.refresh.RotationMode;
+import dev.tally.support.admin.ManagementPrincipal;
 import dev.tally.support.problem.ManagementApi;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +38,10 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /admin/tenants/{tenant}/clients}: the tenant's applications. A confidential client's secret is generated
  * here, shown once in the response that creates (or rotates) it, and kept only as its hash.
+ *
+ * <p>{@code management_scopes} (see {@link dev.tally.kernel.management.ManagementScopes}) lets a client obtain
+ * management tokens for its own tenant. Only the platform administrator may set it: a tenant's management token that
+ * could, could widen its own power.
  */
 @RestController
 @ManagementApi
@@ -51,7 +58,7 @@ public class ClientController {
     public record CreateClientRequest(String name, String appType, List<String> grantTypes,
                                       Map<String, String> clientMetadata, Long idTokenLifetime, List<String> callbacks,
                                       List<String> allowedLogoutUrls, Long sessionIdleTimeout, Long sessionAbsoluteTimeout,
-                                      RefreshTokenRequest refreshToken) {
+                                      RefreshTokenRequest refreshToken, List<String> managementScopes) {
     }
 
     /**
@@ -60,7 +67,8 @@ public class ClientController {
      */
     public record UpdateClientRequest(String name, List<String> grantTypes, Map<String, String> clientMetadata,
                                       Long idTokenLifetime, List<String> callbacks, List<String> allowedLogoutUrls,
-                                      Long sessionIdleTimeout, Long sessionAbsoluteTimeout, RefreshTokenRequest refreshToken) {
+                                      Long sessionIdleTimeout, Long sessionAbsoluteTimeout, RefreshTokenRequest refreshToken,
+                                      List<String> managementScopes) {
     }
 
     /** {@code refresh_token}: {@code rotation} none | rotate | rotate-sliding; lifetimes and leeway in seconds. */
@@ -76,19 +84,23 @@ public class ClientController {
                                  List<String> grantTypes, Map<String, String> clientMetadata,
                                  String tokenEndpointAuthMethod, long idTokenLifetime, List<String> callbacks,
                                  List<String> allowedLogoutUrls, Long sessionIdleTimeout, Long sessionAbsoluteTimeout,
-                                 RefreshTokenRequest refreshToken, Instant createdAt) {
+                                 RefreshTokenRequest refreshToken, List<String> managementScopes, Instant createdAt) {
         static ClientResponse of(ClientRow row, String secret) {
             return new ClientResponse(row.clientId(), secret, row.name(), row.appType(), row.grantTypes(),
                     row.clientMetadata(), row.confidential() ? "client_secret_basic" : "none", row.idTokenLifetime(),
                     row.callbacks(), row.allowedLogoutUrls(), row.sessionIdleTimeout(), row.sessionAbsoluteTimeout(),
                     new RefreshTokenRequest(row.refreshToken().rotation() == null ? null : row.refreshToken().rotation().wireName(),
                             row.refreshToken().tokenLifetime(), row.refreshToken().idleTokenLifetime(), row.refreshToken().leeway()),
-                    row.createdAt());
+                    row.managementScopes(), row.createdAt());
         }
     }
 
     @PostMapping
-    public ResponseEntity<ClientResponse> create(@PathVariable String tenant, @RequestBody CreateClientRequest request) {
+    public ResponseEntity<ClientResponse> create(@PathVariable String tenant, @RequestBody CreateClientRequest request,
+                                                 HttpServletRequest http) {
+        if (request.managementScopes() != null) {
+            ManagementPrincipal.requirePlatformAdmin(http, "management_scopes");
+        }
         if (request.appType() == null) {
             throw new InvalidInput("app_type", "is required: one of spa, regular_web, native, non_interactive");
         }
@@ -96,6 +108,10 @@ public class ClientController {
         String clientId = ClientIds.newClientId();
         String secret = appType.confidential() ? ClientIds.newClientSecret() : null;
         List<String> grants = request.grantTypes() == null ? ClientIds.defaultGrantTypes(appType) : request.grantTypes();
+        if (request.managementScopes() != null) {
+            // Checked before the client exists, so a refused grant does not leave a client behind.
+            Client.requireManagementScopes(request.managementScopes(), appType, grants);
+        }
         RefreshTokenSettings refresh = request.refreshToken() == null ? RefreshTokenSettings.NONE : request.refreshToken().settings();
         commands.sendAndWait(new RegisterClient(clientId, tenant, request.name(), appType, grants,
                 secret == null ? null : SecretHash.of(secret), request.clientMetadata(), request.idTokenLifetime(),
@@ -103,6 +119,9 @@ public class ClientController {
                 new ClientSessionLimits(request.sessionIdleTimeout(), request.sessionAbsoluteTimeout())));
         if (!refresh.equals(RefreshTokenSettings.NONE)) {
             commands.sendAndWait(new ChangeClientRefreshSettings(clientId, tenant, refresh));
+        }
+        if (request.managementScopes() != null && !request.managementScopes().isEmpty()) {
+            commands.sendAndWait(new ChangeClientManagementScopes(clientId, tenant, request.managementScopes()));
         }
         return ResponseEntity.created(URI.create("/admin/tenants/" + tenant + "/clients/" + clientId))
                 .body(ClientResponse.of(row(tenant, clientId), secret));
@@ -121,9 +140,15 @@ public class ClientController {
 
     @PatchMapping("/{clientId}")
     public ClientResponse update(@PathVariable String tenant, @PathVariable String clientId,
-                                 @RequestBody UpdateClientRequest request) {
-        row(tenant, clientId);
+                                 @RequestBody UpdateClientRequest request, HttpServletRequest http) {
+        if (request.managementScopes() != null) {
+            ManagementPrincipal.requirePlatformAdmin(http, "management_scopes");
+        }
         ClientRow current = row(tenant, clientId);
+        if (request.managementScopes() != null) {
+            Client.requireManagementScopes(request.managementScopes(), AppType.parse(current.appType()),
+                    request.grantTypes() == null ? current.grantTypes() : request.grantTypes());
+        }
         ClientUrls urls = request.callbacks() == null && request.allowedLogoutUrls() == null ? null : new ClientUrls(
                 request.callbacks() == null ? current.callbacks() : request.callbacks(),
                 request.allowedLogoutUrls() == null ? current.allowedLogoutUrls() : request.allowedLogoutUrls());
@@ -136,6 +161,9 @@ public class ClientController {
                 request.idTokenLifetime(), urls, limits));
         if (refresh != null) {
             commands.sendAndWait(new ChangeClientRefreshSettings(clientId, tenant, refresh));
+        }
+        if (request.managementScopes() != null) {
+            commands.sendAndWait(new ChangeClientManagementScopes(clientId, tenant, request.managementScopes()));
         }
         return get(tenant, clientId);
     }

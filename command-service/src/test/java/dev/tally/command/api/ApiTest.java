@@ -43,6 +43,19 @@ class ApiTest {
     }
 
     @Test
+    void registerApiWhenIdentifierIsTheManagementAudienceThenInvalidIdentifier() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", "urn:tally:management", "Mine", 3600L, null, null, null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("reserved for Tally's management tokens"))
+                .expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_2", "acme", "URN:Tally:Management", "Mine", 3600L, null, null, null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
     void registerApiWhenWebLifetimeExceedsLifetimeThenInvalidTokenLifetimeForWeb() {
         fixture.givenNoPriorActivity()
                 .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 60L, 900L, null, null))

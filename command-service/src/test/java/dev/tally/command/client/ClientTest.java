@@ -4,11 +4,13 @@ import dev.tally.command.catalog.InMemoryTenantDirectory;
 import dev.tally.kernel.client.AppType;
 import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
+import dev.tally.kernel.client.ClientCommands.ChangeClientManagementScopes;
 import dev.tally.kernel.client.ClientCommands.DeleteClient;
 import dev.tally.kernel.client.ClientCommands.RegisterClient;
 import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
 import dev.tally.kernel.client.ClientCommands.UpdateClient;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
+import dev.tally.kernel.client.ClientEvents.ClientManagementScopesChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
@@ -147,5 +149,107 @@ class ClientTest {
                 .when(new DeleteClient("c1", "acme"))
                 .expectEvents(new ClientDeleted("c1", "acme"))
                 .expectMarkedDeleted();
+    }
+
+    // --- management scopes ---
+
+    @Test
+    void grantManagementScopesThenRecordedSortedWithoutRepeats() {
+        fixture.given(BILLING)
+                .when(new ChangeClientManagementScopes("c1", "acme", List.of("tenant:read", "revocations:read", "tenant:read")))
+                .expectEvents(new ClientManagementScopesChanged("c1", "acme", List.of("revocations:read", "tenant:read")));
+    }
+
+    @Test
+    void grantTheSameScopesAgainThenNothingRecorded() {
+        fixture.given(BILLING, new ClientManagementScopesChanged("c1", "acme", List.of("tenant:admin")))
+                .when(new ChangeClientManagementScopes("c1", "acme", List.of("tenant:admin", "tenant:admin")))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void revokeTheGrantWithAnEmptyListThenRecorded() {
+        fixture.given(BILLING, new ClientManagementScopesChanged("c1", "acme", List.of("tenant:admin")))
+                .when(new ChangeClientManagementScopes("c1", "acme", List.of()))
+                .expectEvents(new ClientManagementScopesChanged("c1", "acme", List.of()));
+    }
+
+    @Test
+    void revokeWhenNothingIsGrantedThenNothingRecorded() {
+        fixture.given(BILLING)
+                .when(new ChangeClientManagementScopes("c1", "acme", List.of()))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void grantAnUnknownScopeThenInvalidManagementScopes() {
+        fixture.given(BILLING)
+                .when(new ChangeClientManagementScopes("c1", "acme", List.of("tenant:admin", "platform:admin")))
+                .expectException(InvalidInput.class)
+                .expectException(new org.hamcrest.CustomTypeSafeMatcher<InvalidInput>("an InvalidInput of management_scopes") {
+                    @Override
+                    protected boolean matchesSafely(InvalidInput e) {
+                        return e.field().equals("management_scopes");
+                    }
+                })
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("'platform:admin' is not a management scope"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void grantWithoutAListThenInvalidManagementScopes() {
+        fixture.given(BILLING)
+                .when(new ChangeClientManagementScopes("c1", "acme", null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void grantToAPublicClientThenInvalidManagementScopes() {
+        ClientRegistered spa = new ClientRegistered("c2", "acme", "web", AppType.SPA, List.of("authorization_code"), null,
+                Map.of(), 36000L, ClientUrls.NONE, ClientSessionLimits.NONE, NOW);
+        fixture.given(spa)
+                .when(new ChangeClientManagementScopes("c2", "acme", List.of("tenant:read")))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("confidential client"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void grantToAConfidentialClientWithoutClientCredentialsThenInvalidManagementScopes() {
+        ClientRegistered web = new ClientRegistered("c3", "acme", "web", AppType.REGULAR_WEB, List.of("authorization_code"),
+                HASH, Map.of(), 36000L, ClientUrls.NONE, ClientSessionLimits.NONE, NOW);
+        fixture.given(web)
+                .when(new ChangeClientManagementScopes("c3", "acme", List.of("tenant:read")))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("client_credentials"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void grantForAnotherTenantThenNotFound() {
+        fixture.given(BILLING)
+                .when(new ChangeClientManagementScopes("c1", "globex", List.of("tenant:admin")))
+                .expectException(NotFound.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void removingClientCredentialsFromAGrantedClientEndsTheGrant() {
+        fixture.given(BILLING, new ClientManagementScopesChanged("c1", "acme", List.of("tenant:admin")))
+                .when(new UpdateClient("c1", "acme", null, List.of("password"), null, null, null, null))
+                .expectEvents(new ClientUpdated("c1", "acme", "billing", List.of("password"), Map.of("tier", "gold"), 36000L,
+                                ClientUrls.NONE, ClientSessionLimits.NONE),
+                        new ClientManagementScopesChanged("c1", "acme", List.of()));
+    }
+
+    @Test
+    void updatingAGrantedClientThatKeepsClientCredentialsKeepsTheGrant() {
+        fixture.given(BILLING, new ClientManagementScopesChanged("c1", "acme", List.of("tenant:admin")))
+                .when(new UpdateClient("c1", "acme", "renamed", null, null, null, null, null))
+                .expectEvents(new ClientUpdated("c1", "acme", "renamed", List.of("client_credentials"), Map.of("tier", "gold"),
+                        36000L, ClientUrls.NONE, ClientSessionLimits.NONE));
     }
 }

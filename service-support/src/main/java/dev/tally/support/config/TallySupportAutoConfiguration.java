@@ -2,13 +2,15 @@ package dev.tally.support.config;
 
 import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.lifetime.LifetimeRuleCompiler;
-import dev.tally.support.admin.AdminAuthenticationFilter;
 import dev.tally.support.admin.AdminToken;
+import dev.tally.support.admin.ManagementAuthenticationFilter;
+import dev.tally.support.admin.ManagementTokenVerifier;
 import dev.tally.support.problem.ManagementProblems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -16,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
-/** The pieces every Tally service shares: the clock, the master key, administrator authentication. */
+/** The pieces every Tally service shares: the clock, the master key, authentication of the management API. */
 @AutoConfiguration
 @Import(ManagementProblems.class)
 public class TallySupportAutoConfiguration {
@@ -67,11 +69,24 @@ public class TallySupportAutoConfiguration {
         return AdminToken.fromEnvironment(env);
     }
 
+    /** Tenants' management tokens, verified against each tenant's keys as its own events record them. */
     @Bean
-    public FilterRegistrationBean<AdminAuthenticationFilter> adminAuthenticationFilter(AdminToken token) {
-        FilterRegistrationBean<AdminAuthenticationFilter> registration =
-                new FilterRegistrationBean<>(new AdminAuthenticationFilter(token));
-        registration.addUrlPatterns("/admin/*");
+    @ConditionalOnMissingBean
+    public ManagementTokenVerifier managementTokenVerifier(EventStorageEngine events, Clock clock) {
+        return new ManagementTokenVerifier(events, clock);
+    }
+
+    /**
+     * {@code /admin/**} and {@code /t/{tenant}/revocations}. A servlet pattern cannot name the middle of a path, so
+     * the filter is mapped to {@code /t/*} too and lets every other {@code /t/**} path (the OAuth endpoints) through
+     * untouched ({@code shouldNotFilter}).
+     */
+    @Bean
+    public FilterRegistrationBean<ManagementAuthenticationFilter> managementAuthenticationFilter(
+            AdminToken token, ManagementTokenVerifier verifier) {
+        FilterRegistrationBean<ManagementAuthenticationFilter> registration =
+                new FilterRegistrationBean<>(new ManagementAuthenticationFilter(token, verifier));
+        registration.addUrlPatterns("/admin/*", "/admin", "/t/*");
         registration.setOrder(0);
         return registration;
     }

@@ -3,6 +3,7 @@ package dev.tally.support.problem;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.support.admin.Forbidden;
 import java.net.URI;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -48,6 +49,9 @@ public class ManagementProblems extends ResponseEntityExceptionHandler {
             }
             if (cause instanceof Conflict e) {
                 return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), e.field());
+            }
+            if (cause instanceof Forbidden e) {
+                return problem(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage(), null);
             }
             if (cause instanceof NotFound e) {
                 return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);

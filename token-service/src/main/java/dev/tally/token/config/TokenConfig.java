@@ -8,6 +8,7 @@ import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
 import dev.tally.kernel.client.ClientEvents.ClientEvent;
+import dev.tally.kernel.client.ClientEvents.ClientManagementScopesChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRefreshSettingsChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
@@ -183,9 +184,11 @@ public class TokenConfig {
                     e.sessionLimits(), RefreshTokenSettings.NONE, e.createdAt()));
             case ClientUpdated e -> clients.computeIfPresent(e.clientId(), (id, c) -> new ClientView(id, c.tenantId(),
                     e.name(), c.appType(), e.grantTypes(), c.secretHash(), e.clientMetadata(), e.idTokenLifetime(), e.urls(),
-                    e.sessionLimits(), c.refresh(), c.createdAt()));
+                    e.sessionLimits(), c.refresh(), c.createdAt()).withManagementScopes(c.managementScopes()));
             case ClientSecretRotated e -> clients.computeIfPresent(e.clientId(), (id, c) -> c.withSecretHash(e.secretHash()));
             case ClientRefreshSettingsChanged e -> clients.computeIfPresent(e.clientId(), (id, c) -> c.withRefresh(e.settings()));
+            case ClientManagementScopesChanged e ->
+                    clients.computeIfPresent(e.clientId(), (id, c) -> c.withManagementScopes(e.scopes()));
             case ClientDeleted e -> clients.remove(e.clientId());
             case UserRegistered e -> {
                 users.put(e.userId(), new UserView(e.userId(), e.tenantId(), e.username(), e.passwordHash(), e.userMetadata(),

@@ -63,26 +63,35 @@ public final class TokenConfigState {
         }
     }
 
+    /**
+     * @param managementScopes the management scopes ({@link dev.tally.kernel.management.ManagementScopes}) the
+     *                         platform administrator granted this client over its tenant; empty for most clients
+     */
     public record ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
                              String secretHash, Map<String, String> clientMetadata, long idTokenLifetime,
                              ClientUrls urls, ClientSessionLimits sessionLimits, RefreshTokenSettings refresh,
-                             Instant createdAt, ClientProfile profile) {
+                             Instant createdAt, ClientProfile profile, List<String> managementScopes) {
         ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
                    String secretHash, Map<String, String> clientMetadata, long idTokenLifetime, ClientUrls urls,
                    ClientSessionLimits sessionLimits, RefreshTokenSettings refresh, Instant createdAt) {
             this(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime, urls,
                     sessionLimits, refresh, createdAt,
-                    profile(clientId, appType, clientMetadata, idTokenLifetime, sessionLimits, refresh, createdAt));
+                    profile(clientId, appType, clientMetadata, idTokenLifetime, sessionLimits, refresh, createdAt), List.of());
         }
 
         ClientView withRefresh(RefreshTokenSettings settings) {
             return new ClientView(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime,
-                    urls, sessionLimits, settings, createdAt);
+                    urls, sessionLimits, settings, createdAt).withManagementScopes(managementScopes);
         }
 
         ClientView withSecretHash(String hash) {
             return new ClientView(clientId, tenantId, name, appType, grantTypes, hash, clientMetadata, idTokenLifetime,
-                    urls, sessionLimits, refresh, createdAt, profile);
+                    urls, sessionLimits, refresh, createdAt, profile, managementScopes);
+        }
+
+        ClientView withManagementScopes(List<String> scopes) {
+            return new ClientView(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime,
+                    urls, sessionLimits, refresh, createdAt, profile, List.copyOf(scopes));
         }
 
         private static ClientProfile profile(String clientId, AppType appType, Map<String, String> metadata,

@@ -32,6 +32,19 @@ public class TokenLifetimes {
     }
 
     /**
+     * A tenant's management token (audience {@code urn:tally:management}): no API's settings apply, so the engine
+     * starts from the tenant's {@code default_token_lifetime}, as for a token that is good for userinfo only; the
+     * tenant's rules apply (they see {@code request.audience == "urn:tally:management"}) and
+     * {@code max_token_lifetime} bounds the result.
+     */
+    public LifetimeDecision managementToken(TenantView tenant, ClientView client, List<String> scopes) {
+        LifetimeContext context = LifetimeContext.builder(tenant.lifetimes(), client.profile(),
+                TokenRequest.forUserinfo(dev.tally.kernel.client.GrantTypes.CLIENT_CREDENTIALS,
+                        dev.tally.kernel.management.ManagementScopes.AUDIENCE, scopes, false)).rules(tenant.rules()).build();
+        return engine.decide(context, TokenType.ACCESS_TOKEN);
+    }
+
+    /**
      * Every lifetime at once, as {@code explain} shows them and as a user's tokens and session need them.
      *
      * @param api {@code null} when the access token is for the userinfo endpoint only

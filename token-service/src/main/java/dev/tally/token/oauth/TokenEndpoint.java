@@ -15,6 +15,7 @@ import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.kernel.lifetime.LifetimeDecision;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
+import dev.tally.kernel.management.ManagementScopes;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
@@ -124,6 +125,9 @@ public class TokenEndpoint {
         if (audience == null) {
             throw OAuthError.invalidRequest("parameter 'audience' is required: the identifier of the API the token is for");
         }
+        if (audience.equals(ManagementScopes.AUDIENCE)) {
+            return managementToken(tenant, client, request, http);
+        }
         ApiView api = config.api(tenant.tenantId(), audience)
                 .orElseThrow(() -> OAuthError.invalidTarget("no API with identifier '" + audience + "' in this tenant"));
         String scope = grantedScope(api, request.scopes(), Set.of());
@@ -135,6 +139,36 @@ public class TokenEndpoint {
                 client.clientId(), client.clientId(), List.of(api.identifier()), scope, issuedAt, lifetime.lifetimeSeconds());
         record(new AccessTokenIssued(tenant.tenantId(), token.jti(), client.clientId(), client.clientId(),
                 api.identifier(), scope, GrantTypes.CLIENT_CREDENTIALS, token.issuedAt(), token.expiresAt(),
+                token.lifetimeSeconds(), lifetime.decidedBy(), lifetime.trace()));
+        return ok(token, scope, null);
+    }
+
+    /**
+     * A management token for the client's own tenant. A client the platform administrator granted no management
+     * scopes gets {@code invalid_target} (RFC 8707 §2: the resource is not acceptable for this client); it may well
+     * use client credentials, so it is not {@code unauthorized_client}, which RFC 6749 §5.2 keeps for grant types. The
+     * scope is what was asked for, all of it granted, or all that is granted when nothing was asked for.
+     */
+    private ResponseEntity<Map<String, Object>> managementToken(TenantView tenant, ClientView client, TokenRequest request,
+                                                                HttpServletRequest http) {
+        List<String> granted = client.managementScopes();
+        if (granted.isEmpty()) {
+            throw OAuthError.invalidTarget("this client is not granted management of its tenant (" + ManagementScopes.AUDIENCE + ")");
+        }
+        List<String> requested = request.scopes();
+        for (String s : requested) {
+            if (!granted.contains(s)) {
+                throw OAuthError.invalidScope("scope '" + s + "' is not granted to this client; granted: " + String.join(" ", granted));
+            }
+        }
+        List<String> scopes = requested.isEmpty() ? granted : List.copyOf(new LinkedHashSet<>(requested));
+        String scope = String.join(" ", scopes);
+        LifetimeDecision lifetime = lifetimes.managementToken(tenant, client, scopes);
+        Instant issuedAt = lifetime.expiresAt().minusSeconds(lifetime.lifetimeSeconds());
+        SignedToken token = signer.accessToken(tenant.signingKey(), RandomTokens.urlSafe(16), issuers.issuer(tenant.tenantId(), http),
+                client.clientId(), client.clientId(), List.of(ManagementScopes.AUDIENCE), scope, issuedAt, lifetime.lifetimeSeconds());
+        record(new AccessTokenIssued(tenant.tenantId(), token.jti(), client.clientId(), client.clientId(),
+                ManagementScopes.AUDIENCE, scope, GrantTypes.CLIENT_CREDENTIALS, token.issuedAt(), token.expiresAt(),
                 token.lifetimeSeconds(), lifetime.decidedBy(), lifetime.trace()));
         return ok(token, scope, null);
     }
