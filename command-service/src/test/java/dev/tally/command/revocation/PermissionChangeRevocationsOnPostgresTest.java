@@ -17,6 +17,9 @@ import dev.tally.kernel.session.SessionCommands.StartSession;
 import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.kernel.session.SessionEvents.SessionRevoked;
 import dev.tally.kernel.session.SessionEvents.SessionStarted;
+import dev.tally.kernel.tenant.TenantEvents.TenantPermissionChangePolicyChanged;
+import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
+import dev.tally.kernel.token.TokenEvents.AccessTokenRevoked;
 import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.kernel.user.UserEvents.UserDeleted;
 import dev.tally.kernel.user.UserEvents.UserPermissionsChanged;
@@ -37,6 +40,10 @@ import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -90,6 +97,9 @@ class PermissionChangeRevocationsOnPostgresTest {
     EventStore eventStore;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    @Qualifier("eventSerializer")
+    Serializer eventSerializer;
 
     @BeforeAll
     static void databaseIsPostgres() {
@@ -308,6 +318,33 @@ class PermissionChangeRevocationsOnPostgresTest {
         assertThat(same.status()).isEqualTo(200);
         assertThat(eventsOf("tenant:" + tenant)).noneMatch(e -> e.getClass().getSimpleName()
                 .equals("TenantPermissionChangePolicyChanged"));
+    }
+
+    @Test
+    void theRevocationEventsRoundTripThroughTheConfiguredSerializerAndRevisionOneEventsStillRead() {
+        Instant t = Instant.parse("2026-11-22T10:15:30.123456Z");
+        RevocationCause cause = RevocationCause.permissionChange("pc_1");
+        List<Object> samples = List.of(
+                new UserPermissionsChanged("usr_1", "acme", List.of("a"), List.of(), List.of(), List.of("p"), t, "pc_1",
+                        PermissionChangePolicy.REVOKE_ALL),
+                new UserTokensRevoked("usr_1", "acme", t, cause),
+                new TenantPermissionChangePolicyChanged("acme", PermissionChangePolicy.NONE),
+                new RefreshTokenFamilyRevoked("rtf_1", "acme", "usr_1", null, FamilyEndReason.PERMISSION_CHANGE, t, cause),
+                new SessionRevoked("ses_1", "acme", "usr_1", SessionEndReason.ADMINISTRATOR, t,
+                        new RevocationCause(RevocationCause.ADMINISTRATOR, null)),
+                new AccessTokenRevoked("acme", "jti", "app", "usr_1", t.plusSeconds(60), t, RevocationCause.clientRequest("app")),
+                new AccessTokenIssued("acme", "jti", "app", "usr_1", "https://api", "openid", "refresh_token", t,
+                        t.plusSeconds(60), 60, "api", List.of(), null, "rtf_1"));
+        for (Object event : samples) {
+            SerializedObject<byte[]> serialized = eventSerializer.serialize(event, byte[].class);
+            assertThat((Object) eventSerializer.deserialize(serialized)).as(event.getClass().getSimpleName()).isEqualTo(event);
+        }
+        // Stored before causes existed: revision 1, no cause field. It reads as a revocation without a cause.
+        String revisionOne = "{\"familyId\":\"rtf_1\",\"tenantId\":\"acme\",\"userId\":\"usr_1\",\"sessionId\":null,"
+                + "\"reason\":\"REUSE\",\"at\":\"2026-11-22T10:15:30.123456Z\"}";
+        Object old = eventSerializer.deserialize(new SimpleSerializedObject<>(revisionOne.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                byte[].class, RefreshTokenFamilyRevoked.class.getName(), "1"));
+        assertThat(old).isEqualTo(new RefreshTokenFamilyRevoked("rtf_1", "acme", "usr_1", null, FamilyEndReason.REUSE, t));
     }
 
     // --- helpers
