@@ -27,10 +27,19 @@ public class AccessTokenCheck {
 
     /** The token's claims if it is active for this tenant and issuer, else empty; never throws for bad input. */
     public Optional<JWTClaimsSet> active(TenantView tenant, String issuer, String token) {
-        if (!"at+jwt".equals(IssuedTokens.type(token))) {
+        if (!isAccessToken(token)) {
             return Optional.empty();
         }
         return issuedTokens.verify(tenant, issuer, token, true).filter(claims -> !revoked(tenant.tenantId(), claims));
+    }
+
+    /** True if the token parses as a JWT whose {@code typ} is {@code at+jwt}; false for anything else, never throws. */
+    public static boolean isAccessToken(String token) {
+        try {
+            return token != null && "at+jwt".equals(IssuedTokens.type(token));
+        } catch (RuntimeException unparseable) {
+            return false;
+        }
     }
 
     private boolean revoked(String tenantId, JWTClaimsSet claims) {

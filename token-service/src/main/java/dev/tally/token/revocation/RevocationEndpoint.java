@@ -122,7 +122,7 @@ public class RevocationEndpoint {
     }
 
     private void revokeAccessToken(TenantView tenant, String issuer, ClientView client, String token) {
-        if (!"at+jwt".equals(IssuedTokens.type(token))) {
+        if (!AccessTokenCheck.isAccessToken(token)) {
             return;
         }
         JWTClaimsSet claims = issuedTokens.verify(tenant, issuer, token, false).orElse(null);
