@@ -8,6 +8,7 @@ import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.rule.RuleEffects;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
+import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.command.catalog.CatalogRows.TenantRow;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -26,7 +27,8 @@ public class Catalog implements TenantDirectory {
         return new TenantRow(rs.getString("tenant_id"), rs.getString("name"), rs.getString("signing_alg"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), s.maxTokenLifetime(), s.maxTokenLifetimeForWeb(),
                 s.defaultTokenLifetime(), s.timeZone(), s.sessionIdleTimeout(), s.sessionAbsoluteTimeout(), s.refreshTokenLifetime(),
-                r.rotation().wireName(), r.idleTokenLifetime(), r.leeway(), r.revokeSessionOnReuse() ? "revoke_session" : "keep_session");
+                r.rotation().wireName(), r.idleTokenLifetime(), r.leeway(), r.revokeSessionOnReuse() ? "revoke_session" : "keep_session",
+                rs.getString("on_permission_change"));
     };
     private static final RowMapper<ApiRow> API = (rs, i) -> new ApiRow(rs.getString("api_id"), rs.getString("identifier"),
             rs.getString("name"), rs.getLong("token_lifetime"), (Long) rs.getObject("token_lifetime_for_web", Long.class),
@@ -91,6 +93,12 @@ public class Catalog implements TenantDirectory {
     public Optional<TenantRow> tenant(String tenantId) {
         return jdbc.query("SELECT * FROM tenant_catalog WHERE tenant_id = ? AND deleted = FALSE", TENANT, tenantId)
                 .stream().findFirst();
+    }
+
+    /** The tenant's {@code on_permission_change}. @throws NotFound unless the tenant exists and is not deleted */
+    public PermissionChangePolicy permissionChangePolicy(String tenantId) {
+        return tenant(tenantId).map(t -> PermissionChangePolicy.fromWire(t.onPermissionChange()))
+                .orElseThrow(() -> new NotFound("tenant '" + tenantId + "' does not exist"));
     }
 
     public List<TenantRow> tenants() {

@@ -15,6 +15,7 @@ import dev.tally.kernel.rule.RuleEvents.LifetimeRuleUpdated;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
+import dev.tally.kernel.tenant.TenantEvents.TenantPermissionChangePolicyChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRefreshSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
 import java.time.ZoneOffset;
@@ -56,6 +57,12 @@ public class CatalogProjection {
     @EventHandler
     void on(TenantRefreshSettingsChanged e) {
         jdbc.update("UPDATE tenant_catalog SET refresh_settings = ? WHERE tenant_id = ?", Json.write(e.settings()), e.tenantId());
+    }
+
+    @EventHandler
+    void on(TenantPermissionChangePolicyChanged e) {
+        jdbc.update("UPDATE tenant_catalog SET on_permission_change = ? WHERE tenant_id = ?", e.policy().wireName(),
+                e.tenantId());
     }
 
     @EventHandler

@@ -57,6 +57,16 @@ public class RefreshFamilyCatalog {
                 + "AND next_deadline > ? ORDER BY started_at, family_id", FAMILY, tenantId, userId, utc(now));
     }
 
+    /**
+     * The user's families that have not ended: the live ones and those past a deadline whose expiry nobody has
+     * recorded yet (revoking one of those still records the revocation, which also ends the access tokens issued
+     * from it).
+     */
+    public List<FamilyRow> openFamiliesOfUser(String tenantId, String userId) {
+        return jdbc.query("SELECT * FROM refresh_family_catalog WHERE tenant_id = ? AND user_id = ? AND ended_at IS NULL "
+                + "ORDER BY started_at, family_id", FAMILY, tenantId, userId);
+    }
+
     /** Every family of the user, ended ones included. */
     public List<FamilyRow> familiesOfUser(String tenantId, String userId) {
         return jdbc.query("SELECT * FROM refresh_family_catalog WHERE tenant_id = ? AND user_id = ? "

@@ -7,6 +7,7 @@ import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshCommands;
 import dev.tally.kernel.refresh.RefreshCommands.ExpireRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
@@ -17,7 +18,9 @@ import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenUsed;
 import dev.tally.kernel.refresh.RefreshEvents.ReuseDetected;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
 import dev.tally.kernel.refresh.RefreshOutcome;
+import dev.tally.kernel.refresh.RefreshTokenIntrospection;
 import dev.tally.kernel.refresh.RotationMode;
+import dev.tally.kernel.revocation.RevocationCause;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -68,6 +71,8 @@ public class RefreshTokenFamily {
     private Instant idleExpiresAt;
     private int generation;
     private String currentHash;
+    /** When the current token was handed out: the family's start or the rotation that made it. */
+    private Instant currentIssuedAt;
     /** The token the last rotation outside the leeway replaced; {@code null} before the first rotation. */
     private String previousHash;
     private Instant previousRotatedAt;
@@ -151,7 +156,8 @@ public class RefreshTokenFamily {
         Integer presentedGeneration = issued.get(presented);
         if (presentedGeneration != null) {
             apply(new ReuseDetected(familyId, tenantId, clientId, userId, sessionId, presentedGeneration, generation, now));
-            apply(new RefreshTokenFamilyRevoked(familyId, tenantId, userId, sessionId, FamilyEndReason.REUSE, now));
+            apply(new RefreshTokenFamilyRevoked(familyId, tenantId, userId, sessionId, FamilyEndReason.REUSE, now,
+                    new RevocationCause(RevocationCause.REFRESH_TOKEN_REUSE, familyId)));
             // User and session go with the answer so the caller can end the login session the token came from.
             return new RefreshOutcome(false, false, true,
                     "the refresh token was already used; every token of its family is revoked", userId, sessionId,
@@ -167,15 +173,46 @@ public class RefreshTokenFamily {
      * as after a lost append race.
      */
     private RefreshOutcome refuseUnlessBehind(FamilyHistory history, String reason) {
+        requireUpToDate(history);
+        return RefreshOutcome.refused(reason);
+    }
+
+    /**
+     * RFC 7662 for one presented token, answered from this family's own state and the clock; records nothing. Active
+     * only for the current token (with rotation none, the one token) of a family that has not ended and whose
+     * deadlines have not passed; a deadline passed but not yet recorded is answered inactive without recording it
+     * (the sweeper or the next use records it). A token of another tenant is inactive: to that tenant the family
+     * does not exist, and the caller must not learn otherwise.
+     *
+     * <p>Nothing is appended, so nothing would notice a copy that another node has overtaken (a cached one that
+     * still thinks a rotated-away token is current, or a revoked family alive): the store is asked first, as for
+     * the refusals that record nothing, and a copy that is behind decides nothing.
+     */
+    @CommandHandler
+    RefreshTokenIntrospection handle(InspectRefreshToken command, Clock clock, FamilyHistory history) {
+        if (!tenantId.equals(command.tenantId())) {
+            return RefreshTokenIntrospection.INACTIVE;
+        }
+        requireHash("tokenHash", command.tokenHash());
+        requireUpToDate(history);
+        Instant now = clock.instant();
+        Instant deadline = idleExpiresAt != null && idleExpiresAt.isBefore(expiresAt) ? idleExpiresAt : expiresAt;
+        if (endReason != null || !now.isBefore(deadline) || !command.tokenHash().equals(currentHash)) {
+            return RefreshTokenIntrospection.INACTIVE;
+        }
+        return new RefreshTokenIntrospection(true, clientId, userId, sessionId, scope, audience, currentIssuedAt, deadline);
+    }
+
+    /** Throws {@link ConcurrencyException} if the store holds events of this family that this copy has not applied. */
+    private void requireUpToDate(FamilyHistory history) {
         Long version = AggregateLifecycle.getVersion();
         if (version != null && history.movedPast(familyId, version)) {
             throw new ConcurrencyException("refresh token family " + familyId + " has events after version " + version
                     + " on another node; decide again on the stored history");
         }
-        return RefreshOutcome.refused(reason);
     }
 
-    /** Idempotent: an ended family records nothing. */
+    /** Idempotent: an ended family records nothing. The command's cause, if any, is recorded with the revocation. */
     @CommandHandler
     void handle(RevokeRefreshTokenFamily command, Clock clock) {
         requireSameTenant(command.tenantId());
@@ -184,7 +221,8 @@ public class RefreshTokenFamily {
                     + command.reason());
         }
         if (endReason == null) {
-            apply(new RefreshTokenFamilyRevoked(familyId, tenantId, userId, sessionId, command.reason(), clock.instant()));
+            apply(new RefreshTokenFamilyRevoked(familyId, tenantId, userId, sessionId, command.reason(), clock.instant(),
+                    command.cause()));
         }
     }
 
@@ -262,6 +300,7 @@ public class RefreshTokenFamily {
         this.idleExpiresAt = e.idleExpiresAt();
         this.generation = 1;
         this.currentHash = e.tokenHash();
+        this.currentIssuedAt = e.startedAt();
         this.issued = new HashMap<>();
         this.issued.put(e.tokenHash(), 1);
     }
@@ -277,6 +316,7 @@ public class RefreshTokenFamily {
         }
         this.generation = e.generation();
         this.currentHash = e.newTokenHash();
+        this.currentIssuedAt = e.at();
         this.issued.put(e.newTokenHash(), e.generation());
         this.expiresAt = e.expiresAt();
         this.idleExpiresAt = e.idleExpiresAt();

@@ -111,7 +111,8 @@ public class Session {
 
     /**
      * Idempotent. A session already past a deadline has ended by then, so it is recorded as expired, not as
-     * revoked: the history then says when and why it really ended.
+     * revoked: the history then says when and why it really ended. The command's cause, if any, is recorded with
+     * the revocation.
      */
     @CommandHandler
     void handle(RevokeSession command, Clock clock) {
@@ -121,7 +122,7 @@ public class Session {
         }
         Instant now = clock.instant();
         if (endReason == null && !expireIfDue(now)) {
-            apply(new SessionRevoked(sessionId, tenantId, userId, command.reason(), now));
+            apply(new SessionRevoked(sessionId, tenantId, userId, command.reason(), now, command.cause()));
         }
     }
 

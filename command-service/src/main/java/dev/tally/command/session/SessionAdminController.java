@@ -3,6 +3,7 @@ package dev.tally.command.session;
 import dev.tally.command.catalog.Catalog;
 import dev.tally.command.session.SessionCatalog.SessionRow;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.support.axon.ConcurrentAppend;
@@ -73,7 +74,8 @@ public class SessionAdminController {
      * administrator should not see a conflict for a security action that can safely be repeated.
      */
     private void revoke(String tenant, String sessionId) {
-        RevokeSession command = new RevokeSession(sessionId, tenant, SessionEndReason.ADMINISTRATOR);
+        RevokeSession command = new RevokeSession(sessionId, tenant, SessionEndReason.ADMINISTRATOR,
+                new RevocationCause(RevocationCause.ADMINISTRATOR, null));
         try {
             commands.sendAndWait(command);
         } catch (RuntimeException e) {

@@ -52,6 +52,15 @@ public class SessionCatalog {
                 + "AND idle_deadline > ? ORDER BY started_at, session_id", SESSION, tenantId, userId, utc(now));
     }
 
+    /**
+     * The user's sessions that have not ended: the live ones and those past a deadline whose expiry nobody has
+     * recorded yet (asked to revoke one of those, the session records its expiry instead).
+     */
+    public List<SessionRow> openSessionsOfUser(String tenantId, String userId) {
+        return jdbc.query("SELECT * FROM session_catalog WHERE tenant_id = ? AND user_id = ? AND ended_at IS NULL "
+                + "ORDER BY started_at, session_id", SESSION, tenantId, userId);
+    }
+
     /** Every session of the user, ended ones included. */
     public List<SessionRow> sessionsOfUser(String tenantId, String userId) {
         return jdbc.query("SELECT * FROM session_catalog WHERE tenant_id = ? AND user_id = ? ORDER BY started_at, session_id",

@@ -9,6 +9,8 @@ import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
+import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
@@ -17,9 +19,11 @@ import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
+import dev.tally.kernel.tenant.TenantEvents.TenantPermissionChangePolicyChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRefreshSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
 import dev.tally.kernel.tenant.TenantIds;
+import dev.tally.kernel.user.PermissionChangePolicy;
 import java.time.Clock;
 import java.time.Instant;
 import org.axonframework.commandhandling.CommandHandler;
@@ -36,6 +40,7 @@ public class Tenant {
     private String name;
     private TenantLifetimeSettings lifetimeSettings;
     private TenantRefreshSettings refreshSettings = TenantRefreshSettings.DEFAULTS;
+    private PermissionChangePolicy permissionChangePolicy = PermissionChangePolicy.DEFAULT;
 
     protected Tenant() {
     }
@@ -80,6 +85,17 @@ public class Tenant {
         }
     }
 
+    /** {@code on_permission_change}: recorded only when it changes. */
+    @CommandHandler
+    void handle(ChangePermissionChangePolicy command) {
+        if (command.policy() == null) {
+            throw new InvalidInput("on_permission_change", "is required");
+        }
+        if (command.policy() != permissionChangePolicy) {
+            apply(new TenantPermissionChangePolicyChanged(tenantId, command.policy()));
+        }
+    }
+
     @CommandHandler
     void handle(DeleteTenant command) {
         apply(new TenantDeleted(tenantId));
@@ -100,6 +116,11 @@ public class Tenant {
     @EventSourcingHandler
     void on(TenantRefreshSettingsChanged event) {
         this.refreshSettings = event.settings();
+    }
+
+    @EventSourcingHandler
+    void on(TenantPermissionChangePolicyChanged event) {
+        this.permissionChangePolicy = event.policy();
     }
 
     @EventSourcingHandler

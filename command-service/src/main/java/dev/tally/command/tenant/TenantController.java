@@ -7,6 +7,7 @@ import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
@@ -14,6 +15,7 @@ import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
 import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantIds;
 import dev.tally.kernel.tenant.TenantSettingsPatch;
+import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.support.problem.ManagementApi;
 import java.net.URI;
 import java.util.List;
@@ -28,7 +30,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /admin/tenants}: create, read, rename and delete tenants. */
+/**
+ * {@code /admin/tenants}: create, read, rename and delete tenants. {@code on_permission_change}
+ * ({@code revoke_refresh_tokens}, the default, {@code revoke_all} or {@code none}) decides what a change of a user's
+ * roles or permissions revokes.
+ */
 @RestController
 @ManagementApi
 @RequestMapping("/admin/tenants")
@@ -46,7 +52,7 @@ public class TenantController {
                                       Long maxTokenLifetimeForWeb, Long defaultTokenLifetime, String timeZone,
                                       Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime,
                                       String refreshTokenRotation, Long refreshTokenIdleLifetime, Long refreshTokenLeeway,
-                                      String onRefreshTokenReuse) {
+                                      String onRefreshTokenReuse, String onPermissionChange) {
         TenantSettingsPatch settings() {
             return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
                     sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
@@ -61,7 +67,8 @@ public class TenantController {
     public record UpdateTenantRequest(String name, Long maxTokenLifetime, Long maxTokenLifetimeForWeb,
                                       Long defaultTokenLifetime, String timeZone, Long sessionIdleTimeout,
                                       Long sessionAbsoluteTimeout, Long refreshTokenLifetime, String refreshTokenRotation,
-                                      Long refreshTokenIdleLifetime, Long refreshTokenLeeway, String onRefreshTokenReuse) {
+                                      Long refreshTokenIdleLifetime, Long refreshTokenLeeway, String onRefreshTokenReuse,
+                                      String onPermissionChange) {
         TenantSettingsPatch settings() {
             return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
                     sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
@@ -95,9 +102,14 @@ public class TenantController {
         String id = TenantIds.requireValid(request.id());
         SigningAlgorithm alg = request.signingAlg() == null ? SigningAlgorithm.ES256 : SigningAlgorithm.parse(request.signingAlg());
         TenantRefreshSettings refresh = request.refresh(TenantRefreshSettings.DEFAULTS);
+        PermissionChangePolicy onPermissionChange = request.onPermissionChange() == null ? PermissionChangePolicy.DEFAULT
+                : PermissionChangePolicy.fromWire(request.onPermissionChange());
         commands.sendAndWait(new CreateTenant(id, request.name(), alg, request.settings()));
         if (!refresh.equals(TenantRefreshSettings.DEFAULTS)) {
             commands.sendAndWait(new ChangeTenantRefreshSettings(id, refresh));
+        }
+        if (onPermissionChange != PermissionChangePolicy.DEFAULT) {
+            commands.sendAndWait(new ChangePermissionChangePolicy(id, onPermissionChange));
         }
         return ResponseEntity.created(URI.create("/admin/tenants/" + id)).body(get(id));
     }
@@ -114,8 +126,11 @@ public class TenantController {
 
     @PatchMapping("/{tenant}")
     public TenantRow update(@PathVariable String tenant, @RequestBody UpdateTenantRequest request) {
-        TenantRefreshSettings before = current(get(tenant));
+        TenantRow row = get(tenant);
+        TenantRefreshSettings before = current(row);
         TenantRefreshSettings refresh = request.refresh(before);
+        PermissionChangePolicy onPermissionChange = request.onPermissionChange() == null ? null
+                : PermissionChangePolicy.fromWire(request.onPermissionChange());
         if (request.name() != null) {
             commands.sendAndWait(new RenameTenant(tenant, request.name()));
         }
@@ -124,6 +139,9 @@ public class TenantController {
         }
         if (!refresh.equals(before)) {
             commands.sendAndWait(new ChangeTenantRefreshSettings(tenant, refresh));
+        }
+        if (onPermissionChange != null && !onPermissionChange.wireName().equals(row.onPermissionChange())) {
+            commands.sendAndWait(new ChangePermissionChangePolicy(tenant, onPermissionChange));
         }
         return get(tenant);
     }

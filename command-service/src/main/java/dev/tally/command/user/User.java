@@ -7,7 +7,10 @@ import dev.tally.command.catalog.TenantDirectory;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.crypto.RandomTokens;
 import dev.tally.kernel.problem.StringMetadata;
+import dev.tally.kernel.revocation.RevocationCause;
+import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.kernel.user.UserCommands.ChangeUserPassword;
 import dev.tally.kernel.user.UserCommands.ChangeUserPermissions;
 import dev.tally.kernel.user.UserCommands.DeleteUser;
@@ -17,9 +20,11 @@ import dev.tally.kernel.user.UserEvents.UserDeleted;
 import dev.tally.kernel.user.UserEvents.UserPasswordChanged;
 import dev.tally.kernel.user.UserEvents.UserPermissionsChanged;
 import dev.tally.kernel.user.UserEvents.UserRegistered;
+import dev.tally.kernel.user.UserEvents.UserTokensRevoked;
 import dev.tally.kernel.user.UserEvents.UserUpdated;
 import dev.tally.kernel.user.UserIds;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,6 +88,13 @@ public class User {
     /**
      * Records the lists before and after, so what follows (revocation) can tell what was taken away. Roles and
      * permissions are sets to whoever reads a token: a change of order only is no change and records nothing.
+     *
+     * <p>The change gets an id ({@code pc_...}) and records the tenant's {@code on_permission_change} policy, which
+     * the command carries (the management API reads it from the catalog). The revocations the policy calls for
+     * refer to that id. With {@code revoke_all} the user's "not before" is recorded here too, in the same command:
+     * every token issued to the user before the change is refused from then on, whatever grant it came from.
+     * Revoking the user's refresh-token families and sessions is left to {@code PermissionChangeRevocations}, which
+     * runs in the same unit of work.
      */
     @CommandHandler
     void handle(ChangeUserPermissions command, Clock clock) {
@@ -90,9 +102,23 @@ public class User {
         List<String> newRoles = command.roles() == null ? roles : requireEntries("roles", command.roles());
         List<String> newPermissions = command.permissions() == null ? permissions
                 : requireEntries("permissions", command.permissions());
-        if (!sameEntries(newRoles, roles) || !sameEntries(newPermissions, permissions)) {
-            apply(new UserPermissionsChanged(userId, tenantId, newRoles, newPermissions, roles, permissions, clock.instant()));
+        if (sameEntries(newRoles, roles) && sameEntries(newPermissions, permissions)) {
+            return;
         }
+        PermissionChangePolicy policy = command.onPermissionChange() == null ? PermissionChangePolicy.DEFAULT
+                : command.onPermissionChange();
+        String changeId = newChangeId();
+        Instant now = clock.instant();
+        apply(new UserPermissionsChanged(userId, tenantId, newRoles, newPermissions, roles, permissions, now, changeId,
+                policy));
+        if (policy == PermissionChangePolicy.REVOKE_ALL) {
+            apply(new UserTokensRevoked(userId, tenantId, now, RevocationCause.permissionChange(changeId)));
+        }
+    }
+
+    /** Names one permission change; the revocations it causes refer to it. */
+    static String newChangeId() {
+        return "pc_" + RandomTokens.alphanumeric(24);
     }
 
     /** Always recorded: a new hash has a new salt, and an administrator who resets a password means it. */

@@ -10,7 +10,9 @@ import dev.tally.kernel.user.UserCommands.ChangeUserPermissions;
 import dev.tally.kernel.user.UserCommands.DeleteUser;
 import dev.tally.kernel.user.UserCommands.RegisterUser;
 import dev.tally.kernel.user.UserCommands.UpdateUser;
+import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.kernel.user.UserIds;
+import dev.tally.support.axon.ConcurrentAppend;
 import dev.tally.support.problem.ManagementApi;
 import java.net.URI;
 import java.time.Instant;
@@ -29,7 +31,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /admin/tenants/{tenant}/users}: the tenant's users. A password is hashed (Argon2id) here, before any
+ * {@code /admin/tenants/{tenant}/users}: the tenant's users. A change of roles or permissions carries the tenant's
+ * {@code on_permission_change}, read from the catalog, and the revocations it calls for are committed with it. A password is hashed (Argon2id) here, before any
  * command is sent, so no command, event, response or log holds it; requests carry it as a {@link Password}, which
  * prints redacted.
  */
@@ -116,7 +119,8 @@ public class UserController {
             commands.sendAndWait(new UpdateUser(userId, tenant, request.username(), request.userMetadata()));
         }
         if (request.roles() != null || request.permissions() != null) {
-            commands.sendAndWait(new ChangeUserPermissions(userId, tenant, request.roles(), request.permissions()));
+            PermissionChangePolicy policy = catalog.permissionChangePolicy(tenant);
+            sendRetryingLostRaces(new ChangeUserPermissions(userId, tenant, request.roles(), request.permissions(), policy));
         }
         if (passwordHash != null) {
             commands.sendAndWait(new ChangeUserPassword(userId, tenant, passwordHash));
@@ -127,8 +131,27 @@ public class UserController {
     @DeleteMapping("/{userId}")
     public ResponseEntity<Void> delete(@PathVariable String tenant, @PathVariable String userId) {
         row(tenant, userId);
-        commands.sendAndWait(new DeleteUser(userId, tenant));
+        sendRetryingLostRaces(new DeleteUser(userId, tenant));
         return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * A permission change and a deletion revoke the user's sessions and refresh-token families in the same unit of
+     * work ({@code PermissionChangeRevocations}), so a session or family used on another node at that moment makes
+     * the whole change lose the append race, and nothing of it is recorded. Sent again, it decides on the state the
+     * winner left (the command replaces the lists whole, so a second attempt means the same).
+     */
+    private void sendRetryingLostRaces(Object command) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                commands.sendAndWait(command);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 3 || !ConcurrentAppend.causedBy(e)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private UserRow row(String tenant, String userId) {

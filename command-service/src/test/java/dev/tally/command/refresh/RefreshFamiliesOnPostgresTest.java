@@ -8,6 +8,8 @@ import dev.tally.command.CommandServiceTestApplication;
 import dev.tally.command.refresh.RefreshFamilyCatalog.FamilyRow;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
+import dev.tally.kernel.refresh.RefreshTokenIntrospection;
 import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshCommands;
 import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
@@ -292,6 +294,31 @@ class RefreshFamiliesOnPostgresTest {
         System.out.printf("copy behind, old token: %s%n", attempts);
     }
 
+    /**
+     * An inspection records nothing either: a node whose cached copy is behind must not answer from it (a token the
+     * other node rotated away would look current, and the other node's token unknown).
+     */
+    @Test
+    void aNodeWhoseCopyOfTheFamilyIsBehindAnswersAnInspectionFromTheStoredHistory() {
+        CommandGateway other = secondNode().getBean(CommandGateway.class);
+        String tenant = tenant("inspect-behind");
+        Family family = start(tenant, RotationMode.ROTATE, 0);
+        Attempts attempts = new Attempts();
+
+        Use here = present(commands, attempts, family, family.first(), "here"); // this node now holds the family
+        assertThat(inspect(commands, attempts, family, here.newToken()).active()).isTrue();
+        Use there = present(other, attempts, family, here.newToken(), "there"); // ... one rotation behind
+
+        assertThat(inspect(commands, attempts, family, here.newToken()).active()).as("rotated away on the other node").isFalse();
+        assertThat(inspect(commands, attempts, family, there.newToken()).active()).as("issued by the other node").isTrue();
+        assertThat(attempts.retries.get()).as("the stale copy was noticed").isPositive();
+
+        other.sendAndWait(new RevokeRefreshTokenFamily(family.id(), tenant, FamilyEndReason.LOGOUT));
+        assertThat(inspect(commands, attempts, family, there.newToken())).isEqualTo(RefreshTokenIntrospection.INACTIVE);
+        assertThat(events(family.id())).extracting(Object::getClass).containsExactly(RefreshTokenFamilyStarted.class,
+                TokenRotated.class, TokenRotated.class, RefreshTokenFamilyRevoked.class);
+    }
+
     @Test
     void sweeperRecordsExpiryOfFamiliesPastADeadlineAndNotOfLiveOnes() {
         String tenant = tenant("sweep");
@@ -481,6 +508,21 @@ class RefreshFamiliesOnPostgresTest {
         for (int attempt = 1; ; attempt++) {
             try {
                 return new Use(newToken, gateway.sendAndWait(command));
+            } catch (RuntimeException e) {
+                if (!ConcurrentAppend.causedBy(e) || attempt == ATTEMPTS) {
+                    throw e;
+                }
+                attempts.lostRace(e);
+            }
+        }
+    }
+
+    /** Asks the family about a token as the introspection endpoint does, again after a concurrency failure. */
+    private static RefreshTokenIntrospection inspect(CommandGateway gateway, Attempts attempts, Family family, String token) {
+        InspectRefreshToken command = new InspectRefreshToken(family.id(), family.tenantId(), SecretHash.of(token));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return gateway.sendAndWait(command);
             } catch (RuntimeException e) {
                 if (!ConcurrentAppend.causedBy(e) || attempt == ATTEMPTS) {
                     throw e;

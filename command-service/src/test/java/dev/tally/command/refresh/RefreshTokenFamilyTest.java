@@ -13,6 +13,7 @@ import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshCommands.ExpireRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
@@ -23,6 +24,8 @@ import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenUsed;
 import dev.tally.kernel.refresh.RefreshEvents.ReuseDetected;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
 import dev.tally.kernel.refresh.RefreshOutcome;
+import dev.tally.kernel.refresh.RefreshTokenIntrospection;
+import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.testsupport.MutableClock;
 import java.time.Duration;
@@ -178,7 +181,7 @@ class RefreshTokenFamilyTest {
 
         step(rotate(1, 99),
                 new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 3, stolenAt),
-                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, stolenAt))
+                reuseRevoked(stolenAt))
                 .expectResultMessagePayload(new RefreshOutcome(false, false, true,
                         "the refresh token was already used; every token of its family is revoked", "usr_1", "ses_1",
                         null, null, 0));
@@ -195,7 +198,7 @@ class RefreshTokenFamilyTest {
 
         step(rotate(1, 3),
                 new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 2, NOW),
-                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, NOW));
+                reuseRevoked(NOW));
     }
 
     // --- leeway
@@ -218,7 +221,7 @@ class RefreshTokenFamilyTest {
         clock.set(rotatedAt.plusSeconds(LEEWAY));
         step(rotate(1, 4),
                 new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 3, clock.instant()),
-                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, clock.instant()));
+                reuseRevoked(clock.instant()));
     }
 
     @Test
@@ -229,7 +232,7 @@ class RefreshTokenFamilyTest {
 
         step(rotate(1, 3),
                 new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 2, clock.instant()),
-                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, clock.instant()))
+                reuseRevoked(clock.instant()))
                 .expectResultMessagePayload(new RefreshOutcome(false, false, true,
                         "the refresh token was already used; every token of its family is revoked", "usr_1", "ses_1",
                         null, null, 0));
@@ -273,7 +276,7 @@ class RefreshTokenFamilyTest {
         // Token 2 was handed out once and then replaced by token 3: whoever presents it is not the one holding 3.
         step(rotate(2, 4),
                 new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 2, 3, NOW),
-                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, NOW));
+                reuseRevoked(NOW));
     }
 
     // --- expiry
@@ -404,6 +407,120 @@ class RefreshTokenFamilyTest {
                     .expectException(IllegalArgumentException.class)
                     .expectNoEvents();
         }
+    }
+
+    @Test
+    void revokeWithACauseThenTheRevocationNamesIt() {
+        RevocationCause cause = RevocationCause.clientRequest("app");
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(new RevokeRefreshTokenFamily(FAMILY, "acme", REVOKED_BY_CLIENT, cause))
+                .expectEvents(new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REVOKED_BY_CLIENT, NOW, cause));
+    }
+
+    @Test
+    void aReuseNamesTheFamilyAsItsCause() {
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0),
+                        rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)))
+                .when(rotate(1, 3))
+                .expectEvents(new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 2, NOW),
+                        new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, NOW,
+                                new RevocationCause(RevocationCause.REFRESH_TOKEN_REUSE, FAMILY)));
+    }
+
+    // --- introspection
+
+    @Test
+    void inspectTheCurrentTokenThenActiveWithItsGrantAndTheEarlierDeadlineAndNothingRecorded() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        clock.advance(Duration.ofHours(1));
+        step(inspect(1)).expectResultMessagePayload(new RefreshTokenIntrospection(true, "app", "usr_1", "ses_1", SCOPE,
+                AUDIENCE, NOW, NOW.plusSeconds(IDLE_LIFETIME)));
+    }
+
+    @Test
+    void inspectAfterARotationThenOnlyTheNewTokenIsActiveEvenWithinTheLeeway() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        clock.advance(Duration.ofHours(1));
+        Instant rotatedAt = clock.instant();
+        step(rotate(1, 2), rotated(2, 1, 2, false, rotatedAt, NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                rotatedAt.plusSeconds(IDLE_LIFETIME)));
+        clock.advance(Duration.ofSeconds(1));
+
+        step(inspect(2)).expectResultMessagePayload(new RefreshTokenIntrospection(true, "app", "usr_1", "ses_1", SCOPE,
+                AUDIENCE, rotatedAt, rotatedAt.plusSeconds(IDLE_LIFETIME)));
+        step(inspect(1)).expectResultMessagePayload(RefreshTokenIntrospection.INACTIVE);
+        step(inspect(77)).expectResultMessagePayload(RefreshTokenIntrospection.INACTIVE);
+        // Inspecting the previous token is not a use: it still gets its successor within the leeway afterwards.
+        step(rotate(1, 3), rotated(3, 1, 3, true, clock.instant(), NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                clock.instant().plusSeconds(IDLE_LIFETIME)));
+    }
+
+    @Test
+    void inspectWithRotationNoneThenTheOneTokenIsActiveFromTheFamilysStart() {
+        history.add(started(RotationMode.NONE, 0, 0));
+        clock.set(NOW.plus(Duration.ofDays(3)));
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), null, "jti-1"),
+                new RefreshTokenUsed(FAMILY, "acme", "app", "usr_1", clock.instant(), null, "jti-1"));
+        step(inspect(1)).expectResultMessagePayload(new RefreshTokenIntrospection(true, "app", "usr_1", "ses_1", SCOPE,
+                AUDIENCE, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME)));
+    }
+
+    @Test
+    void inspectAnEndedFamilysTokenThenInactive() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        step(new RevokeRefreshTokenFamily(FAMILY, "acme", LOGOUT),
+                new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", LOGOUT, NOW));
+        step(inspect(1)).expectResultMessagePayload(RefreshTokenIntrospection.INACTIVE);
+
+        history.clear();
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        clock.set(NOW.plusSeconds(IDLE_LIFETIME + 1));
+        step(new ExpireRefreshTokenFamily(FAMILY, "acme"), new RefreshTokenFamilyExpired(FAMILY, "acme", "usr_1", IDLE,
+                NOW.plusSeconds(IDLE_LIFETIME), clock.instant()));
+        step(inspect(1)).expectResultMessagePayload(RefreshTokenIntrospection.INACTIVE);
+    }
+
+    @Test
+    void inspectPastADeadlineNobodyRecordedYetThenInactiveAndStillNothingRecorded() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        clock.set(NOW.plusSeconds(IDLE_LIFETIME));
+        step(inspect(1)).expectResultMessagePayload(RefreshTokenIntrospection.INACTIVE);
+        clock.set(NOW.plusSeconds(IDLE_LIFETIME - 1));
+        step(inspect(1)).expectResultMessagePayload(new RefreshTokenIntrospection(true, "app", "usr_1", "ses_1", SCOPE,
+                AUDIENCE, NOW, NOW.plusSeconds(IDLE_LIFETIME)));
+
+        history.clear();
+        history.add(started(RotationMode.ROTATE, 0, 0));
+        clock.set(NOW.plusSeconds(ABSOLUTE_LIFETIME));
+        step(inspect(1)).expectResultMessagePayload(RefreshTokenIntrospection.INACTIVE);
+    }
+
+    @Test
+    void inspectFromAnotherTenantThenInactiveNotNotFound() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        step(new InspectRefreshToken(FAMILY, "globex", token(1)))
+                .expectResultMessagePayload(RefreshTokenIntrospection.INACTIVE);
+    }
+
+    /** An inspection records nothing, so a copy another node has overtaken must not answer: it asks the store first. */
+    @Test
+    void inspectOnACopyThatIsBehindTheStoreThenConcurrencyFailureAndOnAnUpToDateOneTheAnswer() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        storedLastSequence = 1; // another node rotated: token 1 is no longer current there
+        behind(inspect(1));
+        assertThat(storeQueries).containsExactly(FAMILY + "@0");
+
+        storedLastSequence = 0;
+        step(inspect(1)).expectResultMessagePayload(new RefreshTokenIntrospection(true, "app", "usr_1", "ses_1", SCOPE,
+                AUDIENCE, NOW, NOW.plusSeconds(IDLE_LIFETIME)));
+    }
+
+    @Test
+    void inspectSomethingThatIsNotAHashThenIllegalArgument() {
+        fixture.given(started(RotationMode.ROTATE, IDLE_LIFETIME, 0))
+                .when(new InspectRefreshToken(FAMILY, "acme", FAMILY + ".the-token-itself"))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
     }
 
     // --- tokens and clients that do not belong
@@ -564,6 +681,15 @@ class RefreshTokenFamilyTest {
                                 Instant expiresAt, Instant idleExpiresAt) {
         return new TokenRotated(FAMILY, "acme", "app", "usr_1", generation, token(presented), token(next), withinLeeway,
                 at, expiresAt, idleExpiresAt, "jti-" + next);
+    }
+
+    static InspectRefreshToken inspect(int presented) {
+        return new InspectRefreshToken(FAMILY, "acme", token(presented));
+    }
+
+    static RefreshTokenFamilyRevoked reuseRevoked(Instant at) {
+        return new RefreshTokenFamilyRevoked(FAMILY, "acme", "usr_1", "ses_1", REUSE, at,
+                new RevocationCause(RevocationCause.REFRESH_TOKEN_REUSE, FAMILY));
     }
 
     static RefreshOutcome granted(int generation) {

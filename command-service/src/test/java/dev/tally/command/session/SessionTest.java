@@ -5,11 +5,13 @@ import static dev.tally.kernel.session.SessionEndReason.ABSOLUTE;
 import static dev.tally.kernel.session.SessionEndReason.ADMINISTRATOR;
 import static dev.tally.kernel.session.SessionEndReason.IDLE;
 import static dev.tally.kernel.session.SessionEndReason.LOGOUT;
+import static dev.tally.kernel.session.SessionEndReason.PERMISSION_CHANGE;
 
 import dev.tally.command.catalog.InMemoryTenantDirectory;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.session.SessionCommands.ExpireSession;
+import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionCommands.StartSession;
 import dev.tally.kernel.session.SessionCommands.UseSession;
@@ -225,6 +227,16 @@ class SessionTest {
         step(new ExpireSession("ses_1", "acme"));
         step(use("acme"))
                 .expectResultMessagePayload(ended(NOW.plusSeconds(IDLE_TIMEOUT), LOGOUT));
+    }
+
+    @Test
+    void revokeSessionWithACauseThenTheRevocationNamesIt() {
+        clock.advance(Duration.ofSeconds(60));
+        RevocationCause cause = RevocationCause.permissionChange("pc_42");
+
+        fixture.given(STARTED)
+                .when(new RevokeSession("ses_1", "acme", PERMISSION_CHANGE, cause))
+                .expectEvents(new SessionRevoked("ses_1", "acme", "usr_1", PERMISSION_CHANGE, clock.instant(), cause));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tally.command.CommandServiceTestApplication;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.session.SessionCommands;
 import dev.tally.kernel.session.SessionCommands.StartSession;
 import dev.tally.kernel.session.SessionCommands.UseSession;
@@ -73,6 +74,7 @@ class SessionsOnPostgresTest {
     /** One instance, so a second node started in a test reads the same time. */
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     static final String COOKIE_HASH = SecretHash.of("a cookie");
+    static final RevocationCause BY_ADMINISTRATOR = new RevocationCause(RevocationCause.ADMINISTRATOR, null);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -259,7 +261,8 @@ class SessionsOnPostgresTest {
         CLOCK.advance(Duration.ofSeconds(60));
         Instant revokedAt = CLOCK.instant();
         assertThat(http.admin("DELETE", base + "/" + a1, null).status()).isEqualTo(204);
-        assertThat(last(a1)).isEqualTo(new SessionRevoked(a1, tenant, "usr_a", SessionEndReason.ADMINISTRATOR, revokedAt));
+        assertThat(last(a1)).isEqualTo(new SessionRevoked(a1, tenant, "usr_a", SessionEndReason.ADMINISTRATOR, revokedAt,
+                BY_ADMINISTRATOR));
         assertThat(use(tenant, a1)).extracting(SessionUse::alive, SessionUse::endReason)
                 .containsExactly(false, SessionEndReason.ADMINISTRATOR);
         // Revoking again is a no-op, not an error.
@@ -284,8 +287,10 @@ class SessionsOnPostgresTest {
 
         assertThat(http.admin("DELETE", base, null).status()).isEqualTo(204);
         assertThat(ids(http.admin("GET", base, null))).isEmpty();
-        assertThat(last(a2)).isEqualTo(new SessionRevoked(a2, tenant, "usr_a", SessionEndReason.ADMINISTRATOR, revokedAt));
-        assertThat(last(a3)).isEqualTo(new SessionRevoked(a3, tenant, "usr_a", SessionEndReason.ADMINISTRATOR, revokedAt));
+        assertThat(last(a2)).isEqualTo(new SessionRevoked(a2, tenant, "usr_a", SessionEndReason.ADMINISTRATOR, revokedAt,
+                BY_ADMINISTRATOR));
+        assertThat(last(a3)).isEqualTo(new SessionRevoked(a3, tenant, "usr_a", SessionEndReason.ADMINISTRATOR, revokedAt,
+                BY_ADMINISTRATOR));
         assertThat(ids(http.admin("GET", "/admin/tenants/" + tenant + "/users/usr_b/sessions", null))).containsExactly(b1);
         assertThat(ids(http.admin("GET", "/admin/tenants/" + other + "/users/usr_a/sessions", null))).containsExactly(otherTenants);
     }

@@ -14,6 +14,7 @@ import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
+import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
@@ -22,7 +23,9 @@ import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
+import dev.tally.kernel.tenant.TenantEvents.TenantPermissionChangePolicyChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
+import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantSettingsPatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -168,6 +171,42 @@ class TenantTest {
         fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
                 .when(new RenameTenant("acme", "Acme"))
                 .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    // --- on_permission_change
+
+    @Test
+    void changePermissionChangePolicyThenRecorded() {
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
+                .when(new ChangePermissionChangePolicy("acme", PermissionChangePolicy.REVOKE_ALL))
+                .expectEvents(new TenantPermissionChangePolicyChanged("acme", PermissionChangePolicy.REVOKE_ALL));
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW),
+                        new TenantPermissionChangePolicyChanged("acme", PermissionChangePolicy.REVOKE_ALL))
+                .when(new ChangePermissionChangePolicy("acme", PermissionChangePolicy.REVOKE_REFRESH_TOKENS))
+                .expectEvents(new TenantPermissionChangePolicyChanged("acme", PermissionChangePolicy.REVOKE_REFRESH_TOKENS));
+    }
+
+    @Test
+    void changePermissionChangePolicyToTheCurrentOneThenNothingRecorded() {
+        // Until the first change the policy is the default.
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
+                .when(new ChangePermissionChangePolicy("acme", PermissionChangePolicy.DEFAULT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW),
+                        new TenantPermissionChangePolicyChanged("acme", PermissionChangePolicy.NONE))
+                .when(new ChangePermissionChangePolicy("acme", PermissionChangePolicy.NONE))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void changePermissionChangePolicyWithoutAPolicyThenInvalidOnPermissionChange() {
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
+                .when(new ChangePermissionChangePolicy("acme", null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage("is required")
                 .expectNoEvents();
     }
 

@@ -1,5 +1,6 @@
 package dev.tally.command.user;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.not;
@@ -17,6 +18,9 @@ import dev.tally.kernel.user.UserEvents.UserDeleted;
 import dev.tally.kernel.user.UserEvents.UserPasswordChanged;
 import dev.tally.kernel.user.UserEvents.UserPermissionsChanged;
 import dev.tally.kernel.user.UserEvents.UserRegistered;
+import dev.tally.kernel.user.UserEvents.UserTokensRevoked;
+import dev.tally.kernel.revocation.RevocationCause;
+import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.kernel.user.UserEvents.UserUpdated;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.axonframework.eventsourcing.AggregateDeletedException;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.ResultValidator;
 import org.hamcrest.Description;
 import org.hamcrest.Matcher;
 import org.hamcrest.TypeSafeMatcher;
@@ -302,19 +308,68 @@ class UserTest {
     // --- ChangeUserPermissions
 
     @Test
-    void changeUserPermissionsThenBothListsRecordedWithThePreviousOnes() {
-        fixture.given(ALICE)
-                .when(new ChangeUserPermissions("usr_1", "acme", List.of("viewer", "viewer"), List.of("read:orders", "write:orders")))
-                .expectEvents(new UserPermissionsChanged("usr_1", "acme", List.of("viewer"), List.of("read:orders", "write:orders"),
-                        List.of("admin", "editor"), List.of("read:orders"), NOW));
+    void changeUserPermissionsThenBothListsRecordedWithThePreviousOnesAChangeIdAndTheDefaultPolicy() {
+        List<Object> recorded = recorded(fixture.given(ALICE)
+                .when(new ChangeUserPermissions("usr_1", "acme", List.of("viewer", "viewer"), List.of("read:orders", "write:orders"))));
+        assertThat(recorded).hasSize(1);
+        UserPermissionsChanged changed = (UserPermissionsChanged) recorded.get(0);
+        assertThat(changed.changeId()).matches("pc_[A-Za-z0-9]{24}");
+        assertThat(changed).isEqualTo(new UserPermissionsChanged("usr_1", "acme", List.of("viewer"),
+                List.of("read:orders", "write:orders"), List.of("admin", "editor"), List.of("read:orders"), NOW,
+                changed.changeId(), PermissionChangePolicy.REVOKE_REFRESH_TOKENS));
     }
 
     @Test
     void changeUserPermissionsWhenOnlyRolesGivenThenPermissionsKept() {
-        fixture.given(ALICE)
-                .when(new ChangeUserPermissions("usr_1", "acme", List.of(), null))
-                .expectEvents(new UserPermissionsChanged("usr_1", "acme", List.of(), List.of("read:orders"),
-                        List.of("admin", "editor"), List.of("read:orders"), NOW));
+        List<Object> recorded = recorded(fixture.given(ALICE)
+                .when(new ChangeUserPermissions("usr_1", "acme", List.of(), null, PermissionChangePolicy.REVOKE_REFRESH_TOKENS)));
+        UserPermissionsChanged changed = (UserPermissionsChanged) recorded.get(0);
+        assertThat(recorded).containsExactly(new UserPermissionsChanged("usr_1", "acme", List.of(), List.of("read:orders"),
+                List.of("admin", "editor"), List.of("read:orders"), NOW, changed.changeId(),
+                PermissionChangePolicy.REVOKE_REFRESH_TOKENS));
+    }
+
+    @Test
+    void changeUserPermissionsUnderRevokeAllThenTheUsersTokensAreRevokedAsOfTheChangeNamingIt() {
+        List<Object> recorded = recorded(fixture.given(ALICE)
+                .when(new ChangeUserPermissions("usr_1", "acme", List.of("viewer"), null, PermissionChangePolicy.REVOKE_ALL)));
+        assertThat(recorded).hasSize(2);
+        UserPermissionsChanged changed = (UserPermissionsChanged) recorded.get(0);
+        assertThat(changed).isEqualTo(new UserPermissionsChanged("usr_1", "acme", List.of("viewer"), List.of("read:orders"),
+                List.of("admin", "editor"), List.of("read:orders"), NOW, changed.changeId(), PermissionChangePolicy.REVOKE_ALL));
+        assertThat(recorded.get(1)).isEqualTo(new UserTokensRevoked("usr_1", "acme", NOW,
+                RevocationCause.permissionChange(changed.changeId())));
+        assertThat(((UserTokensRevoked) recorded.get(1)).cause().kind()).isEqualTo("user_permissions_changed");
+    }
+
+    @Test
+    void changeUserPermissionsUnderNoneThenOnlyTheChangeWithItsPolicy() {
+        List<Object> recorded = recorded(fixture.given(ALICE)
+                .when(new ChangeUserPermissions("usr_1", "acme", null, List.of(), PermissionChangePolicy.NONE)));
+        UserPermissionsChanged changed = (UserPermissionsChanged) recorded.get(0);
+        assertThat(recorded).containsExactly(new UserPermissionsChanged("usr_1", "acme", List.of("admin", "editor"),
+                List.of(), List.of("admin", "editor"), List.of("read:orders"), NOW, changed.changeId(),
+                PermissionChangePolicy.NONE));
+    }
+
+    @Test
+    void everyChangeGetsItsOwnChangeId() {
+        UserPermissionsChanged first = (UserPermissionsChanged) recorded(fixture.given(ALICE)
+                .when(new ChangeUserPermissions("usr_1", "acme", List.of("viewer"), null))).get(0);
+        UserPermissionsChanged second = (UserPermissionsChanged) recorded(fixture.given(ALICE, first)
+                .when(new ChangeUserPermissions("usr_1", "acme", List.of("admin"), null))).get(0);
+        assertThat(second.changeId()).isNotEqualTo(first.changeId());
+        assertThat(second.previousRoles()).containsExactly("viewer");
+    }
+
+    @Test
+    void changeUserPermissionsThatChangesNothingUnderAnyPolicyThenNothingRecorded() {
+        for (PermissionChangePolicy policy : PermissionChangePolicy.values()) {
+            fixture.given(ALICE)
+                    .when(new ChangeUserPermissions("usr_1", "acme", List.of("editor", "admin"), List.of("read:orders"), policy))
+                    .expectSuccessfulHandlerExecution()
+                    .expectNoEvents();
+        }
     }
 
     @Test
@@ -435,5 +490,23 @@ class UserTest {
                 description.appendText(type.getSimpleName() + " on field '" + field + "'");
             }
         };
+    }
+
+    /** The payloads the command recorded, for events whose ids are generated (a change id) and so cannot be spelt out. */
+    private static List<Object> recorded(ResultValidator<User> result) {
+        List<Object> payloads = new ArrayList<>();
+        result.expectSuccessfulHandlerExecution().expectEventsMatching(new TypeSafeMatcher<List<EventMessage<?>>>() {
+            @Override
+            protected boolean matchesSafely(List<EventMessage<?>> events) {
+                events.forEach(e -> payloads.add(e.getPayload()));
+                return true;
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText("any events (checked afterwards)");
+            }
+        });
+        return payloads;
     }
 }

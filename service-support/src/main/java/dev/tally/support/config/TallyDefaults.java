@@ -37,7 +37,8 @@ public class TallyDefaults implements EnvironmentPostProcessor {
         defaults.put("spring.mvc.problemdetails.enabled", "true");
         // Every module contributes its migrations under this folder; Flyway scans it across jars.
         defaults.put("spring.flyway.locations", "classpath:db/migration/tally");
-        defaults.put("management.endpoints.web.exposure.include", "health,info");
+        // metrics: names and figures only (e.g. tally.revocation.view.lag); no environment, configuration or dumps.
+        defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
         defaults.put("management.endpoint.health.probes.enabled", "true");
         defaults.put("server.error.include-stacktrace", "never");
         environment.getPropertySources().addLast(new MapPropertySource("tallyDefaults", defaults));

@@ -13,7 +13,6 @@ import dev.tally.kernel.client.ClientEvents.ClientRefreshSettingsChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
-import dev.tally.kernel.code.CodeEvents.AuthorizationCodeReused;
 import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.session.SessionEvents.SessionEvent;
@@ -56,7 +55,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.eventhandling.DomainEventMessage;
 
@@ -77,7 +75,6 @@ public class TokenConfig {
     private final Map<String, String> userIdByName = new ConcurrentHashMap<>();
     private final Map<String, SessionView> sessionsByCookie = new ConcurrentHashMap<>();
     private final Map<String, String> cookieBySession = new ConcurrentHashMap<>();
-    private final Set<String> revokedTokenIds = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> appliedSequence = new HashMap<>();
 
     private final LifetimeRuleCompiler ruleCompiler;
@@ -91,8 +88,7 @@ public class TokenConfig {
     public static boolean handles(Class<?> payloadType) {
         return TenantEvent.class.isAssignableFrom(payloadType) || ApiEvent.class.isAssignableFrom(payloadType)
                 || ClientEvent.class.isAssignableFrom(payloadType) || RuleEvent.class.isAssignableFrom(payloadType)
-                || UserEvent.class.isAssignableFrom(payloadType) || SessionEvent.class.isAssignableFrom(payloadType)
-                || AuthorizationCodeReused.class.equals(payloadType);
+                || UserEvent.class.isAssignableFrom(payloadType) || SessionEvent.class.isAssignableFrom(payloadType);
     }
 
     public Optional<TenantView> tenant(String tenantId) {
@@ -126,14 +122,6 @@ public class TokenConfig {
     public Optional<SessionView> sessionByCookie(String tenantId, String cookieValue) {
         SessionView s = sessionsByCookie.get(SecretHash.of(cookieValue));
         return s != null && s.tenantId().equals(tenantId) ? Optional.of(s) : Optional.empty();
-    }
-
-    /**
-     * True if the token was revoked by an event this projection knows: for now, the tokens of a reused
-     * authorization code. (The revocation view of the query side will answer for everything else.)
-     */
-    public boolean revoked(String tokenId) {
-        return tokenId != null && revokedTokenIds.contains(tokenId);
     }
 
     /** Applies one event if it is newer than what this projection has of its aggregate. */
@@ -215,7 +203,6 @@ public class TokenConfig {
                 sessionsByCookie.put(e.cookieHash(), new SessionView(e.sessionId(), e.tenantId(), e.userId(), e.cookieHash()));
                 cookieBySession.put(e.sessionId(), e.cookieHash());
             }
-            case AuthorizationCodeReused e -> revokedTokenIds.addAll(e.revokedTokenIds());
             case SessionExpired e -> forgetSession(e.sessionId());
             case SessionRevoked e -> forgetSession(e.sessionId());
             default -> { }

@@ -19,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Appends the record of every issued token to the event store before the token is handed out: a token the
- * history does not know about never leaves Tally.
+ * history does not know about never leaves Tally. The revocation endpoint records {@code AccessTokenRevoked} the
+ * same way, so a revocation is durable before it is confirmed.
  *
  * <p>Group commit: callers wait until their record is durable, but the records of concurrent requests are
  * appended together, in one transaction, by one writer thread. A batch is whatever queued up while the previous

@@ -26,6 +26,17 @@ public class TokenSigner {
 
     public SignedToken accessToken(TenantSigningKey key, String jti, String issuer, String subject, String clientId,
                                    List<String> audience, String scope, Instant issuedAt, long lifetimeSeconds) {
+        return accessToken(key, jti, issuer, subject, clientId, audience, scope, issuedAt, lifetimeSeconds, null, null);
+    }
+
+    /**
+     * @param sessionId the login session the token is issued in ({@code sid}), or {@code null}
+     * @param familyId  the refresh-token family it is issued with or from ({@code fid}), or {@code null}; with
+     *                  {@code sid} they let a revoked session or family be told from the token alone
+     */
+    public SignedToken accessToken(TenantSigningKey key, String jti, String issuer, String subject, String clientId,
+                                   List<String> audience, String scope, Instant issuedAt, long lifetimeSeconds,
+                                   String sessionId, String familyId) {
         Instant expiresAt = issuedAt.plusSeconds(lifetimeSeconds);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
@@ -37,6 +48,12 @@ public class TokenSigner {
                 .jwtID(jti);
         if (scope != null) {
             claims.claim("scope", scope);
+        }
+        if (sessionId != null) {
+            claims.claim("sid", sessionId);
+        }
+        if (familyId != null) {
+            claims.claim("fid", familyId);
         }
         return sign(key, AT_JWT, claims.build(), jti, issuedAt, expiresAt, lifetimeSeconds);
     }

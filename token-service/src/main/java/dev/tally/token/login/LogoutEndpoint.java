@@ -1,6 +1,7 @@
 package dev.tally.token.login;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.token.config.TokenConfig;
@@ -93,7 +94,7 @@ public class LogoutEndpoint {
         if (sid != null) {
             // The session named by the hint ends too, when the cookie did not reach us (third-party cookies blocked).
             try {
-                commands.sendAndWait(new RevokeSession(sid, tenant, SessionEndReason.LOGOUT));
+                commands.sendAndWait(new RevokeSession(sid, tenant, SessionEndReason.LOGOUT, loggedOut(sid)));
             } catch (AggregateNotFoundException | NotFound unknownOrOtherTenant) {
                 // nothing to end
             }
@@ -115,6 +116,11 @@ public class LogoutEndpoint {
     }
 
     private void revoke(String tenant, SessionView session) {
-        commands.sendAndWait(new RevokeSession(session.sessionId(), tenant, SessionEndReason.LOGOUT));
+        commands.sendAndWait(new RevokeSession(session.sessionId(), tenant, SessionEndReason.LOGOUT,
+                loggedOut(session.sessionId())));
+    }
+
+    private static RevocationCause loggedOut(String sessionId) {
+        return new RevocationCause(RevocationCause.LOGOUT, sessionId);
     }
 }

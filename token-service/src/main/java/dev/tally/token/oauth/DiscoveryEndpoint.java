@@ -42,6 +42,11 @@ public class DiscoveryEndpoint {
         m.put("response_modes_supported", List.of("query"));
         m.put("code_challenge_methods_supported", List.of("S256"));
         m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        // RFC 7662 and RFC 7009 (RFC 8414 §2): a public client cannot introspect, but may revoke its own tokens.
+        m.put("introspection_endpoint", issuer + "/oauth/introspect");
+        m.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        m.put("revocation_endpoint", issuer + "/oauth/revoke");
+        m.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
         m.put("scopes_supported", List.of("openid", "profile", "offline_access"));
         m.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "at_hash",
                 "preferred_username", "name"));

@@ -11,6 +11,7 @@ import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshOutcome;
 import dev.tally.kernel.refresh.RefreshTokens;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
+import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.kernel.lifetime.LifetimeDecision;
@@ -247,7 +248,7 @@ public class TokenEndpoint {
                 SecretHash.of(presented), SecretHash.of(next), accessJti));
         if (!outcome.granted()) {
             if (outcome.reuseDetected() && outcome.sessionId() != null && tenant.refresh().revokeSessionOnReuse()) {
-                revokeSessionAfterReuse(tenant.tenantId(), outcome.sessionId());
+                revokeSessionAfterReuse(tenant.tenantId(), outcome.sessionId(), familyId);
             }
             throw OAuthError.invalidGrant(outcome.failure() != null ? outcome.failure()
                     : "the refresh token was used before; its family is revoked");
@@ -303,9 +304,10 @@ public class TokenEndpoint {
         return false;
     }
 
-    private void revokeSessionAfterReuse(String tenantId, String sessionId) {
+    private void revokeSessionAfterReuse(String tenantId, String sessionId, String familyId) {
         try {
-            commands.sendAndWait(new RevokeSession(sessionId, tenantId, SessionEndReason.REFRESH_TOKEN_REUSE));
+            commands.sendAndWait(new RevokeSession(sessionId, tenantId, SessionEndReason.REFRESH_TOKEN_REUSE,
+                    new RevocationCause(RevocationCause.REFRESH_TOKEN_REUSE, familyId)));
         } catch (RuntimeException e) {
             // The family is already revoked; the session ends by itself at its deadline. Never hide the refusal.
             LOG.warn("could not revoke session {} after refresh token reuse", sessionId, e);
@@ -342,12 +344,19 @@ public class TokenEndpoint {
         }
         String scope = scopes.isEmpty() ? null : String.join(" ", scopes);
         LifetimeDecision access = d.accessToken();
+        // The family is named before the access token is signed, so the token can carry it (fid): a new one when
+        // this grant starts a family, else the one the refresh token came from.
+        boolean startsFamily = refreshToken == null && offline;
+        String familyId = startsFamily ? RefreshTokens.newFamilyId() : RefreshTokens.familyOf(refreshToken);
+        // sid only for a token issued in the login session itself (the code flow); a refresh is not made in the
+        // session, and a family is meant to outlive it, so its tokens answer to the family (fid).
+        String tokenSession = GrantTypes.REFRESH_TOKEN.equals(grantType) ? null : sessionId;
         SignedToken accessToken = signer.accessToken(tenant.signingKey(), accessJti, issuer, user.userId(), client.clientId(),
-                audience, scope, d.issuedAt(), access.lifetimeSeconds());
+                audience, scope, d.issuedAt(), access.lifetimeSeconds(), tokenSession, familyId);
         List<Object> records = new ArrayList<>(2);
         records.add(new AccessTokenIssued(tenant.tenantId(), accessJti, client.clientId(), user.userId(), String.join(" ", audience),
                 scope, grantType, accessToken.issuedAt(), accessToken.expiresAt(), accessToken.lifetimeSeconds(),
-                access.decidedBy(), access.trace()));
+                access.decidedBy(), access.trace(), tokenSession, familyId));
         SignedToken idToken = null;
         if (openid) {
             LifetimeDecision id = d.idToken();
@@ -357,8 +366,8 @@ public class TokenEndpoint {
                     idToken.issuedAt(), idToken.expiresAt(), idToken.lifetimeSeconds(), id.decidedBy(), id.trace()));
         }
         String refresh = refreshToken;
-        if (refresh == null && offline) {
-            refresh = startFamily(tenant, client, user, api, scope, sessionId, d.refreshToken().lifetimeSeconds());
+        if (startsFamily) {
+            refresh = startFamily(familyId, tenant, client, user, api, scope, sessionId, d.refreshToken().lifetimeSeconds());
         }
         record(records.toArray());
         ResponseEntity<Map<String, Object>> response = ok(accessToken, scope, idToken);
@@ -369,9 +378,8 @@ public class TokenEndpoint {
     }
 
     /** A new family: its settings are the client's, else the tenant's; its absolute lifetime is the engine's. */
-    private String startFamily(TenantView tenant, ClientView client, UserView user, ApiView api, String scope, String sessionId,
-                               long absoluteLifetime) {
-        String familyId = RefreshTokens.newFamilyId();
+    private String startFamily(String familyId, TenantView tenant, ClientView client, UserView user, ApiView api, String scope,
+                               String sessionId, long absoluteLifetime) {
         String token = RefreshTokens.newToken(familyId);
         TenantRefreshSettings defaults = tenant.refresh();
         try {

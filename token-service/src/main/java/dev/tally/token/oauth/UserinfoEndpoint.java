@@ -4,6 +4,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.tally.token.config.TokenConfig;
 import dev.tally.token.config.TokenConfigState.TenantView;
 import dev.tally.token.config.TokenConfigState.UserView;
+import dev.tally.token.revocation.AccessTokenCheck;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,12 +26,12 @@ import org.springframework.web.bind.annotation.RestController;
 @OAuthEndpoint
 public class UserinfoEndpoint {
     private final TokenConfig config;
-    private final IssuedTokens issuedTokens;
+    private final AccessTokenCheck accessTokens;
     private final Issuers issuers;
 
-    public UserinfoEndpoint(TokenConfig config, IssuedTokens issuedTokens, Issuers issuers) {
+    public UserinfoEndpoint(TokenConfig config, AccessTokenCheck accessTokens, Issuers issuers) {
         this.config = config;
-        this.issuedTokens = issuedTokens;
+        this.accessTokens = accessTokens;
         this.issuers = issuers;
     }
 
@@ -42,11 +43,9 @@ public class UserinfoEndpoint {
         if (!"at+jwt".equals(IssuedTokens.type(token))) {
             throw OAuthError.invalidToken("not an access token");
         }
-        JWTClaimsSet claims = issuedTokens.verify(t, issuer, token, true)
-                .orElseThrow(() -> OAuthError.invalidToken("the access token is invalid or expired"));
-        if (config.revoked(claims.getJWTID())) {
-            throw OAuthError.invalidToken("the access token was revoked");
-        }
+        // The same check as introspection: signature, issuer, expiry, and every kind of revocation.
+        JWTClaimsSet claims = accessTokens.active(t, issuer, token)
+                .orElseThrow(() -> OAuthError.invalidToken("the access token is invalid, expired or revoked"));
         if (claims.getAudience() == null || !claims.getAudience().contains(issuer + "/userinfo")) {
             throw OAuthError.invalidToken("the access token is not for the userinfo endpoint");
         }
