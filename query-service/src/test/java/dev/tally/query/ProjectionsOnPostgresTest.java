@@ -36,6 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * delivered a second time changes none of them.
  */
 @SpringBootTest(classes = QueryServiceTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@org.springframework.context.annotation.Import(ProjectionsOnPostgresTest.Counters.class)
 class ProjectionsOnPostgresTest extends QueryTestSupport {
     static final PostgresTestDatabase DB = PostgresTestDatabase.create("tally_query_proj");
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
@@ -46,6 +47,49 @@ class ProjectionsOnPostgresTest extends QueryTestSupport {
         registry.add("tally.admin-token", () -> ADMIN);
         registry.add("tally.master-key", () -> MASTER_KEY);
     }
+
+    /** Counts deliveries per event in each processor, to prove a repeated delivery really happened. */
+    abstract static class DeliveryCounter {
+        final Map<String, Integer> deliveries = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @org.axonframework.eventhandling.EventHandler
+        void on(Object payload, org.axonframework.eventhandling.EventMessage<?> message) {
+            deliveries.merge(message.getIdentifier(), 1, Integer::sum);
+        }
+    }
+
+    @org.axonframework.config.ProcessingGroup(dev.tally.query.projection.QueryProcessing.AUDIT)
+    static class AuditDeliveries extends DeliveryCounter {
+    }
+
+    @org.axonframework.config.ProcessingGroup(dev.tally.query.projection.QueryProcessing.SESSIONS)
+    static class SessionDeliveries extends DeliveryCounter {
+    }
+
+    @org.axonframework.config.ProcessingGroup(dev.tally.query.projection.QueryProcessing.REVOCATIONS)
+    static class RevocationDeliveries extends DeliveryCounter {
+    }
+
+    @org.springframework.boot.test.context.TestConfiguration
+    static class Counters {
+        @org.springframework.context.annotation.Bean
+        AuditDeliveries auditDeliveries() {
+            return new AuditDeliveries();
+        }
+
+        @org.springframework.context.annotation.Bean
+        SessionDeliveries sessionDeliveries() {
+            return new SessionDeliveries();
+        }
+
+        @org.springframework.context.annotation.Bean
+        RevocationDeliveries revocationDeliveries() {
+            return new RevocationDeliveries();
+        }
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    List<DeliveryCounter> counters;
 
     @BeforeAll
     static void databaseIsPostgres() {
@@ -174,8 +218,19 @@ class ProjectionsOnPostgresTest extends QueryTestSupport {
         assertThat(before.get("audit_event")).hasSizeGreaterThanOrEqualTo(9);
         assertThat(before.get("revocation_log")).isNotEmpty();
 
+        List<String> ids = jdbc.queryForList("SELECT event_identifier FROM domain_event_entry WHERE global_index >= ?",
+                String.class, first + 1);
+        assertThat(counters).hasSize(3);
+        for (DeliveryCounter c : counters) {
+            ids.forEach(id -> assertThat(c.deliveries.get(id)).as("delivered once so far").isEqualTo(1));
+        }
+
         redeliverFrom(first);
         awaitCaughtUp();
+
+        for (DeliveryCounter c : counters) {
+            ids.forEach(id -> assertThat(c.deliveries.get(id)).as("delivered a second time").isEqualTo(2));
+        }
 
         assertThat(snapshot()).isEqualTo(before);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_event WHERE tenant_id = 'p4'", Integer.class))
