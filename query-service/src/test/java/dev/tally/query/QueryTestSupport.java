@@ -25,7 +25,6 @@ import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessor;
-import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -52,7 +51,7 @@ public abstract class QueryTestSupport {
     @Autowired
     protected EventProcessingConfiguration processing;
     @Autowired
-    protected TokenStore tokenStore;
+    protected dev.tally.query.projection.QueryTokenStore queryTokens;
     @Autowired
     protected TransactionManager axonTransactions;
 
@@ -99,7 +98,7 @@ public abstract class QueryTestSupport {
         for (String processor : QueryProcessing.BY_NAME.values()) {
             TrackingEventProcessor tep = processing.eventProcessor(processor, TrackingEventProcessor.class).orElseThrow();
             tep.shutDown();
-            axonTransactions.executeInTransaction(() -> tokenStore.storeToken(
+            axonTransactions.executeInTransaction(() -> queryTokens.tokenStore().storeToken(
                     GapAwareTrackingToken.newInstance(position - 1, Set.of()), processor, 0));
             tep.start();
         }

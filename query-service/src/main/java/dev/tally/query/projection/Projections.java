@@ -47,10 +47,10 @@ public class Projections {
     private final Serializer serializer;
     private final EventProcessingConfiguration processing;
 
-    public Projections(JdbcTemplate jdbc, Serializer serializer, EventProcessingConfiguration processing,
+    public Projections(JdbcTemplate jdbc, QueryTokenStore tokens, EventProcessingConfiguration processing,
                        ObjectProvider<MeterRegistry> meters) {
         this.jdbc = jdbc;
-        this.serializer = serializer;
+        this.serializer = tokens.serializer();
         this.processing = processing;
         meters.ifAvailable(registry -> QueryProcessing.BY_NAME.keySet().forEach(name ->
                 Gauge.builder("tally.projection.lag", () -> lagOrNaN(name))

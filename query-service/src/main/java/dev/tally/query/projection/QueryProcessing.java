@@ -42,9 +42,10 @@ public class QueryProcessing {
     }
 
     @Autowired
-    void configure(EventProcessingConfigurer processing,
+    void configure(EventProcessingConfigurer processing, QueryTokenStore tokens,
                    @Value("${tally.query.batch-size:500}") int batchSize) {
         for (String processor : BY_NAME.values()) {
+            processing.registerTokenStore(processor, c -> tokens.tokenStore());
             processing.registerTrackingEventProcessor(processor, c -> c.eventStore(),
                     c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                             .andBatchSize(batchSize)
