@@ -19,12 +19,7 @@ import org.springframework.stereotype.Repository;
 public class AuditRepository {
     static final String COLUMNS = "tenant_id, position, event_id, type, occurred_at, user_id, client_id, session_id, "
             + "family_id, jti, details";
-    /**
-     * Portable on PostgreSQL and H2, and never an error for a repeated event: an error would abort a PostgreSQL
-     * transaction, and with it the batch and the processor's token.
-     */
-    private static final String INSERT = "INSERT INTO audit_event (" + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
-            + "WHERE NOT EXISTS (SELECT 1 FROM audit_event WHERE tenant_id = ? AND event_id = ?)";
+    private static final String INSERT = "INSERT INTO audit_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final RowMapper<AuditRow> ROW = (rs, i) -> new AuditRow(rs.getString("tenant_id"),
             rs.getLong("position"), rs.getString("event_id"), rs.getString("type"),
             instant(rs.getObject("occurred_at", OffsetDateTime.class)), rs.getString("user_id"),
@@ -37,8 +32,29 @@ public class AuditRepository {
         this.jdbc = jdbc;
     }
 
-    /** One JDBC batch; rows whose event is already recorded are left alone. */
-    public void insertAll(List<AuditRow> rows) {
+    /**
+     * One JDBC batch of the rows whose event is not recorded yet; a repeated event is left alone, never an error (an
+     * error would abort a PostgreSQL transaction, and with it the batch and the processor's token).
+     *
+     * <p>Which events are recorded is asked once per tenant of the batch, as one range of the primary key (an
+     * event's position is stable, so a repeated delivery falls in the range of its batch), not once per row: a
+     * per-row {@code NOT EXISTS} was planned by PostgreSQL as a scan of the table while its statistics were still
+     * those of an empty table, making each batch slower than the last (20,000 events took 36 s instead of 2 s).
+     */
+    public void insertAll(List<AuditRow> candidates) {
+        if (candidates.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, List<AuditRow>> byTenant = new java.util.LinkedHashMap<>();
+        candidates.forEach(r -> byTenant.computeIfAbsent(r.tenantId(), t -> new java.util.ArrayList<>()).add(r));
+        List<AuditRow> rows = new java.util.ArrayList<>();
+        byTenant.forEach((tenant, tenantRows) -> {
+            long min = tenantRows.stream().mapToLong(AuditRow::position).min().orElseThrow();
+            long max = tenantRows.stream().mapToLong(AuditRow::position).max().orElseThrow();
+            TenantSql q = TenantSql.select("event_id", "audit_event", tenant).andAll("position BETWEEN ? AND ?", min, max);
+            java.util.Set<String> recorded = new java.util.HashSet<>(jdbc.queryForList(q.sql(), String.class, q.params()));
+            tenantRows.stream().filter(r -> !recorded.contains(r.eventId())).forEach(rows::add);
+        });
         if (rows.isEmpty()) {
             return;
         }
@@ -57,8 +73,6 @@ public class AuditRepository {
                 setString(ps, 9, r.familyId());
                 setString(ps, 10, r.jti());
                 ps.setString(11, r.details());
-                ps.setString(12, r.tenantId());
-                ps.setString(13, r.eventId());
             }
 
             @Override
