@@ -1,0 +1,64 @@
+package dev.tally.query.projection;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.StreamableMessageSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The query side's three projections, each a tracking processor over the event store whose position is kept in the
+ * token store ({@code token_entry}) that service-support wires: the processor's batch, its view rows and its token
+ * commit in one transaction, so each event is applied exactly once per view. Several nodes share the work through
+ * the token claims; nothing here assumes one node.
+ *
+ * <p>The processors are named {@code query-audit}, {@code query-sessions} and {@code query-revocations}, so they
+ * cannot meet another module's processing group in one JVM; the API names them {@code audit}, {@code sessions},
+ * {@code revocations}.
+ *
+ * <p>A handler's failure propagates: the batch rolls back, its token stays, and the processor retries it (Axon's
+ * default would log the failure and move past the event, leaving a hole in the view).
+ */
+@Configuration(proxyBeanMethods = false)
+public class QueryProcessing {
+    public static final String AUDIT = "query-audit";
+    public static final String SESSIONS = "query-sessions";
+    public static final String REVOCATIONS = "query-revocations";
+
+    /** The API's names of the processors, in order. */
+    public static final Map<String, String> BY_NAME;
+
+    static {
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("audit", AUDIT);
+        names.put("sessions", SESSIONS);
+        names.put("revocations", REVOCATIONS);
+        BY_NAME = java.util.Collections.unmodifiableMap(names);
+    }
+
+    @Autowired
+    void configure(EventProcessingConfigurer processing, QueryTokenStore tokens,
+                   @Value("${tally.query.batch-size:500}") int batchSize) {
+        for (String processor : BY_NAME.values()) {
+            processing.registerTokenStore(processor, c -> tokens.tokenStore());
+            processing.registerTrackingEventProcessor(processor, c -> c.eventStore(),
+                    c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                            .andBatchSize(batchSize)
+                            .andInitialTrackingToken(StreamableMessageSource::createTailToken));
+            processing.registerListenerInvocationErrorHandler(processor, c -> PropagatingErrorHandler.instance());
+        }
+    }
+
+    /** The global index of the event being handled: its place in the store, the same on every replay. */
+    public static long position(TrackingToken token) {
+        if (token == null || token.position().isEmpty()) {
+            throw new IllegalStateException("a query-side projection needs the event's position, got token " + token);
+        }
+        return token.position().getAsLong();
+    }
+}

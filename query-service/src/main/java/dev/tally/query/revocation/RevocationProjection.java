@@ -1,0 +1,97 @@
+package dev.tally.query.revocation;
+
+import dev.tally.kernel.code.CodeEvents.AuthorizationCodeReused;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
+import dev.tally.kernel.revocation.RevocationCause;
+import dev.tally.kernel.session.SessionEvents.SessionRevoked;
+import dev.tally.kernel.token.TokenEvents.AccessTokenRevoked;
+import dev.tally.kernel.user.UserEvents.UserDeleted;
+import dev.tally.kernel.user.UserEvents.UserTokensRevoked;
+import dev.tally.query.projection.QueryProcessing;
+import java.time.Instant;
+import java.util.List;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.TrackingToken;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes the revocation view: revoked access tokens (until they expire), families, sessions, and per-subject "not
+ * before" instants, each also appended to the ordered revocation log resource servers poll. Every value comes from
+ * the event (an event without an instant of its own, {@code UserDeleted}, uses its stored timestamp).
+ */
+@Component
+@ProcessingGroup(QueryProcessing.REVOCATIONS)
+public class RevocationProjection {
+    private final RevocationRepository repository;
+
+    public RevocationProjection(RevocationRepository repository) {
+        this.repository = repository;
+    }
+
+    @EventHandler
+    void on(AccessTokenRevoked e, TrackingToken token) {
+        RevocationCause cause = e.cause();
+        repository.record(new RevocationEntry(e.tenantId(), QueryProcessing.position(token), 0, RevocationEntry.JTI,
+                e.jti(), e.subject(), e.expiresAt(), null, e.at(), cause == null ? "revoked" : cause.kind(),
+                kind(cause), reference(cause)), e.clientId(), null);
+    }
+
+    /** The tokens the first redemption issued; their expiry is not in the event. */
+    @EventHandler
+    void on(AuthorizationCodeReused e, TrackingToken token) {
+        long position = QueryProcessing.position(token);
+        List<String> jtis = e.revokedTokenIds() == null ? List.of() : e.revokedTokenIds();
+        for (int i = 0; i < jtis.size(); i++) {
+            repository.record(new RevocationEntry(e.tenantId(), position, i, RevocationEntry.JTI, jtis.get(i),
+                    e.userId(), null, null, e.at(), RevocationCause.AUTHORIZATION_CODE_REUSE,
+                    RevocationCause.AUTHORIZATION_CODE_REUSE, e.codeId()), e.clientId(), null);
+        }
+    }
+
+    @EventHandler
+    void on(RefreshTokenFamilyRevoked e, TrackingToken token) {
+        repository.record(new RevocationEntry(e.tenantId(), QueryProcessing.position(token), 0, RevocationEntry.FAMILY,
+                e.familyId(), e.userId(), null, null, e.at(), e.reason().wireName(), kind(e.cause()),
+                reference(e.cause())), null, e.sessionId());
+    }
+
+    @EventHandler
+    void on(SessionRevoked e, TrackingToken token) {
+        repository.record(new RevocationEntry(e.tenantId(), QueryProcessing.position(token), 0, RevocationEntry.SESSION,
+                e.sessionId(), e.userId(), null, null, e.at(), e.reason().wireName(), kind(e.cause()),
+                reference(e.cause())), null, e.sessionId());
+    }
+
+    @EventHandler
+    void on(UserTokensRevoked e, EventMessage<?> message, TrackingToken token) {
+        RevocationCause cause = e.cause();
+        repository.record(new RevocationEntry(e.tenantId(), QueryProcessing.position(token), 0, RevocationEntry.SUBJECT,
+                e.userId(), e.userId(), null, e.notBefore(), message.getTimestamp(),
+                cause == null ? "tokens_revoked" : cause.kind(), kind(cause), reference(cause)), null, null);
+    }
+
+    /** Nothing issued to a deleted user before the deletion is good any more. */
+    @EventHandler
+    void on(UserDeleted e, EventMessage<?> message, TrackingToken token) {
+        Instant at = message.getTimestamp();
+        repository.record(new RevocationEntry(e.tenantId(), QueryProcessing.position(token), 0, RevocationEntry.SUBJECT,
+                e.userId(), e.userId(), null, at, at, RevocationCause.USER_DELETED, RevocationCause.USER_DELETED,
+                e.userId()), null, null);
+    }
+
+    @ResetHandler
+    void reset() {
+        repository.deleteAll();
+    }
+
+    private static String kind(RevocationCause cause) {
+        return cause == null ? null : cause.kind();
+    }
+
+    private static String reference(RevocationCause cause) {
+        return cause == null ? null : cause.reference();
+    }
+}
