@@ -2,40 +2,36 @@ package dev.tally.token.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Feeds {@link TokenConfig}. At start-up it replays the event store once, before the server takes requests;
+ * Feeds {@link TokenConfig}. At start-up the store is replayed once into it ({@link StartupReplay}), before the
+ * server takes requests;
  * afterwards a subscribing processor delivers each new event in the unit of work that appended it, applied only
  * once that transaction has committed. So a client the management API has just answered 201 for is known to the
  * very next token request (read your writes), and an event whose transaction rolled back is never seen.
  */
 @Component
 @ProcessingGroup(TokenConfigProjection.GROUP)
-public class TokenConfigProjection implements SmartInitializingSingleton {
+public class TokenConfigProjection {
     public static final String GROUP = "token-config";
     private static final String PENDING = TokenConfigProjection.class.getName() + ".pending";
     private static final Logger LOG = LoggerFactory.getLogger(TokenConfigProjection.class);
 
     private final TokenConfig config;
-    private final EventStorageEngine storage;
 
-    public TokenConfigProjection(TokenConfig config, EventStorageEngine storage) {
+    public TokenConfigProjection(TokenConfig config) {
         this.config = config;
-        this.storage = storage;
     }
 
     @Autowired
@@ -73,18 +69,12 @@ public class TokenConfigProjection implements SmartInitializingSingleton {
         }
     }
 
-    @Override
-    public void afterSingletonsInstantiated() {
-        long started = System.nanoTime();
-        long[] applied = {0};
-        try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(null, false)) {
-            events.forEach(event -> {
-                if (event instanceof DomainEventMessage<?> domain && TokenConfig.handles(domain.getPayloadType())) {
-                    applyLogged(domain);
-                    applied[0]++;
-                }
-            });
+    /** Start-up: one event of the store's replay ({@link StartupReplay}); true if this projection took it. */
+    public boolean replay(TrackedEventMessage<?> event) {
+        if (event instanceof DomainEventMessage<?> domain && TokenConfig.handles(domain.getPayloadType())) {
+            applyLogged(domain);
+            return true;
         }
-        LOG.info("token configuration projection replayed {} events in {} ms", applied[0], (System.nanoTime() - started) / 1_000_000);
+        return false;
     }
 }

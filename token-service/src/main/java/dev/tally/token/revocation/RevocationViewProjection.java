@@ -9,25 +9,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Feeds {@link RevocationView}, like the token configuration is fed: at start-up it replays the event store once,
- * before the server takes requests; afterwards a subscribing processor delivers each new event in the unit of work
+ * Feeds {@link RevocationView}, like the token configuration is fed: at start-up the store is replayed once into
+ * both ({@code StartupReplay}), before the server takes requests; afterwards a subscribing processor delivers each new event in the unit of work
  * that appended it, applied once that unit of work has committed. A revocation the management API has answered 2xx
  * for is therefore known to the very next introspection in this process (read your writes).
  *
@@ -42,7 +39,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(RevocationViewProjection.GROUP)
-public class RevocationViewProjection implements SmartInitializingSingleton {
+public class RevocationViewProjection {
     public static final String GROUP = "revocation-view";
     public static final String LAG_METRIC = "tally.revocation.view.lag";
     public static final String SIZE_METRIC = "tally.revocation.view.entries";
@@ -52,16 +49,13 @@ public class RevocationViewProjection implements SmartInitializingSingleton {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationViewProjection.class);
 
     private final RevocationView view;
-    private final EventStorageEngine storage;
     private final Clock clock;
     private final Clock recordingClock = Clock.systemUTC();
     private final Timer lag;
     private volatile Instant lastPrune = Instant.MIN;
 
-    public RevocationViewProjection(RevocationView view, EventStorageEngine storage, Clock clock,
-                                    ObjectProvider<MeterRegistry> registries) {
+    public RevocationViewProjection(RevocationView view, Clock clock, ObjectProvider<MeterRegistry> registries) {
         this.view = view;
-        this.storage = storage;
         this.clock = clock;
         MeterRegistry registry = registries.getIfAvailable(SimpleMeterRegistry::new);
         this.lag = Timer.builder(LAG_METRIC)
@@ -130,19 +124,14 @@ public class RevocationViewProjection implements SmartInitializingSingleton {
         }
     }
 
-    @Override
-    public void afterSingletonsInstantiated() {
-        long started = System.nanoTime();
-        long[] applied = {0};
-        try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(null, false)) {
-            events.forEach(event -> {
-                if (RevocationView.handles(event.getPayloadType()) && applyLogged(event)) {
-                    applied[0]++;
-                }
-            });
-        }
+    /** Start-up: one event of the store's replay ({@code StartupReplay}); true if the view took it. */
+    public boolean replay(TrackedEventMessage<?> event) {
+        return RevocationView.handles(event.getPayloadType()) && applyLogged(event);
+    }
+
+    /** Start-up: the replay is over; drops what has expired since. */
+    public void replayed() {
         view.prune(clock.instant());
-        LOG.info("revocation view replayed {} events in {} ms; it holds {} entries", applied[0],
-                (System.nanoTime() - started) / 1_000_000, view.size());
+        LOG.info("revocation view holds {} entries after the start-up replay", view.size());
     }
 }
