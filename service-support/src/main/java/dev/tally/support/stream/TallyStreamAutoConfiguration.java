@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -82,18 +81,23 @@ public class TallyStreamAutoConfiguration {
         /**
          * One segment, one thread: the store's order is the order of publication. A failure propagates, so the batch
          * rolls back with its token and is tried again (Axon's default would log it and move on, losing the event).
+         * A class of its own, as it needs the relay bean defined above.
          */
-        @Autowired
-        void registerProcessor(EventProcessingConfigurer processing, KafkaRelay relay, StreamProperties properties) {
-            processing.registerEventHandler(c -> relay);
-            processing.assignHandlerInstancesMatching(KafkaRelay.PROCESSOR, Integer.MAX_VALUE, handler -> handler == relay);
-            processing.registerTrackingEventProcessor(KafkaRelay.PROCESSOR, c -> c.eventStore(),
-                    c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                            .andInitialSegmentsCount(1)
-                            .andBatchSize(properties.relay().batchSize())
-                            .andEventAvailabilityTimeout(1, TimeUnit.SECONDS)
-                            .andInitialTrackingToken(StreamableMessageSource::createTailToken));
-            processing.registerListenerInvocationErrorHandler(KafkaRelay.PROCESSOR, c -> PropagatingErrorHandler.instance());
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnProperty(prefix = "tally.stream.relay", name = "enabled", havingValue = "true", matchIfMissing = true)
+        public static class Processor {
+            @Autowired
+            void registerProcessor(EventProcessingConfigurer processing, KafkaRelay relay, StreamProperties properties) {
+                processing.registerEventHandler(c -> relay);
+                processing.assignHandlerInstancesMatching(KafkaRelay.PROCESSOR, Integer.MAX_VALUE, handler -> handler == relay);
+                processing.registerTrackingEventProcessor(KafkaRelay.PROCESSOR, c -> c.eventStore(),
+                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andInitialSegmentsCount(1)
+                                .andBatchSize(properties.relay().batchSize())
+                                .andInitialTrackingToken(StreamableMessageSource::createTailToken));
+                processing.registerListenerInvocationErrorHandler(KafkaRelay.PROCESSOR,
+                        c -> PropagatingErrorHandler.instance());
+            }
         }
     }
 }
