@@ -33,6 +33,12 @@ public record StreamProperties(
 
     public StreamProperties {
         kafka = kafka == null ? Map.of() : Map.copyOf(kafka);
+        if (enabled && (bootstrapServers == null || bootstrapServers.isBlank())) {
+            throw new IllegalStateException("tally.stream.enabled is true but tally.stream.bootstrap-servers is not set");
+        }
+        if (partitions < 1) {
+            throw new IllegalStateException("tally.stream.partitions must be at least 1, not " + partitions);
+        }
     }
 
     /**
