@@ -85,6 +85,8 @@ public final class CommandTransport {
         NOT_FOUND("not_found", 404, "Not Found"),
         INVALID_INPUT("invalid_input", 400, "Bad Request"),
         CONFLICT("conflict", 409, "Conflict"),
+        /** A command the aggregate calls nonsense (a value that cannot come from a correct caller): a bug, not input. */
+        ILLEGAL_ARGUMENT("illegal_argument", 400, "Bad Request"),
         STORE_UNAVAILABLE("store_unavailable", 503, "Service Unavailable"),
         FAILED("failed", 500, "Internal Server Error"),
         UNAUTHORIZED("unauthorized", 401, "Unauthorized"),
@@ -317,6 +319,9 @@ public final class CommandTransport {
             if (t instanceof Conflict e) {
                 return new Failure(Kind.CONFLICT, e.getMessage(), null, e.field(), Map.of());
             }
+            if (t instanceof IllegalArgumentException e) {
+                return Failure.of(Kind.ILLEGAL_ARGUMENT, e.getMessage());
+            }
         }
         if (StoreFailure.causedBy(thrown)) {
             return Failure.of(Kind.STORE_UNAVAILABLE, "the event store is unavailable; nothing was recorded");
@@ -335,6 +340,7 @@ public final class CommandTransport {
             case NOT_FOUND -> new NotFound(detail);
             case INVALID_INPUT -> new InvalidInput(failure.field(), detail, failure.details());
             case CONFLICT -> new Conflict(failure.field(), detail);
+            case ILLEGAL_ARGUMENT -> new IllegalArgumentException(detail);
             case STORE_UNAVAILABLE -> new EventStoreException("the command service: " + detail);
             case FAILED -> new CommandExecutionException(detail, null);
             case UNAUTHORIZED, COMMAND_NOT_ALLOWED, MALFORMED -> new CommandNotAccepted(failure.kind().status(), detail);
