@@ -3,6 +3,7 @@ package dev.tally.support.command;
 import dev.tally.support.command.CommandTransport.Failure;
 import dev.tally.support.command.CommandTransport.Kind;
 import dev.tally.support.command.CommandTransport.Request;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.CommandResultMessage;
@@ -32,11 +33,16 @@ public class InternalCommandEndpoint {
 
     private final CommandBus commandBus;
     private final Serializer serializer;
+    private final MeterRegistry meters;
 
-    public InternalCommandEndpoint(CommandBus commandBus, Serializer messageSerializer) {
+    /** @param meters where {@value #METRIC} counts the commands by type and outcome ({@code ok} or the failure's kind) */
+    public InternalCommandEndpoint(CommandBus commandBus, Serializer messageSerializer, MeterRegistry meters) {
         this.commandBus = commandBus;
         this.serializer = messageSerializer;
+        this.meters = meters;
     }
+
+    public static final String METRIC = "tally.internal.commands";
 
     @PostMapping(path = CommandTransport.PATH)
     public ResponseEntity<byte[]> dispatch(@RequestBody(required = false) byte[] body) {
@@ -67,11 +73,13 @@ public class InternalCommandEndpoint {
         CommandResultMessage<?> result = callback.getResult();
         if (result.isExceptional()) {
             Failure failure = CommandTransport.classify(result.exceptionResult());
+            count(type.get(), failure.kind().wireName());
             if (failure.kind() == Kind.FAILED || failure.kind() == Kind.STORE_UNAVAILABLE) {
                 LOG.warn("{} from the token service failed", type.get().getSimpleName(), result.exceptionResult());
             }
             return failure(failure);
         }
+        count(type.get(), "ok");
         try {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                     .body(CommandTransport.writeResult(result.getPayload(), serializer));
@@ -79,6 +87,10 @@ public class InternalCommandEndpoint {
             LOG.error("{} answered a result that may not cross: {}", type.get().getSimpleName(), e.getMessage());
             return failure(Failure.of(Kind.FAILED, "the command's result cannot be sent back"));
         }
+    }
+
+    private void count(Class<?> command, String outcome) {
+        meters.counter(METRIC, "command", command.getSimpleName(), "outcome", outcome).increment();
     }
 
     private static ResponseEntity<byte[]> failure(Failure failure) {

@@ -1,6 +1,7 @@
 package dev.tally.support.command;
 
 import dev.tally.support.admin.AdminToken;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -26,8 +27,9 @@ public class InternalCommandsConfiguration {
 
     @Bean
     public InternalCommandEndpoint internalCommandEndpoint(CommandBus commandBus,
-                                                           @Qualifier("messageSerializer") Serializer messageSerializer) {
-        return new InternalCommandEndpoint(commandBus, messageSerializer);
+                                                           @Qualifier("messageSerializer") Serializer messageSerializer,
+                                                           MeterRegistry meters) {
+        return new InternalCommandEndpoint(commandBus, messageSerializer, meters);
     }
 
     @Bean
