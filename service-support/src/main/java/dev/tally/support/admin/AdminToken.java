@@ -26,12 +26,17 @@ public final class AdminToken {
 
     /**
      * {@code TALLY_ADMIN_TOKEN} (or {@code tally.admin-token}); when unset, a random token for this run, printed
-     * once so the operator can use it.
+     * once so the operator can use it. With {@code tally.require-admin-token=true} (distributed mode, where every service
+     * must accept the same token) an unset token refuses to start instead.
      */
     public static AdminToken fromEnvironment(Environment env) {
         String configured = env.getProperty("TALLY_ADMIN_TOKEN", env.getProperty("tally.admin-token"));
         if (configured != null && !configured.isBlank()) {
             return of(configured.trim());
+        }
+        if (env.getProperty("tally.require-admin-token", Boolean.class, false)) {
+            throw new IllegalStateException("TALLY_ADMIN_TOKEN (tally.admin-token) is not set: in distributed mode every "
+                    + "service must accept the same administrator token, so none may make up its own");
         }
         String generated = RandomTokens.urlSafe(32);
         LOG.warn("TALLY_ADMIN_TOKEN is not set; the management API accepts this generated token for this run only: {}",

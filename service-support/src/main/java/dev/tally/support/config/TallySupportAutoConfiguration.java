@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 
 /** The pieces every Tally service shares: the clock, the master key, authentication of the management API. */
@@ -32,9 +33,11 @@ public class TallySupportAutoConfiguration {
 
     /**
      * {@code tally.master-key} (base64 of 32 bytes) or {@code tally.master-key-file} (created, owner-only, when
-     * absent). Without either, a service that needs the key refuses to start rather than invent one.
+     * absent). Without either, a service that needs the key refuses to start rather than invent one. Lazy, so a service
+     * that needs no key (the query service) starts without one; the command and token services inject it at start-up.
      */
     @Bean
+    @Lazy
     @ConditionalOnMissingBean
     public MasterKey masterKey(Environment env) {
         String inline = env.getProperty("tally.master-key");

@@ -1,5 +1,6 @@
 package dev.tally.token.oauth;
 
+import dev.tally.support.command.CommandServiceUnavailable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -44,6 +45,16 @@ public class OAuthErrors {
     public ResponseEntity<Map<String, String>> onMethod(HttpRequestMethodNotSupportedException e) {
         return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("error", "invalid_request", "error_description", "method " + e.getMethod() + " is not allowed here"));
+    }
+
+    /**
+     * In distributed mode the command service could not be asked (no connection, or no answer in time) where an
+     * endpoint does not handle that itself: like a store failure, {@code 503 temporarily_unavailable}, never 500.
+     */
+    @ExceptionHandler(CommandServiceUnavailable.class)
+    public ResponseEntity<Map<String, String>> onCommandServiceUnavailable(CommandServiceUnavailable e) {
+        LOG.warn("the command service could not be asked: {}", e.getMessage());
+        return onOAuthError(OAuthError.temporarilyUnavailable("the service is temporarily unavailable; retry shortly"));
     }
 
     @ExceptionHandler(Exception.class)

@@ -30,6 +30,7 @@ import dev.tally.token.issuance.TokenSigner;
 import dev.tally.token.issuance.TokenSigner.SignedToken;
 import dev.tally.token.lifetime.TokenLifetimes;
 import dev.tally.support.axon.ConcurrentAppend;
+import dev.tally.support.axon.StoreFailure;
 import dev.tally.token.login.PasswordLogin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -42,9 +43,6 @@ import java.util.Map;
 import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.eventsourcing.eventstore.EventStoreException;
-import org.springframework.dao.DataAccessException;
-import org.springframework.transaction.TransactionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
@@ -293,15 +291,12 @@ public class TokenEndpoint {
         }
     }
 
-    /** The event store or the database failed (connection lost, timeout): nothing was recorded. */
+    /**
+     * The event store or the database failed (connection lost, timeout), or in distributed mode the command service
+     * could not be asked: nothing was decided here, and the client is told to retry.
+     */
     static boolean storeFailure(Throwable thrown) {
-        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof EventStoreException || t instanceof TransactionException || t instanceof DataAccessException
-                    || t instanceof java.sql.SQLException) {
-                return true;
-            }
-        }
-        return false;
+        return StoreFailure.causedBy(thrown);
     }
 
     private void revokeSessionAfterReuse(String tenantId, String sessionId, String familyId) {

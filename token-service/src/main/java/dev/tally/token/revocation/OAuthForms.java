@@ -3,10 +3,8 @@ package dev.tally.token.revocation;
 import dev.tally.token.oauth.OAuthError;
 import dev.tally.token.oauth.TokenRequest;
 import jakarta.servlet.http.HttpServletRequest;
-import org.axonframework.eventsourcing.eventstore.EventStoreException;
-import org.springframework.dao.DataAccessException;
+import dev.tally.support.axon.StoreFailure;
 import org.springframework.http.MediaType;
-import org.springframework.transaction.TransactionException;
 
 /** What the introspection and revocation endpoints share with the token endpoint's request handling. */
 final class OAuthForms {
@@ -26,14 +24,11 @@ final class OAuthForms {
         return new TokenRequest(http.getParameterMap());
     }
 
-    /** The event store or the database failed (connection lost, timeout): nothing was recorded or decided. */
+    /**
+     * The event store or the database failed (connection lost, timeout), or in distributed mode the command service
+     * could not be asked: nothing was decided here.
+     */
     static boolean storeFailure(Throwable thrown) {
-        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof EventStoreException || t instanceof TransactionException || t instanceof DataAccessException
-                    || t instanceof java.sql.SQLException) {
-                return true;
-            }
-        }
-        return false;
+        return StoreFailure.causedBy(thrown);
     }
 }

@@ -1,0 +1,25 @@
+package dev.tally.token.login;
+
+import dev.tally.support.command.CommandServiceUnavailable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * The browser-facing pages when, in distributed mode, the command service cannot be asked (a login session to start
+ * or use, a code to issue, a session to end): a plain 503 page that says to try again, never a 500.
+ */
+@RestControllerAdvice(assignableTypes = {AuthorizeEndpoint.class, LoginEndpoint.class, LogoutEndpoint.class})
+public class LoginPagesOutage {
+    private static final Logger LOG = LoggerFactory.getLogger(LoginPagesOutage.class);
+
+    @ExceptionHandler(CommandServiceUnavailable.class)
+    public ResponseEntity<String> onCommandServiceUnavailable(CommandServiceUnavailable e) {
+        LOG.warn("the command service could not be asked: {}", e.getMessage());
+        return Pages.message(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable",
+                "Signing in is not possible at this moment. Please try again shortly.");
+    }
+}
