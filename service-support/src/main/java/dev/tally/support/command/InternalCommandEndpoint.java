@@ -30,6 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
 public class InternalCommandEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(InternalCommandEndpoint.class);
     private static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
+    /** Commands taken, tagged {@code command} (simple name) and {@code outcome} ({@code ok} or the failure's kind). */
+    public static final String METRIC = "tally.internal.commands";
 
     private final CommandBus commandBus;
     private final Serializer serializer;
@@ -41,8 +43,6 @@ public class InternalCommandEndpoint {
         this.serializer = messageSerializer;
         this.meters = meters;
     }
-
-    public static final String METRIC = "tally.internal.commands";
 
     @PostMapping(path = CommandTransport.PATH)
     public ResponseEntity<byte[]> dispatch(@RequestBody(required = false) byte[] body) {
