@@ -75,6 +75,13 @@ final class Services {
         return start(TokenServiceApplication.builder(), env);
     }
 
+    static {
+        // Several services start at once in this JVM; Spring Boot's logging system would re-initialise the one shared
+        // Logback context from each of them, and that races ("Unable to find Spring Environment in logger context").
+        // Logback configures itself from logback-test.xml instead.
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+    }
+
     static ConfigurableApplicationContext start(SpringApplicationBuilder application, Map<String, String> environment) {
         Map<String, Object> variables = new HashMap<>(environment);
         return application
