@@ -1,9 +1,9 @@
 package dev.tally.query.projection;
 
+import dev.tally.support.axon.AxonJdbcAutoConfiguration;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
-import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.jackson3.Jackson3Serializer;
 import org.springframework.stereotype.Component;
@@ -28,15 +28,7 @@ public class QueryTokenStore {
                 .build();
         this.tokenStore = JdbcTokenStore.builder()
                 .connectionProvider(connectionProvider)
-                .schema(TokenSchema.builder()
-                        .setTokenTable("token_entry")
-                        .setProcessorNameColumn("processor_name")
-                        .setSegmentColumn("segment")
-                        .setTokenColumn("token")
-                        .setTokenTypeColumn("token_type")
-                        .setTimestampColumn("time_stamp")
-                        .setOwnerColumn("owner")
-                        .build())
+                .schema(AxonJdbcAutoConfiguration.tokenSchema())
                 .serializer(serializer)
                 .build();
     }

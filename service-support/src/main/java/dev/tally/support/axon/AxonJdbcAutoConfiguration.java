@@ -106,7 +106,16 @@ public class AxonJdbcAutoConfiguration {
     @Bean
     @DependsOnDatabaseInitialization
     public TokenStore tokenStore(ConnectionProvider connectionProvider, Serializer serializer) {
-        TokenSchema schema = TokenSchema.builder()
+        return JdbcTokenStore.builder()
+                .connectionProvider(connectionProvider)
+                .schema(tokenSchema())
+                .serializer(serializer)
+                .build();
+    }
+
+    /** The streaming processors' positions: Flyway's {@code token_entry}, in snake_case. */
+    public static TokenSchema tokenSchema() {
+        return TokenSchema.builder()
                 .setTokenTable("token_entry")
                 .setProcessorNameColumn("processor_name")
                 .setSegmentColumn("segment")
@@ -114,11 +123,6 @@ public class AxonJdbcAutoConfiguration {
                 .setTokenTypeColumn("token_type")
                 .setTimestampColumn("time_stamp")
                 .setOwnerColumn("owner")
-                .build();
-        return JdbcTokenStore.builder()
-                .connectionProvider(connectionProvider)
-                .schema(schema)
-                .serializer(serializer)
                 .build();
     }
 }
