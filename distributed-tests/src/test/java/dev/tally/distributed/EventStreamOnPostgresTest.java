@@ -194,6 +194,52 @@ class EventStreamOnPostgresTest {
         LOG.info("append-to-apply lag over Kafka, outage included: {} events, p50/p99 {}", lag.count(), percentiles(lag));
     }
 
+    /**
+     * A second token node started now replays the store and then reads Kafka from a minute before: the events of
+     * that minute come twice (replay and stream) and are applied once; each node has a consumer group of its own, so
+     * both get every new event.
+     */
+    @Test
+    @Order(3)
+    void aSecondTokenNodeSkipsTheOverlapWithItsReplayAndBothNodesGetEveryNewEvent() {
+        Map<String, String> env = new LinkedHashMap<>(Services.environment(db));
+        env.put("TALLY_STREAM_ENABLED", "true");
+        env.put("TALLY_STREAM_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        try (ConfigurableApplicationContext second = Services.token(env, Services.url(command))) {
+            StreamFeed feed = second.getBean(StreamFeed.class);
+            StreamFeed firstFeed = token.getBean(StreamFeed.class);
+            assertThat(feed.group()).isNotEqualTo(firstFeed.group());
+            long replayed = second.getBean(StartupReplay.class).lastIndex();
+            long recent = jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry WHERE global_index <= ?"
+                    + " AND time_stamp >= ?", Long.class, replayed,
+                    second.getBean(StartupReplay.class).startedAt().minusSeconds(50).toString());
+            assertThat(recent).as("the test made events in the minute before the second node started").isPositive();
+            await("the overlap with the replay delivered and skipped", Duration.ofSeconds(30),
+                    () -> feed.skipped() >= recent);
+            assertThat(feed.applied()).as("nothing replayed is applied again").isZero();
+
+            long firstApplied = firstFeed.applied();
+            Client client = newClient("after-the-second-node");
+            await("both nodes apply the new client from Kafka", Duration.ofSeconds(30),
+                    () -> feed.applied() >= 1 && firstFeed.applied() > firstApplied);
+            Response issued = new TestHttp(Services.url(second), Services.ADMIN_TOKEN).form("/t/acme/oauth/token",
+                    TestHttp.params("grant_type", "client_credentials", "audience", "https://api.acme.test"),
+                    client.id(), client.secret());
+            assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
+            List<String> ids = jdbc.queryForList("SELECT event_identifier FROM domain_event_entry WHERE global_index > ?",
+                    String.class, replayed);
+            await("the second node applied every event after its replay once", Duration.ofSeconds(30),
+                    () -> feed.applied() == jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM domain_event_entry WHERE global_index > ?", Long.class, replayed));
+            List<String> after = jdbc.queryForList("SELECT event_identifier FROM domain_event_entry WHERE global_index > ?",
+                    String.class, replayed);
+            assertThat(feed.checksum()).isEqualTo(after.stream().mapToLong(StreamFeed::hash).sum());
+            assertThat(after).containsAll(ids);
+            LOG.info("second node: {} replayed events delivered again and skipped, {} applied from Kafka", feed.skipped(),
+                    feed.applied());
+        }
+    }
+
     record Client(String id, String secret) {
     }
 
