@@ -96,6 +96,10 @@ public class TokenConfig {
         default boolean client(String tenantId, String clientId) {
             return false;
         }
+
+        default boolean api(String tenantId, String audience) {
+            return false;
+        }
     }
 
     public void catchUp(CatchUp catchUp) {
@@ -125,6 +129,9 @@ public class TokenConfig {
     /** The tenant's API whose identifier is {@code audience}. */
     public Optional<ApiView> api(String tenantId, String audience) {
         String apiId = apiIdByAudience.get(audienceKey(tenantId, audience));
+        if ((apiId == null || !apisById.containsKey(apiId)) && catchUp.api(tenantId, audience)) {
+            apiId = apiIdByAudience.get(audienceKey(tenantId, audience));
+        }
         return apiId == null ? Optional.empty() : Optional.ofNullable(apisById.get(apiId));
     }
 
