@@ -86,6 +86,7 @@ class DeploymentFilesTest {
             Map<String, Object> env = map(map(services.get(needsSecrets)).get("environment"));
             assertThat(env.get("TALLY_MASTER_KEY").toString()).startsWith("${TALLY_MASTER_KEY:?");
             assertThat(env.get("TALLY_SERVICE_TOKEN").toString()).startsWith("${TALLY_SERVICE_TOKEN:?");
+            assertThat(env.get("TALLY_STREAM_ENABLED")).as(needsSecrets + " relays or consumes the stream").isEqualTo("true");
         }
         Map<String, Object> query = map(map(services.get("query-service")).get("environment"));
         assertThat(query).as("the query service needs neither").doesNotContainKeys("TALLY_MASTER_KEY", "TALLY_SERVICE_TOKEN");

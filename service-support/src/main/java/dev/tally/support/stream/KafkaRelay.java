@@ -64,7 +64,11 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
     public record Topic(String name, int partitions, Optional<Short> replicationFactor, Map<String, Object> adminConfig) {
     }
 
-    private final CloudEventCodec codec;
+    /** One topic the relay publishes every event to, with the codec that writes its records (secrets or not). */
+    public record Target(Topic topic, CloudEventCodec codec) {
+    }
+
+    private final List<Target> targets;
     private final Supplier<Producer<String, byte[]>> producers;
     private final Topic topic;
     private final Duration ackTimeout;
@@ -79,14 +83,31 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
      *                   {@code delivery.timeout.ms}, which fails a record that Kafka did not take in time
      */
     public KafkaRelay(CloudEventCodec codec, Supplier<Producer<String, byte[]>> producers, Topic topic, Duration ackTimeout) {
-        this.codec = codec;
+        this(List.of(new Target(topic, codec)), producers, ackTimeout);
+    }
+
+    /**
+     * A relay that publishes every event to each of {@code targets} (the first is the main one, {@link #topic()}),
+     * in the given order, all with the one producer of the batch: the batch commits only when every record on every
+     * topic is acknowledged, so each topic gets every event at least once and in order within its aggregate.
+     */
+    public KafkaRelay(List<Target> targets, Supplier<Producer<String, byte[]>> producers, Duration ackTimeout) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("the relay needs a topic");
+        }
+        this.targets = List.copyOf(targets);
         this.producers = producers;
-        this.topic = topic;
+        this.topic = targets.get(0).topic();
         this.ackTimeout = ackTimeout;
     }
 
     public String topic() {
         return topic.name();
+    }
+
+    /** Every topic the relay publishes to, the main one first. */
+    public List<String> topics() {
+        return targets.stream().map(t -> t.topic().name()).toList();
     }
 
     public void observer(BatchObserver observer) {
@@ -102,7 +123,9 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
         long globalIndex = tracked.trackingToken().position().getAsLong();
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         Batch batch = unitOfWork.getOrComputeResource(BATCH, key -> startBatch(unitOfWork));
-        batch.send(event, StreamRecords.producerRecord(topic.name(), codec.encode(event, globalIndex)));
+        for (Target target : targets) {
+            batch.send(event, StreamRecords.producerRecord(target.topic().name(), target.codec().encode(event, globalIndex)));
+        }
         return null;
     }
 
@@ -140,6 +163,13 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
         if (topicReady) {
             return;
         }
+        for (Target target : targets) {
+            ensureTopic(target.topic());
+        }
+        topicReady = true;
+    }
+
+    private void ensureTopic(Topic topic) {
         Admin admin = Admin.create(topic.adminConfig());
         try {
             admin.createTopics(List.of(new NewTopic(topic.name(), Optional.of(topic.partitions()), topic.replicationFactor())))
@@ -157,7 +187,6 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
         } finally {
             admin.close(Duration.ZERO);
         }
-        topicReady = true;
     }
 
     @Override
@@ -181,6 +210,8 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
     private final class Batch {
         final Producer<String, byte[]> producer;
         final List<EventMessage<?>> events = new ArrayList<>();
+        /** Per record sent: the event it carries (one event has a record per topic). */
+        final List<EventMessage<?>> sent = new ArrayList<>();
         final List<Future<RecordMetadata>> acks = new ArrayList<>();
         final AtomicReference<Exception> failure = new AtomicReference<>();
         volatile boolean acknowledged;
@@ -194,7 +225,10 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
             if (failed != null) {
                 throw new RelayException("Kafka refused an earlier event of this batch; it will be published again", failed);
             }
-            events.add(event);
+            if (events.isEmpty() || events.get(events.size() - 1) != event) {
+                events.add(event);
+            }
+            sent.add(event);
             acks.add(producer.send(record, (metadata, e) -> {
                 if (e != null) {
                     failed(e);
@@ -235,8 +269,8 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
         }
 
         private String notTaken(int i) {
-            return "Kafka did not acknowledge event " + events.get(i).getIdentifier() + " (" + (i + 1) + " of "
-                    + events.size() + " in the batch); the batch will be published again";
+            return "Kafka did not acknowledge event " + sent.get(i).getIdentifier() + " (record " + (i + 1) + " of "
+                    + sent.size() + " in the batch); the batch will be published again";
         }
     }
 }

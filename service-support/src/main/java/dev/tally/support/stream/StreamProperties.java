@@ -15,6 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param replicationFactor replication of the topic when the relay creates it; unset: the broker's default
  * @param includeSecrets    publish secret fields (password, client-secret, cookie and token hashes, sealed private
  *                          keys) in the events' data; only for a topic that no one outside the deployment can read
+ * @param internalTopic     a second topic every event is published to with its secret fields, for Tally's own
+ *                          services (the token service needs sealed keys and hashes); blank: none. Restrict who may
+ *                          read it (Kafka ACLs): it carries what {@code topic} leaves out
  * @param kafka             further Kafka client settings for every producer, consumer and admin client (for example
  *                          {@code security.protocol}, SASL settings); the relay's delivery guarantees cannot be
  *                          overridden here
@@ -28,6 +31,7 @@ public record StreamProperties(
         @DefaultValue("6") int partitions,
         Short replicationFactor,
         @DefaultValue("false") boolean includeSecrets,
+        @DefaultValue("tally.events.internal") String internalTopic,
         Map<String, String> kafka,
         @DefaultValue Relay relay) {
 
@@ -36,9 +40,17 @@ public record StreamProperties(
         if (enabled && (bootstrapServers == null || bootstrapServers.isBlank())) {
             throw new IllegalStateException("tally.stream.enabled is true but tally.stream.bootstrap-servers is not set");
         }
+        if (internalTopic != null && !internalTopic.isBlank() && internalTopic.equals(topic)) {
+            throw new IllegalStateException("tally.stream.internal-topic must differ from tally.stream.topic");
+        }
         if (partitions < 1) {
             throw new IllegalStateException("tally.stream.partitions must be at least 1, not " + partitions);
         }
+    }
+
+    /** The internal topic, if there is one. */
+    public java.util.Optional<String> internal() {
+        return internalTopic == null || internalTopic.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(internalTopic);
     }
 
     /**

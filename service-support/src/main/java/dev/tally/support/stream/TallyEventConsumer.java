@@ -1,6 +1,8 @@
 package dev.tally.support.stream;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -46,6 +49,7 @@ public class TallyEventConsumer implements AutoCloseable {
     private final String topic;
     private final CloudEventCodec codec;
     private final Handler handler;
+    private final Instant startAt;
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private final AtomicLong handled = new AtomicLong();
     private volatile boolean running;
@@ -58,6 +62,17 @@ public class TallyEventConsumer implements AutoCloseable {
      */
     public TallyEventConsumer(String name, Map<String, Object> config, String topic, CloudEventCodec codec,
                               Handler handler) {
+        this(name, config, topic, codec, handler, null);
+    }
+
+    /**
+     * @param startAt where a partition without a committed offset in the group starts: at its first record written
+     *                at or after this instant ({@code offsetsForTimes}), or at its end if there is none; {@code null}:
+     *                as {@code auto.offset.reset} says
+     */
+    public TallyEventConsumer(String name, Map<String, Object> config, String topic, CloudEventCodec codec,
+                              Handler handler, Instant startAt) {
+        this.startAt = startAt;
         this.name = name;
         this.config = Map.copyOf(config);
         this.topic = topic;
@@ -199,6 +214,29 @@ public class TallyEventConsumer implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (startAt == null || partitions.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(Set.copyOf(partitions), COMMIT_TIMEOUT);
+            Map<TopicPartition, Long> times = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                if (committed.get(partition) == null) {
+                    times.put(partition, startAt.toEpochMilli());
+                }
+            }
+            if (times.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndTimestamp> offsets = kafka.offsetsForTimes(times, COMMIT_TIMEOUT);
+            for (TopicPartition partition : times.keySet()) {
+                OffsetAndTimestamp offset = offsets.get(partition);
+                if (offset != null) {
+                    kafka.seek(partition, offset.offset());
+                } else {
+                    kafka.seekToEnd(List.of(partition));
+                }
+            }
+            LOG.info("consumer {}: {} partitions start at {}", name, times.size(), startAt);
         }
     }
 

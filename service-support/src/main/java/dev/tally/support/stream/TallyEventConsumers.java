@@ -30,6 +30,22 @@ public class TallyEventConsumers implements AutoCloseable {
         return consumer.start();
     }
 
+    /**
+     * Starts a consumer of {@code topic} in group {@code groupId}; partitions the group has no offset for start at
+     * the first record written at or after {@code startAt} (see {@link TallyEventConsumer}).
+     */
+    public TallyEventConsumer start(String groupId, String topic, java.time.Instant startAt,
+                                    TallyEventConsumer.Handler handler) {
+        TallyEventConsumer consumer = new TallyEventConsumer(groupId, StreamClients.consumerConfig(properties, groupId),
+                topic, codec, handler, startAt);
+        started.add(consumer);
+        return consumer.start();
+    }
+
+    public StreamProperties properties() {
+        return properties;
+    }
+
     @Override
     public void close() {
         started.forEach(TallyEventConsumer::close);

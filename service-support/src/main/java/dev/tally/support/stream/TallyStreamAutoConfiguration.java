@@ -4,6 +4,8 @@ import dev.tally.support.axon.AxonJdbcAutoConfiguration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.axonframework.config.EventProcessingConfigurer;
@@ -50,17 +52,23 @@ public class TallyStreamAutoConfiguration {
         private static final Logger LOG = LoggerFactory.getLogger(KafkaRelay.class);
 
         @Bean
-        public KafkaRelay kafkaRelay(StreamProperties properties, CloudEventCodec codec) {
+        public KafkaRelay kafkaRelay(StreamProperties properties, CloudEventCodec codec,
+                                     @Qualifier("eventSerializer") Serializer eventSerializer) {
             StreamProperties.Relay relay = properties.relay();
             Duration ackTimeout = relay.deliveryTimeout().plus(relay.maxBlock()).plusSeconds(5);
             KafkaRelay.Topic topic = new KafkaRelay.Topic(properties.topic(), properties.partitions(),
                     Optional.ofNullable(properties.replicationFactor()),
                     StreamClients.adminConfig(properties, relay.maxBlock()));
-            LOG.info("relaying the event store to Kafka topic {} at {} (batches of {}, delivery timeout {}, secrets {})",
-                    properties.topic(), properties.bootstrapServers(), relay.batchSize(), relay.deliveryTimeout(),
-                    properties.includeSecrets() ? "included" : "removed");
-            return new KafkaRelay(codec, () -> new KafkaProducer<>(StreamClients.producerConfig(properties)), topic,
-                    ackTimeout);
+            List<KafkaRelay.Target> targets = new ArrayList<>();
+            targets.add(new KafkaRelay.Target(topic, codec));
+            properties.internal().ifPresent(internal -> targets.add(new KafkaRelay.Target(
+                    new KafkaRelay.Topic(internal, properties.partitions(), topic.replicationFactor(), topic.adminConfig()),
+                    new CloudEventCodec(eventSerializer, true))));
+            LOG.info("relaying the event store to Kafka topic {} (secrets {}){} at {} (batches of {}, delivery timeout {})",
+                    properties.topic(), properties.includeSecrets() ? "included" : "removed",
+                    properties.internal().map(t -> " and internal topic " + t + " (secrets included)").orElse(""),
+                    properties.bootstrapServers(), relay.batchSize(), relay.deliveryTimeout());
+            return new KafkaRelay(targets, () -> new KafkaProducer<>(StreamClients.producerConfig(properties)), ackTimeout);
         }
 
         @Bean

@@ -153,19 +153,46 @@ class KafkaRelayOnPostgresTest {
 
         // and nothing more arrives: each event was published once
         assertThat(readAll(expected + 1, Duration.ofSeconds(2))).hasSize(expected);
+
+        // the internal topic (tally.stream.internal-topic, default tally.events.internal) has every event too, once,
+        // in the same order per key, with the secret fields the public topic leaves out
+        assertThat(records.stream().anyMatch(r -> codec.decode(r.value()).redacted()))
+                .as("the public topic redacts the sessions' cookie hashes").isTrue();
+        List<ConsumerRecord<String, byte[]>> internal = readAll(INTERNAL_TOPIC, expected + 1, Duration.ofSeconds(30));
+        assertThat(internal).hasSize(expected);
+        Map<String, List<String>> internalByKey = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> record : internal) {
+            StreamedEvent event = codec.decode(record.value());
+            Map<String, Object> row = stored.get(event.id());
+            assertThat(row).as("record of a stored event").isNotNull();
+            assertThat(event.redacted()).isFalse();
+            assertThat(JSON.readTree(event.data())).as("data is the stored payload, secrets included")
+                    .isEqualTo(JSON.readTree((byte[]) row.get("payload")));
+            internalByKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(event.id());
+        }
+        for (Map.Entry<String, List<ConsumerRecord<String, byte[]>>> key : byKey.entrySet()) {
+            assertThat(internalByKey.get(key.getKey())).as("key " + key.getKey() + " in the same order on both topics")
+                    .isEqualTo(key.getValue().stream().map(r -> StreamRecords.header(r, StreamRecords.EVENT_ID)).toList());
+        }
+    }
+
+    static final String INTERNAL_TOPIC = "tally.events.internal";
+
+    static List<ConsumerRecord<String, byte[]>> readAll(int count, Duration timeout) {
+        return readAll(TOPIC, count, timeout);
     }
 
     /** Every record of the topic from the start, until {@code count} were read or the time is up. */
-    static List<ConsumerRecord<String, byte[]>> readAll(int count, Duration timeout) {
+    static List<ConsumerRecord<String, byte[]>> readAll(String topic, int count, Duration timeout) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            StreamTestSupport.await("topic " + TOPIC, Duration.ofSeconds(30),
-                    () -> consumer.partitionsFor(TOPIC, Duration.ofSeconds(5)).size() == 6);
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
-                    .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+            StreamTestSupport.await("topic " + topic, Duration.ofSeconds(30),
+                    () -> consumer.partitionsFor(topic, Duration.ofSeconds(5)).size() == 6);
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();

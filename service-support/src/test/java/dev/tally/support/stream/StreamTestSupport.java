@@ -68,7 +68,7 @@ final class StreamTestSupport {
     }
 
     static Map<String, Object> consumerConfig(EmbeddedKafka kafka, String group) {
-        StreamProperties properties = new StreamProperties(true, kafka.bootstrapServers(), TOPIC, 6, null, false,
+        StreamProperties properties = new StreamProperties(true, kafka.bootstrapServers(), TOPIC, 6, null, false, "",
                 Map.of("max.poll.records", "200"), new StreamProperties.Relay(true, 100, Duration.ofSeconds(6),
                 Duration.ofSeconds(3)));
         return StreamClients.consumerConfig(properties, group);

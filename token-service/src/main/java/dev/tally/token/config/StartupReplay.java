@@ -1,7 +1,10 @@
 package dev.tally.token.config;
 
 import dev.tally.token.revocation.RevocationViewProjection;
+import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
+import org.springframework.beans.factory.ObjectProvider;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.slf4j.Logger;
@@ -21,20 +24,44 @@ public class StartupReplay implements SmartInitializingSingleton {
     private final EventStorageEngine storage;
     private final TokenConfigProjection config;
     private final RevocationViewProjection revocations;
+    private final List<Observer> observers;
+    private volatile Instant startedAt;
+    private volatile long lastIndex = -1;
 
-    public StartupReplay(EventStorageEngine storage, TokenConfigProjection config, RevocationViewProjection revocations) {
+    /** Sees every event of the start-up replay (the Kafka feed remembers them, to skip their copies on the stream). */
+    @FunctionalInterface
+    public interface Observer {
+        void replayed(TrackedEventMessage<?> event);
+    }
+
+    public StartupReplay(EventStorageEngine storage, TokenConfigProjection config, RevocationViewProjection revocations,
+                         ObjectProvider<Observer> observers) {
         this.storage = storage;
         this.config = config;
         this.revocations = revocations;
+        this.observers = observers.orderedStream().toList();
+    }
+
+    /** When the replay began (the system clock, like the events' timestamps); null before it ran. */
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The global index of the last event the replay read, -1 if none. */
+    public long lastIndex() {
+        return lastIndex;
     }
 
     @Override
     public void afterSingletonsInstantiated() {
+        startedAt = Instant.now();
         long started = System.nanoTime();
         long[] counts = new long[3];
         try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(null, false)) {
             events.forEach(event -> {
                 counts[0]++;
+                event.trackingToken().position().ifPresent(p -> lastIndex = Math.max(lastIndex, p));
+                observers.forEach(o -> o.replayed(event));
                 if (config.replay(event)) {
                     counts[1]++;
                 }

@@ -78,6 +78,33 @@ public class TokenConfig {
     private final Map<String, Long> appliedSequence = new HashMap<>();
 
     private final LifetimeRuleCompiler ruleCompiler;
+    private volatile CatchUp catchUp = CatchUp.NONE;
+
+    /**
+     * Read your writes in distributed mode: asked when a lookup misses, it brings what the event store holds of that
+     * key into this projection (through {@link #apply}) and answers whether it read anything; the lookup is then
+     * tried once more. In-process delivery (standalone) needs none.
+     */
+    public interface CatchUp {
+        CatchUp NONE = new CatchUp() {
+        };
+
+        default boolean tenant(String tenantId) {
+            return false;
+        }
+
+        default boolean client(String tenantId, String clientId) {
+            return false;
+        }
+
+        default boolean api(String tenantId, String audience) {
+            return false;
+        }
+    }
+
+    public void catchUp(CatchUp catchUp) {
+        this.catchUp = catchUp == null ? CatchUp.NONE : catchUp;
+    }
 
     public TokenConfig(MasterKey masterKey, LifetimeRuleCompiler ruleCompiler) {
         this.masterKey = masterKey;
@@ -92,18 +119,28 @@ public class TokenConfig {
     }
 
     public Optional<TenantView> tenant(String tenantId) {
-        return Optional.ofNullable(tenants.get(tenantId));
+        TenantView t = tenantId == null ? null : tenants.get(tenantId);
+        if (t == null && tenantId != null && catchUp.tenant(tenantId)) {
+            t = tenants.get(tenantId);
+        }
+        return Optional.ofNullable(t);
     }
 
     /** The tenant's API whose identifier is {@code audience}. */
     public Optional<ApiView> api(String tenantId, String audience) {
         String apiId = apiIdByAudience.get(audienceKey(tenantId, audience));
+        if ((apiId == null || !apisById.containsKey(apiId)) && catchUp.api(tenantId, audience)) {
+            apiId = apiIdByAudience.get(audienceKey(tenantId, audience));
+        }
         return apiId == null ? Optional.empty() : Optional.ofNullable(apisById.get(apiId));
     }
 
     /** The client, only if it belongs to this tenant and the tenant exists. */
     public Optional<ClientView> client(String tenantId, String clientId) {
         ClientView c = clients.get(clientId);
+        if ((c == null || !tenants.containsKey(tenantId)) && catchUp.client(tenantId, clientId)) {
+            c = clients.get(clientId);
+        }
         return c != null && c.tenantId().equals(tenantId) && tenants.containsKey(tenantId) ? Optional.of(c) : Optional.empty();
     }
 

@@ -69,6 +69,15 @@ public class TokenConfigProjection {
         }
     }
 
+    /** An event delivered from the event stream (distributed mode) or read by a catch-up; true if it is one for this projection. */
+    public boolean applyDelivered(org.axonframework.eventhandling.EventMessage<?> event) {
+        if (event instanceof DomainEventMessage<?> domain && TokenConfig.handles(domain.getPayloadType())) {
+            applyLogged(domain);
+            return true;
+        }
+        return false;
+    }
+
     /** Start-up: one event of the store's replay ({@link StartupReplay}); true if this projection took it. */
     public boolean replay(TrackedEventMessage<?> event) {
         if (event instanceof DomainEventMessage<?> domain && TokenConfig.handles(domain.getPayloadType())) {

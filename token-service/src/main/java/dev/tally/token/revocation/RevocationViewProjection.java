@@ -124,6 +124,15 @@ public class RevocationViewProjection {
         }
     }
 
+    /** An event delivered from the event stream (distributed mode); true if the view took it. */
+    public boolean applyDelivered(EventMessage<?> message) {
+        if (!RevocationView.handles(message.getPayloadType())) {
+            return false;
+        }
+        applyLive(List.of(message));
+        return true;
+    }
+
     /** Start-up: one event of the store's replay ({@code StartupReplay}); true if the view took it. */
     public boolean replay(TrackedEventMessage<?> event) {
         return RevocationView.handles(event.getPayloadType()) && applyLogged(event);

@@ -1,0 +1,313 @@
+package dev.tally.distributed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.testsupport.EmbeddedKafka;
+import dev.tally.testsupport.PostgresTestDatabase;
+import dev.tally.testsupport.TestHttp;
+import dev.tally.testsupport.TestHttp.Response;
+import dev.tally.token.config.StartupReplay;
+import dev.tally.token.config.StoreCatchUp;
+import dev.tally.token.config.StreamFeed;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The three services, each its own Spring context on its own port, on one PostgreSQL event store and an embedded
+ * KRaft broker: the command service relays the store to Kafka (public and internal topic), the token service follows
+ * the internal topic after its start-up replay, the query service reads the store.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EventStreamOnPostgresTest {
+    private static final Logger LOG = LoggerFactory.getLogger(EventStreamOnPostgresTest.class);
+    static PostgresTestDatabase db;
+    static EmbeddedKafka kafka;
+    static ConfigurableApplicationContext command;
+    static ConfigurableApplicationContext query;
+    static ConfigurableApplicationContext token;
+    static TestHttp admin;
+    static TestHttp queryHttp;
+    static TestHttp tokenHttp;
+    static JdbcTemplate jdbc;
+
+    @BeforeAll
+    static void start() {
+        db = PostgresTestDatabase.create("tally_dist_stream");
+        kafka = EmbeddedKafka.start();
+        Map<String, String> env = new LinkedHashMap<>(Services.environment(db));
+        Map<String, String> stream = new LinkedHashMap<>(env);
+        stream.put("TALLY_STREAM_ENABLED", "true");
+        stream.put("TALLY_STREAM_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        stream.put("TALLY_STREAM_REPLICATION_FACTOR", "1");
+        // an outage is noticed within seconds, so the relay's retries come quickly
+        stream.put("TALLY_STREAM_RELAY_DELIVERY_TIMEOUT", "6s");
+        stream.put("TALLY_STREAM_RELAY_MAX_BLOCK", "3s");
+        command = Services.command(stream);
+        query = Services.query(env);
+        token = Services.token(stream, Services.url(command));
+        admin = new TestHttp(Services.url(command), Services.ADMIN_TOKEN);
+        queryHttp = new TestHttp(Services.url(query), Services.ADMIN_TOKEN);
+        tokenHttp = new TestHttp(Services.url(token), Services.ADMIN_TOKEN);
+        jdbc = new JdbcTemplate(command.getBean(DataSource.class));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (ConfigurableApplicationContext c : new ConfigurableApplicationContext[] {token, query, command}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aTenantAndClientMadeAtTheCommandServiceGetATokenAtTheTokenServiceAndTheIssuanceReachesTheAudit() {
+        assertThat(admin.admin("POST", "/admin/tenants", Map.of("id", "acme", "name", "Acme")).status()).isEqualTo(201);
+        assertThat(admin.admin("POST", "/admin/tenants/acme/apis", Map.of("identifier", "https://api.acme.test",
+                "name", "Orders", "token_lifetime", 600)).status()).isEqualTo(201);
+        // the API must be known before a client-credentials token can name it: it comes from Kafka
+        StreamFeed feed = token.getBean(StreamFeed.class);
+        await("the API reaches the token service over Kafka", Duration.ofSeconds(60),
+                () -> tokenHttp.form("/t/acme/oauth/token", TestHttp.params("grant_type", "client_credentials",
+                        "audience", "https://api.acme.test"), "nobody", "x").status() == 401 && feed.applied() >= 3);
+
+        StoreCatchUp catchUp = token.getBean(StoreCatchUp.class);
+        long readsBefore = catchUp.reads();
+        Client client = newClient("billing");
+        // at once: the client is a moment old; if Kafka has not brought it yet, the catch-up reads it from the store
+        Response issued = clientCredentials(client);
+        assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
+        String jti = jti(issued);
+        LOG.info("token issued {} catch-up reads after the client was created", catchUp.reads() - readsBefore);
+
+        await("the issuance in the query service's audit", Duration.ofSeconds(30), () -> {
+            Response audit = queryHttp.admin("GET", "/admin/tenants/acme/audit?type=AccessTokenIssued", null);
+            return audit.status() == 200 && audit.body().contains(jti);
+        });
+        await("the token service's own issuance comes back from Kafka", Duration.ofSeconds(30),
+                () -> eventIdsAfterReplay().size() == feed.applied());
+        Timer lag = token.getBean(MeterRegistry.class).get(StreamFeed.LAG_METRIC).timer();
+        assertThat(lag.count()).isEqualTo(feed.applied());
+        LOG.info("append-to-apply lag over Kafka: {} events, p50/p99 {}", lag.count(), percentiles(lag));
+    }
+
+    /**
+     * An unknown client is read from the store before the answer is invalid_client: with the broker down, Kafka
+     * cannot bring it, so only the catch-up can. Garbage ids are read once per interval, not on every request.
+     */
+    @Test
+    @Order(2)
+    void withKafkaDownTokensAreIssuedForThirtySecondsAndEveryEventReachesTheTokenServiceOnceAfterwards() throws Exception {
+        StreamFeed feed = token.getBean(StreamFeed.class);
+        StoreCatchUp catchUp = token.getBean(StoreCatchUp.class);
+        Client known = newClient("steady");
+        Response first = clientCredentials(known);
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+
+        kafka.stop();
+        long started = System.nanoTime();
+        List<String> jtis = new ArrayList<>();
+        jtis.add(jti(first));
+        Client late = null;
+        int failures = 0;
+        while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30)) {
+            Response r = clientCredentials(known);
+            if (r.status() == 200) {
+                jtis.add(jti(r));
+            } else {
+                failures++;
+            }
+            if (late == null && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(10)) {
+                long reads = catchUp.reads();
+                late = newClient("created-during-the-outage");
+                Response lateToken = clientCredentials(late);
+                assertThat(lateToken.status()).as("read your writes without Kafka: " + lateToken).isEqualTo(200);
+                jtis.add(jti(lateToken));
+                assertThat(catchUp.reads()).as("the client was read from the store").isGreaterThan(reads);
+
+                Thread.sleep(1100); // the catch-up's interval
+                long apiReads = catchUp.reads();
+                Response api = admin.admin("POST", "/admin/tenants/acme/apis", Map.of("identifier",
+                        "https://reports.acme.test", "name", "Reports", "token_lifetime", 300));
+                assertThat(api.status()).as(api.toString()).isEqualTo(201);
+                Response forNewApi = tokenHttp.form("/t/acme/oauth/token", TestHttp.params("grant_type",
+                        "client_credentials", "audience", "https://reports.acme.test"), known.id(), known.secret());
+                assertThat(forNewApi.status()).as("an API registered a moment ago, without Kafka: " + forNewApi)
+                        .isEqualTo(200);
+                assertThat(forNewApi.json().get("expires_in").asLong()).isEqualTo(300);
+                jtis.add(jti(forNewApi));
+                assertThat(catchUp.reads()).as("the API was read from the store").isGreaterThan(apiReads);
+
+                Thread.sleep(1100);
+                long garbageReads = catchUp.reads();
+                for (int i = 0; i < 20; i++) {
+                    assertThat(tokenHttp.form("/t/acme/oauth/token", TestHttp.params("grant_type", "client_credentials",
+                            "audience", "https://api.acme.test"), "garbage-client", "x").status()).isEqualTo(401);
+                    assertThat(tokenHttp.form("/t/acme/oauth/token", TestHttp.params("grant_type", "client_credentials",
+                            "audience", "https://garbage-" + i + ".test"), known.id(), known.secret()).status())
+                            .isEqualTo(400);
+                }
+                assertThat(catchUp.reads() - garbageReads)
+                        .as("one read per client id and interval, one audience read per interval for all audiences")
+                        .isLessThanOrEqualTo(2);
+            }
+            Thread.sleep(50);
+        }
+        assertThat(failures).as("issuance does not need Kafka").isZero();
+        assertThat(late).isNotNull();
+        LOG.info("{} tokens issued while Kafka was down", jtis.size());
+        kafka.restart();
+
+        await("every event applied by the token service's consumer", Duration.ofSeconds(120),
+                () -> eventIdsAfterReplay().size() == feed.applied());
+        List<String> ids = eventIdsAfterReplay();
+        long checksum = ids.stream().mapToLong(StreamFeed::hash).sum();
+        assertThat(feed.applied()).as("count").isEqualTo(ids.size());
+        assertThat(feed.checksum()).as("checksum of event ids").isEqualTo(checksum);
+        Thread.sleep(2000);
+        assertThat(feed.applied()).as("nothing applied twice, later copies are skipped").isEqualTo(ids.size());
+        LOG.info("after the outage: {} events applied once each, {} copies skipped", feed.applied(), feed.skipped());
+
+        String auditCount = "SELECT COUNT(*) FROM audit_event WHERE tenant_id = 'acme' AND type = 'AccessTokenIssued'";
+        String storeCount = "SELECT COUNT(*) FROM domain_event_entry WHERE payload_type LIKE '%AccessTokenIssued'";
+        try {
+            await("the audit has every issuance", Duration.ofSeconds(60), () -> jdbc.queryForObject(auditCount, Long.class)
+                    .equals(jdbc.queryForObject(storeCount, Long.class)));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": audit " + jdbc.queryForObject(auditCount, Long.class) + ", store "
+                    + jdbc.queryForObject(storeCount, Long.class) + ", audit types " + jdbc.queryForList(
+                    "SELECT type || ' ' || tenant_id || ' ' || COUNT(*) FROM audit_event GROUP BY type, tenant_id", String.class)
+                    + ", store types " + jdbc.queryForList("SELECT payload_type || ' ' || COUNT(*) FROM domain_event_entry"
+                    + " GROUP BY payload_type", String.class), e);
+        }
+        assertThat(jdbc.queryForObject(storeCount, Long.class)).as("every token issued is in the store")
+                .isGreaterThanOrEqualTo(jtis.size());
+        List<String> audited = jdbc.queryForList("SELECT event_id FROM audit_event WHERE tenant_id = 'acme'"
+                + " AND type = 'AccessTokenIssued'", String.class);
+        assertThat(audited).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(jdbc.queryForList(
+                "SELECT event_identifier FROM domain_event_entry WHERE payload_type LIKE '%AccessTokenIssued'", String.class));
+        Timer lag = token.getBean(MeterRegistry.class).get(StreamFeed.LAG_METRIC).timer();
+        LOG.info("append-to-apply lag over Kafka, outage included: {} events, p50/p99 {}", lag.count(), percentiles(lag));
+    }
+
+    /**
+     * A second token node started now replays the store and then reads Kafka from a minute before: the events of
+     * that minute come twice (replay and stream) and are applied once; each node has a consumer group of its own, so
+     * both get every new event.
+     */
+    @Test
+    @Order(3)
+    void aSecondTokenNodeSkipsTheOverlapWithItsReplayAndBothNodesGetEveryNewEvent() {
+        Map<String, String> env = new LinkedHashMap<>(Services.environment(db));
+        env.put("TALLY_STREAM_ENABLED", "true");
+        env.put("TALLY_STREAM_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        try (ConfigurableApplicationContext second = Services.token(env, Services.url(command))) {
+            StreamFeed feed = second.getBean(StreamFeed.class);
+            StreamFeed firstFeed = token.getBean(StreamFeed.class);
+            assertThat(feed.group()).isNotEqualTo(firstFeed.group());
+            long replayed = second.getBean(StartupReplay.class).lastIndex();
+            long recent = jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry WHERE global_index <= ?"
+                    + " AND time_stamp >= ?", Long.class, replayed,
+                    second.getBean(StartupReplay.class).startedAt().minusSeconds(50).toString());
+            assertThat(recent).as("the test made events in the minute before the second node started").isPositive();
+            await("the overlap with the replay delivered and skipped", Duration.ofSeconds(30),
+                    () -> feed.skipped() >= recent);
+            assertThat(feed.applied()).as("nothing replayed is applied again").isZero();
+
+            long firstApplied = firstFeed.applied();
+            Client client = newClient("after-the-second-node");
+            await("both nodes apply the new client from Kafka", Duration.ofSeconds(30),
+                    () -> feed.applied() >= 1 && firstFeed.applied() > firstApplied);
+            Response issued = new TestHttp(Services.url(second), Services.ADMIN_TOKEN).form("/t/acme/oauth/token",
+                    TestHttp.params("grant_type", "client_credentials", "audience", "https://api.acme.test"),
+                    client.id(), client.secret());
+            assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
+            List<String> ids = jdbc.queryForList("SELECT event_identifier FROM domain_event_entry WHERE global_index > ?",
+                    String.class, replayed);
+            await("the second node applied every event after its replay once", Duration.ofSeconds(30),
+                    () -> feed.applied() == jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM domain_event_entry WHERE global_index > ?", Long.class, replayed));
+            List<String> after = jdbc.queryForList("SELECT event_identifier FROM domain_event_entry WHERE global_index > ?",
+                    String.class, replayed);
+            assertThat(feed.checksum()).isEqualTo(after.stream().mapToLong(StreamFeed::hash).sum());
+            assertThat(after).containsAll(ids);
+            LOG.info("second node: {} replayed events delivered again and skipped, {} applied from Kafka", feed.skipped(),
+                    feed.applied());
+        }
+    }
+
+    record Client(String id, String secret) {
+    }
+
+    static Client newClient(String name) {
+        Response client = admin.admin("POST", "/admin/tenants/acme/clients", Map.of("name", name,
+                "app_type", "non_interactive", "grant_types", List.of("client_credentials")));
+        assertThat(client.status()).as(client.toString()).isEqualTo(201);
+        return new Client(client.text("client_id"), client.text("client_secret"));
+    }
+
+    static Response clientCredentials(Client client) {
+        return tokenHttp.form("/t/acme/oauth/token", TestHttp.params("grant_type", "client_credentials",
+                "audience", "https://api.acme.test"), client.id(), client.secret());
+    }
+
+    static String jti(Response issued) {
+        try {
+            return com.nimbusds.jwt.SignedJWT.parse(issued.text("access_token")).getJWTClaimsSet().getJWTID();
+        } catch (java.text.ParseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The store's events the token service did not replay at start-up: the ones it must get from Kafka. */
+    static List<String> eventIdsAfterReplay() {
+        long last = token.getBean(StartupReplay.class).lastIndex();
+        return jdbc.queryForList("SELECT event_identifier FROM domain_event_entry WHERE global_index > ?", String.class, last);
+    }
+
+    static String percentiles(Timer timer) {
+        StringBuilder out = new StringBuilder();
+        for (ValueAtPercentile p : timer.takeSnapshot().percentileValues()) {
+            out.append(String.format("p%.0f=%.1f ms ", p.percentile() * 100, p.value(TimeUnit.MILLISECONDS)));
+        }
+        return out.toString().trim();
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
