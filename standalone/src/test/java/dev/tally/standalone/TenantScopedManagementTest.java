@@ -13,19 +13,14 @@ import dev.tally.testsupport.TestHttp.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -36,20 +31,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * token opens tenant A's management API, by scope, and nothing of tenant B's or of the platform's.
  */
 @SpringBootTest(classes = TallyStandalone.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(TenantScopedManagementTest.Clocks.class)
+@Import(LoginFlowEndToEndTest.Clocks.class)
 class TenantScopedManagementTest {
     static final String ADMIN = "tenant-scoped-management-admin-token";
     static final String MANAGEMENT = "urn:tally:management";
-    static final MutableClock CLOCK = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-
-    @TestConfiguration
-    static class Clocks {
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return CLOCK;
-        }
-    }
+    static final MutableClock CLOCK = LoginFlowEndToEndTest.CLOCK;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
