@@ -1,5 +1,6 @@
 package dev.tally.query.audit;
 
+import dev.tally.kernel.crypto.SecretFields;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.lang.reflect.Method;
 import java.util.Iterator;
@@ -39,16 +40,11 @@ public final class EventDetails {
         return MAPPER.writeValueAsString(withoutSecrets(tree));
     }
 
-    static boolean secret(String field) {
-        String name = field.toLowerCase(java.util.Locale.ROOT);
-        return name.endsWith("hash") || name.equals("sealed_private_jwk") || name.equals("sealedprivatejwk");
-    }
-
     private static JsonNode withoutSecrets(JsonNode node) {
         if (node instanceof ObjectNode object) {
             for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                if (secret(field.getKey())) {
+                if (SecretFields.isSecret(field.getKey())) {
                     it.remove();
                 } else {
                     withoutSecrets(field.getValue());

@@ -63,10 +63,10 @@ class EventFactsTest {
 
     @Test
     void secretsAreRecognisedByName() {
-        assertThat(EventDetails.secret("token_hash")).isTrue();
-        assertThat(EventDetails.secret("presentedTokenHash")).isTrue();
-        assertThat(EventDetails.secret("sealed_private_jwk")).isTrue();
-        assertThat(EventDetails.secret("public_jwk")).isFalse();
-        assertThat(EventDetails.secret("decided_by")).isFalse();
+        assertThat(dev.tally.kernel.crypto.SecretFields.isSecret("token_hash")).isTrue();
+        assertThat(dev.tally.kernel.crypto.SecretFields.isSecret("presentedTokenHash")).isTrue();
+        assertThat(dev.tally.kernel.crypto.SecretFields.isSecret("sealed_private_jwk")).isTrue();
+        assertThat(dev.tally.kernel.crypto.SecretFields.isSecret("public_jwk")).isFalse();
+        assertThat(dev.tally.kernel.crypto.SecretFields.isSecret("decided_by")).isFalse();
     }
 }

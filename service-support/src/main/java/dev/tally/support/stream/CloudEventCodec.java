@@ -1,5 +1,6 @@
 package dev.tally.support.stream;
 
+import dev.tally.kernel.crypto.SecretFields;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -204,7 +205,7 @@ public class CloudEventCodec {
         if (node instanceof ObjectNode object) {
             List<String> secrets = new ArrayList<>();
             for (Map.Entry<String, JsonNode> field : object.properties()) {
-                if (isSecret(field.getKey())) {
+                if (SecretFields.isSecret(field.getKey())) {
                     secrets.add(field.getKey());
                 } else {
                     removed |= removeSecrets(field.getValue());
@@ -218,12 +219,6 @@ public class CloudEventCodec {
             }
         }
         return removed;
-    }
-
-    /** Password, client-secret, cookie and token hashes, and sealed private keys (in camelCase or snake_case). */
-    static boolean isSecret(String field) {
-        String name = field.toLowerCase(java.util.Locale.ROOT).replace("_", "");
-        return name.endsWith("hash") || name.equals("sealedprivatejwk");
     }
 
     private static String text(JsonNode root, String name, boolean required) {
