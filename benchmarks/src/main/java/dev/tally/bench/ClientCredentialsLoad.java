@@ -104,6 +104,8 @@ public final class ClientCredentialsLoad {
         try {
             Instant started = Instant.now();
             String baseUrl;
+            String adminUrl;
+            List<String> tokenNodes;
             String adminToken;
             double startupSeconds = -1;
             Optional<ProcMemory.Sample> idle = Optional.empty();
@@ -117,15 +119,27 @@ public final class ClientCredentialsLoad {
                 err.printf(Locale.ROOT, "[bench] server pid %d healthy after %.2f s on %s%n",
                         server.pid(), startupSeconds, server.baseUrl());
                 baseUrl = server.baseUrl();
+                adminUrl = baseUrl;
+                tokenNodes = List.of(baseUrl);
                 adminToken = server.adminToken();
                 serverJdk = javaVersion(server.command().get(0));
             } else {
+                tokenNodes = List.of(options.baseUrl().split(","));
                 baseUrl = options.baseUrl();
+                adminUrl = options.adminUrl();
                 adminToken = options.adminToken();
-                awaitHealthy(http, baseUrl, System.nanoTime(), Duration.ofSeconds(10), null);
+                for (String node : tokenNodes) {
+                    awaitHealthy(http, node, System.nanoTime(), Duration.ofSeconds(10), null);
+                }
+                awaitHealthy(http, adminUrl, System.nanoTime(), Duration.ofSeconds(10), null);
             }
 
-            List<TenantClient> clients = provision(http, baseUrl, adminToken, options.tenants(), options.scenario(), err);
+            List<TenantClient> provisioned = provision(http, adminUrl, adminToken, options.tenants(), options.scenario(), err);
+            // Client i of the list goes to token node i mod nodes; with one node, the list is as provisioned.
+            List<TenantClient> clients = new ArrayList<>();
+            for (int n = 0; n < Math.max(provisioned.size(), tokenNodes.size()); n++) {
+                clients.add(provisioned.get(n % provisioned.size()).at(tokenNodes.get(n % tokenNodes.size())));
+            }
             for (TenantClient c : clients) {
                 smokeTest(http, c, options.scenario()); // fail fast with the server's own words before any load
             }
@@ -168,6 +182,11 @@ public final class ClientCredentialsLoad {
     /** One tenant's client, its token endpoint and, for the refresh scenario, the user whose families it starts. */
     record TenantClient(String tenant, String clientId, String clientSecret, URI tokenUri, String username,
                         String password) {
+        /** The same client, asking the token service at {@code baseUrl}. */
+        TenantClient at(String baseUrl) {
+            return new TenantClient(tenant, clientId, clientSecret, URI.create(baseUrl + "/t/" + tenant + "/oauth/token"),
+                    username, password);
+        }
     }
 
     static void awaitHealthy(HttpClient http, String baseUrl, long sinceNanos, Duration timeout, ServerProcess server)

@@ -25,7 +25,8 @@ record LoadOptions(
         boolean virtualThreads,
         boolean directExecutor,
         int validateEvery,
-        boolean help) {
+        boolean help,
+        String adminUrl) {
 
     /** What each iteration of a worker sends. */
     enum Scenario {
@@ -63,6 +64,8 @@ record LoadOptions(
 
             Scenario:
               --scenario=client_credentials  (default) grant_type=client_credentials with a machine client
+              (with --base-url: a comma-separated list of token-service nodes spreads the workers over them,
+               and --admin-url=URL names the management API when it is served elsewhere: distributed mode)
               --scenario=introspect    RFC 7662 introspection of a client-credentials access token
               --scenario=refresh       refresh token rotation: one user and a regular_web client with rotation
                                        "rotate" per tenant; each thread gets its own refresh token with the
@@ -95,7 +98,7 @@ record LoadOptions(
             Exit status: 0 clean run, 1 run failed or saw errors/invalid tokens (report still printed), 2 bad usage.
             """;
 
-    private static final Set<String> KEYS = Set.of("scenario", "jar", "server-jvm-args", "server-args", "base-url", "admin-token", "concurrency",
+    private static final Set<String> KEYS = Set.of("scenario", "jar", "server-jvm-args", "server-args", "base-url", "admin-url", "admin-token", "concurrency",
             "warmup", "duration", "max-requests", "tenants", "threads", "http-executor", "validate-every");
 
     static LoadOptions parse(String[] args, Map<String, String> env) {
@@ -120,7 +123,7 @@ record LoadOptions(
         }
         if (help) {
             return new LoadOptions(Scenario.CLIENT_CREDENTIALS, null, List.of(), List.of(), null, null, 16, 10, 30,
-                    2_000_000, 1, false, true, 1000, true);
+                    2_000_000, 1, false, true, 1000, true, null);
         }
 
         Path jar = kv.containsKey("jar") ? Path.of(nonEmpty(kv, "jar")).toAbsolutePath() : null;
@@ -140,14 +143,18 @@ record LoadOptions(
         }
         String adminToken = null;
         if (baseUrl != null) {
-            baseUrl = checkLoopbackUrl(baseUrl);
+            // Several token-service nodes (distributed mode): a comma-separated list, workers spread over them.
+            baseUrl = String.join(",", java.util.Arrays.stream(baseUrl.split(",")).map(String::trim)
+                    .map(LoadOptions::checkLoopbackUrl).toList());
             adminToken = kv.getOrDefault("admin-token", env.get("TALLY_ADMIN_TOKEN"));
             if (adminToken == null || adminToken.isBlank()) {
                 throw new IllegalArgumentException("--base-url needs --admin-token (or TALLY_ADMIN_TOKEN)");
             }
-        } else if (kv.containsKey("admin-token")) {
-            throw new IllegalArgumentException("--admin-token only applies with --base-url (with --jar a random one is used)");
+        } else if (kv.containsKey("admin-token") || kv.containsKey("admin-url")) {
+            throw new IllegalArgumentException("--admin-token and --admin-url only apply with --base-url (with --jar the tool starts the server)");
         }
+        String adminUrl = baseUrl == null ? null
+                : kv.containsKey("admin-url") ? checkLoopbackUrl(kv.get("admin-url")) : baseUrl.split(",")[0];
         String threads = kv.getOrDefault("threads", "platform");
         if (!threads.equals("platform") && !threads.equals("virtual")) {
             throw new IllegalArgumentException("--threads must be platform or virtual");
@@ -165,7 +172,8 @@ record LoadOptions(
                 threads.equals("virtual"),
                 executor.equals("direct"),
                 (int) number(kv, "validate-every", 1000, 1, Integer.MAX_VALUE),
-                false);
+                false,
+                adminUrl);
     }
 
     /** Traffic goes to this machine only: the URL's host must be a loopback address. Returns it without a trailing '/'. */

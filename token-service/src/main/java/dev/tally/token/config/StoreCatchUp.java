@@ -19,7 +19,7 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,11 +39,12 @@ import org.springframework.stereotype.Component;
  * idempotent per aggregate sequence). Such a read serves every audience, so it runs at most once per interval in
  * all.
  *
- * <p>Only with the event stream on ({@code tally.stream.enabled}); standalone applies every event in the unit of work
- * that appended it and needs no catch-up.
+ * <p>On with the event stream ({@code tally.stream.enabled}), and in distributed mode without it
+ * ({@code tally.token.catch-up.enabled}, set by the distributed profile), where a node would otherwise know only what
+ * it replayed at start-up. Standalone applies every event in the unit of work that appended it and needs none.
  */
 @Component
-@ConditionalOnProperty(prefix = "tally.stream", name = "enabled", havingValue = "true")
+@ConditionalOnExpression("${tally.stream.enabled:false} or ${tally.token.catch-up.enabled:false}")
 public class StoreCatchUp implements TokenConfig.CatchUp {
     private static final Logger LOG = LoggerFactory.getLogger(StoreCatchUp.class);
     private static final int MAX_KEY_LENGTH = 200;
