@@ -51,6 +51,11 @@ public class ManagementAuthenticationFilter extends OncePerRequestFilter {
     /** Only {@code /admin/**} and {@code /t/{tenant}/revocations[/**]}; the rest of {@code /t/**} is the OAuth endpoints'. */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
+        // Every OAuth request passes here: most paths name neither segment, and need not be split to be let through.
+        String normalized = normalizedPath(request);
+        if (!normalized.contains("admin") && !normalized.contains("revocations")) {
+            return true;
+        }
         List<String> path = segments(request);
         boolean admin = !path.isEmpty() && path.get(0).equals("admin");
         return !admin && !revocations(path);
@@ -136,8 +141,11 @@ public class ManagementAuthenticationFilter extends OncePerRequestFilter {
 
     /** The servlet container's decoded, normalized path (no {@code ..}, no {@code ;params}), by its non-empty segments. */
     static List<String> segments(HttpServletRequest request) {
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        return Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(normalizedPath(request).split("/")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String normalizedPath(HttpServletRequest request) {
+        return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
 
     /**
@@ -157,7 +165,7 @@ public class ManagementAuthenticationFilter extends OncePerRequestFilter {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        String normalized = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        String normalized = normalizedPath(request);
         return decoded.equals(normalized);
     }
 
