@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -218,26 +219,36 @@ public class TallyEventConsumer implements AutoCloseable {
                 return;
             }
             Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(Set.copyOf(partitions), COMMIT_TIMEOUT);
-            Map<TopicPartition, Long> times = new HashMap<>();
-            for (TopicPartition partition : partitions) {
-                if (committed.get(partition) == null) {
-                    times.put(partition, startAt.toEpochMilli());
-                }
-            }
-            if (times.isEmpty()) {
+            List<TopicPartition> fresh = partitions.stream().filter(p -> committed.get(p) == null).toList();
+            if (fresh.isEmpty()) {
                 return;
             }
-            Map<TopicPartition, OffsetAndTimestamp> offsets = kafka.offsetsForTimes(times, COMMIT_TIMEOUT);
-            for (TopicPartition partition : times.keySet()) {
-                OffsetAndTimestamp offset = offsets.get(partition);
-                if (offset != null) {
-                    kafka.seek(partition, offset.offset());
-                } else {
-                    kafka.seekToEnd(List.of(partition));
-                }
-            }
-            LOG.info("consumer {}: {} partitions start at {}", name, times.size(), startAt);
+            startOffsets(kafka, fresh, startAt).forEach(kafka::seek);
+            LOG.info("consumer {}: {} partitions start at {}", name, fresh.size(), startAt);
         }
+    }
+
+    /**
+     * Where each partition starts for a consumer that begins at {@code startAt}: the first record written at or after
+     * it, or, where there is none yet, the partition's end as it was <em>before</em> that question was asked. The end
+     * is taken first on purpose: a record written while the consumer starts (the topic may have been created a moment
+     * ago, by the relay's first batch) has an offset at or after that end and is read; {@code seekToEnd} would resolve
+     * the end only at the next poll, past such a record, and the node would never see it.
+     */
+    static Map<TopicPartition, Long> startOffsets(Consumer<?, ?> kafka, Collection<TopicPartition> partitions,
+                                                  Instant startAt) {
+        Map<TopicPartition, Long> endsBefore = kafka.endOffsets(partitions, COMMIT_TIMEOUT);
+        Map<TopicPartition, Long> times = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            times.put(partition, startAt.toEpochMilli());
+        }
+        Map<TopicPartition, OffsetAndTimestamp> found = kafka.offsetsForTimes(times, COMMIT_TIMEOUT);
+        Map<TopicPartition, Long> start = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndTimestamp offset = found.get(partition);
+            start.put(partition, offset != null ? offset.offset() : endsBefore.getOrDefault(partition, 0L));
+        }
+        return start;
     }
 
     private static void sleep(long millis) {
