@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Client-credentials load against distributed mode: the command service and NODES token-service processes (default
-# 1) on a fresh PostgreSQL database, each its own JVM on this machine; the load tool provisions through the command
-# service and spreads its workers over the token nodes. No Kafka: a token node learns the tenant, API and client
-# the tool creates after it started by reading them from the store (its catch-up on an unknown client or API).
+# Load against distributed mode: the command service and NODES token-service processes (default 1) on a fresh
+# PostgreSQL database, each its own JVM on this machine, and (STREAM=1, the default) a one-node KRaft Kafka broker
+# in a JVM of its own (dev.tally.bench.KafkaBroker, Kafka's jars from Maven): the command service relays the store
+# to Kafka and every token node follows the stream, as in production. STREAM=0 runs without a broker: a token node
+# then learns a tenant, API or client created after it started only by reading the store on an unknown id (users
+# not at all, so the refresh scenario needs the stream).
 #
-# Usage: NODES=2 benchmarks/run-distributed.sh [tool options, e.g. --concurrency=16 --duration=30]
+# TOOL=load (default) runs the load tool (ClientCredentialsLoad; its options follow, e.g. --scenario=refresh
+# --concurrency=16 --duration=30), which provisions through the command service and spreads its workers over the
+# token nodes. TOOL=lag runs the stream lag probe (StreamLagProbe: configuration changes at the command service,
+# timed until every token node decides with them; LAG_PROBES changes, default 200). TOOL=both starts the load and,
+# LAG_DELAY seconds later (default 15), the probe while the load runs.
+#
+# Usage: NODES=2 benchmarks/run-distributed.sh [tool options]
 #   PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD as for psql; the database is dropped at the end.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAVA_HOME=$("$root/bin/tally-jdk"); export JAVA_HOME
 nodes=${NODES:-1}
+stream=${STREAM:-1}
+tool=${TOOL:-load}
 host=${PGHOST:-127.0.0.1}
 port=${PGPORT:-5432}
 user=${PGUSER:-postgres}
@@ -25,7 +35,8 @@ cleanup() {
 trap cleanup EXIT
 jars=("$root/command-service/target/tally-command-service.jar" "$root/token-service/target/tally-token-service.jar")
 classes=$root/benchmarks/target/classes
-if [[ ! -f "${jars[0]}" || ! -f "${jars[1]}" || ! -f "$classes/dev/tally/bench/ClientCredentialsLoad.class" ]]; then
+if [[ ! -f "${jars[0]}" || ! -f "${jars[1]}" || ! -f "$classes/dev/tally/bench/StreamLagProbe.class"
+      || ! -f "$root/benchmarks/target/runtime-classpath.txt" ]]; then
     echo "[dist] building the services and the benchmark tool" >&2
     (cd "$root" && mvn -q -B -DskipTests package)
 fi
@@ -35,6 +46,20 @@ random() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c "$1";
 export TALLY_DB_URL="jdbc:postgresql://$host:$port/$db" TALLY_DB_USER=$user TALLY_DB_PASSWORD=${PGPASSWORD:-}
 export TALLY_ADMIN_TOKEN=$(random 32) TALLY_SERVICE_TOKEN=$(random 40)
 export TALLY_MASTER_KEY=$(head -c 32 /dev/urandom | base64)
+if [[ $stream == 1 ]]; then
+    rm -f "$work/kafka.address"
+    "$JAVA_HOME/bin/java" -Xmx512m -cp "$classes:$(cat "$root/benchmarks/target/runtime-classpath.txt")" \
+        dev.tally.bench.KafkaBroker "$work/kafka.address" > "$work/kafka.log" 2>&1 &
+    pids+=($!)
+    for ((i = 0; i < 600; i++)); do
+        [[ -f "$work/kafka.address" ]] && break
+        kill -0 "${pids[-1]}" 2>/dev/null || { echo "[dist] the Kafka broker died; see $work/kafka.log" >&2; tail -30 "$work/kafka.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    [[ -f "$work/kafka.address" ]] || { echo "[dist] the Kafka broker did not start within 60 s" >&2; exit 1; }
+    export TALLY_STREAM_ENABLED=true TALLY_STREAM_BOOTSTRAP_SERVERS=$(cat "$work/kafka.address") TALLY_STREAM_REPLICATION_FACTOR=1
+    echo "[dist] Kafka broker at $TALLY_STREAM_BOOTSTRAP_SERVERS" >&2
+fi
 command_port=$(free_port)
 SERVER_PORT=$command_port "$JAVA_HOME/bin/java" -jar "${jars[0]}" > "$work/command.log" 2>&1 &
 pids+=($!)
@@ -56,8 +81,30 @@ for ((n = 1; n <= nodes; n++)); do
 done
 echo "[dist] command service :$command_port, $nodes token node(s): ${token_urls[*]}" >&2
 urls=$(IFS=,; echo "${token_urls[*]}")
-"$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes" dev.tally.bench.ClientCredentialsLoad \
-    --base-url="$urls" --admin-url="http://127.0.0.1:$command_port" --admin-token="$TALLY_ADMIN_TOKEN" "$@"
+admin_url="http://127.0.0.1:$command_port"
+load() {
+    "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes" dev.tally.bench.ClientCredentialsLoad \
+        --base-url="$urls" --admin-url="$admin_url" --admin-token="$TALLY_ADMIN_TOKEN" "$@"
+}
+lag() {
+    "$JAVA_HOME/bin/java" -cp "$classes" dev.tally.bench.StreamLagProbe --admin-url="$admin_url" --token-urls="$urls" \
+        --admin-token="$TALLY_ADMIN_TOKEN" --probes="${LAG_PROBES:-200}"
+}
+case $tool in
+    load) load "$@" ;;
+    lag) lag ;;
+    both)
+        load "$@" &
+        load_pid=$!
+        sleep "${LAG_DELAY:-15}"
+        lag_status=0
+        lag || lag_status=$?
+        load_status=0
+        wait "$load_pid" || load_status=$?
+        (( lag_status == 0 && load_status == 0 )) || exit 1
+        ;;
+    *) echo "[dist] TOOL must be load, lag or both" >&2; exit 2 ;;
+esac
 for pid in "${pids[@]}"; do
     echo "[dist] pid $pid: $(awk '/VmRSS/ {print $2/1024 " MiB RSS"}' /proc/$pid/status 2>/dev/null)" >&2
 done

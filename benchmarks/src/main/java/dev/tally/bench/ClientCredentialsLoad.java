@@ -57,6 +57,8 @@ public final class ClientCredentialsLoad {
     static final String AUDIENCE = "https://api.bench.test";
     static final String BENCH_USER = "bench-user";
     static final long TOKEN_LIFETIME = 3600;
+    /** How long separate token nodes may take to learn what the tool provisioned at the command service. */
+    static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(60);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(60);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern STATUS_UP = Pattern.compile("\"status\"\\s*:\\s*\"UP\"");
@@ -141,7 +143,12 @@ public final class ClientCredentialsLoad {
                 clients.add(provisioned.get(n % provisioned.size()).at(tokenNodes.get(n % tokenNodes.size())));
             }
             for (TenantClient c : clients) {
-                smokeTest(http, c, options.scenario()); // fail fast with the server's own words before any load
+                if (server == null) {
+                    // separate token nodes learn what was just provisioned from the event stream: give them time
+                    awaitVisible(http, c, options.scenario(), adminToken, PROPAGATION_TIMEOUT, err);
+                } else {
+                    smokeTest(http, c, options.scenario()); // fail fast with the server's own words before any load
+                }
             }
             List<RequestSource> sources = sources(http, clients, options, err);
             LoadResult result = runLoad(http, sources, options, server, err);
@@ -181,11 +188,11 @@ public final class ClientCredentialsLoad {
 
     /** One tenant's client, its token endpoint and, for the refresh scenario, the user whose families it starts. */
     record TenantClient(String tenant, String clientId, String clientSecret, URI tokenUri, String username,
-                        String password) {
+                        String password, String userId) {
         /** The same client, asking the token service at {@code baseUrl}. */
         TenantClient at(String baseUrl) {
             return new TenantClient(tenant, clientId, clientSecret, URI.create(baseUrl + "/t/" + tenant + "/oauth/token"),
-                    username, password);
+                    username, password, userId);
         }
     }
 
@@ -242,12 +249,14 @@ public final class ClientCredentialsLoad {
             }
             String username = null;
             String password = null;
+            String userId = null;
             if (refresh) {
                 username = BENCH_USER;
                 password = randomPassword();
                 r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/users", adminToken,
                         "{\"username\":" + MiniJson.quote(username) + ",\"password\":" + MiniJson.quote(password) + "}");
                 expect(r, 201, "create user in tenant " + tenant);
+                userId = MiniJson.stringField(MiniJson.parseObject(r.body()), "user_id");
             }
             r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/clients", adminToken, refresh
                     ? "{\"name\":\"load\",\"app_type\":\"regular_web\",\"grant_types\":[\"password\",\"refresh_token\"],"
@@ -266,7 +275,7 @@ public final class ClientCredentialsLoad {
                 throw new BenchException("create client: no client_id/client_secret in " + truncate(r.body()));
             }
             clients.add(new TenantClient(tenant, id, secret, URI.create(baseUrl + "/t/" + tenant + "/oauth/token"),
-                    username, password));
+                    username, password, userId));
         }
         return clients;
     }
@@ -294,6 +303,36 @@ public final class ClientCredentialsLoad {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build();
+    }
+
+    /**
+     * Waits until a separate token node knows what the tool provisioned at the command service (it learns it from the
+     * event stream), then runs the smoke test. It asks the node's lifetime explanation for this client, API and, for
+     * refresh, user (404 or 400 until the node has them), not the token endpoint: failed password grants would count
+     * against the user's login throttle.
+     */
+    private static void awaitVisible(HttpClient http, TenantClient c, LoadOptions.Scenario scenario, String adminToken,
+                                     Duration timeout, PrintStream err) throws IOException, InterruptedException {
+        String base = c.tokenUri().toString().substring(0, c.tokenUri().toString().indexOf("/t/"));
+        String url = base + "/admin/tenants/" + URLEncoder.encode(c.tenant(), StandardCharsets.UTF_8)
+                + "/lifetimes/explain?client_id=" + URLEncoder.encode(c.clientId(), StandardCharsets.UTF_8)
+                + "&audience=" + URLEncoder.encode(AUDIENCE, StandardCharsets.UTF_8)
+                + (c.userId() == null ? "" : "&user_id=" + URLEncoder.encode(c.userId(), StandardCharsets.UTF_8));
+        HttpRequest explain = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + adminToken).header("Accept", "application/json").GET().build();
+        long start = System.nanoTime();
+        HttpResponse<String> r = http.send(explain, HttpResponse.BodyHandlers.ofString());
+        while (r.statusCode() != 200) {
+            if (System.nanoTime() - start > timeout.toNanos()) {
+                throw new BenchException("token node " + base + " did not learn tenant " + c.tenant() + " within "
+                        + timeout.toSeconds() + " s (last answer HTTP " + r.statusCode() + " " + truncate(r.body()) + ")");
+            }
+            Thread.sleep(20);
+            r = http.send(explain, HttpResponse.BodyHandlers.ofString());
+        }
+        err.printf(Locale.ROOT, "[bench] tenant %s known at %s after %.2f s%n", c.tenant(), base,
+                (System.nanoTime() - start) / 1e9);
+        smokeTest(http, c, scenario);
     }
 
     /**

@@ -107,7 +107,7 @@ class RefreshScenarioTest {
     @Test
     void theSourcePresentsTheTokenOfTheLastAnswerAndRefusesAnAnswerThatIsNotARotation() throws Exception {
         ClientCredentialsLoad.TenantClient client = new ClientCredentialsLoad.TenantClient("bench", "cid", "s3cr&t",
-                URI.create("http://127.0.0.1:1/t/bench/oauth/token"), "bench-user", "pw");
+                URI.create("http://127.0.0.1:1/t/bench/oauth/token"), "bench-user", "pw", null);
         RefreshRotationSource source = new RefreshRotationSource(client, "rtf_a.first");
         assertTrue(!source.survivesFailure());
         assertEquals("grant_type=refresh_token&client_id=cid&client_secret=s3cr%26t&refresh_token=rtf_a.first",
