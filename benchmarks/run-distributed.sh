@@ -90,6 +90,13 @@ lag() {
     "$JAVA_HOME/bin/java" -cp "$classes" dev.tally.bench.StreamLagProbe --admin-url="$admin_url" --token-urls="$urls" \
         --admin-token="$TALLY_ADMIN_TOKEN" --probes="${LAG_PROBES:-200}"
 }
+# CPU seconds (user + system) of a process, and of the whole machine, from /proc: printed for the tool's run
+cpu_of() { awk '{printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+machine_cpu() { awk '/^cpu / {printf "%.2f", ($2 + $3 + $4 + $7 + $8) / '"$(getconf CLK_TCK)"'}' /proc/stat; }
+declare -A cpu_before
+for pid in "${pids[@]}"; do cpu_before[$pid]=$(cpu_of "$pid"); done
+machine_before=$(machine_cpu)
+run_started=$(date +%s.%N)
 case $tool in
     load) load "$@" ;;
     lag) lag ;;
@@ -105,6 +112,13 @@ case $tool in
         ;;
     *) echo "[dist] TOOL must be load, lag or both" >&2; exit 2 ;;
 esac
-for pid in "${pids[@]}"; do
-    echo "[dist] pid $pid: $(awk '/VmRSS/ {print $2/1024 " MiB RSS"}' /proc/$pid/status 2>/dev/null)" >&2
+calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
+elapsed=$(calc "$(date +%s.%N) - $run_started")
+names=(); [[ $stream == 1 ]] && names+=(kafka); names+=(command); for ((n = 1; n <= nodes; n++)); do names+=("token-$n"); done
+echo "[dist] CPU seconds during the tool's run ($elapsed s wall, warm-up and set-up included):" >&2
+for i in "${!pids[@]}"; do
+    pid=${pids[$i]}
+    echo "[dist]   ${names[$i]} (pid $pid): $(calc "$(cpu_of "$pid") - ${cpu_before[$pid]}") s CPU," \
+        "$(awk '/VmRSS/ {print $2/1024 " MiB RSS"}' /proc/$pid/status 2>/dev/null)" >&2
 done
+echo "[dist]   whole machine: $(calc "$(machine_cpu) - $machine_before") s CPU of $(calc "$elapsed * $(nproc)") available" >&2
