@@ -53,11 +53,16 @@ final class Services {
     }
 
     static ConfigurableApplicationContext command(Map<String, String> environment) {
+        return start(CommandServiceApplication.builder(), commandEnvironment(environment));
+    }
+
+    /** What the command service gets besides the common variables: master key, service token, its migrations. */
+    static Map<String, String> commandEnvironment(Map<String, String> environment) {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.putIfAbsent("TALLY_MASTER_KEY", MASTER_KEY);
         env.putIfAbsent("TALLY_SERVICE_TOKEN", SERVICE_TOKEN);
         env.putIfAbsent("SPRING_FLYWAY_LOCATIONS", COMMAND_MIGRATIONS);
-        return start(CommandServiceApplication.builder(), env);
+        return env;
     }
 
     static ConfigurableApplicationContext query(Map<String, String> environment) {

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A TCP proxy on 127.0.0.1 in front of a real server (PostgreSQL), for fault tests: armed with a marker, it cuts the
  * connection that next sends bytes containing it (for example the SQL text of an INSERT) before they reach the
- * server, so a statement fails exactly in flight. Everything else passes through unchanged. With PostgreSQL, use
+ * server, so a statement fails exactly in flight. Armed to hold, it freezes a connection at a chosen packet: the
+ * server never gets it nor anything after it, and the client waits for an answer that never comes, until it goes away
+ * (a process that is killed). Everything else passes through unchanged. With PostgreSQL, use
  * {@code prepareThreshold=0} so every statement's SQL text crosses the wire.
  */
 public final class FaultyTcpProxy implements AutoCloseable {
@@ -24,6 +26,8 @@ public final class FaultyTcpProxy implements AutoCloseable {
     private final int targetPort;
     private final AtomicReference<byte[]> armed = new AtomicReference<>();
     private final AtomicInteger cuts = new AtomicInteger();
+    private final AtomicReference<Hold> holdArmed = new AtomicReference<>();
+    private final AtomicInteger holds = new AtomicInteger();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
 
@@ -41,6 +45,27 @@ public final class FaultyTcpProxy implements AutoCloseable {
     /** The next client packet that contains {@code marker} (as UTF-8) cuts its connection instead of being sent. */
     public void cutWhenClientSends(String marker) {
         armed.set(marker.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Freezes one connection: the first client packet containing {@code marker}, on the first connection that sends
+     * a packet containing every one of {@code after} (with none: on any connection), is held back, and so is
+     * everything that connection sends afterwards. The server never gets them and keeps the connection's transaction
+     * open; the client waits. For PostgreSQL, say, the {@code COMMIT} of the transaction in which one process wrote a
+     * given row. When the client closes the connection (or dies, and its kernel closes it), the proxy closes the
+     * server's side, and the server rolls back what was open.
+     */
+    public void holdWhenClientSends(String marker, String... after) {
+        byte[][] first = new byte[after.length][];
+        for (int i = 0; i < after.length; i++) {
+            first[i] = after[i].getBytes(StandardCharsets.UTF_8);
+        }
+        holdArmed.set(new Hold(first, marker.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** How many connections were frozen by {@link #holdWhenClientSends} so far. */
+    public int holds() {
+        return holds.get();
     }
 
     /** How many connections were cut so far. */
@@ -67,9 +92,31 @@ public final class FaultyTcpProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, boolean clientToServer) {
         byte[] buffer = new byte[64 * 1024];
+        Hold pending = null;
+        boolean holding = false;
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (holding) {
+                    continue;
+                }
+                if (clientToServer && pending == null) {
+                    Hold hold = holdArmed.get();
+                    if (hold != null && hold.after().length == 0 && contains(buffer, n, hold.marker())
+                            && holdArmed.compareAndSet(hold, null)) {
+                        holds.incrementAndGet();
+                        holding = true;
+                        continue;
+                    }
+                    if (hold != null && hold.after().length > 0 && containsAll(buffer, n, hold.after())
+                            && holdArmed.compareAndSet(hold, null)) {
+                        pending = hold; // this packet passes; a later one of this connection is held
+                    }
+                } else if (pending != null && contains(buffer, n, pending.marker())) {
+                    holds.incrementAndGet();
+                    holding = true;
+                    continue;
+                }
                 byte[] marker = clientToServer ? armed.get() : null;
                 if (marker != null && contains(buffer, n, marker) && armed.compareAndSet(marker, null)) {
                     cuts.incrementAndGet();
@@ -86,6 +133,19 @@ public final class FaultyTcpProxy implements AutoCloseable {
             closeQuietly(from);
             closeQuietly(to);
         }
+    }
+
+    /** What {@link #holdWhenClientSends} armed: the packet to hold, on a connection that sent all of {@code after}. */
+    private record Hold(byte[][] after, byte[] marker) {
+    }
+
+    private static boolean containsAll(byte[] data, int length, byte[][] markers) {
+        for (byte[] marker : markers) {
+            if (!contains(data, length, marker)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean contains(byte[] data, int length, byte[] marker) {
