@@ -61,9 +61,16 @@ class LoginAcrossTokenNodesOnPostgresTest {
     static String legacyClientId;
     static String legacySecret;
 
+    /** Small pools: three services here, and the PostgreSQL server's connections are shared with other test runs. */
+    static Map<String, String> environment() {
+        Map<String, String> env = Services.environment(DB);
+        env.put("TALLY_DB_POOL_SIZE", "4");
+        return env;
+    }
+
     @BeforeAll
     static void deploy() {
-        ConfigurableApplicationContext command = start(Services.command(Services.environment(DB)));
+        ConfigurableApplicationContext command = start(Services.command(environment()));
         TestHttp admin = new TestHttp(Services.url(command), Services.ADMIN_TOKEN);
         created(admin.admin("POST", "/admin/tenants", Map.of("id", TENANT, "name", "Two token nodes, no sticky routing")));
         spaClientId = created(admin.admin("POST", "/admin/tenants/" + TENANT + "/clients", Map.of("name", "Web app",
@@ -76,8 +83,8 @@ class LoginAcrossTokenNodesOnPostgresTest {
             created(admin.admin("POST", "/admin/tenants/" + TENANT + "/users", Map.of("username", user, "password", PASSWORD)));
         }
         // started after the configuration was made: their views are fed by the start-up read of the store (no Kafka)
-        nodeA = Services.url(start(Services.token(Services.environment(DB), Services.url(command))));
-        nodeB = Services.url(start(Services.token(Services.environment(DB), Services.url(command))));
+        nodeA = Services.url(start(Services.token(environment(), Services.url(command))));
+        nodeB = Services.url(start(Services.token(environment(), Services.url(command))));
     }
 
     @AfterAll
