@@ -66,7 +66,8 @@ public class PendingAuthorizations {
     /**
      * Stores the request; answers the new entry. {@code browserBinding} is the login cookie's value.
      *
-     * @throws IllegalStateException when {@value #MAX_PENDING} forms are already waiting
+     * @throws LoginStateUnavailable when {@value #MAX_PENDING} forms are already waiting (all nodes together): the
+     *                               page says to try again shortly, a 503
      */
     public Pending add(String tenantId, AuthorizationRequest request, String browserBinding) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -75,7 +76,7 @@ public class PendingAuthorizations {
             Integer live = jdbc.queryForObject("SELECT COUNT(*) FROM pending_authorization WHERE created_at >= ?",
                     Integer.class, utc(now.minus(TIME_TO_LIVE)));
             if (live != null && live >= maxPending) {
-                throw new IllegalStateException("too many logins in progress");
+                throw new LoginStateUnavailable("too many logins in progress");
             }
             Pending p = new Pending(RandomTokens.urlSafe(24), tenantId, request, RandomTokens.urlSafe(24),
                     SecretHash.of(browserBinding), now);

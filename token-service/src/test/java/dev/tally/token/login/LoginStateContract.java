@@ -128,7 +128,7 @@ abstract class LoginStateContract {
             capped.add("acme", REQUEST, "b" + i);
             clock.advance(Duration.ofMinutes(1));
         }
-        assertThatThrownBy(() -> capped.add("acme", REQUEST, "b3")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> capped.add("acme", REQUEST, "b3")).isInstanceOf(LoginStateUnavailable.class)
                 .hasMessage("too many logins in progress");
 
         assertThat(rows("pending_authorization")).isEqualTo(3);
