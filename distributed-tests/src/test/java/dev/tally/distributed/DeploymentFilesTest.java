@@ -71,6 +71,38 @@ class DeploymentFilesTest {
         }
     }
 
+    /**
+     * A service's jar carries the migrations under its module's {@code db/migration/tally/<folder>}, and the deployed
+     * service migrates them through the default location ({@code classpath:db/migration/tally}, scanned recursively):
+     * nothing in its configuration narrows it. The tests start each service with exactly its jar's folders.
+     */
+    @Test
+    void eachServiceMigratesTheFoldersItsJarCarries() throws IOException {
+        Map<String, String> testLocations = Map.of("command-service", Services.COMMAND_MIGRATIONS,
+                "query-service", Services.QUERY_MIGRATIONS, "token-service", Services.TOKEN_MIGRATIONS);
+        Map<String, String> folders = Map.of("command-service", "command", "query-service", "query", "token-service", "token");
+        for (String name : SERVICES) {
+            Path migrations = ROOT.resolve(name).resolve("src/main/resources/db/migration/tally");
+            try (var listed = Files.list(migrations)) {
+                assertThat(listed.map(p -> p.getFileName().toString())).as(name).containsExactly(folders.get(name));
+            }
+            try (var scripts = Files.list(migrations.resolve(folders.get(name)))) {
+                assertThat(scripts.map(p -> p.getFileName().toString())).as(name).isNotEmpty().allMatch(f -> f.endsWith(".sql"));
+            }
+            assertThat(List.of(testLocations.get(name).split(","))).as(name).containsExactlyInAnyOrder(
+                    "classpath:db/migration/tally/eventstore", "classpath:db/migration/tally/" + folders.get(name));
+            for (String file : List.of("/tally-" + name + "-distributed.properties", "/tally-distributed.properties")) {
+                Properties p = new Properties();
+                try (InputStream in = DeploymentFilesTest.class.getResourceAsStream(file)) {
+                    p.load(in);
+                }
+                assertThat(p.getProperty("spring.flyway.locations")).as(file + " leaves the default location").isNull();
+            }
+            String dockerfile = Files.readString(ROOT.resolve(name).resolve("Dockerfile"));
+            assertThat(dockerfile).as(name).doesNotContain("FLYWAY");
+        }
+    }
+
     @Test
     void theEnvironmentGivesEachServiceWhatItReads() throws IOException {
         Map<String, Object> services = map(compose().get("services"));

@@ -32,7 +32,7 @@ final class Services {
      */
     static final String COMMAND_MIGRATIONS = "classpath:db/migration/tally/eventstore,classpath:db/migration/tally/command";
     static final String QUERY_MIGRATIONS = "classpath:db/migration/tally/eventstore,classpath:db/migration/tally/query";
-    static final String TOKEN_MIGRATIONS = "classpath:db/migration/tally/eventstore";
+    static final String TOKEN_MIGRATIONS = "classpath:db/migration/tally/eventstore,classpath:db/migration/tally/token";
 
     private Services() {
     }

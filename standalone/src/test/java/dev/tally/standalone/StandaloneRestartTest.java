@@ -15,12 +15,17 @@ import dev.tally.testsupport.TestHttp.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Restarting the standalone server on the same data directory keeps every tenant, client and key. */
+/**
+ * Restarting the standalone server on the same data directory keeps every tenant, client and key, also across an
+ * upgrade that brings a migration of a lower version than ones already applied.
+ */
 class StandaloneRestartTest {
     static final String ADMIN = "standalone-restart-admin-token";
 
@@ -53,9 +58,37 @@ class StandaloneRestartTest {
         }
     }
 
-    private static ConfigurableApplicationContext start(Path dataDir) {
-        return SpringApplication.run(TallyStandalone.class, "--server.port=0", "--tally.data-dir=" + dataDir,
-                "--tally.admin-token=" + ADMIN);
+    /**
+     * A data directory written before the token service had tables of its own (V3_0, login state) already holds the
+     * query side's later versions (V4_*): the upgrade applies V3_0 out of order instead of refusing to start.
+     */
+    @Test
+    void aDataDirectoryFromBeforeTheLoginStateTablesIsUpgraded(@TempDir Path dataDir) throws Exception {
+        try (ConfigurableApplicationContext before = start(dataDir, "--spring.flyway.locations=classpath:db/migration/tally/eventstore,"
+                + "classpath:db/migration/tally/command,classpath:db/migration/tally/query")) {
+            createTenant(http(before), "older", null);
+            assertThat(migrated(before)).contains("V4_2__revocations.sql").noneMatch(s -> s.endsWith("V3_0__login_state.sql"));
+        }
+
+        try (ConfigurableApplicationContext upgraded = start(dataDir)) {
+            // the default location is scanned recursively: the script is recorded with its folder
+            assertThat(migrated(upgraded)).contains("token/V3_0__login_state.sql", "V4_2__revocations.sql");
+            JdbcTemplate jdbc = upgraded.getBean(JdbcTemplate.class);
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pending_authorization", Integer.class)).isZero();
+            assertThat(http(upgraded).admin("GET", "/admin/tenants/older", null).status()).isEqualTo(200);
+        }
+    }
+
+    private static List<String> migrated(ConfigurableApplicationContext context) {
+        return context.getBean(JdbcTemplate.class).queryForList(
+                "SELECT \"script\" FROM \"flyway_schema_history\" WHERE \"success\" ORDER BY \"installed_rank\"", String.class);
+    }
+
+    private static ConfigurableApplicationContext start(Path dataDir, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--tally.data-dir=" + dataDir,
+                "--tally.admin-token=" + ADMIN));
+        args.addAll(List.of(more));
+        return SpringApplication.run(TallyStandalone.class, args.toArray(String[]::new));
     }
 
     private static TestHttp http(ConfigurableApplicationContext context) {

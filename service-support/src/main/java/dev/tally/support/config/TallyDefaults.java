@@ -37,6 +37,9 @@ public class TallyDefaults implements EnvironmentPostProcessor {
         defaults.put("spring.mvc.problemdetails.enabled", "true");
         // Every module contributes its migrations under this folder; Flyway scans it across jars.
         defaults.put("spring.flyway.locations", "classpath:db/migration/tally");
+        // Versions are partitioned per module (V1 event store, V2 command side, V3 token service, V4 query side), so a
+        // module's new migration is often lower than another's latest: an existing database applies it, not refuses.
+        defaults.put("spring.flyway.out-of-order", "true");
         // metrics: names and figures only (e.g. tally.revocation.view.lag); no environment, configuration or dumps.
         defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
         defaults.put("management.endpoint.health.probes.enabled", "true");

@@ -19,8 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /t/{tenant}/login}: the login form's target. Checks the form belongs to this browser's pending
- * request (CSRF), throttles failures per user and per address, verifies the password (Argon2id), starts the login
- * session, sets its cookie and sends the browser back to the client with a code.
+ * request (CSRF), throttles failures per user and per address, verifies the password (Argon2id), uses the form up
+ * (once, whichever node it is posted to), starts the login session, sets its cookie and sends the browser back to
+ * the client with a code.
  */
 @RestController
 public class LoginEndpoint {
@@ -51,8 +52,7 @@ public class LoginEndpoint {
         Optional<Pending> found = pending.find(tenant, requestId, csrf, cookies.read(http, SessionCookies.LOGIN_BINDING));
         TenantView t = config.tenant(tenant).orElse(null);
         if (found.isEmpty() || t == null) {
-            return Pages.message(HttpStatus.FORBIDDEN, "Sign-in expired",
-                    "This sign-in form has expired or was not opened in this browser. Go back to the application and start again.");
+            return expired();
         }
         Pending p = found.get();
         ClientView client = config.client(tenant, p.request().clientId()).orElse(null);
@@ -71,7 +71,10 @@ public class LoginEndpoint {
                     "Wrong username or password.");
         }
         UserView user = outcome.user();
-        pending.remove(p.id());
+        if (!pending.consume(p.id())) {
+            // the same form was used a moment ago, on this node or another: one form, one login
+            return expired();
+        }
         String issuer = issuers.issuer(tenant, http);
         StartedSession session = authorizations.startSession(t, client, user, issuer + "/userinfo");
         String location = authorizations.issueCode(tenant, issuer, p.request(), user.userId(), session.sessionId(),
@@ -81,5 +84,10 @@ public class LoginEndpoint {
                 .header(HttpHeaders.SET_COOKIE, cookies.set(http, tenant, SessionCookies.SESSION, session.cookieValue()))
                 .header(HttpHeaders.SET_COOKIE, cookies.clear(http, tenant, SessionCookies.LOGIN_BINDING))
                 .build();
+    }
+
+    private static ResponseEntity<String> expired() {
+        return Pages.message(HttpStatus.FORBIDDEN, "Sign-in expired",
+                "This sign-in form has expired or was not opened in this browser. Go back to the application and start again.");
     }
 }

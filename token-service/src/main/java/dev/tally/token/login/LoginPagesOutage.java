@@ -10,7 +10,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * The browser-facing pages when, in distributed mode, the command service cannot be asked (a login session to start
- * or use, a code to issue, a session to end): a plain 503 page that says to try again, never a 500.
+ * or use, a code to issue, a session to end), or, in any mode, the database holding login forms and failed-login
+ * counts cannot be used: a plain 503 page that says to try again, never a 500.
  */
 @RestControllerAdvice(assignableTypes = {AuthorizeEndpoint.class, LoginEndpoint.class, LogoutEndpoint.class})
 public class LoginPagesOutage {
@@ -19,6 +20,13 @@ public class LoginPagesOutage {
     @ExceptionHandler(CommandServiceUnavailable.class)
     public ResponseEntity<String> onCommandServiceUnavailable(CommandServiceUnavailable e) {
         LOG.warn("the command service could not be asked: {}", e.getMessage());
+        return Pages.message(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable",
+                "Signing in is not possible at this moment. Please try again shortly.");
+    }
+
+    @ExceptionHandler(LoginStateUnavailable.class)
+    public ResponseEntity<String> onLoginStateUnavailable(LoginStateUnavailable e) {
+        LOG.warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
         return Pages.message(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable",
                 "Signing in is not possible at this moment. Please try again shortly.");
     }

@@ -1,6 +1,7 @@
 package dev.tally.token.oauth;
 
 import dev.tally.support.command.CommandServiceUnavailable;
+import dev.tally.token.login.LoginStateUnavailable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -54,6 +55,13 @@ public class OAuthErrors {
     @ExceptionHandler(CommandServiceUnavailable.class)
     public ResponseEntity<Map<String, String>> onCommandServiceUnavailable(CommandServiceUnavailable e) {
         LOG.warn("the command service could not be asked: {}", e.getMessage());
+        return onOAuthError(OAuthError.temporarilyUnavailable("the service is temporarily unavailable; retry shortly"));
+    }
+
+    /** The password grant could not read or record failed logins: nothing was decided, retry. */
+    @ExceptionHandler(LoginStateUnavailable.class)
+    public ResponseEntity<Map<String, String>> onLoginStateUnavailable(LoginStateUnavailable e) {
+        LOG.warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
         return onOAuthError(OAuthError.temporarilyUnavailable("the service is temporarily unavailable; retry shortly"));
     }
 
