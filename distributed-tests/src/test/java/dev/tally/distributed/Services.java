@@ -49,6 +49,9 @@ final class Services {
         env.put("TALLY_DB_PASSWORD", db.password());
         env.put("TALLY_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("SERVER_PORT", "0");
+        // A test runs up to five services on the one PostgreSQL server (100 connections by default); Hikari opens its
+        // whole pool at start, and the default of 16 each would take most of them.
+        env.put("TALLY_DB_POOL_SIZE", "6");
         return env;
     }
 
