@@ -12,6 +12,8 @@
 # timed until every token node decides with them; LAG_PROBES changes, default 200). TOOL=both starts the load and,
 # LAG_DELAY seconds later (default 15), the probe while the load runs.
 #
+# COMMAND_JAVA_OPTS and TOKEN_JAVA_OPTS are added to the services' JVM options (e.g. a JFR recording).
+#
 # Usage: NODES=2 benchmarks/run-distributed.sh [tool options]
 #   PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD as for psql; the database is dropped at the end.
 set -euo pipefail
@@ -61,7 +63,7 @@ if [[ $stream == 1 ]]; then
     echo "[dist] Kafka broker at $TALLY_STREAM_BOOTSTRAP_SERVERS" >&2
 fi
 command_port=$(free_port)
-SERVER_PORT=$command_port "$JAVA_HOME/bin/java" -jar "${jars[0]}" > "$work/command.log" 2>&1 &
+SERVER_PORT=$command_port "$JAVA_HOME/bin/java" ${COMMAND_JAVA_OPTS:-} -jar "${jars[0]}" > "$work/command.log" 2>&1 &
 pids+=($!)
 await() {
     until curl -fs "http://127.0.0.1:$1/actuator/health" > /dev/null 2>&1; do
@@ -74,7 +76,7 @@ token_urls=()
 for ((n = 1; n <= nodes; n++)); do
     p=$(free_port)
     SERVER_PORT=$p TALLY_COMMAND_SERVICE_URL="http://127.0.0.1:$command_port" TALLY_BASE_URL="http://tally.bench" \
-        "$JAVA_HOME/bin/java" -jar "${jars[1]}" > "$work/token-$n.log" 2>&1 &
+        "$JAVA_HOME/bin/java" ${TOKEN_JAVA_OPTS:-} -jar "${jars[1]}" > "$work/token-$n.log" 2>&1 &
     pids+=($!)
     await "$p" "${pids[-1]}" "$work/token-$n.log"
     token_urls+=("http://127.0.0.1:$p")
@@ -120,5 +122,20 @@ for i in "${!pids[@]}"; do
     pid=${pids[$i]}
     echo "[dist]   ${names[$i]} (pid $pid): $(calc "$(cpu_of "$pid") - ${cpu_before[$pid]}") s CPU," \
         "$(awk '/VmRSS/ {print $2/1024 " MiB RSS"}' /proc/$pid/status 2>/dev/null)" >&2
+done
+echo "[dist] CPU seconds since start by thread group (JIT compilers, GC, the rest):" >&2
+for i in "${!pids[@]}"; do
+    pid=${pids[$i]}
+    for task in /proc/$pid/task/*; do
+        # comm is field 2, in parentheses, and may contain spaces: take what follows the last ')'
+        stat=$(cat "$task/stat" 2>/dev/null) || continue
+        comm=$(cat "$task/comm" 2>/dev/null)
+        rest=${stat##*) }
+        set -- $rest
+        echo "${12} ${13} $comm"
+    done | awk -v name="${names[$i]}" -v tck="$(getconf CLK_TCK)" '
+        { t = ($1 + $2) / tck; c = $0; sub(/^[0-9]+ [0-9]+ /, "", c)
+          if (c ~ /^C[12] Compiler/) jit += t; else if (c ~ /^G1 |^GC /) gc += t; else other += t }
+        END { printf "[dist]   %s: JIT %.1f s, GC %.1f s, other threads %.1f s\n", name, jit, gc, other }' >&2
 done
 echo "[dist]   whole machine: $(calc "$(machine_cpu) - $machine_before") s CPU of $(calc "$elapsed * $(nproc)") available" >&2
