@@ -142,9 +142,11 @@ public final class ClientCredentialsLoad {
             for (int n = 0; n < Math.max(provisioned.size(), tokenNodes.size()); n++) {
                 clients.add(provisioned.get(n % provisioned.size()).at(tokenNodes.get(n % tokenNodes.size())));
             }
+            // Token nodes other than the server the tool provisions through (distributed mode) learn what it created
+            // from the event stream: give them time. A single server knows at once.
+            boolean separateNodes = server == null && !tokenNodes.equals(List.of(adminUrl));
             for (TenantClient c : clients) {
-                if (server == null) {
-                    // separate token nodes learn what was just provisioned from the event stream: give them time
+                if (separateNodes) {
                     awaitVisible(http, c, options.scenario(), adminToken, PROPAGATION_TIMEOUT, err);
                 } else {
                     smokeTest(http, c, options.scenario()); // fail fast with the server's own words before any load
