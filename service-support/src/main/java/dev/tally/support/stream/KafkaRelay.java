@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -42,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * the records behind the failed one, and the batch is sent again, from its start, by a new producer. Each producer
  * therefore writes a prefix of what it was given, in order, and the first copy of every event on a partition comes
  * after the first copy of every earlier event of the same key.
+ *
+ * <p>A topic may carry only some events ({@link Target#carries}): the internal topic leaves out what no token view
+ * needs ({@link InternalFeed}). The batch still commits only when every record it sent, on every topic, is
+ * acknowledged; an event a topic does not carry simply has no record there.
  */
 public class KafkaRelay implements EventMessageHandler, AutoCloseable {
     public static final String PROCESSOR = "kafka-relay";
@@ -64,8 +69,15 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
     public record Topic(String name, int partitions, Optional<Short> replicationFactor, Map<String, Object> adminConfig) {
     }
 
-    /** One topic the relay publishes every event to, with the codec that writes its records (secrets or not). */
-    public record Target(Topic topic, CloudEventCodec codec) {
+    /**
+     * One topic the relay publishes to, with the codec that writes its records (secrets or not) and the events it
+     * carries.
+     */
+    public record Target(Topic topic, CloudEventCodec codec, Predicate<EventMessage<?>> carries) {
+        /** A topic that carries every event. */
+        public Target(Topic topic, CloudEventCodec codec) {
+            this(topic, codec, event -> true);
+        }
     }
 
     private final List<Target> targets;
@@ -87,9 +99,10 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
     }
 
     /**
-     * A relay that publishes every event to each of {@code targets} (the first is the main one, {@link #topic()}),
-     * in the given order, all with the one producer of the batch: the batch commits only when every record on every
-     * topic is acknowledged, so each topic gets every event at least once and in order within its aggregate.
+     * A relay that publishes each event to each of {@code targets} that carries it (the first is the main one,
+     * {@link #topic()}), in the given order, all with the one producer of the batch: the batch commits only when every
+     * record on every topic is acknowledged, so each topic gets every event it carries at least once and in order
+     * within its aggregate.
      */
     public KafkaRelay(List<Target> targets, Supplier<Producer<String, byte[]>> producers, Duration ackTimeout) {
         if (targets.isEmpty()) {
@@ -123,8 +136,12 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
         long globalIndex = tracked.trackingToken().position().getAsLong();
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         Batch batch = unitOfWork.getOrComputeResource(BATCH, key -> startBatch(unitOfWork));
+        batch.add(event);
         for (Target target : targets) {
-            batch.send(event, StreamRecords.producerRecord(target.topic().name(), target.codec().encode(event, globalIndex)));
+            if (target.carries().test(event)) {
+                batch.send(event, StreamRecords.producerRecord(target.topic().name(),
+                        target.codec().encode(event, globalIndex)));
+            }
         }
         return null;
     }
@@ -210,7 +227,7 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
     private final class Batch {
         final Producer<String, byte[]> producer;
         final List<EventMessage<?>> events = new ArrayList<>();
-        /** Per record sent: the event it carries (one event has a record per topic). */
+        /** Per record sent: the event it carries (one event has a record per topic that carries it). */
         final List<EventMessage<?>> sent = new ArrayList<>();
         final List<Future<RecordMetadata>> acks = new ArrayList<>();
         final AtomicReference<Exception> failure = new AtomicReference<>();
@@ -220,20 +237,27 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
             this.producer = producer;
         }
 
+        /** The batch's next event, whichever topics carry it (the observer is told of every event). */
+        void add(EventMessage<?> event) {
+            stopIfFailed();
+            events.add(event);
+        }
+
         void send(EventMessage<?> event, ProducerRecord<String, byte[]> record) {
-            Exception failed = failure.get();
-            if (failed != null) {
-                throw new RelayException("Kafka refused an earlier event of this batch; it will be published again", failed);
-            }
-            if (events.isEmpty() || events.get(events.size() - 1) != event) {
-                events.add(event);
-            }
+            stopIfFailed();
             sent.add(event);
             acks.add(producer.send(record, (metadata, e) -> {
                 if (e != null) {
                     failed(e);
                 }
             }));
+        }
+
+        private void stopIfFailed() {
+            Exception failed = failure.get();
+            if (failed != null) {
+                throw new RelayException("Kafka refused an earlier event of this batch; it will be published again", failed);
+            }
         }
 
         /**

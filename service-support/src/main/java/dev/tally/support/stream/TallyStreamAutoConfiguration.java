@@ -63,10 +63,10 @@ public class TallyStreamAutoConfiguration {
             targets.add(new KafkaRelay.Target(topic, codec));
             properties.internal().ifPresent(internal -> targets.add(new KafkaRelay.Target(
                     new KafkaRelay.Topic(internal, properties.partitions(), topic.replicationFactor(), topic.adminConfig()),
-                    new CloudEventCodec(eventSerializer, true))));
+                    new CloudEventCodec(eventSerializer, true), InternalFeed::carries)));
             LOG.info("relaying the event store to Kafka topic {} (secrets {}){} at {} (batches of {}, delivery timeout {})",
                     properties.topic(), properties.includeSecrets() ? "included" : "removed",
-                    properties.internal().map(t -> " and internal topic " + t + " (secrets included)").orElse(""),
+                    properties.internal().map(t -> " and internal topic " + t + " (secrets included, only what the token service needs)").orElse(""),
                     properties.bootstrapServers(), relay.batchSize(), relay.deliveryTimeout());
             return new KafkaRelay(targets, () -> new KafkaProducer<>(StreamClients.producerConfig(properties)), ackTimeout);
         }

@@ -5,6 +5,7 @@ import dev.tally.kernel.lifetime.TraceStep;
 import dev.tally.kernel.session.SessionEvents.SessionExtended;
 import dev.tally.kernel.session.SessionEvents.SessionStarted;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
+import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
 import dev.tally.testsupport.EmbeddedKafka;
 import dev.tally.testsupport.PostgresTestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.serialization.jackson3.Jackson3Serializer;
 import org.springframework.boot.WebApplicationType;
@@ -74,7 +78,12 @@ final class StreamTestSupport {
         return StreamClients.consumerConfig(properties, group);
     }
 
-    /** Appends events of several tenants through Axon's event store: login sessions and issued access tokens. */
+    /**
+     * Appends events of several tenants through Axon's event store: login sessions and issued tokens. The tokens
+     * rotate between the kinds {@link InternalFeed} tells apart: a machine token (client credentials, neither session
+     * nor family: public topic only), a token of a login session with its ID token (the access token on both topics,
+     * the ID token on the public one only), and a token of a refresh-token family (both topics).
+     */
     static final class Appender {
         private final EventStore store;
         private final String[] tenants;
@@ -90,7 +99,7 @@ final class StreamTestSupport {
 
         /**
          * One transaction: per tenant, a new session or the next event of one of its sessions (so aggregates
-         * interleave), and an issued access token.
+         * interleave), and an issued access token (with an ID token for every third).
          */
         synchronized int appendRound() {
             List<EventMessage<?>> events = new ArrayList<>();
@@ -111,10 +120,26 @@ final class StreamTestSupport {
                     events.add(domain("Session", session, new SessionExtended(session, tenant, "usr", "cli-" + tenant,
                             at, at.plusSeconds(3600))));
                 }
-                events.add(GenericEventMessage.asEventMessage(new AccessTokenIssued(tenant, "jti-" + tenant + "-" + n,
-                        "cli-" + tenant, "usr_" + n, "https://api." + tenant + ".test", "read", "client_credentials",
-                        at, at.plusSeconds(3600), 3600, "api.token_lifetime",
-                        List.of(TraceStep.set("api.token_lifetime", 3600)))));
+                List<TraceStep> trace = List.of(TraceStep.set("api.token_lifetime", 3600));
+                String jti = "jti-" + tenant + "-" + n;
+                switch (n % 3) {
+                    case 0 -> events.add(GenericEventMessage.asEventMessage(new AccessTokenIssued(tenant, jti,
+                            "cli-" + tenant, "usr_" + n, "https://api." + tenant + ".test", "read", "client_credentials",
+                            at, at.plusSeconds(3600), 3600, "api.token_lifetime", trace)));
+                    case 1 -> {
+                        events.add(GenericEventMessage.asEventMessage(new AccessTokenIssued(tenant, jti,
+                                "cli-" + tenant, "usr_" + n, "https://api." + tenant + ".test", "openid read",
+                                "authorization_code", at, at.plusSeconds(3600), 3600, "api.token_lifetime", trace,
+                                session, null)));
+                        events.add(GenericEventMessage.asEventMessage(new IdTokenIssued(tenant, "id-" + jti,
+                                "cli-" + tenant, "usr_" + n, session, at, at.plusSeconds(3600), 3600,
+                                "client.id_token_lifetime", trace)));
+                    }
+                    default -> events.add(GenericEventMessage.asEventMessage(new AccessTokenIssued(tenant, jti,
+                            "cli-" + tenant, "usr_" + n, "https://api." + tenant + ".test", "read offline_access",
+                            "refresh_token", at, at.plusSeconds(3600), 3600, "api.token_lifetime", trace, null,
+                            "fam_" + tenant + "_" + (n % 5))));
+                }
             }
             store.publish(events);
             appended += events.size();
@@ -204,6 +229,18 @@ final class StreamTestSupport {
         public void close() {
             dataSource.close();
         }
+    }
+
+    /** Every event of the store, in its order, read as the token service's start-up replay reads it. */
+    static List<TrackedEventMessage<?>> readStore(EventStorageEngine storage) {
+        try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(null, false)) {
+            return events.<TrackedEventMessage<?>>map(e -> e).toList();
+        }
+    }
+
+    /** The ids of the store's events that the internal topic carries ({@link InternalFeed}), payloads read. */
+    static List<String> carriedIds(EventStorageEngine storage) {
+        return readStore(storage).stream().filter(InternalFeed::carries).map(EventMessage::getIdentifier).toList();
     }
 
     static long storedEvents(JdbcTemplate jdbc) {
