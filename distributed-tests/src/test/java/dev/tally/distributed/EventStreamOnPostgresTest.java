@@ -2,6 +2,10 @@ package dev.tally.distributed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
+import dev.tally.support.stream.InternalFeed;
+import dev.tally.support.stream.RelayPosition;
+import dev.tally.support.stream.StreamRecords;
 import dev.tally.testsupport.EmbeddedKafka;
 import dev.tally.testsupport.PostgresTestDatabase;
 import dev.tally.testsupport.TestHttp;
@@ -17,9 +21,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +50,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The three services, each its own Spring context on its own port, on one PostgreSQL event store and an embedded
  * KRaft broker: the command service relays the store to Kafka (public and internal topic), the token service follows
- * the internal topic after its start-up replay, the query service reads the store.
+ * the internal topic after its start-up replay, the query service reads the store. The internal topic carries what
+ * {@link InternalFeed} lets through (not machine tokens' issuance, not ID tokens), so "every event" below is every
+ * event of the store that the rule carries, decided from the payloads read back from the store.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EventStreamOnPostgresTest {
@@ -107,8 +125,17 @@ class EventStreamOnPostgresTest {
             Response audit = queryHttp.admin("GET", "/admin/tenants/acme/audit?type=AccessTokenIssued", null);
             return audit.status() == 200 && audit.body().contains(jti);
         });
-        await("the token service's own issuance comes back from Kafka", Duration.ofSeconds(30),
+        await("every event for the token service comes from Kafka", Duration.ofSeconds(30),
                 () -> eventIdsAfterReplay().size() == feed.applied());
+
+        // the machine token's issuance is on the public topic, for outside consumers, and not on the internal one
+        String issuance = storeAfter(-1).filter(e -> e.getPayload() instanceof AccessTokenIssued t && jti.equals(t.jti()))
+                .map(EventMessage::getIdentifier).findFirst().orElseThrow();
+        RelayPosition relay = command.getBean(RelayPosition.class);
+        await("the relay at the store's head", Duration.ofSeconds(30), () -> relay.lag() == 0);
+        assertThat(idsOnTopic(PUBLIC_TOPIC)).contains(issuance);
+        Set<String> internal = idsOnTopic(INTERNAL_TOPIC);
+        assertThat(internal).as("the internal topic has the tenant's events").isNotEmpty().doesNotContain(issuance);
         Timer lag = token.getBean(MeterRegistry.class).get(StreamFeed.LAG_METRIC).timer();
         assertThat(lag.count()).isEqualTo(feed.applied());
         LOG.info("append-to-apply lag over Kafka: {} events, p50/p99 {}", lag.count(), percentiles(lag));
@@ -126,6 +153,21 @@ class EventStreamOnPostgresTest {
         Client known = newClient("steady");
         Response first = clientCredentials(known);
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        // tokens with a refresh-token family: their issuance (and the family's events) is for the token service, so
+        // the outage leaves plenty of events the token service must get once Kafka is back
+        assertThat(admin.admin("POST", "/admin/tenants/acme/apis", Map.of("identifier", SHOP, "name", "Shop",
+                "token_lifetime", 600, "scopes", List.of("read:orders"), "allow_offline_access", true)).status())
+                .isEqualTo(201);
+        Response shopClient = admin.admin("POST", "/admin/tenants/acme/clients", Map.of("name", "shop",
+                "app_type", "regular_web", "grant_types", List.of("password", "refresh_token")));
+        assertThat(shopClient.status()).as(shopClient.toString()).isEqualTo(201);
+        Client shop = new Client(shopClient.text("client_id"), shopClient.text("client_secret"));
+        assertThat(admin.admin("POST", "/admin/tenants/acme/users", Map.of("username", "alice",
+                "password", "correct horse battery staple")).status()).isEqualTo(201);
+        await("the shop's password grant works", Duration.ofSeconds(60), () -> offlineLogin(shop).status() == 200);
+        await("the events before the outage applied", Duration.ofSeconds(60),
+                () -> eventIdsAfterReplay().size() == feed.applied());
+        long headBeforeOutage = jdbc.queryForObject("SELECT MAX(global_index) FROM domain_event_entry", Long.class);
 
         kafka.stop();
         long started = System.nanoTime();
@@ -133,10 +175,17 @@ class EventStreamOnPostgresTest {
         jtis.add(jti(first));
         Client late = null;
         int failures = 0;
+        int logins = 0;
         while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30)) {
             Response r = clientCredentials(known);
             if (r.status() == 200) {
                 jtis.add(jti(r));
+            } else {
+                failures++;
+            }
+            Response login = offlineLogin(shop);
+            if (login.status() == 200 && login.text("refresh_token") != null) {
+                logins++;
             } else {
                 failures++;
             }
@@ -184,6 +233,18 @@ class EventStreamOnPostgresTest {
         await("every event applied by the token service's consumer", Duration.ofSeconds(120),
                 () -> eventIdsAfterReplay().size() == feed.applied());
         List<String> ids = eventIdsAfterReplay();
+        List<TrackedEventMessage<?>> ofOutage = storeAfter(headBeforeOutage).toList();
+        long carriedOfOutage = ofOutage.stream().filter(InternalFeed::carries).count();
+        long familyTokensOfOutage = ofOutage.stream().filter(e -> e.getPayload() instanceof AccessTokenIssued t
+                && t.familyId() != null).count();
+        LOG.info("{} events during and after the outage, {} of them for the token service ({} family tokens, {} logins)",
+                ofOutage.size(), carriedOfOutage, familyTokensOfOutage, logins);
+        assertThat(logins).as("logins with offline_access while Kafka was down").isGreaterThan(20);
+        assertThat(familyTokensOfOutage).as("their issuance is in the store").isGreaterThanOrEqualTo(logins);
+        assertThat(carriedOfOutage).as("events the token service had to get after the outage")
+                .isGreaterThan(2L * logins);
+        assertThat(ids).as("they are among the events it applied").containsAll(ofOutage.stream()
+                .filter(InternalFeed::carries).map(EventMessage::getIdentifier).toList());
         long checksum = ids.stream().mapToLong(StreamFeed::hash).sum();
         assertThat(feed.applied()).as("count").isEqualTo(ids.size());
         assertThat(feed.checksum()).as("checksum of event ids").isEqualTo(checksum);
@@ -209,6 +270,16 @@ class EventStreamOnPostgresTest {
                 + " AND type = 'AccessTokenIssued'", String.class);
         assertThat(audited).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(jdbc.queryForList(
                 "SELECT event_identifier FROM domain_event_entry WHERE payload_type LIKE '%AccessTokenIssued'", String.class));
+
+        // the public topic still has every event of the store; the internal one exactly those the rule carries
+        RelayPosition relay = command.getBean(RelayPosition.class);
+        await("the relay at the store's head", Duration.ofSeconds(60), () -> relay.lag() == 0);
+        List<TrackedEventMessage<?>> all = storeAfter(-1).toList();
+        assertThat(idsOnTopic(PUBLIC_TOPIC)).as("the public topic has every event")
+                .containsAll(all.stream().map(EventMessage::getIdentifier).toList());
+        assertThat(idsOnTopic(INTERNAL_TOPIC)).as("the internal topic has the events the token service needs, only")
+                .containsExactlyInAnyOrderElementsOf(all.stream().filter(InternalFeed::carries)
+                        .map(EventMessage::getIdentifier).toList());
         Timer lag = token.getBean(MeterRegistry.class).get(StreamFeed.LAG_METRIC).timer();
         LOG.info("append-to-apply lag over Kafka, outage included: {} events, p50/p99 {}", lag.count(), percentiles(lag));
     }
@@ -229,10 +300,11 @@ class EventStreamOnPostgresTest {
             StreamFeed firstFeed = token.getBean(StreamFeed.class);
             assertThat(feed.group()).isNotEqualTo(firstFeed.group());
             long replayed = second.getBean(StartupReplay.class).lastIndex();
-            long recent = jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry WHERE global_index <= ?"
-                    + " AND time_stamp >= ?", Long.class, replayed,
-                    second.getBean(StartupReplay.class).startedAt().minusSeconds(50).toString());
-            assertThat(recent).as("the test made events in the minute before the second node started").isPositive();
+            java.time.Instant recentFrom = second.getBean(StartupReplay.class).startedAt().minusSeconds(50);
+            long recent = storeAfter(-1).filter(e -> e.trackingToken().position().orElseThrow() <= replayed
+                    && !e.getTimestamp().isBefore(recentFrom) && InternalFeed.carries(e)).count();
+            assertThat(recent).as("the test made events for the token service in the minute before the second node"
+                    + " started").isPositive();
             await("the overlap with the replay delivered and skipped", Duration.ofSeconds(30),
                     () -> feed.skipped() >= recent);
             assertThat(feed.applied()).as("nothing replayed is applied again").isZero();
@@ -245,15 +317,13 @@ class EventStreamOnPostgresTest {
                     TestHttp.params("grant_type", "client_credentials", "audience", "https://api.acme.test"),
                     client.id(), client.secret());
             assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
-            List<String> ids = jdbc.queryForList("SELECT event_identifier FROM domain_event_entry WHERE global_index > ?",
-                    String.class, replayed);
+            List<String> ids = carriedIdsAfter(replayed);
             await("the second node applied every event after its replay once", Duration.ofSeconds(30),
-                    () -> feed.applied() == jdbc.queryForObject(
-                            "SELECT COUNT(*) FROM domain_event_entry WHERE global_index > ?", Long.class, replayed));
-            List<String> after = jdbc.queryForList("SELECT event_identifier FROM domain_event_entry WHERE global_index > ?",
-                    String.class, replayed);
+                    () -> feed.applied() == carriedIdsAfter(replayed).size());
+            List<String> after = carriedIdsAfter(replayed);
             assertThat(feed.checksum()).isEqualTo(after.stream().mapToLong(StreamFeed::hash).sum());
             assertThat(after).containsAll(ids);
+            assertThat(after).as("the client's events are for the token service").isNotEmpty();
             LOG.info("second node: {} replayed events delivered again and skipped, {} applied from Kafka", feed.skipped(),
                     feed.applied());
         }
@@ -282,10 +352,60 @@ class EventStreamOnPostgresTest {
         }
     }
 
-    /** The store's events the token service did not replay at start-up: the ones it must get from Kafka. */
+    static final String PUBLIC_TOPIC = "tally.events";
+    static final String INTERNAL_TOPIC = "tally.events.internal";
+    static final String SHOP = "https://shop.acme.test";
+
+    /**
+     * The store's events the token service did not replay at start-up and the internal topic carries: the ones it
+     * must get from Kafka.
+     */
     static List<String> eventIdsAfterReplay() {
-        long last = token.getBean(StartupReplay.class).lastIndex();
-        return jdbc.queryForList("SELECT event_identifier FROM domain_event_entry WHERE global_index > ?", String.class, last);
+        return carriedIdsAfter(token.getBean(StartupReplay.class).lastIndex());
+    }
+
+    static List<String> carriedIdsAfter(long globalIndex) {
+        return storeAfter(globalIndex).filter(InternalFeed::carries).map(EventMessage::getIdentifier).toList();
+    }
+
+    /** The store's events after {@code globalIndex} (all for -1), payloads read as the token service reads them. */
+    static Stream<TrackedEventMessage<?>> storeAfter(long globalIndex) {
+        EventStorageEngine storage = command.getBean(EventStorageEngine.class);
+        try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(
+                globalIndex < 0 ? null : GapAwareTrackingToken.newInstance(globalIndex, Set.of()), false)) {
+            return events.<TrackedEventMessage<?>>map(e -> e).toList().stream();
+        }
+    }
+
+    /** The event ids of every record of {@code topic}, read from the beginning to the end offsets of now. */
+    static Set<String> idsOnTopic(String topic) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Set<String> ids = new java.util.HashSet<>();
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = reader.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read topic " + topic + " to its end");
+                }
+                for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                    ids.add(StreamRecords.header(r, StreamRecords.EVENT_ID));
+                }
+            }
+        }
+        return ids;
+    }
+
+    static Response offlineLogin(Client client) {
+        return tokenHttp.form("/t/acme/oauth/token", TestHttp.params("grant_type", "password", "username", "alice",
+                "password", "correct horse battery staple", "audience", SHOP, "scope", "read:orders offline_access"),
+                client.id(), client.secret());
     }
 
     static String percentiles(Timer timer) {

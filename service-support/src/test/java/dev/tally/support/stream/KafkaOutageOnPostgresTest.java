@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.testsupport.EmbeddedKafka;
 import dev.tally.testsupport.PostgresTestDatabase;
 import java.time.Duration;
+import java.util.List;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +103,14 @@ class KafkaOutageOnPostgresTest {
         assertThat(projection.aggregateOrderViolations()).as("each aggregate's events in order").isZero();
         assertThat(projection.tenantOrderViolations()).as("each tenant's token events in order").isZero();
         StreamTestSupport.await("the relay at the head", Duration.ofSeconds(20), () -> relay.lag() == 0);
+
+        // the internal topic, relayed by the same batches through the outage: exactly the events the rule carries
+        List<String> carried = StreamTestSupport.carriedIds(context.getBean(EventStorageEngine.class));
+        assertThat(carried.size()).as("most events are for the token service, not all")
+                .isGreaterThan(appender.appended() / 2).isLessThan(appender.appended());
+        List<String> internal = StreamTestSupport.idsOnTopic(kafka, StreamTestSupport.INTERNAL_TOPIC);
+        assertThat(java.util.Set.copyOf(internal)).as("the internal topic: every carried event (copies possible after"
+                + " a failed batch), nothing else").isEqualTo(java.util.Set.copyOf(carried));
         LOG.info("deliveries {} for {} events", consumer.handled(), projection.rows());
     }
 }

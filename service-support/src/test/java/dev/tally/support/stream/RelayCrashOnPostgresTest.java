@@ -150,6 +150,12 @@ class RelayCrashOnPostgresTest {
             assertThat(firstConsumer.handled() + consumer.handled())
                     .as("the second consumer started at the first one's committed offsets: every record read once")
                     .isEqualTo(allRecords.size());
+            // the internal topic has the carried events, each at least once (the crashed batch's twice), and nothing else
+            List<String> carried = StreamTestSupport.carriedIds(second.getBean(
+                    org.axonframework.eventsourcing.eventstore.EventStorageEngine.class));
+            assertThat(carried).as("events for the token service").isNotEmpty().hasSizeLessThan(total);
+            List<String> internal = StreamTestSupport.idsOnTopic(kafka, StreamTestSupport.INTERNAL_TOPIC);
+            assertThat(Set.copyOf(internal)).as("the internal topic: the carried events").isEqualTo(Set.copyOf(carried));
             LOG.info("{} events, {} records in Kafka; the crashed batch of {} was delivered again; deliveries {} + {}",
                     total, allRecords.size(), crashedBatch.size(), firstConsumer.handled(), consumer.handled());
         } finally {

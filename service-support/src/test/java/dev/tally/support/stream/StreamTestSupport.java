@@ -22,6 +22,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -38,6 +44,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 /** What the stream's tests on PostgreSQL and an embedded Kafka share: the relay's context, events, a projection. */
 final class StreamTestSupport {
     static final String TOPIC = "tally.events";
+    static final String INTERNAL_TOPIC = "tally.events.internal";
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
     private StreamTestSupport() {
@@ -241,6 +248,31 @@ final class StreamTestSupport {
     /** The ids of the store's events that the internal topic carries ({@link InternalFeed}), payloads read. */
     static List<String> carriedIds(EventStorageEngine storage) {
         return readStore(storage).stream().filter(InternalFeed::carries).map(EventMessage::getIdentifier).toList();
+    }
+
+    /** The event ids of every record of {@code topic} (copies included), from its beginning to its end of now. */
+    static List<String> idsOnTopic(EmbeddedKafka kafka, String topic) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<String> ids = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = reader.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read topic " + topic + " to its end");
+                }
+                for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                    ids.add(StreamRecords.header(r, StreamRecords.EVENT_ID));
+                }
+            }
+        }
+        return ids;
     }
 
     static long storedEvents(JdbcTemplate jdbc) {
