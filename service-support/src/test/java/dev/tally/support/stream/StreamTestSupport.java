@@ -22,12 +22,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -252,27 +246,8 @@ final class StreamTestSupport {
 
     /** The event ids of every record of {@code topic} (copies included), from its beginning to its end of now. */
     static List<String> idsOnTopic(EmbeddedKafka kafka, String topic) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<String> ids = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = reader.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            reader.assign(partitions);
-            reader.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read topic " + topic + " to its end");
-                }
-                for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
-                    ids.add(StreamRecords.header(r, StreamRecords.EVENT_ID));
-                }
-            }
-        }
-        return ids;
+        return kafka.recordsToEnd(topic, Duration.ofSeconds(30)).stream()
+                .map(r -> StreamRecords.header(r, StreamRecords.EVENT_ID)).toList();
     }
 
     static long storedEvents(JdbcTemplate jdbc) {
