@@ -1,5 +1,6 @@
 package dev.tally.support.stream;
 
+import static dev.tally.testsupport.Await.await;
 import static dev.tally.support.stream.StreamTestSupport.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,7 +66,7 @@ class KafkaOutageOnPostgresTest {
         for (int i = 0; i < 20; i++) {
             appender.appendRound();
         }
-        StreamTestSupport.await("the first events in the view", Duration.ofSeconds(60),
+        await("the first events in the view", Duration.ofSeconds(60),
                 () -> projection.rows() == appender.appended());
         int beforeOutage = appender.appended();
 
@@ -84,7 +85,7 @@ class KafkaOutageOnPostgresTest {
             appender.appendRound();
         }
 
-        StreamTestSupport.await("every event in the view", Duration.ofSeconds(90),
+        await("every event in the view", Duration.ofSeconds(90),
                 () -> projection.rows() >= appender.appended());
         LOG.info("{} events before, {} during a {} s outage, {} after; the view had them all {} ms after the restart",
                 beforeOutage, duringOutage, OUTAGE.toSeconds(), appender.appended() - beforeOutage - duringOutage,
@@ -102,7 +103,7 @@ class KafkaOutageOnPostgresTest {
         assertThat(projection.domainRows()).isGreaterThan(0);
         assertThat(projection.aggregateOrderViolations()).as("each aggregate's events in order").isZero();
         assertThat(projection.tenantOrderViolations()).as("each tenant's token events in order").isZero();
-        StreamTestSupport.await("the relay at the head", Duration.ofSeconds(20), () -> relay.lag() == 0);
+        await("the relay at the head", Duration.ofSeconds(20), () -> relay.lag() == 0);
 
         // the internal topic, relayed by the same batches through the outage: exactly the events the rule carries
         List<String> carried = StreamTestSupport.carriedIds(context.getBean(EventStorageEngine.class));

@@ -1,5 +1,6 @@
 package dev.tally.support.stream;
 
+import static dev.tally.testsupport.Await.await;
 import static dev.tally.support.stream.StreamTestSupport.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,7 +153,7 @@ class KafkaRelayOnPostgresTest {
         }
 
         RelayPosition position = context.getBean(RelayPosition.class);
-        StreamTestSupport.await("the relay's position at the head", Duration.ofSeconds(20), () -> position.lag() == 0);
+        await("the relay's position at the head", Duration.ofSeconds(20), () -> position.lag() == 0);
         assertThat(position.position()).hasValue(position.head());
         MeterRegistry meters = context.getBean(MeterRegistry.class);
         assertThat(meters.get("tally.relay.lag").gauge().value()).isZero();
@@ -222,7 +223,7 @@ class KafkaRelayOnPostgresTest {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            StreamTestSupport.await("topic " + topic, Duration.ofSeconds(30),
+            await("topic " + topic, Duration.ofSeconds(30),
                     () -> consumer.partitionsFor(topic, Duration.ofSeconds(5)).size() == 6);
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -1,5 +1,6 @@
 package dev.tally.support.stream;
 
+import static dev.tally.testsupport.Await.await;
 import static dev.tally.support.stream.StreamTestSupport.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,7 +107,7 @@ class RelayCrashOnPostgresTest {
         assertThat(inKafka).as("Kafka has the batch whose position was never committed").containsAll(crashedBatch);
 
         // the consumer stops too, once it has read what is there; its successor goes on from the committed offsets
-        StreamTestSupport.await("the consumer has read the topic", Duration.ofSeconds(30),
+        await("the consumer has read the topic", Duration.ofSeconds(30),
                 () -> consumer.handled() == inKafka.size());
         consumer.close();
         TallyEventConsumer firstConsumer = consumer;
@@ -125,15 +126,15 @@ class RelayCrashOnPostgresTest {
             int total = before + later.appended();
             assertThat(StreamTestSupport.storedEvents(jdbc)).isEqualTo(total);
 
-            StreamTestSupport.await("every event in the view", Duration.ofSeconds(60), () -> projection.rows() >= total);
+            await("every event in the view", Duration.ofSeconds(60), () -> projection.rows() >= total);
             RelayPosition relay = second.getBean(RelayPosition.class);
-            StreamTestSupport.await("the new relay at the head", Duration.ofSeconds(20), () -> relay.lag() == 0);
+            await("the new relay at the head", Duration.ofSeconds(20), () -> relay.lag() == 0);
 
             assertThat(projection.rows()).as("each event once").isEqualTo(total);
             assertThat(projection.checksum()).as("the same events").isEqualTo(StreamTestSupport.storedChecksum(jdbc));
             assertThat(projection.aggregateOrderViolations()).isZero();
             assertThat(projection.tenantOrderViolations()).isZero();
-            StreamTestSupport.await("the consumer has read every copy", Duration.ofSeconds(20),
+            await("the consumer has read every copy", Duration.ofSeconds(20),
                     () -> crashedBatch.stream().allMatch(id -> projection.deliveries.getOrDefault(id, 0) >= 2));
             List<String> twice = new ArrayList<>(crashedBatch.stream()
                     .filter(id -> projection.deliveries.getOrDefault(id, 0) >= 2).toList());

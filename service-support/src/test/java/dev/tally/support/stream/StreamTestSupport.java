@@ -1,5 +1,6 @@
 package dev.tally.support.stream;
 
+import static dev.tally.testsupport.Await.await;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.kernel.lifetime.TraceStep;
 import dev.tally.kernel.session.SessionEvents.SessionExtended;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -269,19 +269,4 @@ final class StreamTestSupport {
         }
     }
 
-    /** Waits, bounded, for {@code condition}; polling an asynchronous consumer, not waiting for time. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
-    }
 }
