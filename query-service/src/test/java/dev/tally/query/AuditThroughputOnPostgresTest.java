@@ -50,7 +50,7 @@ class AuditThroughputOnPostgresTest extends QueryTestSupport {
         long live = System.nanoTime();
         java.util.Map<String, Long> caughtUp = new java.util.LinkedHashMap<>();
         while (caughtUp.size() < 3 && System.nanoTime() - live < Duration.ofSeconds(120).toNanos()) {
-            for (String name : projections.names()) {
+            for (String name : projections.projectionNames()) {
                 if (!caughtUp.containsKey(name) && projections.status(name).lagEvents() == 0) {
                     caughtUp.put(name, (System.nanoTime() - live) / 1_000_000);
                 }

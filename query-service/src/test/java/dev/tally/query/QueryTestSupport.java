@@ -80,14 +80,14 @@ public abstract class QueryTestSupport {
     protected void awaitCaughtUp() {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            boolean done = projections.names().stream().map(projections::status)
+            boolean done = projections.projectionNames().stream().map(projections::status)
                     .allMatch(s -> !s.replaying() && s.lagEvents() == 0);
             if (done) {
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("projections did not catch up: "
-                        + projections.names().stream().map(projections::status).toList());
+                        + projections.projectionNames().stream().map(projections::status).toList());
             }
             sleep(20);
         }

@@ -6,6 +6,7 @@ import dev.tally.query.projection.Projections;
 import dev.tally.query.web.Params;
 import dev.tally.query.web.QueryJson;
 import dev.tally.support.problem.ManagementApi;
+import dev.tally.support.projection.ProjectionStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,7 +60,10 @@ public class AuditController {
         AuditFilter filter = filter(tenant, params);
         int limit = params.limit();
         Long before = position(params.cursor("cursor"));
-        String status = projections.status("audit").status();
+        // only what the view is complete up to: an event that commits late then never lands behind a client's page
+        ProjectionStatus view = projections.status("audit");
+        String status = view.status();
+        long through = view.position();
         response.setHeader(QueryJson.STATUS_HEADER, status);
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         if (wantsNdjson(accept)) {
@@ -67,10 +71,10 @@ public class AuditController {
                 throw new InvalidInput("limit", "the NDJSON stream is the whole selection; limit pages the JSON answer only");
             }
             // A cursor resumes a stream that broke off: everything older than the last event received.
-            stream(filter, before, response);
+            stream(filter, before, through, response);
             return;
         }
-        List<AuditRow> rows = audit.newestFirst(filter, before, limit + 1);
+        List<AuditRow> rows = audit.newestFirst(filter, before, through, limit + 1);
         boolean more = rows.size() > limit;
         List<AuditRow> page = more ? rows.subList(0, limit) : rows;
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
@@ -87,12 +91,12 @@ public class AuditController {
         }
     }
 
-    private void stream(AuditFilter filter, Long from, HttpServletResponse response) throws IOException {
+    private void stream(AuditFilter filter, Long from, long through, HttpServletResponse response) throws IOException {
         response.setContentType(QueryJson.NDJSON.toString());
         try (OutputStream out = response.getOutputStream()) {
             Long before = from;
             while (true) {
-                List<AuditRow> page = audit.newestFirst(filter, before, STREAM_PAGE);
+                List<AuditRow> page = audit.newestFirst(filter, before, through, STREAM_PAGE);
                 for (AuditRow r : page) {
                     try (JsonGenerator g = QueryJson.generator(new NonClosing(out))) {
                         QueryJson.writeEvent(g, r);

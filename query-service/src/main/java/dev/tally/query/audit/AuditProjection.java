@@ -1,6 +1,7 @@
 package dev.tally.query.audit;
 
 import dev.tally.query.projection.QueryProcessing;
+import dev.tally.support.axon.EventPositions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +9,6 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.stereotype.Component;
@@ -24,14 +24,19 @@ public class AuditProjection {
     private static final String PENDING = AuditProjection.class.getName() + ".pending";
 
     private final AuditRepository repository;
+    private final EventPositions positions;
 
-    public AuditProjection(AuditRepository repository) {
+    public AuditProjection(AuditRepository repository, EventPositions positions) {
         this.repository = repository;
+        this.positions = positions;
     }
 
     @EventHandler
-    void on(Object payload, EventMessage<?> message, TrackingToken token) {
-        AuditRow row = row(payload, message, QueryProcessing.position(token));
+    void on(Object payload, EventMessage<?> message) {
+        if (EventFacts.of(payload) == null) {
+            return;
+        }
+        AuditRow row = row(payload, message, positions.of(message));
         if (row == null) {
             return;
         }

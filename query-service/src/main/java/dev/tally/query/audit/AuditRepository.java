@@ -88,16 +88,21 @@ public class AuditRepository {
 
     /**
      * Up to {@code limit} events of the selection, newest first, strictly before {@code beforePosition} when given
-     * (the keyset of the previous page).
+     * (the keyset of the previous page), none after {@code through} (where the view is complete).
      */
-    public List<AuditRow> newestFirst(AuditFilter f, Long beforePosition, int limit) {
-        TenantSql q = where(f).and("position < ?", beforePosition).tail("ORDER BY position DESC LIMIT ?", limit);
+    public List<AuditRow> newestFirst(AuditFilter f, Long beforePosition, long through, int limit) {
+        TenantSql q = where(f).and("position < ?", beforePosition).and("position <= ?", through)
+                .tail("ORDER BY position DESC LIMIT ?", limit);
         return jdbc.query(q.sql(), ROW, q.params());
     }
 
-    /** The selection oldest first, strictly after {@code afterPosition} when given, up to {@code limit} (a history). */
-    public List<AuditRow> oldestFirst(AuditFilter f, Long afterPosition, int limit) {
-        TenantSql q = where(f).and("position > ?", afterPosition).tail("ORDER BY position LIMIT ?", limit);
+    /**
+     * The selection oldest first, strictly after {@code afterPosition} when given, none after {@code through}, up to
+     * {@code limit} (a history).
+     */
+    public List<AuditRow> oldestFirst(AuditFilter f, Long afterPosition, long through, int limit) {
+        TenantSql q = where(f).and("position > ?", afterPosition).and("position <= ?", through)
+                .tail("ORDER BY position LIMIT ?", limit);
         return jdbc.query(q.sql(), ROW, q.params());
     }
 

@@ -2,10 +2,10 @@ package dev.tally.query.projection;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.tally.support.projection.ProcessorFailures;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -22,7 +22,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code revocations}.
  *
  * <p>A handler's failure propagates: the batch rolls back, its token stays, and the processor retries it (Axon's
- * default would log the failure and move past the event, leaving a hole in the view).
+ * default would log the failure and move past the event, leaving a hole in the view). Each failure is recorded
+ * ({@link ProcessorFailures}), so the projection reports {@code failing} until a batch commits again.
  */
 @Configuration(proxyBeanMethods = false)
 public class QueryProcessing {
@@ -42,7 +43,7 @@ public class QueryProcessing {
     }
 
     @Autowired
-    void configure(EventProcessingConfigurer processing, QueryTokenStore tokens,
+    void configure(EventProcessingConfigurer processing, QueryTokenStore tokens, ProcessorFailures failures,
                    @Value("${tally.query.batch-size:500}") int batchSize) {
         for (String processor : BY_NAME.values()) {
             processing.registerTokenStore(processor, c -> tokens.tokenStore());
@@ -51,14 +52,7 @@ public class QueryProcessing {
                             .andBatchSize(batchSize)
                             .andInitialTrackingToken(StreamableMessageSource::createTailToken));
             processing.registerListenerInvocationErrorHandler(processor, c -> PropagatingErrorHandler.instance());
+            failures.watch(processing, processor);
         }
-    }
-
-    /** The global index of the event being handled: its place in the store, the same on every replay. */
-    public static long position(TrackingToken token) {
-        if (token == null || token.position().isEmpty()) {
-            throw new IllegalStateException("a query-side projection needs the event's position, got token " + token);
-        }
-        return token.position().getAsLong();
     }
 }

@@ -5,6 +5,7 @@ import dev.tally.query.projection.Projections;
 import dev.tally.query.web.Params;
 import dev.tally.query.web.QueryJson;
 import dev.tally.support.problem.ManagementApi;
+import dev.tally.support.projection.ProjectionStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,11 @@ import tools.jackson.databind.node.ObjectNode;
  * after the cursor {@code since}. A resource server keeps {@code next_cursor} and asks again with it as
  * {@code since}: it is the last entry's cursor (or {@code since} again when nothing is new), so polling never
  * starts over. Access tokens that have expired by now are left out; the others stay listed until they expire.
+ *
+ * <p>The list shows only what the view is complete up to ({@link Projections}): a revocation whose transaction took an
+ * earlier place in the store but commits after later ones is listed only once it has, and everything after it waits
+ * for it (normally milliseconds). So a cursor, which is always an entry's place, never passes a revocation that is
+ * yet to come, and polling with it never misses one.
  */
 @RestController
 @ManagementApi
@@ -48,7 +54,10 @@ public class RevocationController {
         int limit = p.limit();
         String sinceText = p.cursor("since");
         long[] since = sinceText == null ? new long[] {0, -1} : parse(sinceText);
-        List<RevocationEntry> page = revocations.after(tenant, since[0], (int) since[1], clock.instant(), limit + 1);
+        // only what the view is complete up to: a cursor never passes a revocation that has yet to commit
+        ProjectionStatus view = projections.status("revocations");
+        List<RevocationEntry> page = revocations.after(tenant, since[0], (int) since[1], view.position(), clock.instant(),
+                limit + 1);
         boolean more = page.size() > limit;
         if (more) {
             page = page.subList(0, limit);
@@ -61,7 +70,7 @@ public class RevocationController {
         String next = page.isEmpty() ? p.raw("since") : cursor(page.get(page.size() - 1));
         body.put("next_cursor", next);
         body.put("has_more", more);
-        return QueryJson.ok(body, projections.status("revocations").status());
+        return QueryJson.ok(body, view.status());
     }
 
     static ObjectNode json(RevocationEntry e) {

@@ -8,13 +8,13 @@ import dev.tally.kernel.token.TokenEvents.AccessTokenRevoked;
 import dev.tally.kernel.user.UserEvents.UserDeleted;
 import dev.tally.kernel.user.UserEvents.UserTokensRevoked;
 import dev.tally.query.projection.QueryProcessing;
+import dev.tally.support.axon.EventPositions;
 import java.time.Instant;
 import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.TrackingToken;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,23 +26,25 @@ import org.springframework.stereotype.Component;
 @ProcessingGroup(QueryProcessing.REVOCATIONS)
 public class RevocationProjection {
     private final RevocationRepository repository;
+    private final EventPositions positions;
 
-    public RevocationProjection(RevocationRepository repository) {
+    public RevocationProjection(RevocationRepository repository, EventPositions positions) {
         this.repository = repository;
+        this.positions = positions;
     }
 
     @EventHandler
-    void on(AccessTokenRevoked e, TrackingToken token) {
+    void on(AccessTokenRevoked e, EventMessage<?> message) {
         RevocationCause cause = e.cause();
-        repository.record(new RevocationEntry(e.tenantId(), QueryProcessing.position(token), 0, RevocationEntry.JTI,
+        repository.record(new RevocationEntry(e.tenantId(), positions.of(message), 0, RevocationEntry.JTI,
                 e.jti(), e.subject(), e.expiresAt(), null, e.at(), cause == null ? "revoked" : cause.kind(),
                 kind(cause), reference(cause)), e.clientId(), null);
     }
 
     /** The tokens the first redemption issued; their expiry is not in the event. */
     @EventHandler
-    void on(AuthorizationCodeReused e, TrackingToken token) {
-        long position = QueryProcessing.position(token);
+    void on(AuthorizationCodeReused e, EventMessage<?> message) {
+        long position = positions.of(message);
         List<String> jtis = e.revokedTokenIds() == null ? List.of() : e.revokedTokenIds();
         for (int i = 0; i < jtis.size(); i++) {
             repository.record(new RevocationEntry(e.tenantId(), position, i, RevocationEntry.JTI, jtis.get(i),
@@ -52,32 +54,32 @@ public class RevocationProjection {
     }
 
     @EventHandler
-    void on(RefreshTokenFamilyRevoked e, TrackingToken token) {
-        repository.record(new RevocationEntry(e.tenantId(), QueryProcessing.position(token), 0, RevocationEntry.FAMILY,
+    void on(RefreshTokenFamilyRevoked e, EventMessage<?> message) {
+        repository.record(new RevocationEntry(e.tenantId(), positions.of(message), 0, RevocationEntry.FAMILY,
                 e.familyId(), e.userId(), null, null, e.at(), e.reason().wireName(), kind(e.cause()),
                 reference(e.cause())), null, e.sessionId());
     }
 
     @EventHandler
-    void on(SessionRevoked e, TrackingToken token) {
-        repository.record(new RevocationEntry(e.tenantId(), QueryProcessing.position(token), 0, RevocationEntry.SESSION,
+    void on(SessionRevoked e, EventMessage<?> message) {
+        repository.record(new RevocationEntry(e.tenantId(), positions.of(message), 0, RevocationEntry.SESSION,
                 e.sessionId(), e.userId(), null, null, e.at(), e.reason().wireName(), kind(e.cause()),
                 reference(e.cause())), null, e.sessionId());
     }
 
     @EventHandler
-    void on(UserTokensRevoked e, EventMessage<?> message, TrackingToken token) {
+    void on(UserTokensRevoked e, EventMessage<?> message) {
         RevocationCause cause = e.cause();
-        repository.record(new RevocationEntry(e.tenantId(), QueryProcessing.position(token), 0, RevocationEntry.SUBJECT,
+        repository.record(new RevocationEntry(e.tenantId(), positions.of(message), 0, RevocationEntry.SUBJECT,
                 e.userId(), e.userId(), null, e.notBefore(), message.getTimestamp(),
                 cause == null ? "tokens_revoked" : cause.kind(), kind(cause), reference(cause)), null, null);
     }
 
     /** Nothing issued to a deleted user before the deletion is good any more. */
     @EventHandler
-    void on(UserDeleted e, EventMessage<?> message, TrackingToken token) {
+    void on(UserDeleted e, EventMessage<?> message) {
         Instant at = message.getTimestamp();
-        repository.record(new RevocationEntry(e.tenantId(), QueryProcessing.position(token), 0, RevocationEntry.SUBJECT,
+        repository.record(new RevocationEntry(e.tenantId(), positions.of(message), 0, RevocationEntry.SUBJECT,
                 e.userId(), e.userId(), null, at, at, RevocationCause.USER_DELETED, RevocationCause.USER_DELETED,
                 e.userId()), null, null);
     }

@@ -131,12 +131,14 @@ public class RevocationRepository {
     }
 
     /**
-     * Up to {@code limit} entries after ({@code afterPosition}, {@code afterOrdinal}), oldest first, leaving out access
-     * tokens that have expired by {@code now} (a resource server refuses those anyway).
+     * Up to {@code limit} entries after ({@code afterPosition}, {@code afterOrdinal}) and none after {@code through},
+     * oldest first, leaving out access tokens that have expired by {@code now} (a resource server refuses those anyway).
      */
-    public List<RevocationEntry> after(String tenantId, long afterPosition, int afterOrdinal, Instant now, int limit) {
+    public List<RevocationEntry> after(String tenantId, long afterPosition, int afterOrdinal, long through, Instant now,
+                                       int limit) {
         TenantSql q = TenantSql.select(LOG_COLUMNS, "revocation_log", tenantId)
                 .andAll("(position > ? OR (position = ? AND ordinal > ?))", afterPosition, afterPosition, afterOrdinal)
+                .andAll("position <= ?", through)
                 .andAll("(kind <> 'jti' OR expires_at IS NULL OR expires_at > ?)", now)
                 .tail("ORDER BY position, ordinal LIMIT ?", limit);
         return jdbc.query(q.sql(), ENTRY, q.params());

@@ -10,6 +10,7 @@ import dev.tally.query.state.StateRepository.Keyset;
 import dev.tally.query.web.Params;
 import dev.tally.query.web.QueryJson;
 import dev.tally.support.problem.ManagementApi;
+import dev.tally.support.projection.ProjectionStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -144,11 +145,13 @@ public class StateController {
 
     /** Oldest first, every audited event of the selection, written page by page. */
     private void history(AuditFilter filter, String what, HttpServletResponse response) throws IOException {
-        List<AuditRow> page = audit.oldestFirst(filter, null, HISTORY_PAGE);
+        ProjectionStatus view = projections.status("audit");
+        String status = view.status();
+        long through = view.position();
+        List<AuditRow> page = audit.oldestFirst(filter, null, through, HISTORY_PAGE);
         if (page.isEmpty()) {
             throw new NotFound("no audited event of " + what + " in tenant '" + filter.tenantId() + "'");
         }
-        String status = projections.status("audit").status();
         response.setHeader(QueryJson.STATUS_HEADER, status);
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
@@ -162,7 +165,7 @@ public class StateController {
                 if (page.size() < HISTORY_PAGE) {
                     break;
                 }
-                page = audit.oldestFirst(filter, page.get(page.size() - 1).position(), HISTORY_PAGE);
+                page = audit.oldestFirst(filter, page.get(page.size() - 1).position(), through, HISTORY_PAGE);
             }
             g.writeEndArray();
             g.writeStringProperty("projection_status", status);

@@ -4,13 +4,14 @@ import dev.tally.kernel.refresh.RefreshEvents.FamilyEvent;
 import dev.tally.kernel.session.SessionEvents.SessionEvent;
 import dev.tally.query.projection.QueryProcessing;
 import dev.tally.query.state.StateRepository.Stored;
+import dev.tally.support.axon.EventPositions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.stereotype.Component;
@@ -27,22 +28,24 @@ public class StateProjection {
     private static final String PENDING = StateProjection.class.getName() + ".pending";
 
     private final StateRepository repository;
+    private final EventPositions positions;
 
-    public StateProjection(StateRepository repository) {
+    public StateProjection(StateRepository repository, EventPositions positions) {
         this.repository = repository;
+        this.positions = positions;
     }
 
     @EventHandler
-    void on(SessionEvent event, TrackingToken token) {
-        long position = QueryProcessing.position(token);
+    void on(SessionEvent event, EventMessage<?> message) {
+        long position = positions.of(message);
         update("session:" + event.tenantId() + ":" + event.sessionId(), position,
                 () -> repository.session(event.tenantId(), event.sessionId()).orElse(null),
                 state -> SessionState.apply((SessionState) state, event));
     }
 
     @EventHandler
-    void on(FamilyEvent event, TrackingToken token) {
-        long position = QueryProcessing.position(token);
+    void on(FamilyEvent event, EventMessage<?> message) {
+        long position = positions.of(message);
         update("family:" + event.tenantId() + ":" + event.familyId(), position,
                 () -> repository.family(event.tenantId(), event.familyId()).orElse(null),
                 state -> FamilyState.apply((FamilyState) state, event));

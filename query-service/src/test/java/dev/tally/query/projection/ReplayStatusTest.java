@@ -7,6 +7,7 @@ import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.serialization.SimpleSerializedObject;
+import dev.tally.support.projection.TrackingProcessorStatus;
 import org.junit.jupiter.api.Test;
 
 /** Reading a processor's stored token: a replay token is read back, and "replaying" until it reaches its reset point. */
@@ -20,12 +21,12 @@ class ReplayStatusTest {
         TrackingToken token = tokens.serializer().deserialize(new SimpleSerializedObject<>(
                 json.getBytes(StandardCharsets.UTF_8), byte[].class, ReplayToken.class.getName(), null));
         assertThat(token).isInstanceOf(ReplayToken.class);
-        assertThat(Projections.replaying(token)).isTrue();
+        assertThat(TrackingProcessorStatus.replaying(token)).isTrue();
 
         GapAwareTrackingToken atReset = GapAwareTrackingToken.newInstance(428, java.util.Set.of());
-        assertThat(Projections.replaying(new ReplayToken(atReset, GapAwareTrackingToken.newInstance(427, java.util.Set.of()))))
+        assertThat(TrackingProcessorStatus.replaying(new ReplayToken(atReset, GapAwareTrackingToken.newInstance(427, java.util.Set.of()))))
                 .isTrue();
-        assertThat(Projections.replaying(new ReplayToken(atReset, atReset))).isFalse();
-        assertThat(Projections.replaying(atReset)).isFalse();
+        assertThat(TrackingProcessorStatus.replaying(new ReplayToken(atReset, atReset))).isFalse();
+        assertThat(TrackingProcessorStatus.replaying(atReset)).isFalse();
     }
 }

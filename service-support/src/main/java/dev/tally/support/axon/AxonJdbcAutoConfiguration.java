@@ -42,6 +42,8 @@ import org.springframework.transaction.PlatformTransactionManager;
                 "org.axonframework.springboot.autoconfig.JdbcAutoConfiguration",
                 "org.axonframework.springboot.autoconfig.AxonAutoConfiguration"})
 public class AxonJdbcAutoConfiguration {
+    /** How far behind the newest index a gap is still waited for: far enough that the gap timeout decides. */
+    static final int MAX_GAP_OFFSET = 10_000_000;
 
     @Bean
     public TransactionManager axonTransactionManager(PlatformTransactionManager transactionManager) {
@@ -83,6 +85,24 @@ public class AxonJdbcAutoConfiguration {
     }
 
     @Bean
+    public EventPositions eventPositions(DataSource dataSource) {
+        return new EventPositions(dataSource);
+    }
+
+    /** Which gaps in the store's indexes may still be filled (a view is complete only below the oldest of those). */
+    @Bean
+    public StoreGaps storeGaps(DataSource dataSource) {
+        return new StoreGaps(dataSource);
+    }
+
+    /**
+     * Axon's JDBC engine, recording each tracked event's own global index ({@link EventPositions}). A gap in the
+     * indexes (a transaction that has not committed yet) is waited for up to Axon's gap timeout (a minute, by the
+     * events' timestamps), however many events commit after it: Axon's default also dropped a gap once 10,000 later
+     * events had been read, which under load is a few seconds, and a transaction that committed after that was never
+     * seen by any tracking processor.
+     */
+    @Bean
     @DependsOnDatabaseInitialization
     public EventStorageEngine eventStorageEngine(Serializer serializer,
                                                  @Qualifier("eventSerializer") Serializer eventSerializer,
@@ -90,8 +110,9 @@ public class AxonJdbcAutoConfiguration {
                                                  org.axonframework.config.Configuration configuration,
                                                  ConnectionProvider connectionProvider,
                                                  TransactionManager transactionManager,
-                                                 EventSchema eventSchema) {
-        return JdbcEventStorageEngine.builder()
+                                                 EventSchema eventSchema,
+                                                 EventPositions positions) {
+        return new PositionRecordingEventStorageEngine(JdbcEventStorageEngine.builder()
                 .snapshotSerializer(serializer)
                 .eventSerializer(eventSerializer)
                 .upcasterChain(configuration.upcasterChain())
@@ -100,7 +121,7 @@ public class AxonJdbcAutoConfiguration {
                 .connectionProvider(connectionProvider)
                 .transactionManager(transactionManager)
                 .schema(eventSchema)
-                .build();
+                .maxGapOffset(MAX_GAP_OFFSET), positions);
     }
 
     @Bean

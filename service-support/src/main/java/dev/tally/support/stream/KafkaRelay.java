@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Producer;
@@ -81,6 +82,7 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
     }
 
     private final List<Target> targets;
+    private final ToLongFunction<EventMessage<?>> globalIndex;
     private final Supplier<Producer<String, byte[]>> producers;
     private final Topic topic;
     private final Duration ackTimeout;
@@ -94,8 +96,9 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
      * @param ackTimeout how long to wait for Kafka's acknowledgement of a batch; longer than the producer's
      *                   {@code delivery.timeout.ms}, which fails a record that Kafka did not take in time
      */
-    public KafkaRelay(CloudEventCodec codec, Supplier<Producer<String, byte[]>> producers, Topic topic, Duration ackTimeout) {
-        this(List.of(new Target(topic, codec)), producers, ackTimeout);
+    public KafkaRelay(CloudEventCodec codec, ToLongFunction<EventMessage<?>> globalIndex,
+                      Supplier<Producer<String, byte[]>> producers, Topic topic, Duration ackTimeout) {
+        this(List.of(new Target(topic, codec)), globalIndex, producers, ackTimeout);
     }
 
     /**
@@ -103,12 +106,17 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
      * {@link #topic()}), in the given order, all with the one producer of the batch: the batch commits only when every
      * record on every topic is acknowledged, so each topic gets every event it carries at least once and in order
      * within its aggregate.
+     *
+     * @param globalIndex each event's own global index, which every record carries ({@code EventPositions#of}; not the
+     *                    tracking token's position, which for an event that committed late is another event's)
      */
-    public KafkaRelay(List<Target> targets, Supplier<Producer<String, byte[]>> producers, Duration ackTimeout) {
+    public KafkaRelay(List<Target> targets, ToLongFunction<EventMessage<?>> globalIndex,
+                      Supplier<Producer<String, byte[]>> producers, Duration ackTimeout) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("the relay needs a topic");
         }
         this.targets = List.copyOf(targets);
+        this.globalIndex = globalIndex;
         this.producers = producers;
         this.topic = targets.get(0).topic();
         this.ackTimeout = ackTimeout;
@@ -129,18 +137,17 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
 
     @Override
     public Object handle(EventMessage<?> event) {
-        if (!(event instanceof TrackedEventMessage<?> tracked) || tracked.trackingToken() == null
-                || tracked.trackingToken().position().isEmpty()) {
+        if (!(event instanceof TrackedEventMessage<?> tracked) || tracked.trackingToken() == null) {
             throw new IllegalStateException("the Kafka relay runs in a tracking processor over the event store");
         }
-        long globalIndex = tracked.trackingToken().position().getAsLong();
+        long index = globalIndex.applyAsLong(event);
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         Batch batch = unitOfWork.getOrComputeResource(BATCH, key -> startBatch(unitOfWork));
         batch.add(event);
         for (Target target : targets) {
             if (target.carries().test(event)) {
                 batch.send(event, StreamRecords.producerRecord(target.topic().name(),
-                        target.codec().encode(event, globalIndex)));
+                        target.codec().encode(event, index)));
             }
         }
         return null;

@@ -53,6 +53,9 @@ public class TallyEventConsumer implements AutoCloseable {
     private final Instant startAt;
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private final AtomicLong handled = new AtomicLong();
+    private volatile Failing failing;
+    private volatile long waiting;
+    private volatile long lastPollNanos = System.nanoTime();
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -98,6 +101,51 @@ public class TallyEventConsumer implements AutoCloseable {
         return handled.get();
     }
 
+    /**
+     * Why the consumer cannot move on: polling Kafka or applying an event failed, and it is retrying.
+     *
+     * @param error    the last error
+     * @param since    when the run of failures began (the system clock, as the events' times)
+     * @param attempts how many attempts failed in a row
+     */
+    public record Failing(Throwable error, Instant since, long attempts) {
+    }
+
+    /** Set while the consumer is retrying after a failure; null once a poll and its events went through. */
+    public Failing failing() {
+        return failing;
+    }
+
+    /** Records on its partitions not read yet, as the last poll saw it (Kafka's own lag per partition, summed). */
+    public long waiting() {
+        return waiting;
+    }
+
+    /** How long ago the consumer last came back from a poll; a consumer that keeps running polls twice a second. */
+    public Duration sinceLastPoll() {
+        return Duration.ofNanos(System.nanoTime() - lastPollNanos);
+    }
+
+    /** Whether its thread runs (it ends only when closed, or on an error it cannot survive). */
+    public boolean alive() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    private void failed(Exception e) {
+        Failing f = failing;
+        failing = new Failing(e, f == null ? Instant.now() : f.since(), f == null ? 1 : f.attempts() + 1);
+    }
+
+    private void polled(KafkaConsumer<String, byte[]> kafka) {
+        lastPollNanos = System.nanoTime();
+        long sum = 0;
+        for (TopicPartition partition : kafka.assignment()) {
+            sum += kafka.currentLag(partition).orElse(0);
+        }
+        waiting = sum;
+    }
+
     private void run() {
         KafkaConsumer<String, byte[]> kafka = consumer;
         long pause = FIRST_PAUSE_MS;
@@ -107,16 +155,19 @@ public class TallyEventConsumer implements AutoCloseable {
                 ConsumerRecords<String, byte[]> records;
                 try {
                     records = kafka.poll(POLL);
+                    polled(kafka);
                 } catch (WakeupException e) {
                     break;
                 } catch (RuntimeException e) {
                     LOG.warn("consumer {}: polling Kafka failed; trying again in {} ms", name, pause, e);
+                    failed(e);
                     sleep(pause);
                     pause = Math.min(pause * 2, MAX_PAUSE_MS);
                     continue;
                 }
                 if (apply(kafka, records)) {
                     pause = FIRST_PAUSE_MS;
+                    failing = null;
                 } else {
                     sleep(pause);
                     pause = Math.min(pause * 2, MAX_PAUSE_MS);
@@ -166,6 +217,7 @@ public class TallyEventConsumer implements AutoCloseable {
                 throw wakeup;
             }
             LOG.warn("consumer {}: an event could not be applied; it will be handed over again", name, e);
+            failed(e);
             rewind(kafka, records, next);
             return false;
         } finally {

@@ -1,6 +1,11 @@
 package dev.tally.support.stream;
 
 import dev.tally.support.axon.AxonJdbcAutoConfiguration;
+import dev.tally.support.axon.EventPositions;
+import dev.tally.support.projection.ProcessorFailures;
+import dev.tally.support.projection.ProjectionStatus;
+import dev.tally.support.projection.ProjectionStatusSource;
+import dev.tally.support.projection.TrackingProcessorStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -53,7 +58,8 @@ public class TallyStreamAutoConfiguration {
 
         @Bean
         public KafkaRelay kafkaRelay(StreamProperties properties, CloudEventCodec codec,
-                                     @Qualifier("eventSerializer") Serializer eventSerializer) {
+                                     @Qualifier("eventSerializer") Serializer eventSerializer,
+                                     EventPositions positions) {
             StreamProperties.Relay relay = properties.relay();
             Duration ackTimeout = relay.deliveryTimeout().plus(relay.maxBlock()).plusSeconds(5);
             KafkaRelay.Topic topic = new KafkaRelay.Topic(properties.topic(), properties.partitions(),
@@ -68,7 +74,7 @@ public class TallyStreamAutoConfiguration {
                     properties.topic(), properties.includeSecrets() ? "included" : "removed",
                     properties.internal().map(t -> " and internal topic " + t + " (secrets included, only what the token service needs)").orElse(""),
                     properties.bootstrapServers(), relay.batchSize(), relay.deliveryTimeout());
-            return new KafkaRelay(targets, () -> new KafkaProducer<>(StreamClients.producerConfig(properties)), ackTimeout);
+            return new KafkaRelay(targets, positions::of, () -> new KafkaProducer<>(StreamClients.producerConfig(properties)), ackTimeout);
         }
 
         @Bean
@@ -95,7 +101,8 @@ public class TallyStreamAutoConfiguration {
         @ConditionalOnProperty(prefix = "tally.stream.relay", name = "enabled", havingValue = "true", matchIfMissing = true)
         public static class Processor {
             @Autowired
-            void registerProcessor(EventProcessingConfigurer processing, KafkaRelay relay, StreamProperties properties) {
+            void registerProcessor(EventProcessingConfigurer processing, KafkaRelay relay, StreamProperties properties,
+                                   ProcessorFailures failures) {
                 processing.registerEventHandler(c -> relay);
                 processing.assignHandlerInstancesMatching(KafkaRelay.PROCESSOR, Integer.MAX_VALUE, handler -> handler == relay);
                 processing.registerTrackingEventProcessor(KafkaRelay.PROCESSOR, c -> c.eventStore(),
@@ -105,6 +112,23 @@ public class TallyStreamAutoConfiguration {
                                 .andInitialTrackingToken(StreamableMessageSource::createTailToken));
                 processing.registerListenerInvocationErrorHandler(KafkaRelay.PROCESSOR,
                         c -> PropagatingErrorHandler.instance());
+                failures.watch(processing, KafkaRelay.PROCESSOR);
+            }
+
+            /** The relay in {@code /admin/projections} and the health indicator, as {@value KafkaRelay#PROCESSOR}. */
+            @Bean
+            public ProjectionStatusSource relayStatus(TrackingProcessorStatus processors, Serializer serializer) {
+                return new ProjectionStatusSource() {
+                    @Override
+                    public List<String> projectionNames() {
+                        return List.of(KafkaRelay.PROCESSOR);
+                    }
+
+                    @Override
+                    public ProjectionStatus projectionStatus(String name) {
+                        return processors.status(name, KafkaRelay.PROCESSOR, serializer);
+                    }
+                };
             }
         }
     }

@@ -137,6 +137,11 @@ public class StreamFeed implements SmartLifecycle, StartupReplay.Observer {
         return group;
     }
 
+    /** The consumer that feeds the views, null before start and after stop. */
+    public TallyEventConsumer consumer() {
+        return consumer;
+    }
+
     @Override
     public synchronized void start() {
         if (consumer != null) {

@@ -29,9 +29,11 @@ public class TokenConfigProjection {
     private static final Logger LOG = LoggerFactory.getLogger(TokenConfigProjection.class);
 
     private final TokenConfig config;
+    private final TokenViewFailures failures;
 
-    public TokenConfigProjection(TokenConfig config) {
+    public TokenConfigProjection(TokenConfig config, TokenViewFailures failures) {
         this.config = config;
+        this.failures = failures;
     }
 
     @Autowired
@@ -66,6 +68,7 @@ public class TokenConfigProjection {
             // After commit the event is history; failing to apply it is this projection's fault, and must be seen.
             LOG.error("token configuration projection could not apply {} of {}", message.getPayloadType().getSimpleName(),
                     message.getAggregateIdentifier(), e);
+            failures.record(TokenViews.CONFIG, message, e);
         }
     }
 

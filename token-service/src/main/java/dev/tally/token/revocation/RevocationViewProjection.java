@@ -1,5 +1,7 @@
 package dev.tally.token.revocation;
 
+import dev.tally.token.config.TokenViewFailures;
+import dev.tally.token.config.TokenViews;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -49,13 +51,16 @@ public class RevocationViewProjection {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationViewProjection.class);
 
     private final RevocationView view;
+    private final TokenViewFailures failures;
     private final Clock clock;
     private final Clock recordingClock = Clock.systemUTC();
     private final Timer lag;
     private volatile Instant lastPrune = Instant.MIN;
 
-    public RevocationViewProjection(RevocationView view, Clock clock, ObjectProvider<MeterRegistry> registries) {
+    public RevocationViewProjection(RevocationView view, Clock clock, ObjectProvider<MeterRegistry> registries,
+                                    TokenViewFailures failures) {
         this.view = view;
+        this.failures = failures;
         this.clock = clock;
         MeterRegistry registry = registries.getIfAvailable(SimpleMeterRegistry::new);
         this.lag = Timer.builder(LAG_METRIC)
@@ -108,6 +113,7 @@ public class RevocationViewProjection {
             // After commit the event is history; failing to apply it is this view's fault, and must be seen.
             LOG.error("revocation view could not apply {} ({})", message.getPayloadType().getSimpleName(),
                     message.getIdentifier(), e);
+            failures.record(TokenViews.REVOCATIONS, message, e);
             return false;
         }
     }
