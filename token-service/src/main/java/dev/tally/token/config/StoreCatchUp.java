@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.stream.Stream;
-import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -126,7 +126,9 @@ public class StoreCatchUp implements TokenConfig.CatchUp {
             watermark = startup == null ? -1 : startup.lastIndex();
         }
         Instant settled = Instant.now().minusSeconds(SETTLED_SECONDS);
-        TrackingToken from = watermark < 0 ? null : new GlobalSequenceTrackingToken(watermark);
+        // Axon's JDBC engine reads only from its own kind of token (a GlobalSequenceTrackingToken was refused, so every
+        // read after the first failed)
+        TrackingToken from = watermark < 0 ? null : GapAwareTrackingToken.newInstance(watermark, java.util.Set.of());
         int read = 0;
         int applied = 0;
         long next = watermark;
