@@ -21,7 +21,16 @@ import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
+import dev.tally.kernel.lifetime.LifetimeRuleCompiler;
 import dev.tally.testsupport.PostgresTestDatabase;
+import dev.tally.token.config.StartupReplay;
+import dev.tally.token.config.StoreCatchUp;
+import dev.tally.token.config.TokenConfig;
+import dev.tally.token.config.TokenConfigProjection;
+import dev.tally.token.revocation.RevocationViewProjection;
+import java.time.Duration;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +80,14 @@ class TokenServiceOnPostgresTest {
     MasterKey masterKey;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    EventStorageEngine storage;
+    @Autowired
+    TokenConfigProjection configProjection;
+    @Autowired
+    RevocationViewProjection revocationProjection;
+    @Autowired
+    LifetimeRuleCompiler ruleCompiler;
 
     @Test
     void projectionSeesAClientRegisteredAMomentAgoAndTheTokenVerifies() throws Exception {
@@ -179,6 +196,34 @@ class TokenServiceOnPostgresTest {
 
         Response after = http.form("/t/outage/oauth/token", params, "client_outage", "secret-outage");
         assertThat(after.status()).as(after.toString()).isEqualTo(200);
+    }
+
+    /**
+     * Distributed read-your-writes for an API: an audience nobody knows is looked up by reading the store after the
+     * watermark where the start-up replay ended. The read must take the JDBC engine's own token type (it refused a
+     * GlobalSequenceTrackingToken, so every such read from a watermark failed).
+     */
+    @Test
+    void anApiRegisteredAfterStartUpIsReadFromTheStoreAfterTheWatermark() {
+        appendCommitted(tenantWithKey("caught"));
+        Long head = jdbc.queryForObject("SELECT MAX(global_index) FROM domain_event_entry", Long.class);
+        StartupReplay endedAtHead = new StartupReplay(storage, configProjection, revocationProjection,
+                new DefaultListableBeanFactory().getBeanProvider(StartupReplay.Observer.class)) {
+            @Override
+            public long lastIndex() {
+                return head;
+            }
+        };
+        DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+        beans.registerSingleton("replay", endedAtHead);
+        TokenConfig node = new TokenConfig(masterKey, ruleCompiler);
+        StoreCatchUp catchUp = new StoreCatchUp(eventStore, storage, beans.getBeanProvider(StartupReplay.class), node,
+                Duration.ofMillis(1), 50);
+        assertThat(catchUp.tenant("caught")).isTrue();
+        appendCommitted(List.of(api("caught", "api_caught", "https://caught.test", 90)));
+
+        assertThat(node.api("caught", "https://caught.test")).as("an audience read from the store after the watermark")
+                .hasValueSatisfying(a -> assertThat(a.tokenLifetime()).isEqualTo(90));
     }
 
     private List<GenericDomainEventMessage<?>> tenantWithKey(String tenantId) {
