@@ -155,6 +155,38 @@ abstract class LateCommitContract {
         assertThat(viewRows()).isEqualTo(live);
     }
 
+    /**
+     * A transaction that took an index and rolled back leaves a gap that is never filled: it must hold nothing back
+     * once nothing that was open when it was first seen is open any more (not after a timeout).
+     */
+    @Test
+    void aGapLeftByARolledBackTransactionHoldsNoViewBack() throws Exception {
+        OfflineTenant t = OfflineTenant.create(http(), "rolled");
+        Login lost = t.login();
+        Login early = t.login();
+        awaitViewsAtHead();
+        CommitGate.Held held = gate.hold(p -> p instanceof RevokeRefreshTokenFamily r
+                && r.familyId().equals(lost.familyId()));
+        CompletableFuture<Response> rolledBack = CompletableFuture.supplyAsync(() -> t.revoke(lost.refresh()));
+        assertThat(held.awaitAppended(WAIT)).isTrue();
+        try {
+            assertThat(t.revoke(early.refresh()).status()).isEqualTo(200);
+            await("the revocations view applied the later revocation", WAIT, () -> logRows(early.familyId()) == 1);
+            assertThat(families(revocations(t, null))).as("held back by the open index").doesNotContain(early.familyId());
+        } finally {
+            held.abort();
+        }
+        assertThat(rolledBack.get().status()).as("the revocation whose transaction rolled back").isEqualTo(503);
+        assertThat(eventIds("RefreshTokenFamilyRevoked", lost.familyId())).isEmpty();
+
+        await("the dead gap holds nothing back", Duration.ofSeconds(5),
+                () -> families(revocations(t, null)).contains(early.familyId()));
+        awaitViewsAtHead();
+        assertThat(families(revocations(t, null))).containsExactly(early.familyId());
+        assertThat(new HashSet<>(auditIds(t))).isEqualTo(storedEventIds(t.tenant()));
+        assertThat(t.active(lost.refresh())).isTrue();
+    }
+
     // --- the views over HTTP
 
     JsonNode projection(String name) {

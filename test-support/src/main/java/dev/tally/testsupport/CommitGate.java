@@ -14,7 +14,7 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
  * Holds a chosen command's transaction open after its events are appended, for a test of an event that commits late:
  * the events have their global indexes, and everything appended meanwhile gets higher ones and commits first. Register
  * it on the command bus ({@code commandBus.registerHandlerInterceptor(gate)}), {@link #hold} a command, do what must
- * happen meanwhile, then {@link Held#release()}.
+ * happen meanwhile, then {@link Held#release()} (or {@link Held#abort()}: it rolls back).
  *
  * <p>The hold is a prepare-commit handler registered after the command's handler ran, so it runs after the event
  * store's own (which appends the events when the unit of work prepares to commit, registered while the handler
@@ -28,6 +28,7 @@ public final class CommitGate implements MessageHandlerInterceptor<CommandMessag
         private final Predicate<Object> payload;
         private final CountDownLatch appended = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
+        private volatile boolean abort;
 
         private Held(Predicate<Object> payload) {
             this.payload = payload;
@@ -40,6 +41,15 @@ public final class CommitGate implements MessageHandlerInterceptor<CommandMessag
 
         /** Lets the held transaction commit. */
         public void release() {
+            released.countDown();
+        }
+
+        /**
+         * Makes the held transaction roll back, as if its connection were lost before the commit: its indexes stay
+         * unused for good (a gap that is never filled).
+         */
+        public void abort() {
+            abort = true;
             released.countDown();
         }
     }
@@ -62,6 +72,11 @@ public final class CommitGate implements MessageHandlerInterceptor<CommandMessag
                     h.released.await(2, TimeUnit.MINUTES);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                }
+                if (h.abort) {
+                    // as a connection lost before the commit: the caller sees a store failure
+                    throw new IllegalStateException("aborted by the test's commit gate",
+                            new java.sql.SQLTransientConnectionException("connection lost (the test's commit gate)"));
                 }
             });
         }
