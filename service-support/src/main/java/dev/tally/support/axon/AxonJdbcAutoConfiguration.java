@@ -3,7 +3,6 @@ package dev.tally.support.axon;
 import javax.sql.DataSource;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
-import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
@@ -50,9 +49,23 @@ public class AxonJdbcAutoConfiguration {
         return new SpringTransactionManager(transactionManager);
     }
 
+    /**
+     * The Spring transaction's connection, and nothing that outlives it. Every unit of work that touches the store runs
+     * in a Spring transaction (the command bus's interceptor, each event processor's, the issuance log's template),
+     * which binds one connection to its thread: the store, the token stores and the {@code JdbcTemplate}s of the
+     * handlers share it, and each of them only borrows it for a statement.
+     *
+     * <p>Not Axon's default, {@code UnitOfWorkAwareConnectionProviderWrapper} around this: that keeps the connection
+     * in the root unit of work as well and closes it again at the unit of work's cleanup, after the transaction has
+     * committed and handed it back to the pool, by when the pool may have lent it to another thread. HikariCP's
+     * {@code close()} of a connection already closed still clears the list of open statements it keeps per physical
+     * connection, which is then the other thread's: a statement that thread was closing failed with
+     * {@code ArrayIndexOutOfBoundsException} in {@code FastList.remove} (one in 200 concurrent revocations answered
+     * 500). Every command did that second close.
+     */
     @Bean
     public ConnectionProvider axonConnectionProvider(DataSource dataSource) {
-        return new UnitOfWorkAwareConnectionProviderWrapper(new SpringDataSourceConnectionProvider(dataSource));
+        return new SpringDataSourceConnectionProvider(dataSource);
     }
 
     @Bean
