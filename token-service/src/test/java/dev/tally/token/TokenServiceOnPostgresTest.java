@@ -226,6 +226,31 @@ class TokenServiceOnPostgresTest {
                 .hasValueSatisfying(a -> assertThat(a.tokenLifetime()).isEqualTo(90));
     }
 
+    /**
+     * An event the configuration view cannot apply (a signing key that does not open with this node's master key) is
+     * history already; the view goes on without it and says so: failing, with the event, in /admin/projections and
+     * the health indicator.
+     */
+    @Test
+    void anEventTheConfigurationCannotApplyMakesItFailingAndHealthSaysSo() {
+        TestHttp admin = new TestHttp("http://localhost:" + port, "token-service-admin-token");
+        List<GenericDomainEventMessage<?>> tenant = tenantWithKey("unopenable");
+        SigningKeyAdded key = (SigningKeyAdded) tenant.get(1).getPayload();
+        SigningKeyAdded sealedForAnother = new SigningKeyAdded(key.tenantId(), key.kid(), key.alg(),
+                key.publicJwk(), masterKey.seal("{}".getBytes(StandardCharsets.UTF_8), "another tenant"), key.createdAt());
+        appendCommitted(List.of(tenant.get(0),
+                new GenericDomainEventMessage<>("Tenant", "tenant:unopenable", 1, sealedForAnother)));
+
+        Response status = admin.admin("GET", "/admin/projections/token-config", null);
+        assertThat(status.status()).as(status.toString()).isEqualTo(200);
+        assertThat(status.json().get("status").asString()).isEqualTo("failing");
+        assertThat(status.json().get("failure").get("message").asString()).contains("SigningKeyAdded");
+        assertThat(admin.admin("GET", "/admin/projections/token-revocations", null).json().get("status").asString())
+                .isEqualTo("live");
+        Response health = admin.get("/actuator/health");
+        assertThat(health.status()).isEqualTo(503);
+    }
+
     private List<GenericDomainEventMessage<?>> tenantWithKey(String tenantId) {
         try {
             ECKey key = new ECKeyGenerator(Curve.P_256).keyID(tenantId + "-k1").keyUse(KeyUse.SIGNATURE)
