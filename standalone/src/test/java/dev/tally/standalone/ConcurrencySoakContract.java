@@ -4,7 +4,6 @@ import static dev.tally.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.kernel.refresh.RefreshTokens;
-import dev.tally.query.audit.EventFacts;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
 import java.time.Duration;
@@ -19,8 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -134,15 +131,6 @@ abstract class ConcurrencySoakContract {
     }
 
     Set<String> storedEventIds(String tenant) {
-        Set<String> ids = new HashSet<>();
-        try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(null, false)) {
-            events.forEach(e -> {
-                EventFacts facts = EventFacts.of(e.getPayload());
-                if (facts != null && tenant.equals(facts.tenantId())) {
-                    ids.add(e.getIdentifier());
-                }
-            });
-        }
-        return ids;
+        return StoredEvents.idsOfTenant(storage, tenant);
     }
 }

@@ -4,7 +4,6 @@ import static dev.tally.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
-import dev.tally.query.audit.EventFacts;
 import dev.tally.standalone.OfflineTenant.Login;
 import dev.tally.testsupport.CommitGate;
 import dev.tally.testsupport.TestHttp;
@@ -17,9 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.axonframework.commandhandling.CommandBus;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -274,16 +271,7 @@ abstract class LateCommitContract {
     }
 
     Set<String> storedEventIds(String tenant) {
-        Set<String> ids = new HashSet<>();
-        try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(null, false)) {
-            events.forEach(e -> {
-                EventFacts facts = EventFacts.of(e.getPayload());
-                if (facts != null && tenant.equals(facts.tenantId())) {
-                    ids.add(e.getIdentifier());
-                }
-            });
-        }
-        return ids;
+        return StoredEvents.idsOfTenant(storage, tenant);
     }
 
     Map<String, List<String>> viewRows() {

@@ -52,12 +52,7 @@ class StoreGapsTest {
         void aGapWhoseTransactionRolledBackIsDeadOnceNothingThatWasOpenIsStillOpen() throws Exception {
             DataSource ds = dataSource();
             StoreGaps gaps = new StoreGaps(ds);
-            long lost;
-            try (Connection rolledBack = ds.getConnection()) {
-                rolledBack.setAutoCommit(false);
-                lost = append(rolledBack);
-                rolledBack.rollback();
-            }
+            long lost = appendRolledBack(ds);
             appendCommitted(ds);
             SortedSet<Long> gap = set(lost);
             assertThat(gaps.open(gap)).as("first seen: marked, not yet judged").containsExactly(lost);
@@ -72,12 +67,7 @@ class StoreGapsTest {
             try (Connection older = ds.getConnection()) {
                 older.setAutoCommit(false);
                 append(older); // an unrelated transaction, open throughout
-                long lost;
-                try (Connection rolledBack = ds.getConnection()) {
-                    rolledBack.setAutoCommit(false);
-                    lost = append(rolledBack);
-                    rolledBack.rollback();
-                }
+                long lost = appendRolledBack(ds);
                 appendCommitted(ds);
                 SortedSet<Long> gap = set(lost);
                 assertThat(gaps.open(gap)).containsExactly(lost);
@@ -100,6 +90,16 @@ class StoreGapsTest {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(true);
                 return append(c);
+            }
+        }
+
+        /** An index taken by a transaction that rolled back: a gap never filled. */
+        static long appendRolledBack(DataSource ds) throws SQLException {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                long index = append(c);
+                c.rollback();
+                return index;
             }
         }
 
