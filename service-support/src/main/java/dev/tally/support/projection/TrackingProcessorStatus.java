@@ -46,14 +46,12 @@ public class TrackingProcessorStatus {
      */
     public ProjectionStatus status(String name, String processor, Serializer tokenSerializer) {
         long head = head();
-        List<TrackingToken> tokens = jdbc.query("SELECT token, token_type FROM token_entry WHERE processor_name = ?",
-                (rs, i) -> token(tokenSerializer, rs.getBytes("token"), rs.getString("token_type")), processor);
+        List<TrackingToken> tokens = tokens(processor, tokenSerializer);
         boolean replaying = false;
-        long complete = tokens.isEmpty() ? 0 : Long.MAX_VALUE;
         for (TrackingToken token : tokens) {
             replaying |= replaying(token);
-            complete = Math.min(complete, completeThrough(token));
         }
+        long complete = completeThrough(tokens);
         ProjectionStatus.Failure failure = failures.failure(processor).orElse(null);
         Instant stalledSince = stalls.stalledSince(name, complete, head);
         String status = failure != null ? ProjectionStatus.FAILING
@@ -61,6 +59,29 @@ public class TrackingProcessorStatus {
                 : replaying ? ProjectionStatus.REPLAYING
                 : ProjectionStatus.LIVE;
         return new ProjectionStatus(name, status, complete, head, failure, stalledSince);
+    }
+
+    /**
+     * The global index up to which the processor is complete, as {@link #status} reports it, without judging its
+     * status: for a projection fed by this processor's output (the token service's views, fed by the Kafka relay), which
+     * cannot be more complete than what feeds it.
+     */
+    public long position(String processor, Serializer tokenSerializer) {
+        return completeThrough(tokens(processor, tokenSerializer));
+    }
+
+    private List<TrackingToken> tokens(String processor, Serializer tokenSerializer) {
+        return jdbc.query("SELECT token, token_type FROM token_entry WHERE processor_name = ?",
+                (rs, i) -> token(tokenSerializer, rs.getBytes("token"), rs.getString("token_type")), processor);
+    }
+
+    /** The least complete segment's position; 0 without any token (the processor has never run). */
+    private long completeThrough(List<TrackingToken> tokens) {
+        long complete = tokens.isEmpty() ? 0 : Long.MAX_VALUE;
+        for (TrackingToken token : tokens) {
+            complete = Math.min(complete, completeThrough(token));
+        }
+        return complete;
     }
 
     /** The global index of the newest event in the store (0 when it is empty). */

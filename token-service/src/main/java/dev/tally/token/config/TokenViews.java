@@ -4,10 +4,13 @@ import dev.tally.support.projection.ProjectionStatus;
 import dev.tally.support.projection.ProjectionStatus.Failure;
 import dev.tally.support.projection.ProjectionStatusSource;
 import dev.tally.support.projection.StallWatch;
+import dev.tally.support.projection.TrackingProcessorStatus;
+import dev.tally.support.stream.KafkaRelay;
 import dev.tally.support.stream.TallyEventConsumer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,7 +22,9 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>In one process with the command side (standalone) they are applied as each transaction commits, before the
  *       answer that made the change: their position is the store's head.</li>
- *   <li>Fed from Kafka (distributed), the events still waiting on the consumer's partitions are their lag; they are
+ *   <li>Fed from Kafka (distributed), they are complete no further than the relay that feeds them
+ *       ({@value KafkaRelay#PROCESSOR}, whose position stops below an event that is yet to commit, and below what it
+ *       has not sent), and the events still waiting on the consumer's partitions are lag on top of that; they are
  *       {@code failing} while the consumer retries a failure or is not polling, and {@code stalled} when events wait
  *       and none is applied for a while.</li>
  *   <li>An event a view could not apply makes it {@code failing} until the node restarts ({@link TokenViewFailures}).</li>
@@ -37,13 +42,18 @@ public class TokenViews implements ProjectionStatusSource {
     private final TokenViewFailures failures;
     private final ObjectProvider<StreamFeed> feed;
     private final StallWatch stalls;
+    private final TrackingProcessorStatus processors;
+    private final Serializer tokenSerializer;
 
+    /** @param tokenSerializer the token store's serializer (Axon's general one), to read the relay's position */
     public TokenViews(JdbcTemplate jdbc, TokenViewFailures failures, ObjectProvider<StreamFeed> feed,
-                      StallWatch stalls) {
+                      StallWatch stalls, TrackingProcessorStatus processors, Serializer tokenSerializer) {
         this.jdbc = jdbc;
         this.failures = failures;
         this.feed = feed;
         this.stalls = stalls;
+        this.processors = processors;
+        this.tokenSerializer = tokenSerializer;
     }
 
     @Override
@@ -62,7 +72,10 @@ public class TokenViews implements ProjectionStatusSource {
             return new ProjectionStatus(name, failure != null ? ProjectionStatus.FAILING : ProjectionStatus.LIVE, head,
                     head, failure, null);
         }
-        long position = Math.max(0, head - consumer.waiting());
+        // Kafka has only what the relay sent, and the relay has not sent an event that commits after later ones: without
+        // the relay's bound these views claimed to be complete up to the head while such an event was still to come
+        long relayed = processors.position(KafkaRelay.PROCESSOR, tokenSerializer);
+        long position = Math.max(0, Math.min(head - consumer.waiting(), relayed));
         if (failure == null) {
             failure = streamFailure(consumer);
         }
