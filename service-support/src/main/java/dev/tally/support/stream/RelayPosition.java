@@ -1,5 +1,6 @@
 package dev.tally.support.stream;
 
+import dev.tally.support.projection.TrackingProcessorStatus;
 import java.util.List;
 import java.util.OptionalLong;
 import org.axonframework.eventhandling.TrackingToken;
@@ -14,14 +15,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class RelayPosition {
     private final JdbcTemplate jdbc;
     private final Serializer tokenSerializer;
+    private final TrackingProcessorStatus processors;
 
-    /** @param tokenSerializer the serializer of the token store (Axon's general serializer) */
-    public RelayPosition(JdbcTemplate jdbc, Serializer tokenSerializer) {
+    /**
+     * @param tokenSerializer the serializer of the token store (Axon's general serializer)
+     * @param processors      where a tracking processor is complete (for {@link #lag}); null if only
+     *                        {@link #position} is asked
+     */
+    public RelayPosition(JdbcTemplate jdbc, Serializer tokenSerializer, TrackingProcessorStatus processors) {
         this.jdbc = jdbc;
         this.tokenSerializer = tokenSerializer;
+        this.processors = processors;
     }
 
-    /** The global index of the last event the relay has published and committed; empty before the first. */
+    /**
+     * The highest global index the relay has published and committed; empty before the first. An event below it may
+     * still be to come (one that commits after events with higher indexes): {@link #lag} counts it.
+     */
     public OptionalLong position() {
         List<OptionalLong> positions = jdbc.query(
                 "SELECT token, token_type FROM token_entry WHERE processor_name = ? AND segment = 0",
@@ -44,10 +54,12 @@ public class RelayPosition {
         return head == null ? 0 : head;
     }
 
-    /** Events in the store the relay has not published yet (the whole store before its first batch). */
+    /**
+     * Events in the store the relay has not published yet (the whole store before its first batch): from just below
+     * the oldest event that is still to come or not yet published, to the head; 0 means every committed event is on
+     * the topics.
+     */
     public long lag() {
-        long head = head();
-        OptionalLong position = position();
-        return Math.max(0, head - (position.isPresent() ? position.getAsLong() : 0));
+        return Math.max(0, head() - processors.position(KafkaRelay.PROCESSOR, tokenSerializer));
     }
 }

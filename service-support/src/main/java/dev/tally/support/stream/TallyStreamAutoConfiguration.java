@@ -78,8 +78,9 @@ public class TallyStreamAutoConfiguration {
         }
 
         @Bean
-        public RelayPosition relayPosition(JdbcTemplate jdbc, Serializer serializer, ObjectProvider<MeterRegistry> meters) {
-            RelayPosition position = new RelayPosition(jdbc, serializer);
+        public RelayPosition relayPosition(JdbcTemplate jdbc, Serializer serializer, TrackingProcessorStatus processors,
+                                           ObjectProvider<MeterRegistry> meters) {
+            RelayPosition position = new RelayPosition(jdbc, serializer, processors);
             meters.ifAvailable(registry -> Gauge.builder("tally.relay.lag", () -> {
                         try {
                             return position.lag();

@@ -98,7 +98,7 @@ class RelayCrashOnPostgresTest {
         first.close();
 
         JdbcTemplate jdbc = projection.jdbc;
-        RelayPosition position = new RelayPosition(jdbc, org.axonframework.serialization.jackson3.Jackson3Serializer.builder().build());
+        RelayPosition position = new RelayPosition(jdbc, org.axonframework.serialization.jackson3.Jackson3Serializer.builder().build(), null);
         OptionalLong committed = position.position();
         assertThat(committed).as("the dead relay's position is the last batch it committed")
                 .hasValue(committedUpTo.get());
