@@ -33,13 +33,11 @@ public class AuditProjection {
 
     @EventHandler
     void on(Object payload, EventMessage<?> message) {
-        if (EventFacts.of(payload) == null) {
+        EventFacts facts = EventFacts.of(payload);
+        if (facts == null) {
             return;
         }
-        AuditRow row = row(payload, message, positions.of(message));
-        if (row == null) {
-            return;
-        }
+        AuditRow row = row(facts, payload, message, positions.of(message));
         if (!CurrentUnitOfWork.isStarted()) {
             repository.insertAll(java.util.List.of(row));
             return;
@@ -59,12 +57,8 @@ public class AuditProjection {
         repository.deleteAll();
     }
 
-    /** The audit row of an event, or {@code null} when it names no tenant. */
-    static AuditRow row(Object payload, EventMessage<?> message, long position) {
-        EventFacts facts = EventFacts.of(payload);
-        if (facts == null) {
-            return null;
-        }
+    /** The audit row of an event that names a tenant ({@code facts}). */
+    static AuditRow row(EventFacts facts, Object payload, EventMessage<?> message, long position) {
         return new AuditRow(facts.tenantId(), position, message.getIdentifier(), payload.getClass().getSimpleName(),
                 facts.occurredAt() != null ? facts.occurredAt() : message.getTimestamp(), facts.userId(),
                 facts.clientId(), facts.sessionId(), facts.familyId(), facts.jti(), EventDetails.json(payload));

@@ -1,8 +1,8 @@
 package dev.tally.query.projection;
 
+import dev.tally.support.projection.ProcessorFailures;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.tally.support.projection.ProcessorFailures;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
