@@ -38,6 +38,12 @@ public final class TestHttp {
         return send(withJson(b, method, body));
     }
 
+    /** A management API GET asking for {@code accept} (e.g. {@code application/x-ndjson} for an export). */
+    public Response adminGet(String path, String accept) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + adminToken)
+                .header("Accept", accept).GET());
+    }
+
     public Response adminWithoutToken(String method, String path, Object body) {
         return send(withJson(HttpRequest.newBuilder(URI.create(baseUrl + path)), method, body));
     }
