@@ -52,9 +52,16 @@ public class EmbeddedH2Durability implements BeanPostProcessor {
     }
 
     static boolean isEmbeddedFileDatabase(Connection connection) throws SQLException {
-        return connection.isWrapperFor(JdbcConnection.class)
-                && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local
-                && local.getDatabase().isPersistent();
+        if (!connection.isWrapperFor(JdbcConnection.class)) {
+            return false;
+        }
+        if (connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local) {
+            return local.getDatabase().isPersistent();
+        }
+        LOG.warn("The DataSource is an H2 database served by another process (jdbc:h2:tcp or ssl): Tally does not "
+                + "sync its commits; whether an acknowledged write survives a crash of that server depends on its "
+                + "WRITE_DELAY (500 ms by default) and on whether it syncs its file");
+        return false;
     }
 
     /** Commits written to the file at once, and proof that this user may sync it. */

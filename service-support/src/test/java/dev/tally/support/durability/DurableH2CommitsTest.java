@@ -121,6 +121,31 @@ class DurableH2CommitsTest {
     }
 
     @Test
+    void aTransactionEndedOtherwiseThanByCommitWaitsForASyncToo() throws Exception {
+        DurableH2DataSource db = durable("implicit", DurableH2DataSource.CHECKPOINT_SYNC);
+        GroupSync sync = db.groupSync();
+        long syncs = sync.syncs();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO item (id) VALUES (1)");
+            assertThat(sync.syncs() - syncs).as("inside the transaction").isZero();
+            c.setAutoCommit(true);
+            assertThat(sync.syncs() - syncs).as("after setAutoCommit(true) committed it").isEqualTo(1);
+
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO item (id) VALUES (2)");
+            s.execute("CREATE TABLE other (id INT)");
+            assertThat(sync.syncs() - syncs).as("after DDL committed it implicitly").isEqualTo(2);
+            s.executeUpdate("INSERT INTO item (id) VALUES (3)");
+            s.execute("COMMIT");
+            assertThat(sync.syncs() - syncs).as("after an SQL COMMIT").isEqualTo(3);
+            c.setAutoCommit(true);
+            assertThat(sync.syncs() - syncs).as("setAutoCommit(true) with nothing pending").isEqualTo(3);
+        }
+        assertThat(countRows(db)).isEqualTo(3);
+    }
+
+    @Test
     void commitsThatWaitTogetherShareOneSync() throws Exception {
         int writers = 16;
         AtomicInteger started = new AtomicInteger();

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,19 @@ class EmbeddedH2DurabilityTest {
         HikariDataSource postgres = pool(db.jdbcUrl(), db.user(), db.password());
         assertThat(durability.postProcessAfterInitialization(postgres, "dataSource")).isSameAs(postgres);
         assertThat(durability.postProcessAfterInitialization("not a data source", "other")).isEqualTo("not a data source");
+    }
+
+    /** Its durability is the server's business (Tally logs a warning); a CHECKPOINT SYNC per commit over TCP is not ours. */
+    @Test
+    void anH2DatabaseServedOverTcpIsLeftAsItIs() throws Exception {
+        Server server = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.toString()).start();
+        try {
+            HikariDataSource remote = pool("jdbc:h2:tcp://localhost:" + server.getPort() + "/remote", "sa", "");
+            assertThat(durability.postProcessAfterInitialization(remote, "dataSource")).isSameAs(remote);
+            remote.close();
+        } finally {
+            server.stop();
+        }
     }
 
     @Test
