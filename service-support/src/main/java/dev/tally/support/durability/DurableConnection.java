@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.h2.engine.Session;
-import org.h2.jdbc.JdbcConnection;
 
 /**
  * A connection to an embedded H2 file database whose write commits return only once they are on disk.
@@ -34,17 +33,19 @@ final class DurableConnection implements InvocationHandler {
     private final Connection target;
     private final GroupSync sync;
     private final Connection proxy;
-    private Session session;
+    private final Session session;
 
-    private DurableConnection(Connection target, GroupSync sync) {
+    private DurableConnection(Connection target, Session session, GroupSync sync) {
         this.target = target;
+        this.session = session;
         this.sync = sync;
         this.proxy = (Connection) Proxy.newProxyInstance(DurableConnection.class.getClassLoader(),
                 new Class<?>[]{Connection.class}, this);
     }
 
-    static Connection wrap(Connection target, GroupSync sync) {
-        return new DurableConnection(target, sync).proxy;
+    /** {@code session} is the H2 session behind {@code target}. */
+    static Connection wrap(Connection target, Session session, GroupSync sync) {
+        return new DurableConnection(target, session, sync).proxy;
     }
 
     @Override
@@ -94,10 +95,7 @@ final class DurableConnection implements InvocationHandler {
     }
 
     /** Whether the current transaction has changed anything (H2's own answer, read before it ends). */
-    boolean pendingWrites() throws SQLException {
-        if (session == null) {
-            session = target.unwrap(JdbcConnection.class).getSession();
-        }
+    boolean pendingWrites() {
         return session.hasPendingTransaction();
     }
 

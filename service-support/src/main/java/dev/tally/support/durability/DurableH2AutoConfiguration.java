@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Durable commits on an embedded H2 file database ({@link EmbeddedH2Durability}), wherever H2 is on the class path
- * (the standalone composition). Publishes how many syncs the commits cost ({@code tally.store.syncs},
+ * (the standalone composition), with the chunk housekeeping H2 no longer does itself ({@link H2Housekeeping}).
+ * Publishes how many syncs the commits cost ({@code tally.store.syncs},
  * {@code tally.store.durable.commits}), and a health component that goes DOWN if a sync ever failed.
  */
 @AutoConfiguration
@@ -22,6 +23,13 @@ public class DurableH2AutoConfiguration {
     @Bean
     public static EmbeddedH2Durability embeddedH2Durability() {
         return new EmbeddedH2Durability();
+    }
+
+    /** H2's chunk housekeeping, which its background writer did before WRITE_DELAY 0 stopped it. */
+    @Bean
+    public H2Housekeeping h2Housekeeping(ObjectProvider<DataSource> dataSources) {
+        return new H2Housekeeping(dataSources.orderedStream().filter(DurableH2DataSource.class::isInstance)
+                .map(DurableH2DataSource.class::cast).toList());
     }
 
     @Bean

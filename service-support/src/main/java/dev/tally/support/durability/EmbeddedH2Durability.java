@@ -64,22 +64,10 @@ public class EmbeddedH2Durability implements BeanPostProcessor {
         return false;
     }
 
-    /** Commits written to the file at once, and proof that this user may sync it. */
+    /** Prepares the database behind {@code dataSource} ({@link #prepare(Connection)}), refusing to start if it cannot. */
     static void prepare(DataSource dataSource, String name) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("SET WRITE_DELAY 0");
-            DurableH2DataSource.CHECKPOINT_SYNC.sync(connection);
-            try (ResultSet rs = statement.executeQuery(
-                    "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
-                List<String> writeDelays = new ArrayList<>();
-                while (rs.next()) {
-                    writeDelays.add(rs.getString(1));
-                }
-                if (writeDelays.isEmpty() || !writeDelays.stream().allMatch("0"::equals)) {
-                    throw new IllegalStateException("DataSource '" + name + "': H2's WRITE_DELAY is " + writeDelays
-                            + " after SET WRITE_DELAY 0");
-                }
-            }
+        try (Connection connection = dataSource.getConnection()) {
+            prepare(connection);
         } catch (SQLException e) {
             if (e.getErrorCode() == ErrorCode.ADMIN_RIGHTS_REQUIRED) {
                 throw new IllegalStateException("DataSource '" + name + "' is an embedded H2 file database and its user "
@@ -89,6 +77,32 @@ public class EmbeddedH2Durability implements BeanPostProcessor {
             }
             throw new IllegalStateException("DataSource '" + name + "': cannot prepare the embedded H2 database for "
                     + "durable commits: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each commit written to the file by the committing thread itself ({@code SET WRITE_DELAY 0}), and proof that
+     * this user may sync the file. WRITE_DELAY 0 does two things the group sync relies on: a commit is in the file
+     * (the page cache) when it returns, which survives {@code kill -9}; and H2 stops its background writer and the
+     * executors that write chunks asynchronously, so no chunk can still be on its way to the file when a
+     * {@code CHECKPOINT SYNC} forces it (with a background writer, the sync could find nothing left to write and force
+     * the file before the writer's chunk had reached it). H2 resets the delay from the URL, or to 500 ms, each time it
+     * opens the database, so this runs again whenever the database behind the pool has been reopened.
+     */
+    static void prepare(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET WRITE_DELAY 0");
+            DurableH2DataSource.CHECKPOINT_SYNC.sync(connection);
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+                List<String> writeDelays = new ArrayList<>();
+                while (rs.next()) {
+                    writeDelays.add(rs.getString(1));
+                }
+                if (writeDelays.isEmpty() || !writeDelays.stream().allMatch("0"::equals)) {
+                    throw new SQLException("H2's WRITE_DELAY is " + writeDelays + " after SET WRITE_DELAY 0");
+                }
+            }
         }
     }
 }

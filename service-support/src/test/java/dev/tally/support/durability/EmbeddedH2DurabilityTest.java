@@ -60,6 +60,24 @@ class EmbeddedH2DurabilityTest {
         assertThat(durability.postProcessAfterInitialization(plain, "dataSource")).isInstanceOf(DurableH2DataSource.class);
     }
 
+    /** H2 closes a database with its last connection and opens it again with its default write delay (here 500 ms). */
+    @Test
+    void aDatabaseReopenedBehindTheDataSourceIsPreparedAgain() throws Exception {
+        DataSource plain = new DriverManagerDataSource("jdbc:h2:" + dir.resolve("reopened") + ";WRITE_DELAY=500", "sa", "");
+        DataSource durable = (DataSource) durability.postProcessAfterInitialization(plain, "dataSource");
+        for (int opening = 1; opening <= 3; opening++) {
+            try (Connection c = durable.getConnection(); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery(
+                         "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+                List<String> values = new ArrayList<>();
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+                assertThat(values).as("WRITE_DELAY at opening %d", opening).isNotEmpty().containsOnly("0");
+            }
+        }
+    }
+
     @Test
     void inMemoryH2AndPostgresqlAreLeftAsTheyAre() {
         HikariDataSource memory = pool("jdbc:h2:mem:durability-test;DB_CLOSE_DELAY=-1", "sa", "");
