@@ -15,6 +15,7 @@ import dev.tally.support.stream.TallyEventConsumer;
 import dev.tally.testsupport.EmbeddedKafka;
 import dev.tally.testsupport.FaultyTcpProxy;
 import dev.tally.testsupport.PostgresTestDatabase;
+import dev.tally.testsupport.ServiceProcess;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.token.config.StreamFeed;
 import java.time.Duration;

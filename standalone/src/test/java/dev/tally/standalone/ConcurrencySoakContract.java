@@ -124,7 +124,7 @@ abstract class ConcurrencySoakContract {
     }
 
     boolean auditMatchesStore(OfflineTenant t) {
-        Response r = http().admin("/admin/tenants/" + t.tenant() + "/audit", "application/x-ndjson");
+        Response r = http().adminGet("/admin/tenants/" + t.tenant() + "/audit", "application/x-ndjson");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         List<String> audited = r.body().lines().map(line -> TestHttp.parse(line).get("event_id").asString()).toList();
         return audited.size() == new HashSet<>(audited).size() && new HashSet<>(audited).equals(storedEventIds(t.tenant()));

@@ -38,8 +38,8 @@ public final class TestHttp {
         return send(withJson(b, method, body));
     }
 
-    /** A management API GET with the administrator's token and an {@code Accept} header (NDJSON exports). */
-    public Response admin(String path, String accept) {
+    /** A management API GET asking for {@code accept} (e.g. {@code application/x-ndjson} for an export). */
+    public Response adminGet(String path, String accept) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + adminToken)
                 .header("Accept", accept).GET());
     }

@@ -1,4 +1,4 @@
-package dev.tally.distributed;
+package dev.tally.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,13 +24,15 @@ import java.util.concurrent.TimeUnit;
  * the same {@code main}). Its output goes to a file under {@code target/service-processes}; when it does not come up,
  * the failure shows the file's last lines.
  *
- * <p>Unlike {@link Services}' contexts, such a service can really crash: {@link #kill()} sends SIGKILL, so nothing of
- * the JVM runs afterwards (no shutdown hook, no {@code finally}, no graceful stop of its processors). Every process
- * started here is killed when the test closes it, and by a shutdown hook of this JVM if the test never gets there.
+ * <p>Unlike a Spring context started inside the test JVM, such a service can really crash: {@link #kill()} sends
+ * SIGKILL, so nothing of the JVM runs afterwards (no shutdown hook, no {@code finally}, no graceful stop of its
+ * processors, no flush of buffered writes). Every process started here is killed when the test closes it, and by a
+ * shutdown hook of this JVM if the test never gets there. Used for the distributed services (their {@code main}
+ * classes) and for the standalone server alike.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
     /** Exit status of a process ended by SIGKILL (128 + 9), as {@link Process#exitValue()} reports it on Linux. */
-    static final int KILLED = 137;
+    public static final int KILLED = 137;
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
     private static final List<String> JVM_OPTIONS = List.of(
             // small and quick to start: two of these share two cores with the test JVM and the broker
@@ -59,7 +61,7 @@ final class ServiceProcess implements AutoCloseable {
      * {@code TALLY_*}, {@code SPRING_*} and {@code SERVER_*} variables) listening on {@code port}, and waits until it
      * answers {@code /actuator/health} UP.
      */
-    static ServiceProcess start(String name, Class<?> mainClass, Map<String, String> environment, int port,
+    public static ServiceProcess start(String name, Class<?> mainClass, Map<String, String> environment, int port,
                                 Duration startup) {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java runs this JVM"));
@@ -95,7 +97,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** A port nothing listens on now, for a service that must come back on the same one after a crash. */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -103,15 +105,15 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
@@ -119,7 +121,7 @@ final class ServiceProcess implements AutoCloseable {
      * SIGKILL ({@link Process#destroyForcibly()} on Linux); returns once the process is gone, with its exit status,
      * which is {@link #KILLED} when the signal ended it.
      */
-    int kill() {
+    public int kill() {
         process.destroyForcibly();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -134,7 +136,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Everything the process has written so far. */
-    String output() {
+    public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -143,7 +145,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** The last {@code lines} lines of the process's output. */
-    String logTail(int lines) {
+    public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -152,7 +154,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
