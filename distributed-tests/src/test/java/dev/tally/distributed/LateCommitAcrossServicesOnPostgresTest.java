@@ -437,7 +437,7 @@ class LateCommitAcrossServicesOnPostgresTest {
 
     /** The tenant's whole audit as the NDJSON export streams it. */
     static List<String> auditExport() {
-        Response r = queryHttp.admin("/admin/tenants/" + TENANT + "/audit", "application/x-ndjson");
+        Response r = queryHttp.adminGet("/admin/tenants/" + TENANT + "/audit", "application/x-ndjson");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         return r.body().lines().filter(line -> !line.isBlank())
                 .map(line -> TestHttp.parse(line).get("event_id").asString()).toList();
