@@ -160,11 +160,14 @@ public final class PoolOwnership implements DataSource {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
         return iface.isInstance(pool) ? iface.cast(pool) : pool.unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(pool) || pool.isWrapperFor(iface);
+        return iface.isInstance(this) || iface.isInstance(pool) || pool.isWrapperFor(iface);
     }
 }
