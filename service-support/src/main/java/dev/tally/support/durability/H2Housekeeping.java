@@ -44,8 +44,11 @@ public final class H2Housekeeping implements SmartLifecycle {
             }
             try {
                 MVStore store = database.getStore().getMvStore();
-                if (!store.isClosed()) {
-                    rewritten |= store.compact(TARGET_FILL_RATE, WRITE_LIMIT);
+                if (!store.isClosed() && store.compact(TARGET_FILL_RATE, WRITE_LIMIT)) {
+                    // the rewritten pages are on disk before the chunks they left can ever be reused (after the
+                    // retention time): H2 otherwise assumes the system flushes its buffers within that time
+                    store.sync();
+                    rewritten = true;
                 }
             } catch (RuntimeException e) {
                 // the database may be closing under us; the next round sees the one opened next
