@@ -73,23 +73,8 @@ final class DurableConnection implements InvocationHandler {
             case "createStatement", "prepareStatement", "prepareCall" -> {
                 return statement((Statement) call(target, method, args), method.getReturnType());
             }
-            case "unwrap" -> {
-                return ((Class<?>) args[0]).isInstance(self) ? self : call(target, method, args);
-            }
-            case "isWrapperFor" -> {
-                return ((Class<?>) args[0]).isInstance(self) || (Boolean) call(target, method, args);
-            }
-            case "equals" -> {
-                return self == args[0];
-            }
-            case "hashCode" -> {
-                return System.identityHashCode(self);
-            }
-            case "toString" -> {
-                return "durable " + target;
-            }
             default -> {
-                return call(target, method, args);
+                return wrapperOrCall(self, target, method, args);
             }
         }
     }
@@ -116,6 +101,21 @@ final class DurableConnection implements InvocationHandler {
 
     Connection proxy() {
         return proxy;
+    }
+
+    /**
+     * What both proxies answer alike: wrapping ({@code unwrap}, {@code isWrapperFor} see the proxy first), identity
+     * (a proxy equals only itself), and otherwise the call passed on to {@code target}.
+     */
+    static Object wrapperOrCall(Object self, Object target, Method method, Object[] args) throws Throwable {
+        return switch (method.getName()) {
+            case "unwrap" -> ((Class<?>) args[0]).isInstance(self) ? self : call(target, method, args);
+            case "isWrapperFor" -> ((Class<?>) args[0]).isInstance(self) || (Boolean) call(target, method, args);
+            case "equals" -> self == args[0];
+            case "hashCode" -> System.identityHashCode(self);
+            case "toString" -> "durable " + target;
+            default -> call(target, method, args);
+        };
     }
 
     static Object call(Object target, Method method, Object[] args) throws Throwable {
@@ -153,23 +153,8 @@ final class DurableConnection implements InvocationHandler {
                 case "getConnection" -> {
                     return connection.proxy();
                 }
-                case "unwrap" -> {
-                    return ((Class<?>) args[0]).isInstance(self) ? self : call(target, method, args);
-                }
-                case "isWrapperFor" -> {
-                    return ((Class<?>) args[0]).isInstance(self) || (Boolean) call(target, method, args);
-                }
-                case "equals" -> {
-                    return self == args[0];
-                }
-                case "hashCode" -> {
-                    return System.identityHashCode(self);
-                }
-                case "toString" -> {
-                    return "durable " + target;
-                }
                 default -> {
-                    return call(target, method, args);
+                    return wrapperOrCall(self, target, method, args);
                 }
             }
         }
