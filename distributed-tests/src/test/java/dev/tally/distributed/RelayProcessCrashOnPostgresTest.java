@@ -17,7 +17,7 @@ import dev.tally.testsupport.FaultyTcpProxy;
 import dev.tally.testsupport.PostgresTestDatabase;
 import dev.tally.testsupport.ServiceProcess;
 import dev.tally.testsupport.TestHttp;
-import dev.tally.token.config.StreamFeed;
+import dev.tally.token.view.StreamFeed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.tally.bench.lifetime;
 
-import dev.tally.kernel.lifetime.ApiLifetimeSettings;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.lifetime.ApiLifetimeSettings;
 import dev.tally.kernel.lifetime.ClientProfile;
 import dev.tally.kernel.lifetime.CompiledLifetimeRule;
 import dev.tally.kernel.lifetime.DefaultLifetimeEngine;
@@ -14,7 +14,6 @@ import dev.tally.kernel.lifetime.LifetimeRuleSet;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import dev.tally.kernel.lifetime.TokenRequest;
 import dev.tally.kernel.lifetime.UserProfile;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -108,9 +107,9 @@ public class LifetimeEngineBenchmark {
                 .user(user)
                 .rules(rules)
                 .build();
-        engine = new DefaultLifetimeEngine(Clock.systemUTC());
+        engine = new DefaultLifetimeEngine();
 
-        LifetimeDecisions check = engine.decide(context);
+        LifetimeDecisions check = engine.decide(context, Instant.now());
         String expected = variant.equals("none_match") ? "api.token_lifetime_for_web" : "rule:billing-invoices";
         if (!check.accessToken().decidedBy().equals(expected)) {
             throw new IllegalStateException(variant + ": expected " + expected + " but got "
@@ -129,7 +128,7 @@ public class LifetimeEngineBenchmark {
 
     @Benchmark
     public LifetimeDecisions decide() {
-        return engine.decide(context);
+        return engine.decide(context, Instant.now());
     }
 
     /** Extra JMH command-line options (e.g. {@code -p variant=none_match -prof gc}) are honoured. */

@@ -42,16 +42,7 @@ public class RefreshFamilyAdminController {
         RevokeRefreshTokenFamily command = new RevokeRefreshTokenFamily(familyId, tenant, FamilyEndReason.ADMINISTRATOR,
                 new RevocationCause(RevocationCause.ADMINISTRATOR, null));
         // Idempotent: a family rotated on another node at this moment is simply asked again.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                commands.sendAndWait(command);
-                break;
-            } catch (RuntimeException e) {
-                if (attempt == 3 || !ConcurrentAppend.causedBy(e)) {
-                    throw e;
-                }
-            }
-        }
+        ConcurrentAppend.retried(() -> commands.sendAndWait(command));
         return ResponseEntity.noContent().build();
     }
 }

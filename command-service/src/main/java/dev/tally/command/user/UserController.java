@@ -5,12 +5,12 @@ import dev.tally.command.user.UserCatalog.UserRow;
 import dev.tally.kernel.crypto.PasswordHasher;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.kernel.user.UserCommands.ChangeUserPassword;
 import dev.tally.kernel.user.UserCommands.ChangeUserPermissions;
 import dev.tally.kernel.user.UserCommands.DeleteUser;
 import dev.tally.kernel.user.UserCommands.RegisterUser;
 import dev.tally.kernel.user.UserCommands.UpdateUser;
-import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.kernel.user.UserIds;
 import dev.tally.support.axon.ConcurrentAppend;
 import dev.tally.support.problem.ManagementApi;
@@ -142,16 +142,7 @@ public class UserController {
      * winner left (the command replaces the lists whole, so a second attempt means the same).
      */
     private void sendRetryingLostRaces(Object command) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                commands.sendAndWait(command);
-                return;
-            } catch (RuntimeException e) {
-                if (attempt == 3 || !ConcurrentAppend.causedBy(e)) {
-                    throw e;
-                }
-            }
-        }
+        ConcurrentAppend.retried(() -> commands.sendAndWait(command));
     }
 
     private UserRow row(String tenant, String userId) {

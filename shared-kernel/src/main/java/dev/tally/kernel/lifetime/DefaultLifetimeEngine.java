@@ -1,9 +1,8 @@
 package dev.tally.kernel.lifetime;
 
-import java.time.Clock;
+import dev.cel.runtime.CelVariableResolver;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import dev.cel.runtime.CelVariableResolver;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -50,22 +49,16 @@ public final class DefaultLifetimeEngine implements LifetimeEngine {
     static final String CLIENT_SESSION_IDLE_TIMEOUT = "client.session_idle_timeout";
     static final String CLIENT_SESSION_ABSOLUTE_TIMEOUT = "client.session_absolute_timeout";
 
-    private final Clock clock;
-
-    public DefaultLifetimeEngine(Clock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
-    }
-
     @Override
-    public LifetimeDecisions decide(LifetimeContext context) {
-        Call call = new Call(context, issuedAt());
+    public LifetimeDecisions decide(LifetimeContext context, Instant issuedAt) {
+        Call call = new Call(context, wholeSecond(issuedAt));
         return new LifetimeDecisions(call.now, call.accessToken(), call.idToken(), call.refreshToken(),
                 call.sessionIdleTimeout(), call.sessionAbsoluteTimeout());
     }
 
     @Override
-    public LifetimeDecision decide(LifetimeContext context, TokenType type) {
-        Call call = new Call(context, issuedAt());
+    public LifetimeDecision decide(LifetimeContext context, TokenType type, Instant issuedAt) {
+        Call call = new Call(context, wholeSecond(issuedAt));
         return switch (type) {
             case ACCESS_TOKEN -> call.accessToken();
             case ID_TOKEN -> call.idToken();
@@ -76,8 +69,8 @@ public final class DefaultLifetimeEngine implements LifetimeEngine {
     }
 
     /** JWT iat/exp are whole seconds; measuring from a truncated instant keeps exp - iat == lifetime. */
-    private Instant issuedAt() {
-        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    private static Instant wholeSecond(Instant issuedAt) {
+        return Objects.requireNonNull(issuedAt, "issuedAt").truncatedTo(ChronoUnit.SECONDS);
     }
 
     /** State of one {@code decide} call: the shared instant, activation and rule outcomes. */

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything one decision depends on, apart from the clock.
+ * Everything one decision depends on, apart from the instant of issue (the caller gives it).
  *
  * <p>The access token's base is the API's settings, or the tenant's {@code default_token_lifetime}
  * when the request's audience is only the tenant's userinfo endpoint

@@ -1,5 +1,7 @@
 package dev.tally.kernel.lifetime;
 
+import java.time.Instant;
+
 /**
  * Decides how long the tokens of one request live, and why.
  *
@@ -10,11 +12,14 @@ package dev.tally.kernel.lifetime;
  */
 public interface LifetimeEngine {
 
-    /** All token types and both session timeouts, sharing one issue instant and one rule evaluation. */
-    LifetimeDecisions decide(LifetimeContext context);
+    /**
+     * All token types and both session timeouts, sharing one rule evaluation, measured from {@code issuedAt}: the
+     * caller's instant of issue (the tokens' {@code iat}), truncated to the whole second, as JWT times are.
+     */
+    LifetimeDecisions decide(LifetimeContext context, Instant issuedAt);
 
     /** One type only; implementations may skip rules that only affect other types. */
-    default LifetimeDecision decide(LifetimeContext context, TokenType type) {
-        return decide(context).get(type);
+    default LifetimeDecision decide(LifetimeContext context, TokenType type, Instant issuedAt) {
+        return decide(context, issuedAt).get(type);
     }
 }

@@ -15,11 +15,12 @@
  *         List.of(LifetimeEffect.accessTokenLifetime(60)));             // at save/load; 400 on RuleCompilationException
  * LifetimeRuleSet rules = LifetimeRuleSet.of(rule);                     // kept in the tenant's projection
  *
- * LifetimeEngine engine = new DefaultLifetimeEngine(clock);
+ * LifetimeEngine engine = new DefaultLifetimeEngine();
  * LifetimeDecisions decisions = engine.decide(
  *         LifetimeContext.builder(tenantSettings, client, TokenRequest.forApi(
  *                         "client_credentials", api.identifier(), scopes, false))
- *                 .api(api).rules(rules).build());
+ *                 .api(api).rules(rules).build(),
+ *         clock.instant());                                             // the instant of issue: the caller's
  * long exp = decisions.accessToken().expiresAt().getEpochSecond();     // iat = decisions.issuedAt()
  * }</pre>
  *

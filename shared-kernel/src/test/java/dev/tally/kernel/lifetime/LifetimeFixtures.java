@@ -1,9 +1,7 @@
 package dev.tally.kernel.lifetime;
 
 import dev.tally.kernel.client.AppType;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +21,22 @@ final class LifetimeFixtures {
     private LifetimeFixtures() {
     }
 
-    static LifetimeEngine engineAt(Instant now) {
-        return new DefaultLifetimeEngine(Clock.fixed(now, ZoneOffset.UTC));
+    /** The engine asked at one instant of issue, as the token service asks it for each request. */
+    record EngineAt(LifetimeEngine engine, Instant at) {
+        LifetimeDecisions decide(LifetimeContext context) {
+            return engine.decide(context, at);
+        }
+
+        LifetimeDecision decide(LifetimeContext context, TokenType type) {
+            return engine.decide(context, type, at);
+        }
     }
 
-    static LifetimeEngine engine() {
+    static EngineAt engineAt(Instant now) {
+        return new EngineAt(new DefaultLifetimeEngine(), now);
+    }
+
+    static EngineAt engine() {
         return engineAt(NOW);
     }
 

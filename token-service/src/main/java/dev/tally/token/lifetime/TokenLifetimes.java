@@ -1,5 +1,6 @@
 package dev.tally.token.lifetime;
 
+import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.lifetime.LifetimeContext;
 import dev.tally.kernel.lifetime.LifetimeDecision;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
@@ -7,15 +8,17 @@ import dev.tally.kernel.lifetime.LifetimeEngine;
 import dev.tally.kernel.lifetime.TokenRequest;
 import dev.tally.kernel.lifetime.TokenType;
 import dev.tally.kernel.lifetime.UserProfile;
-import dev.tally.token.config.TokenConfigState.ApiView;
-import dev.tally.token.config.TokenConfigState.ClientView;
-import dev.tally.token.config.TokenConfigState.TenantView;
+import dev.tally.kernel.management.ManagementScopes;
+import dev.tally.token.view.TokenConfigState.ApiView;
+import dev.tally.token.view.TokenConfigState.ClientView;
+import dev.tally.token.view.TokenConfigState.TenantView;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
- * Asks the lifetime engine about a token from the token service's views. The token endpoint and the explain
- * endpoint both come through here, so what {@code explain} shows is what a token gets.
+ * Asks the lifetime engine about a token from the token service's views. The issuer and the explain endpoint both
+ * come through here, so what {@code explain} shows is what a token gets. The instant of issue is the caller's.
  */
 @Component
 public class TokenLifetimes {
@@ -27,8 +30,9 @@ public class TokenLifetimes {
 
     /** The access token's lifetime only (machine-to-machine: no user): evaluates just the rules that can set it. */
     public LifetimeDecision accessToken(TenantView tenant, ClientView client, ApiView api, String grantType,
-                                        List<String> scopes, boolean browserFlow) {
-        return engine.decide(context(tenant, client, api, grantType, scopes, browserFlow, null, null), TokenType.ACCESS_TOKEN);
+                                        List<String> scopes, boolean browserFlow, Instant issuedAt) {
+        return engine.decide(context(tenant, client, api, grantType, scopes, browserFlow, null, null),
+                TokenType.ACCESS_TOKEN, issuedAt);
     }
 
     /**
@@ -37,11 +41,11 @@ public class TokenLifetimes {
      * tenant's rules apply (they see {@code request.audience == "urn:tally:management"}) and
      * {@code max_token_lifetime} bounds the result.
      */
-    public LifetimeDecision managementToken(TenantView tenant, ClientView client, List<String> scopes) {
+    public LifetimeDecision managementToken(TenantView tenant, ClientView client, List<String> scopes, Instant issuedAt) {
         LifetimeContext context = LifetimeContext.builder(tenant.lifetimes(), client.profile(),
-                TokenRequest.forUserinfo(dev.tally.kernel.client.GrantTypes.CLIENT_CREDENTIALS,
-                        dev.tally.kernel.management.ManagementScopes.AUDIENCE, scopes, false)).rules(tenant.rules()).build();
-        return engine.decide(context, TokenType.ACCESS_TOKEN);
+                TokenRequest.forUserinfo(GrantTypes.CLIENT_CREDENTIALS, ManagementScopes.AUDIENCE, scopes, false))
+                .rules(tenant.rules()).build();
+        return engine.decide(context, TokenType.ACCESS_TOKEN, issuedAt);
     }
 
     /**
@@ -51,8 +55,9 @@ public class TokenLifetimes {
      * @param user {@code null} for a machine-to-machine token
      */
     public LifetimeDecisions all(TenantView tenant, ClientView client, ApiView api, String grantType, List<String> scopes,
-                                 boolean browserFlow, String userinfoAudience, UserProfile user) {
-        return engine.decide(context(tenant, client, api, grantType, scopes, browserFlow, userinfoAudience, user));
+                                 boolean browserFlow, String userinfoAudience, UserProfile user, Instant issuedAt) {
+        return engine.decide(context(tenant, client, api, grantType, scopes, browserFlow, userinfoAudience, user),
+                issuedAt);
     }
 
     private static LifetimeContext context(TenantView tenant, ClientView client, ApiView api, String grantType,

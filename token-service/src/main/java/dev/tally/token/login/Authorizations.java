@@ -10,12 +10,12 @@ import dev.tally.kernel.session.SessionCommands;
 import dev.tally.kernel.session.SessionCommands.StartSession;
 import dev.tally.kernel.session.SessionCommands.UseSession;
 import dev.tally.kernel.session.SessionUse;
-import dev.tally.token.config.TokenConfig;
-import dev.tally.token.config.TokenConfigState.ApiView;
-import dev.tally.token.config.TokenConfigState.ClientView;
-import dev.tally.token.config.TokenConfigState.TenantView;
-import dev.tally.token.config.TokenConfigState.UserView;
 import dev.tally.token.lifetime.TokenLifetimes;
+import dev.tally.token.view.TokenConfig;
+import dev.tally.token.view.TokenConfigState.ApiView;
+import dev.tally.token.view.TokenConfigState.ClientView;
+import dev.tally.token.view.TokenConfigState.TenantView;
+import dev.tally.token.view.TokenConfigState.UserView;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -145,7 +145,7 @@ public class Authorizations {
     /** Starts a login session for the user with the timeouts the engine decides; answers the cookie value. */
     public StartedSession startSession(TenantView tenant, ClientView client, UserView user, String userinfoAudience) {
         LifetimeDecisions d = lifetimes.all(tenant, client, null, GrantTypes.AUTHORIZATION_CODE, List.of(), true,
-                userinfoAudience, user.profile());
+                userinfoAudience, user.profile(), clock.instant());
         String cookie = RandomTokens.urlSafe(32);
         String sessionId = SessionCommands.newSessionId();
         commands.sendAndWait(new StartSession(sessionId, tenant.tenantId(), user.userId(), client.clientId(),

@@ -1,11 +1,11 @@
 package dev.tally.token.login;
 
 import dev.tally.kernel.session.SessionUse;
-import dev.tally.token.config.TokenConfig;
-import dev.tally.token.config.TokenConfigState.ClientView;
-import dev.tally.token.config.TokenConfigState.TenantView;
 import dev.tally.token.login.PendingAuthorizations.Pending;
-import dev.tally.token.oauth.Issuers;
+import dev.tally.token.protocol.Issuers;
+import dev.tally.token.view.TokenConfig;
+import dev.tally.token.view.TokenConfigState.ClientView;
+import dev.tally.token.view.TokenConfigState.TenantView;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.HashMap;

@@ -1,12 +1,12 @@
 package dev.tally.token.login;
 
-import dev.tally.token.config.TokenConfig;
-import dev.tally.token.config.TokenConfigState.ClientView;
-import dev.tally.token.config.TokenConfigState.TenantView;
-import dev.tally.token.config.TokenConfigState.UserView;
 import dev.tally.token.login.Authorizations.StartedSession;
 import dev.tally.token.login.PendingAuthorizations.Pending;
-import dev.tally.token.oauth.Issuers;
+import dev.tally.token.protocol.Issuers;
+import dev.tally.token.view.TokenConfig;
+import dev.tally.token.view.TokenConfigState.ClientView;
+import dev.tally.token.view.TokenConfigState.TenantView;
+import dev.tally.token.view.TokenConfigState.UserView;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;

@@ -1,22 +1,22 @@
 package dev.tally.token.login;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
-import dev.tally.token.config.TokenConfig;
-import dev.tally.token.config.TokenConfigState.ClientView;
-import dev.tally.token.config.TokenConfigState.SessionView;
-import dev.tally.token.config.TokenConfigState.TenantView;
-import dev.tally.token.oauth.IssuedTokens;
-import dev.tally.token.oauth.Issuers;
+import dev.tally.token.protocol.Issuers;
+import dev.tally.token.signing.TokenVerifier;
+import dev.tally.token.view.TokenConfig;
+import dev.tally.token.view.TokenConfigState.ClientView;
+import dev.tally.token.view.TokenConfigState.SessionView;
+import dev.tally.token.view.TokenConfigState.TenantView;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.tally.kernel.problem.NotFound;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.HttpHeaders;
@@ -39,15 +39,15 @@ public class LogoutEndpoint {
     private final TokenConfig config;
     private final CommandGateway commands;
     private final SessionCookies cookies;
-    private final IssuedTokens issuedTokens;
+    private final TokenVerifier verifier;
     private final Issuers issuers;
 
-    public LogoutEndpoint(TokenConfig config, CommandGateway commands, SessionCookies cookies, IssuedTokens issuedTokens,
+    public LogoutEndpoint(TokenConfig config, CommandGateway commands, SessionCookies cookies, TokenVerifier verifier,
                           Issuers issuers) {
         this.config = config;
         this.commands = commands;
         this.cookies = cookies;
-        this.issuedTokens = issuedTokens;
+        this.verifier = verifier;
         this.issuers = issuers;
     }
 
@@ -65,7 +65,7 @@ public class LogoutEndpoint {
         String issuer = issuers.issuer(tenant, http);
         JWTClaimsSet hint = null;
         if (idTokenHint != null && !idTokenHint.isBlank()) {
-            hint = issuedTokens.verify(t, issuer, idTokenHint, false).orElse(null);
+            hint = verifier.verify(t.jwks(), issuer, idTokenHint, false).orElse(null);
             if (hint == null) {
                 return Pages.message(HttpStatus.BAD_REQUEST, "Invalid request", "id_token_hint is not an ID token of this tenant.");
             }

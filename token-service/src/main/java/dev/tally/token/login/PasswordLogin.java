@@ -2,8 +2,8 @@ package dev.tally.token.login;
 
 import dev.tally.kernel.crypto.PasswordHasher;
 import dev.tally.kernel.user.UserIds;
-import dev.tally.token.config.TokenConfig;
-import dev.tally.token.config.TokenConfigState.UserView;
+import dev.tally.token.view.TokenConfig;
+import dev.tally.token.view.TokenConfigState.UserView;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
 

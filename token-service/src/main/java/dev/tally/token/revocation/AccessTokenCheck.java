@@ -1,8 +1,9 @@
 package dev.tally.token.revocation;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.tally.token.config.TokenConfigState.TenantView;
-import dev.tally.token.oauth.IssuedTokens;
+import dev.tally.token.signing.TokenVerifier;
+import dev.tally.token.view.RevocationView;
+import dev.tally.token.view.TokenConfigState.TenantView;
 import java.text.ParseException;
 import java.util.Date;
 import java.util.Optional;
@@ -17,11 +18,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class AccessTokenCheck {
-    private final IssuedTokens issuedTokens;
+    private final TokenVerifier verifier;
     private final RevocationView revocations;
 
-    public AccessTokenCheck(IssuedTokens issuedTokens, RevocationView revocations) {
-        this.issuedTokens = issuedTokens;
+    public AccessTokenCheck(TokenVerifier verifier, RevocationView revocations) {
+        this.verifier = verifier;
         this.revocations = revocations;
     }
 
@@ -30,13 +31,13 @@ public class AccessTokenCheck {
         if (!isAccessToken(token)) {
             return Optional.empty();
         }
-        return issuedTokens.verify(tenant, issuer, token, true).filter(claims -> !revoked(tenant.tenantId(), claims));
+        return verifier.verify(tenant.jwks(), issuer, token, true).filter(claims -> !revoked(tenant.tenantId(), claims));
     }
 
     /** True if the token parses as a JWT whose {@code typ} is {@code at+jwt}; false for anything else, never throws. */
     public static boolean isAccessToken(String token) {
         try {
-            return token != null && "at+jwt".equals(IssuedTokens.type(token));
+            return token != null && "at+jwt".equals(TokenVerifier.type(token));
         } catch (RuntimeException unparseable) {
             return false;
         }

@@ -1,0 +1,58 @@
+package dev.tally.token.endpoint;
+
+import dev.tally.token.grant.Grant;
+import dev.tally.token.grant.GrantRequest;
+import dev.tally.token.grant.Grants;
+import dev.tally.token.issuance.Issued;
+import dev.tally.token.protocol.ClientAuthentication;
+import dev.tally.token.protocol.Issuers;
+import dev.tally.token.protocol.OAuthEndpoint;
+import dev.tally.token.protocol.OAuthError;
+import dev.tally.token.protocol.OAuthRequest;
+import dev.tally.token.protocol.TokenResponse;
+import dev.tally.token.view.TokenConfig;
+import dev.tally.token.view.TokenConfigState.ClientView;
+import dev.tally.token.view.TokenConfigState.TenantView;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /t/{tenant}/oauth/token} (RFC 6749 §3.2), the protocol only: parse the form, find the tenant,
+ * authenticate the client, check it may use the grant type, hand the request to that {@link Grant}, render what it
+ * was issued. Refusals anywhere on the way are {@link OAuthError}s, rendered as RFC 6749 §5.2 errors in one place
+ * ({@code OAuthErrors}).
+ */
+@RestController
+@OAuthEndpoint
+public class TokenEndpoint {
+    private final TokenConfig views;
+    private final ClientAuthentication clientAuthentication;
+    private final Grants grants;
+    private final Issuers issuers;
+
+    public TokenEndpoint(TokenConfig views, ClientAuthentication clientAuthentication, Grants grants, Issuers issuers) {
+        this.views = views;
+        this.clientAuthentication = clientAuthentication;
+        this.grants = grants;
+        this.issuers = issuers;
+    }
+
+    @PostMapping("/t/{tenant}/oauth/token")
+    public ResponseEntity<Map<String, Object>> token(@PathVariable String tenant, HttpServletRequest http) {
+        OAuthRequest request = OAuthRequest.formPost(http);
+        TenantView tenantView = views.tenant(tenant).orElseThrow(() -> OAuthError.notFound("no tenant '" + tenant + "'"));
+        ClientView client = clientAuthentication.authenticate(tenant, http.getHeader(HttpHeaders.AUTHORIZATION), request);
+        Grant grant = grants.of(request.required("grant_type"));
+        if (!client.grantTypes().contains(grant.type())) {
+            throw OAuthError.unauthorizedClient("this client may not use grant_type " + grant.type());
+        }
+        Issued issued = grant.issue(new GrantRequest(tenantView, client, request, issuers.issuer(tenant, http),
+                http.getRemoteAddr()));
+        return TokenResponse.of(issued.accessToken(), issued.scope(), issued.idToken(), issued.refreshToken());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.tally.token.grant;
+
+import dev.tally.kernel.client.GrantTypes;
+import dev.tally.kernel.code.CodeCommands;
+import dev.tally.kernel.code.CodeCommands.RedeemAuthorizationCode;
+import dev.tally.kernel.code.CodeRedemption;
+import dev.tally.support.axon.ConcurrentAppend;
+import dev.tally.token.issuance.Issued;
+import dev.tally.token.issuance.TokenIssuer;
+import dev.tally.token.issuance.UserTokens;
+import dev.tally.token.issuance.UserTokens.Jtis;
+import dev.tally.token.issuance.UserTokens.Login;
+import dev.tally.token.protocol.OAuthError;
+import dev.tally.token.protocol.OAuthRequest;
+import dev.tally.token.protocol.Scope;
+import dev.tally.token.view.TokenConfig;
+import dev.tally.token.view.TokenConfigState.ApiView;
+import dev.tally.token.view.TokenConfigState.ClientView;
+import dev.tally.token.view.TokenConfigState.UserView;
+import java.util.List;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * RFC 6749 §4.1.3 with RFC 7636: the code's aggregate checks client, redirect URI, verifier, expiry and single use.
+ * The tokens' ids are chosen before the redemption, so a code used twice can name what its first use issued.
+ */
+@Component
+@Order(2)
+public class AuthorizationCodeGrant implements Grant {
+    private final TokenConfig views;
+    private final TokenIssuer issuer;
+    private final CommandGateway commands;
+
+    public AuthorizationCodeGrant(TokenConfig views, TokenIssuer issuer, CommandGateway commands) {
+        this.views = views;
+        this.issuer = issuer;
+        this.commands = commands;
+    }
+
+    @Override
+    public String type() {
+        return GrantTypes.AUTHORIZATION_CODE;
+    }
+
+    @Override
+    public Issued issue(GrantRequest request) {
+        OAuthRequest parameters = request.parameters();
+        ClientView client = request.client();
+        String code = parameters.required("code");
+        String redirectUri = parameters.required("redirect_uri");
+        String verifier = parameters.single("code_verifier");
+        if (!client.confidential() && verifier == null) {
+            throw OAuthError.invalidRequest("code_verifier is required for public clients (PKCE)");
+        }
+        String tenantId = request.tenant().tenantId();
+        Jtis jtis = Jtis.fresh();
+        CodeRedemption redemption;
+        try {
+            redemption = commands.sendAndWait(new RedeemAuthorizationCode(CodeCommands.codeId(code), tenantId,
+                    client.clientId(), redirectUri, verifier, List.of(jtis.access(), jtis.id())));
+        } catch (AggregateNotFoundException unknown) {
+            throw OAuthError.invalidGrant("unknown authorization code");
+        } catch (RuntimeException e) {
+            if (ConcurrentAppend.causedBy(e)) {
+                throw OAuthError.invalidGrant("the code was already used");
+            }
+            throw e;
+        }
+        if (redemption == null || !redemption.redeemed()) {
+            throw OAuthError.invalidGrant(redemption == null ? "the code was refused" : redemption.failure());
+        }
+        UserView user = views.user(tenantId, redemption.userId())
+                .orElseThrow(() -> OAuthError.invalidGrant("the user no longer exists"));
+        ApiView api = redemption.audience() == null ? null : views.api(tenantId, redemption.audience())
+                .orElseThrow(() -> OAuthError.invalidGrant("the API of this code no longer exists"));
+        return issuer.userTokens(new UserTokens(request.tenant(), client, user, api, Scope.parse(redemption.scope()),
+                type(), request.issuer(), new Login(redemption.sessionId(), redemption.authTime(), redemption.nonce()),
+                jtis, null));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tally.token.grant;
+
+import dev.tally.kernel.client.GrantTypes;
+import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
+import dev.tally.kernel.refresh.RefreshOutcome;
+import dev.tally.kernel.refresh.RefreshTokens;
+import dev.tally.kernel.revocation.RevocationCause;
+import dev.tally.kernel.session.SessionCommands.RevokeSession;
+import dev.tally.kernel.session.SessionEndReason;
+import dev.tally.token.family.RefreshFamilies;
+import dev.tally.token.issuance.Issued;
+import dev.tally.token.issuance.TokenIssuer;
+import dev.tally.token.issuance.UserTokens;
+import dev.tally.token.issuance.UserTokens.Jtis;
+import dev.tally.token.issuance.UserTokens.Login;
+import dev.tally.token.protocol.OAuthError;
+import dev.tally.token.protocol.Scope;
+import dev.tally.token.view.TokenConfig;
+import dev.tally.token.view.TokenConfigState.ApiView;
+import dev.tally.token.view.TokenConfigState.TenantView;
+import dev.tally.token.view.TokenConfigState.UserView;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * RFC 6749 §6: one command to the token's family, which alone decides (rotation, leeway, reuse, expiry). A family
+ * the store cannot update answers 503 and stays exactly as it was; the same token works once the store is back. A
+ * reuse ends the user's login session too when the tenant says so ({@code on_refresh_token_reuse}).
+ */
+@Component
+@Order(3)
+public class RefreshTokenGrant implements Grant {
+    private static final Logger LOG = LoggerFactory.getLogger(RefreshTokenGrant.class);
+
+    private final TokenConfig views;
+    private final TokenIssuer issuer;
+    private final RefreshFamilies families;
+    private final CommandGateway commands;
+
+    public RefreshTokenGrant(TokenConfig views, TokenIssuer issuer, RefreshFamilies families, CommandGateway commands) {
+        this.views = views;
+        this.issuer = issuer;
+        this.families = families;
+        this.commands = commands;
+    }
+
+    @Override
+    public String type() {
+        return GrantTypes.REFRESH_TOKEN;
+    }
+
+    @Override
+    public Issued issue(GrantRequest request) {
+        TenantView tenant = request.tenant();
+        String presented = request.parameters().required("refresh_token");
+        String familyId = RefreshTokens.familyOf(presented);
+        if (familyId == null) {
+            throw OAuthError.invalidGrant("unknown refresh token");
+        }
+        String next = RefreshTokens.newToken(familyId);
+        Jtis jtis = Jtis.fresh();
+        RefreshOutcome outcome = families.rotate(new RotateRefreshToken(familyId, tenant.tenantId(),
+                request.client().clientId(), SecretHash.of(presented), SecretHash.of(next), jtis.access()));
+        if (!outcome.granted()) {
+            if (outcome.reuseDetected() && outcome.sessionId() != null && tenant.refresh().revokeSessionOnReuse()) {
+                revokeSessionAfterReuse(tenant.tenantId(), outcome.sessionId(), familyId);
+            }
+            throw OAuthError.invalidGrant(outcome.failure() != null ? outcome.failure()
+                    : "the refresh token was used before; its family is revoked");
+        }
+        UserView user = views.user(tenant.tenantId(), outcome.userId())
+                .orElseThrow(() -> OAuthError.invalidGrant("the user no longer exists"));
+        ApiView api = outcome.audience() == null ? null : views.api(tenant.tenantId(), outcome.audience())
+                .orElseThrow(() -> OAuthError.invalidGrant("the API of this refresh token no longer exists"));
+        Scope granted = Scope.parse(outcome.scope());
+        Scope requested = request.parameters().scope();
+        Scope scope = requested.isEmpty() ? granted : requested;
+        if (!granted.containsAll(scope)) {
+            throw OAuthError.invalidScope("a refresh may narrow the granted scope, not widen it");
+        }
+        return issuer.userTokens(new UserTokens(tenant, request.client(), user, api, scope, type(), request.issuer(),
+                new Login(outcome.sessionId(), null, null), jtis, outcome.rotated() ? next : presented));
+    }
+
+    private void revokeSessionAfterReuse(String tenantId, String sessionId, String familyId) {
+        try {
+            commands.sendAndWait(new RevokeSession(sessionId, tenantId, SessionEndReason.REFRESH_TOKEN_REUSE,
+                    new RevocationCause(RevocationCause.REFRESH_TOKEN_REUSE, familyId)));
+        } catch (RuntimeException e) {
+            // The family is already revoked; the session ends by itself at its deadline. Never hide the refusal.
+            LOG.warn("could not revoke session {} after refresh token reuse", sessionId, e);
+        }
+    }
+}

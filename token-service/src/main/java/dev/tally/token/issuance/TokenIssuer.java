@@ -1,0 +1,166 @@
+package dev.tally.token.issuance;
+
+import dev.tally.kernel.client.GrantTypes;
+import dev.tally.kernel.crypto.RandomTokens;
+import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.kernel.lifetime.LifetimeDecision;
+import dev.tally.kernel.lifetime.LifetimeDecisions;
+import dev.tally.kernel.management.ManagementScopes;
+import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshTokens;
+import dev.tally.kernel.refresh.TenantRefreshSettings;
+import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
+import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
+import dev.tally.token.family.RefreshFamilies;
+import dev.tally.token.lifetime.TokenLifetimes;
+import dev.tally.token.protocol.OAuthError;
+import dev.tally.token.protocol.Scope;
+import dev.tally.token.signing.TokenSigner;
+import dev.tally.token.signing.TokenSigner.SignedToken;
+import dev.tally.token.view.TokenConfigState.ApiView;
+import dev.tally.token.view.TokenConfigState.ClientView;
+import dev.tally.token.view.TokenConfigState.TenantView;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Issues tokens, in one place, the same way for every grant: takes the instant of issue, has the lifetime engine
+ * decide every lifetime from it, builds the claims and signs, starts a refresh-token family when offline access is
+ * granted, records every token it signed ({@link IssuanceLog}: a token the history does not know never leaves), and
+ * answers what was issued. A grant decides who gets what; this decides how it is made.
+ */
+@Component
+public class TokenIssuer {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenIssuer.class);
+
+    private final TokenLifetimes lifetimes;
+    private final TokenSigner signer;
+    private final RefreshFamilies families;
+    private final IssuanceLog log;
+    private final Clock clock;
+
+    public TokenIssuer(TokenLifetimes lifetimes, TokenSigner signer, RefreshFamilies families, IssuanceLog log,
+                       Clock clock) {
+        this.lifetimes = lifetimes;
+        this.signer = signer;
+        this.families = families;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** A client's own token for one API (client credentials: from a server, never a browser flow). */
+    public Issued machineToken(TenantView tenant, ClientView client, ApiView api, Scope scope, String issuer) {
+        Instant now = now();
+        LifetimeDecision lifetime = lifetimes.accessToken(tenant, client, api, GrantTypes.CLIENT_CREDENTIALS,
+                scope.values(), false, now);
+        return clientToken(tenant, client, api.identifier(), scope, issuer, now, lifetime);
+    }
+
+    /** A client's management token for its own tenant ({@code urn:tally:management}). */
+    public Issued managementToken(TenantView tenant, ClientView client, Scope scope, String issuer) {
+        Instant now = now();
+        LifetimeDecision lifetime = lifetimes.managementToken(tenant, client, scope.values(), now);
+        return clientToken(tenant, client, ManagementScopes.AUDIENCE, scope, issuer, now, lifetime);
+    }
+
+    private Issued clientToken(TenantView tenant, ClientView client, String audience, Scope scope, String issuer,
+                               Instant now, LifetimeDecision lifetime) {
+        SignedToken token = signer.accessToken(tenant.signingKey(), RandomTokens.urlSafe(16), issuer, client.clientId(),
+                client.clientId(), List.of(audience), scope.text(), now, lifetime.lifetimeSeconds());
+        record(new AccessTokenIssued(tenant.tenantId(), token.jti(), client.clientId(), client.clientId(), audience,
+                scope.text(), GrantTypes.CLIENT_CREDENTIALS, token.issuedAt(), token.expiresAt(),
+                token.lifetimeSeconds(), lifetime.decidedBy(), lifetime.trace()));
+        return new Issued(token, null, null, scope);
+    }
+
+    /**
+     * A user's tokens: the access token (for the API, plus the userinfo endpoint when {@code openid} was granted; for
+     * userinfo only without an API), with {@code openid} the ID token, and with offline access a refresh token,
+     * every lifetime from the engine, everything recorded before it is answered.
+     */
+    public Issued userTokens(UserTokens request) {
+        TenantView tenant = request.tenant();
+        ClientView client = request.client();
+        ApiView api = request.api();
+        String userinfo = request.issuer() + "/userinfo";
+        boolean offline = request.scope().contains(Scope.OFFLINE_ACCESS) && api != null && api.allowOfflineAccess()
+                && client.grantTypes().contains(GrantTypes.REFRESH_TOKEN);
+        // offline_access that cannot be honoured is not granted, rather than silently promised
+        Scope scope = offline ? request.scope() : request.scope().without(Scope.OFFLINE_ACCESS);
+        boolean openid = scope.contains(Scope.OPENID);
+        Instant now = now();
+        LifetimeDecisions d = lifetimes.all(tenant, client, api, request.grantType(), scope.values(), false, userinfo,
+                request.user().profile(), now);
+        List<String> audience = new ArrayList<>(2);
+        if (api != null) {
+            audience.add(api.identifier());
+        }
+        if (api == null || openid) {
+            audience.add(userinfo);
+        }
+        // The family is named before the access token is signed, so the token can carry it (fid): a new one when this
+        // grant starts a family, else the one the refresh token came from.
+        boolean startsFamily = request.refresh() == null && offline;
+        String familyId = startsFamily ? RefreshTokens.newFamilyId() : RefreshTokens.familyOf(request.refresh());
+        // sid only for a token issued in the login session itself (the code flow); a refresh is not made in the
+        // session, and a family is meant to outlive it, so its tokens answer to the family (fid).
+        String sessionId = request.login().sessionId();
+        String tokenSession = GrantTypes.REFRESH_TOKEN.equals(request.grantType()) ? null : sessionId;
+        String userId = request.user().userId();
+        LifetimeDecision access = d.accessToken();
+        SignedToken accessToken = signer.accessToken(tenant.signingKey(), request.jtis().access(), request.issuer(),
+                userId, client.clientId(), audience, scope.text(), now, access.lifetimeSeconds(), tokenSession, familyId);
+        List<Object> records = new ArrayList<>(2);
+        records.add(new AccessTokenIssued(tenant.tenantId(), accessToken.jti(), client.clientId(), userId,
+                String.join(" ", audience), scope.text(), request.grantType(), accessToken.issuedAt(),
+                accessToken.expiresAt(), accessToken.lifetimeSeconds(), access.decidedBy(), access.trace(), tokenSession,
+                familyId));
+        SignedToken idToken = null;
+        if (openid) {
+            LifetimeDecision id = d.idToken();
+            idToken = signer.idToken(tenant.signingKey(), request.jtis().id(), request.issuer(), userId,
+                    client.clientId(), now, id.lifetimeSeconds(), request.login().authTime(), request.login().nonce(),
+                    sessionId, accessToken.value());
+            records.add(new IdTokenIssued(tenant.tenantId(), idToken.jti(), client.clientId(), userId, sessionId,
+                    idToken.issuedAt(), idToken.expiresAt(), idToken.lifetimeSeconds(), id.decidedBy(), id.trace()));
+        }
+        String refresh = request.refresh();
+        if (startsFamily) {
+            refresh = startFamily(familyId, request, scope, d.refreshToken().lifetimeSeconds());
+        }
+        record(records.toArray());
+        return new Issued(accessToken, idToken, refresh, scope);
+    }
+
+    /** A new family: its settings are the client's, else the tenant's; its absolute lifetime is the engine's. */
+    private String startFamily(String familyId, UserTokens request, Scope scope, long absoluteLifetime) {
+        String token = RefreshTokens.newToken(familyId);
+        TenantRefreshSettings defaults = request.tenant().refresh();
+        ClientView client = request.client();
+        families.start(new StartRefreshTokenFamily(familyId, request.tenant().tenantId(), client.clientId(),
+                request.user().userId(), request.login().sessionId(), SecretHash.of(token), scope.text(),
+                request.api().identifier(), defaults.rotationFor(client.refresh()), absoluteLifetime,
+                defaults.idleFor(client.refresh()), defaults.leewayFor(client.refresh())));
+        return token;
+    }
+
+    /** JWT times are whole seconds: {@code expires_in} is exactly {@code exp - iat}. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private void record(Object... issued) {
+        try {
+            log.record(issued);
+        } catch (RuntimeException e) {
+            LOG.error("could not record issued tokens; they are withheld", e);
+            throw OAuthError.temporarilyUnavailable("the token could not be recorded; retry shortly");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tally.token.signing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Date;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads back tokens a tenant issued (an access token at userinfo and introspection, an ID token as a logout hint):
+ * the signature must verify with the tenant's published key the header names, for the algorithm that key is for, and
+ * the claims must pass Nimbus's checks: the tenant's issuer, exactly, and, when asked, an expiry after now by the
+ * injected clock (no skew: Tally issued the token by the same clock). A verifier is built once per key and kept
+ * (Nimbus's verifiers are thread-safe); keys are immutable, so a key the tenant no longer publishes is simply not
+ * found.
+ */
+@Component
+public class TokenVerifier {
+    private static final int KEYS_KEPT = 10_000;
+
+    private final Clock clock;
+    private final DefaultJWSVerifierFactory factory = new DefaultJWSVerifierFactory();
+    private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+
+    public TokenVerifier(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * The claims if the token is signed by one of {@code keys} (the tenant's published keys), by {@code issuer}, and
+     * (when {@code requireUnexpired}) not expired by the injected clock; empty for anything else, never an exception.
+     */
+    public Optional<JWTClaimsSet> verify(JWKSet keys, String issuer, String token, boolean requireUnexpired) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            JWK jwk = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+            if (jwk == null || jwk.getAlgorithm() == null
+                    || !jwk.getAlgorithm().getName().equals(jwt.getHeader().getAlgorithm().getName())
+                    || !jwt.verify(verifier(jwk, jwt))) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            claims(issuer, requireUnexpired).verify(claims, null);
+            return Optional.of(claims);
+        } catch (ParseException | JOSEException | BadJOSEException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The token's {@code typ} header, or null if it cannot be parsed. */
+    public static String type(String token) {
+        try {
+            var t = SignedJWT.parse(token).getHeader().getType();
+            return t == null ? null : t.getType();
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    private JWSVerifier verifier(JWK jwk, SignedJWT jwt) throws JOSEException {
+        JWSVerifier verifier = verifiers.get(jwk);
+        if (verifier == null) {
+            if (!(jwk instanceof AsymmetricJWK asymmetric)) {
+                throw new JOSEException("key " + jwk.getKeyID() + " is not a public key");
+            }
+            verifier = factory.createJWSVerifier(jwt.getHeader(), asymmetric.toPublicKey());
+            if (verifiers.size() >= KEYS_KEPT) {
+                verifiers.clear();
+            }
+            verifiers.put(jwk, verifier);
+        }
+        return verifier;
+    }
+
+    private JWTClaimsSetVerifier<SecurityContext> claims(String issuer, boolean requireUnexpired) {
+        JWTClaimsSet exact = new JWTClaimsSet.Builder().issuer(issuer).build();
+        if (!requireUnexpired) {
+            // an ID token as a logout hint may have expired (OpenID Connect RP-Initiated Logout 1.0 §2)
+            return (claims, context) -> {
+                if (!issuer.equals(claims.getIssuer())) {
+                    throw new BadJWTException("JWT iss claim has value " + claims.getIssuer() + ", must be " + issuer);
+                }
+            };
+        }
+        DefaultJWTClaimsVerifier<SecurityContext> verifier = new DefaultJWTClaimsVerifier<>(exact, Set.of("exp")) {
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant());
+            }
+        };
+        verifier.setMaxClockSkew(0);
+        return verifier;
+    }
+}

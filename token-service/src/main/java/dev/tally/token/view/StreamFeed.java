@@ -1,0 +1,170 @@
+package dev.tally.token.view;
+
+import dev.tally.support.stream.EventTypes;
+import dev.tally.support.stream.InMemoryEventDeduplicator;
+import dev.tally.support.stream.StreamedEvent;
+import dev.tally.support.stream.TallyEventConsumer;
+import dev.tally.support.stream.TallyEventConsumers;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the token service's configuration ({@link TokenConfigProjection}) and revocation view
+ * ({@link RevocationViewProjection}) current from Kafka in distributed mode, so token-service nodes add no load on
+ * the event store.
+ *
+ * <p>At start-up the store is replayed once ({@link StartupReplay}); every replayed event is remembered by the
+ * in-memory deduplicator. Then a {@link TallyEventConsumer} reads the internal topic ({@code tally.stream.internal-topic},
+ * the one with the secret fields: sealed signing keys, secret hashes) in a consumer group of its own (every node needs
+ * every event, and its views are rebuilt on each start), from the first records written at (replay start - 1 min):
+ * the overlap with the replay covers events the relay published while the replay ran; the deduplicator skips them.
+ * Each event is applied once through the same paths the in-process handlers use.
+ *
+ * <p>The in-process subscribing handlers stay: in this mode they see only this node's own appends (the issuance log's
+ * issued and revoked tokens), so a token this node revoked is refused by this node at once (read your writes). Those
+ * events come again from Kafka and are applied again: the revocation view merges, so applying twice changes nothing.
+ *
+ * <p>{@value #LAG_METRIC}: the time from an event's recording to its application from Kafka (p50, p99 published).
+ */
+@Component
+@ConditionalOnProperty(prefix = "tally.stream", name = "enabled", havingValue = "true")
+public class StreamFeed implements SmartLifecycle, StartupReplay.Observer {
+    public static final String LAG_METRIC = "tally.token.projection.lag";
+    static final Duration OVERLAP = Duration.ofMinutes(1);
+    private static final Logger LOG = LoggerFactory.getLogger(StreamFeed.class);
+
+    private final TallyEventConsumers consumers;
+    private final TokenConfigProjection config;
+    private final RevocationViewProjection revocations;
+    private final ObjectProvider<StartupReplay> replay;
+    private final String node;
+    private final InMemoryEventDeduplicator deduplicator = new InMemoryEventDeduplicator();
+    private final Timer lag;
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong checksum = new AtomicLong();
+    private volatile TallyEventConsumer consumer;
+    private volatile String group;
+
+    public StreamFeed(TallyEventConsumers consumers, TokenConfigProjection config, RevocationViewProjection revocations,
+                      ObjectProvider<StartupReplay> replay, ObjectProvider<MeterRegistry> registries,
+                      @Value("${tally.token.node-id:${HOSTNAME:token}}") String node) {
+        this.consumers = consumers;
+        this.config = config;
+        this.revocations = revocations;
+        this.replay = replay;
+        this.node = node;
+        this.lag = Timer.builder(LAG_METRIC)
+                .description("Time from an event's recording in the store to its application from Kafka to the token service's views")
+                .publishPercentiles(0.5, 0.99)
+                .register(registries.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    /** Start-up replay: the event is in the views; its copy on the stream is skipped. */
+    @Override
+    public void replayed(TrackedEventMessage<?> event) {
+        String tenantId = EventTypes.tenantOf(event.getPayload());
+        DomainEventMessage<?> domain = event instanceof DomainEventMessage<?> d && d.getType() != null ? d : null;
+        StreamedEvent key = new StreamedEvent(event.getIdentifier(), event.getPayloadType().getName(), tenantId,
+                event.getTimestamp(), event.trackingToken().position().orElse(-1), domain == null ? null : domain.getType(),
+                domain == null ? null : domain.getAggregateIdentifier(),
+                domain == null ? null : domain.getSequenceNumber(), false, new byte[0]);
+        deduplicator.applyOnce(key, () -> { });
+    }
+
+    private void handle(StreamedEvent event) {
+        if (!event.known()) {
+            LOG.debug("passing over {} (a type this version does not know)", event);
+            return;
+        }
+        boolean ran = deduplicator.applyOnce(event, () -> {
+            EventMessage<?> message = consumers.codec().toMessage(event);
+            config.applyDelivered(message);
+            revocations.applyDelivered(message);
+        });
+        if (ran) {
+            applied.incrementAndGet();
+            checksum.addAndGet(hash(event.id()));
+            lag.record(Duration.between(event.time(), Instant.now()).abs());
+        } else {
+            skipped.incrementAndGet();
+        }
+    }
+
+    /** An order-independent checksum term of an event id (64-bit FNV-1a of its UTF-8 bytes); summed over events. */
+    public static long hash(String eventId) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : eventId.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** Events applied from Kafka (each once). */
+    public long applied() {
+        return applied.get();
+    }
+
+    /** Copies skipped: replayed already, or delivered again. */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    /** The sum of {@link #hash} over the ids of the events applied from Kafka. */
+    public long checksum() {
+        return checksum.get();
+    }
+
+    public String group() {
+        return group;
+    }
+
+    /** The consumer that feeds the views, null before start and after stop. */
+    public TallyEventConsumer consumer() {
+        return consumer;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (consumer != null) {
+            return;
+        }
+        StartupReplay startup = replay.getObject();
+        Instant from = (startup.startedAt() == null ? Instant.now() : startup.startedAt()).minus(OVERLAP);
+        String topic = consumers.properties().internal().orElseThrow(() -> new IllegalStateException(
+                "the token service needs tally.stream.internal-topic: the public topic has no signing keys or secret hashes"));
+        group = "tally-token-" + node + "-" + UUID.randomUUID();
+        LOG.info("token service views follow Kafka topic {} from {} (group {})", topic, from, group);
+        consumer = consumers.start(group, topic, from, this::handle);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (consumer != null) {
+            consumer.close();
+            consumer = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return consumer != null;
+    }
+}
