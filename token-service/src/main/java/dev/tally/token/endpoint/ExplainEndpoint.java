@@ -14,6 +14,7 @@ import dev.tally.token.view.TokenConfigState.ApiView;
 import dev.tally.token.view.TokenConfigState.ClientView;
 import dev.tally.token.view.TokenConfigState.TenantView;
 import dev.tally.token.view.TokenConfigState.UserView;
+import dev.tally.token.view.Users;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,12 +34,14 @@ import org.springframework.web.bind.annotation.RestController;
 @ManagementApi
 public class ExplainEndpoint {
     private final TokenConfig config;
+    private final Users users;
     private final TokenLifetimes lifetimes;
     private final Issuers issuers;
     private final Clock clock;
 
-    public ExplainEndpoint(TokenConfig config, TokenLifetimes lifetimes, Issuers issuers, Clock clock) {
+    public ExplainEndpoint(TokenConfig config, TokenLifetimes lifetimes, Issuers issuers, Clock clock, Users users) {
         this.config = config;
+        this.users = users;
         this.lifetimes = lifetimes;
         this.issuers = issuers;
         this.clock = clock;
@@ -75,7 +78,7 @@ public class ExplainEndpoint {
         }
         UserView user = null;
         if (userId != null) {
-            user = config.user(tenant, userId).orElseThrow(() -> new NotFound("no user '" + userId + "' in tenant '" + tenant + "'"));
+            user = users.user(tenant, userId).orElseThrow(() -> new NotFound("no user '" + userId + "' in tenant '" + tenant + "'"));
         }
         ApiView api = null;
         if (audience != null) {

@@ -9,6 +9,7 @@ import dev.tally.token.signing.TokenVerifier;
 import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.TenantView;
 import dev.tally.token.view.TokenConfigState.UserView;
+import dev.tally.token.view.Users;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,11 +31,13 @@ import org.springframework.web.bind.annotation.RestController;
 @OAuthEndpoint
 public class UserinfoEndpoint {
     private final TokenConfig config;
+    private final Users users;
     private final AccessTokenCheck accessTokens;
     private final Issuers issuers;
 
-    public UserinfoEndpoint(TokenConfig config, AccessTokenCheck accessTokens, Issuers issuers) {
+    public UserinfoEndpoint(TokenConfig config, AccessTokenCheck accessTokens, Issuers issuers, Users users) {
         this.config = config;
+        this.users = users;
         this.accessTokens = accessTokens;
         this.issuers = issuers;
     }
@@ -53,7 +56,7 @@ public class UserinfoEndpoint {
         if (claims.getAudience() == null || !claims.getAudience().contains(issuer + "/userinfo")) {
             throw OAuthError.invalidToken("the access token is not for the userinfo endpoint");
         }
-        UserView user = config.user(tenant, claims.getSubject())
+        UserView user = users.user(tenant, claims.getSubject())
                 .orElseThrow(() -> OAuthError.invalidToken("the token's user no longer exists"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("sub", user.userId());

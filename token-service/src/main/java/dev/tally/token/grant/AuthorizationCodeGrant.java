@@ -17,6 +17,7 @@ import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.ApiView;
 import dev.tally.token.view.TokenConfigState.ClientView;
 import dev.tally.token.view.TokenConfigState.UserView;
+import dev.tally.token.view.Users;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -31,11 +32,13 @@ import org.springframework.stereotype.Component;
 @Order(2)
 public class AuthorizationCodeGrant implements Grant {
     private final TokenConfig views;
+    private final Users users;
     private final TokenIssuer issuer;
     private final CommandGateway commands;
 
-    public AuthorizationCodeGrant(TokenConfig views, TokenIssuer issuer, CommandGateway commands) {
+    public AuthorizationCodeGrant(TokenConfig views, TokenIssuer issuer, CommandGateway commands, Users users) {
         this.views = views;
+        this.users = users;
         this.issuer = issuer;
         this.commands = commands;
     }
@@ -72,7 +75,7 @@ public class AuthorizationCodeGrant implements Grant {
         if (redemption == null || !redemption.redeemed()) {
             throw OAuthError.invalidGrant(redemption == null ? "the code was refused" : redemption.failure());
         }
-        UserView user = views.user(tenantId, redemption.userId())
+        UserView user = users.user(tenantId, redemption.userId())
                 .orElseThrow(() -> OAuthError.invalidGrant("the user no longer exists"));
         ApiView api = redemption.audience() == null ? null : views.api(tenantId, redemption.audience())
                 .orElseThrow(() -> OAuthError.invalidGrant("the API of this code no longer exists"));

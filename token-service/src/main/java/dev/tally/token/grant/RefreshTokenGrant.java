@@ -20,6 +20,7 @@ import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.ApiView;
 import dev.tally.token.view.TokenConfigState.TenantView;
 import dev.tally.token.view.TokenConfigState.UserView;
+import dev.tally.token.view.Users;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +38,15 @@ public class RefreshTokenGrant implements Grant {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshTokenGrant.class);
 
     private final TokenConfig views;
+
+    private final Users users;
     private final TokenIssuer issuer;
     private final RefreshFamilies families;
     private final CommandGateway commands;
 
-    public RefreshTokenGrant(TokenConfig views, TokenIssuer issuer, RefreshFamilies families, CommandGateway commands) {
+    public RefreshTokenGrant(TokenConfig views, TokenIssuer issuer, RefreshFamilies families, CommandGateway commands, Users users) {
         this.views = views;
+        this.users = users;
         this.issuer = issuer;
         this.families = families;
         this.commands = commands;
@@ -72,7 +76,7 @@ public class RefreshTokenGrant implements Grant {
             throw OAuthError.invalidGrant(outcome.failure() != null ? outcome.failure()
                     : "the refresh token was used before; its family is revoked");
         }
-        UserView user = views.user(tenant.tenantId(), outcome.userId())
+        UserView user = users.user(tenant.tenantId(), outcome.userId())
                 .orElseThrow(() -> OAuthError.invalidGrant("the user no longer exists"));
         ApiView api = outcome.audience() == null ? null : views.api(tenant.tenantId(), outcome.audience())
                 .orElseThrow(() -> OAuthError.invalidGrant("the API of this refresh token no longer exists"));

@@ -11,6 +11,7 @@ import dev.tally.kernel.session.SessionCommands.StartSession;
 import dev.tally.kernel.session.SessionCommands.UseSession;
 import dev.tally.kernel.session.SessionUse;
 import dev.tally.token.lifetime.TokenLifetimes;
+import dev.tally.token.view.LoginSessions;
 import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.ApiView;
 import dev.tally.token.view.TokenConfigState.ClientView;
@@ -45,13 +46,17 @@ public class Authorizations {
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
 
     private final TokenConfig config;
+
+    private final LoginSessions sessions;
     private final CommandGateway commands;
     private final TokenLifetimes lifetimes;
     private final Clock clock;
     private final long activityIntervalSeconds;
 
-    public Authorizations(TokenConfig config, CommandGateway commands, TokenLifetimes lifetimes, Clock clock, Environment env) {
+    public Authorizations(TokenConfig config, CommandGateway commands, TokenLifetimes lifetimes, Clock clock, Environment env,
+                          LoginSessions sessions) {
         this.config = config;
+        this.sessions = sessions;
         this.commands = commands;
         this.lifetimes = lifetimes;
         this.clock = clock;
@@ -127,7 +132,7 @@ public class Authorizations {
         if (cookieValue == null) {
             return Optional.empty();
         }
-        return config.sessionByCookie(tenantId, cookieValue).flatMap(view -> {
+        return sessions.byCookie(tenantId, cookieValue).flatMap(view -> {
             try {
                 SessionUse use = commands.sendAndWait(new UseSession(view.sessionId(), tenantId, clientId, activityIntervalSeconds));
                 return use != null && use.alive() ? Optional.of(use) : Optional.empty();

@@ -7,6 +7,7 @@ import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.token.protocol.Issuers;
 import dev.tally.token.signing.TokenVerifier;
+import dev.tally.token.view.LoginSessions;
 import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.ClientView;
 import dev.tally.token.view.TokenConfigState.SessionView;
@@ -37,14 +38,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class LogoutEndpoint {
     private final TokenConfig config;
+    private final LoginSessions sessions;
     private final CommandGateway commands;
     private final SessionCookies cookies;
     private final TokenVerifier verifier;
     private final Issuers issuers;
 
     public LogoutEndpoint(TokenConfig config, CommandGateway commands, SessionCookies cookies, TokenVerifier verifier,
-                          Issuers issuers) {
+                          Issuers issuers, LoginSessions sessions) {
         this.config = config;
+        this.sessions = sessions;
         this.commands = commands;
         this.cookies = cookies;
         this.verifier = verifier;
@@ -88,7 +91,7 @@ public class LogoutEndpoint {
 
         String cookie = cookies.read(http, SessionCookies.SESSION);
         if (cookie != null) {
-            config.sessionByCookie(tenant, cookie).ifPresent(s -> revoke(tenant, s));
+            sessions.byCookie(tenant, cookie).ifPresent(s -> revoke(tenant, s));
         }
         String sid = hint == null ? null : (String) hint.getClaim("sid");
         if (sid != null) {

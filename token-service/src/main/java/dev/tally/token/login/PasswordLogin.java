@@ -2,7 +2,7 @@ package dev.tally.token.login;
 
 import dev.tally.kernel.crypto.PasswordHasher;
 import dev.tally.kernel.user.UserIds;
-import dev.tally.token.view.TokenConfig;
+import dev.tally.token.view.Users;
 import dev.tally.token.view.TokenConfigState.UserView;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
@@ -16,12 +16,12 @@ import org.springframework.stereotype.Component;
 public class PasswordLogin {
     private static final String DUMMY_HASH = PasswordHasher.defaults().hash("not a password of anyone");
 
-    private final TokenConfig config;
+    private final Users users;
     private final LoginThrottle throttle;
     private final PasswordHasher verifier = PasswordHasher.defaults();
 
-    public PasswordLogin(TokenConfig config, LoginThrottle throttle) {
-        this.config = config;
+    public PasswordLogin(Users users, LoginThrottle throttle) {
+        this.users = users;
         this.throttle = throttle;
     }
 
@@ -42,7 +42,7 @@ public class PasswordLogin {
         if (!wait.isZero()) {
             return new Outcome(null, wait);
         }
-        UserView user = canonical.isEmpty() ? null : config.userByUsername(tenantId, canonical).orElse(null);
+        UserView user = canonical.isEmpty() ? null : users.byUsername(tenantId, canonical).orElse(null);
         boolean ok;
         if (user == null) {
             verifier.verify(password, DUMMY_HASH);

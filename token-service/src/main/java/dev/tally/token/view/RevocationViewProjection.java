@@ -7,15 +7,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -45,7 +42,6 @@ public class RevocationViewProjection {
     public static final String SIZE_METRIC = "tally.revocation.view.entries";
     /** How often, at most, expired entries are dropped (on the next event after this much time). */
     static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
-    private static final String PENDING = RevocationViewProjection.class.getName() + ".pending";
     private static final Logger LOG = LoggerFactory.getLogger(RevocationViewProjection.class);
 
     private final RevocationView view;
@@ -54,6 +50,7 @@ public class RevocationViewProjection {
     private final Clock recordingClock = Clock.systemUTC();
     private final Timer lag;
     private volatile Instant lastPrune = Instant.MIN;
+    private final AfterCommit<EventMessage<?>> afterCommit = new AfterCommit<>(GROUP, this::applyLive);
 
     public RevocationViewProjection(RevocationView view, Clock clock, ObjectProvider<MeterRegistry> registries,
                                     TokenViewFailures failures) {
@@ -80,18 +77,7 @@ public class RevocationViewProjection {
         if (!RevocationView.handles(message.getPayloadType())) {
             return;
         }
-        if (!CurrentUnitOfWork.isStarted()) {
-            applyLive(List.of(message));
-            return;
-        }
-        // One after-commit callback per unit of work, applying its events in the order they were recorded.
-        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
-        List<EventMessage<?>> pending = root.getOrComputeResource(PENDING, key -> {
-            List<EventMessage<?>> queue = new ArrayList<>();
-            root.afterCommit(u -> applyLive(queue));
-            return queue;
-        });
-        pending.add(message);
+        afterCommit.queue(message);
     }
 
     private void applyLive(List<EventMessage<?>> messages) {

@@ -61,7 +61,7 @@ public class StartupReplay implements SmartInitializingSingleton {
                 counts[0]++;
                 event.trackingToken().position().ifPresent(p -> lastIndex = Math.max(lastIndex, p));
                 observers.forEach(o -> o.replayed(event));
-                if (config.replay(event)) {
+                if (config.apply(event)) {
                     counts[1]++;
                 }
                 if (revocations.replay(event)) {

@@ -95,7 +95,7 @@ public class StreamFeed implements SmartLifecycle, StartupReplay.Observer {
         }
         boolean ran = deduplicator.applyOnce(event, () -> {
             EventMessage<?> message = consumers.codec().toMessage(event);
-            config.applyDelivered(message);
+            config.apply(message);
             revocations.applyDelivered(message);
         });
         if (ran) {

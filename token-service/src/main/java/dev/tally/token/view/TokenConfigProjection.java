@@ -1,39 +1,43 @@
 package dev.tally.token.view;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.eventhandling.EventMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Feeds {@link TokenConfig}. At start-up the store is replayed once into it ({@link StartupReplay}), before the
- * server takes requests;
- * afterwards a subscribing processor delivers each new event in the unit of work that appended it, applied only
- * once that transaction has committed. So a client the management API has just answered 201 for is known to the
- * very next token request (read your writes), and an event whose transaction rolled back is never seen.
+ * Feeds the views of aggregates' state the token path reads: the configuration ({@link TokenConfig}), the users
+ * ({@link Users}) and the live login sessions ({@link LoginSessions}). At start-up the store is replayed once into
+ * them ({@link StartupReplay}), before the server takes requests; afterwards a subscribing processor delivers each new
+ * event in the unit of work that appended it, applied only once that transaction has committed. So a client the
+ * management API has just answered 201 for is known to the very next token request (read your writes), and an event
+ * whose transaction rolled back is never seen.
  */
 @Component
 @ProcessingGroup(TokenConfigProjection.GROUP)
 public class TokenConfigProjection {
     public static final String GROUP = "token-config";
-    private static final String PENDING = TokenConfigProjection.class.getName() + ".pending";
     private static final Logger LOG = LoggerFactory.getLogger(TokenConfigProjection.class);
 
-    private final TokenConfig config;
+    private final List<SequencedView> views;
     private final TokenViewFailures failures;
+    private final AfterCommit<DomainEventMessage<?>> afterCommit =
+            new AfterCommit<>(GROUP, messages -> messages.forEach(this::applyLogged));
 
-    public TokenConfigProjection(TokenConfig config, TokenViewFailures failures) {
-        this.config = config;
+    public TokenConfigProjection(TokenConfig config, Users users, LoginSessions sessions, TokenViewFailures failures) {
+        this.views = List.of(config, users, sessions);
         this.failures = failures;
+    }
+
+    /** Whether one of these views cares about an event of this payload type (checked before deserializing it). */
+    public static boolean handles(Class<?> payloadType) {
+        return TokenConfig.handles(payloadType) || Users.handles(payloadType) || LoginSessions.handles(payloadType);
     }
 
     @Autowired
@@ -43,27 +47,16 @@ public class TokenConfigProjection {
 
     @EventHandler
     void on(Object payload, DomainEventMessage<?> message) {
-        if (!TokenConfig.handles(message.getPayloadType())) {
-            return;
+        if (handles(message.getPayloadType())) {
+            afterCommit.queue(message);
         }
-        if (!CurrentUnitOfWork.isStarted()) {
-            applyLogged(message);
-            return;
-        }
-        // One after-commit callback per unit of work, applying its events in order: Axon runs after-commit
-        // handlers in reverse registration order, which would apply a tenant's key before the tenant.
-        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
-        List<DomainEventMessage<?>> pending = root.getOrComputeResource(PENDING, key -> {
-            List<DomainEventMessage<?>> queue = new ArrayList<>();
-            root.afterCommit(u -> queue.forEach(this::applyLogged));
-            return queue;
-        });
-        pending.add(message);
     }
 
     private void applyLogged(DomainEventMessage<?> message) {
         try {
-            config.apply(message);
+            for (SequencedView view : views) {
+                view.apply(message);
+            }
         } catch (RuntimeException e) {
             // After commit the event is history; failing to apply it is this projection's fault, and must be seen.
             LOG.error("token configuration projection could not apply {} of {}", message.getPayloadType().getSimpleName(),
@@ -72,18 +65,12 @@ public class TokenConfigProjection {
         }
     }
 
-    /** An event delivered from the event stream (distributed mode) or read by a catch-up; true if it is one for this projection. */
-    public boolean applyDelivered(org.axonframework.eventhandling.EventMessage<?> event) {
-        if (event instanceof DomainEventMessage<?> domain && TokenConfig.handles(domain.getPayloadType())) {
-            applyLogged(domain);
-            return true;
-        }
-        return false;
-    }
-
-    /** Start-up: one event of the store's replay ({@link StartupReplay}); true if this projection took it. */
-    public boolean replay(TrackedEventMessage<?> event) {
-        if (event instanceof DomainEventMessage<?> domain && TokenConfig.handles(domain.getPayloadType())) {
+    /**
+     * An event delivered from the event stream (distributed mode), read by a catch-up, or replayed at start-up; true
+     * if it is one of these views'.
+     */
+    public boolean apply(EventMessage<?> event) {
+        if (event instanceof DomainEventMessage<?> domain && handles(domain.getPayloadType())) {
             applyLogged(domain);
             return true;
         }

@@ -15,6 +15,16 @@ public class TokenServiceConfiguration {
         return new TokenConfig(masterKey, ruleCompiler);
     }
 
+    @Bean
+    public Users users() {
+        return new Users();
+    }
+
+    @Bean
+    public LoginSessions loginSessions() {
+        return new LoginSessions();
+    }
+
     /** Decides every lifetime the token service hands out, from the instant of issue its callers give. */
     @Bean
     public LifetimeEngine lifetimeEngine() {
