@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class LifetimeSettingsValidationTests {
+class LifetimeSettingsValidationTest {
 
     static Stream<Arguments> invalidTenantSettings() {
         return Stream.of(

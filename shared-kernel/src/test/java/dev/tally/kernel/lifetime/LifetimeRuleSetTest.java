@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import org.junit.jupiter.api.Test;
 
-class LifetimeRuleSetTests {
+class LifetimeRuleSetTest {
 
     @Test
     void ruleSetWhenBuiltThenOrderedByPriorityThenName() {

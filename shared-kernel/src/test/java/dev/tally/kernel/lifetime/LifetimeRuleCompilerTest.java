@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class LifetimeRuleCompilerTests {
+class LifetimeRuleCompilerTest {
 
     private static RuleCompilationException rejected(String condition) {
         return catchThrowableOfType(RuleCompilationException.class, () -> COMPILER.compile("id-1", "r", 1, condition,

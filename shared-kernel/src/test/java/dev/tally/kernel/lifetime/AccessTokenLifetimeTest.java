@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class AccessTokenLifetimeTests {
+class AccessTokenLifetimeTest {
 
     private static final LifetimeRuleSet ONBOARDING_RULES = LifetimeRuleSet.of(
             rule("onboarding-m2m", 10, "client.metadata.tier == \"onboarding\"",

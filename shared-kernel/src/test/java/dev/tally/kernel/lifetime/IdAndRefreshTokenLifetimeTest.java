@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class IdAndRefreshTokenLifetimeTests {
+class IdAndRefreshTokenLifetimeTest {
 
     private static ClientProfile spaWithIdTokenLifetime(long seconds) {
         return ClientProfile.builder("spa-1", AppType.SPA).metadata(Map.of("tier", "onboarding"))

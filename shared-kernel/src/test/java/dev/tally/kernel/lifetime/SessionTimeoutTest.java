@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class SessionTimeoutTests {
+class SessionTimeoutTest {
 
     private static LifetimeDecisions decide(ClientProfile client) {
         return engine().decide(context(client, authorizationCode(true)).user(alice()).build());

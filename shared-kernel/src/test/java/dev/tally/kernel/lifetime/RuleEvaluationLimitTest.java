@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class RuleEvaluationLimitTests {
+class RuleEvaluationLimitTest {
 
     /** 3000 scopes: a nested comprehension over them would take 9 million iterations. */
     private static final List<String> MANY_SCOPES =

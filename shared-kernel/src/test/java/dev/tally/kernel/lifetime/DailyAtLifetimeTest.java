@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class DailyAtLifetimeTests {
+class DailyAtLifetimeTest {
 
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
     private static final TenantLifetimeSettings BERLIN_TENANT = TenantLifetimeSettings.builder().timeZone(BERLIN).build();
