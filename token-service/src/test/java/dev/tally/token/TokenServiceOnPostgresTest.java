@@ -23,8 +23,9 @@ import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.testsupport.PostgresTestDatabase;
-import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
+import dev.tally.testsupport.TestHttp;
+import dev.tally.token.settings.TokenNodeProperties;
 import dev.tally.token.view.RevocationViewProjection;
 import dev.tally.token.view.StartupReplay;
 import dev.tally.token.view.StoreCatchUp;
@@ -218,7 +219,7 @@ class TokenServiceOnPostgresTest {
         beans.registerSingleton("replay", endedAtHead);
         TokenConfig node = new TokenConfig(masterKey, ruleCompiler);
         StoreCatchUp catchUp = new StoreCatchUp(eventStore, storage, beans.getBeanProvider(StartupReplay.class), node,
-                Duration.ofMillis(1), 50);
+                new TokenNodeProperties("node-1", new TokenNodeProperties.CatchUp(true, Duration.ofMillis(1), 50)));
         assertThat(catchUp.tenant("caught")).isTrue();
         appendCommitted(List.of(api("caught", "api_caught", "https://caught.test", 90)));
 

@@ -6,7 +6,6 @@ import java.time.Clock;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,8 +31,6 @@ public class SessionSweeper {
         this.clock = clock;
     }
 
-    @Scheduled(initialDelayString = "${tally.session.sweep-interval:PT20S}",
-            fixedDelayString = "${tally.session.sweep-interval:PT20S}")
     void sweepOnSchedule() {
         try {
             int asked = sweep();

@@ -8,7 +8,7 @@ import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
  * ({@link ProcessorFailures}), so the projection reports {@code failing} until a batch commits again.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(QueryProperties.class)
 public class QueryProcessing {
     public static final String AUDIT = "query-audit";
     public static final String SESSIONS = "query-sessions";
@@ -44,12 +45,12 @@ public class QueryProcessing {
 
     @Autowired
     void configure(EventProcessingConfigurer processing, QueryTokenStore tokens, ProcessorFailures failures,
-                   @Value("${tally.query.batch-size:500}") int batchSize) {
+                   QueryProperties properties) {
         for (String processor : BY_NAME.values()) {
             processing.registerTokenStore(processor, c -> tokens.tokenStore());
             processing.registerTrackingEventProcessor(processor, c -> c.eventStore(),
                     c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                            .andBatchSize(batchSize)
+                            .andBatchSize(properties.batchSize())
                             .andInitialTrackingToken(StreamableMessageSource::createTailToken));
             processing.registerListenerInvocationErrorHandler(processor, c -> PropagatingErrorHandler.instance());
             failures.watch(processing, processor);

@@ -1,16 +1,17 @@
 package dev.tally.token.login;
 
 import dev.tally.kernel.client.GrantTypes;
-import dev.tally.kernel.code.CodeCommands;
 import dev.tally.kernel.code.CodeCommands.IssueAuthorizationCode;
+import dev.tally.kernel.code.CodeCommands;
 import dev.tally.kernel.crypto.RandomTokens;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
-import dev.tally.kernel.session.SessionCommands;
 import dev.tally.kernel.session.SessionCommands.StartSession;
 import dev.tally.kernel.session.SessionCommands.UseSession;
+import dev.tally.kernel.session.SessionCommands;
 import dev.tally.kernel.session.SessionUse;
 import dev.tally.token.lifetime.TokenLifetimes;
+import dev.tally.token.settings.SessionActivityProperties;
 import dev.tally.token.view.LoginSessions;
 import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.ApiView;
@@ -20,7 +21,6 @@ import dev.tally.token.view.TokenConfigState.UserView;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,15 +52,14 @@ public class Authorizations {
     private final Clock clock;
     private final long activityIntervalSeconds;
 
-    public Authorizations(TokenConfig config, CommandGateway commands, TokenLifetimes lifetimes, Clock clock, Environment env,
-                          LoginSessions sessions) {
+    public Authorizations(TokenConfig config, CommandGateway commands, TokenLifetimes lifetimes, Clock clock,
+                          SessionActivityProperties activity, LoginSessions sessions) {
         this.config = config;
         this.sessions = sessions;
         this.commands = commands;
         this.lifetimes = lifetimes;
         this.clock = clock;
-        this.activityIntervalSeconds = env.getProperty("tally.session.activity-interval", Duration.class,
-                Duration.ofSeconds(60)).toSeconds();
+        this.activityIntervalSeconds = activity.activityInterval().toSeconds();
     }
 
     /** The client, if the request names one of this tenant; errors about it are never redirected. */

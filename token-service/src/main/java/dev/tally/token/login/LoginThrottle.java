@@ -1,6 +1,7 @@
 package dev.tally.token.login;
 
 import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.token.settings.LoginProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.env.Environment;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -43,10 +43,8 @@ public class LoginThrottle {
     private final AtomicReference<Instant> nextPrune = new AtomicReference<>(Instant.MIN);
 
     @Autowired
-    public LoginThrottle(JdbcTemplate jdbc, Clock clock, Environment env) {
-        this(jdbc, clock, env.getProperty("tally.login.max-failures-per-user", Integer.class, 5),
-                env.getProperty("tally.login.max-failures-per-address", Integer.class, 20),
-                env.getProperty("tally.login.failure-window", Duration.class, Duration.ofMinutes(15)));
+    public LoginThrottle(JdbcTemplate jdbc, Clock clock, LoginProperties properties) {
+        this(jdbc, clock, properties.maxFailuresPerUser(), properties.maxFailuresPerAddress(), properties.failureWindow());
     }
 
     LoginThrottle(JdbcTemplate jdbc, Clock clock, int maxPerUser, int maxPerAddress, Duration window) {

@@ -1,10 +1,10 @@
 package dev.tally.token.login;
 
 import dev.tally.kernel.crypto.RandomTokens;
+import dev.tally.token.settings.CookieProperties;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
-import org.springframework.core.env.Environment;
 import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 
@@ -22,9 +22,8 @@ public class SessionCookies {
 
     private final Boolean forceSecure;
 
-    public SessionCookies(Environment env) {
-        String secure = env.getProperty("tally.cookies.secure");
-        this.forceSecure = secure == null ? null : Boolean.valueOf(secure);
+    public SessionCookies(CookieProperties properties) {
+        this.forceSecure = properties.secure();
     }
 
     public static String newValue() {

@@ -1,7 +1,7 @@
 package dev.tally.token.protocol;
 
+import dev.tally.token.settings.IssuerProperties;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -13,9 +13,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 public class Issuers {
     private final String configuredBase;
 
-    public Issuers(Environment env) {
-        String base = env.getProperty("tally.base-url");
-        this.configuredBase = base == null || base.isBlank() ? null : base.replaceAll("/+$", "");
+    public Issuers(IssuerProperties properties) {
+        this.configuredBase = properties.baseUrl();
     }
 
     public String issuer(String tenantId, HttpServletRequest request) {

@@ -1,7 +1,7 @@
 package dev.tally.token.view;
 
 import dev.tally.kernel.tenant.TenantIds;
-import java.time.Duration;
+import dev.tally.token.settings.TokenNodeProperties;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,7 +18,6 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
@@ -72,15 +71,13 @@ public class StoreCatchUp implements TokenConfig.CatchUp {
     private final AtomicLong refused = new AtomicLong();
 
     public StoreCatchUp(EventStore store, EventStorageEngine storage, ObjectProvider<StartupReplay> replay,
-                        TokenConfig config,
-                        @Value("${tally.token.catch-up.interval:1s}") Duration interval,
-                        @Value("${tally.token.catch-up.max-per-second:50}") int maxPerSecond) {
+                        TokenConfig config, TokenNodeProperties properties) {
         this.store = store;
         this.storage = storage;
         this.replay = replay;
         this.config = config;
-        this.intervalNanos = interval.toNanos();
-        this.maxPerSecond = maxPerSecond;
+        this.intervalNanos = properties.catchUp().interval().toNanos();
+        this.maxPerSecond = properties.catchUp().maxPerSecond();
         config.catchUp(this);
     }
 

@@ -5,6 +5,7 @@ import dev.tally.support.stream.InMemoryEventDeduplicator;
 import dev.tally.support.stream.StreamedEvent;
 import dev.tally.support.stream.TallyEventConsumer;
 import dev.tally.support.stream.TallyEventConsumers;
+import dev.tally.token.settings.TokenNodeProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,7 +20,6 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -64,12 +64,12 @@ public class StreamFeed implements SmartLifecycle, StartupReplay.Observer {
 
     public StreamFeed(TallyEventConsumers consumers, TokenConfigProjection config, RevocationViewProjection revocations,
                       ObjectProvider<StartupReplay> replay, ObjectProvider<MeterRegistry> registries,
-                      @Value("${tally.token.node-id:${HOSTNAME:token}}") String node) {
+                      TokenNodeProperties properties) {
         this.consumers = consumers;
         this.config = config;
         this.revocations = revocations;
         this.replay = replay;
-        this.node = node;
+        this.node = properties.nodeId();
         this.lag = Timer.builder(LAG_METRIC)
                 .description("Time from an event's recording in the store to its application from Kafka to the token service's views")
                 .publishPercentiles(0.5, 0.99)
