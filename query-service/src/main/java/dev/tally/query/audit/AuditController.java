@@ -82,7 +82,7 @@ public class AuditController {
             g.writeStartObject();
             g.writeArrayPropertyStart("events");
             for (AuditRow r : page) {
-                QueryJson.writeEvent(g, r);
+                r.write(g);
             }
             g.writeEndArray();
             g.writeStringProperty("next_cursor", more ? cursor(page.get(page.size() - 1).position()) : null);
@@ -99,7 +99,7 @@ public class AuditController {
                 List<AuditRow> page = audit.newestFirst(filter, before, through, STREAM_PAGE);
                 for (AuditRow r : page) {
                     try (JsonGenerator g = QueryJson.generator(new NonClosing(out))) {
-                        QueryJson.writeEvent(g, r);
+                        r.write(g);
                     }
                     out.write('\n');
                 }

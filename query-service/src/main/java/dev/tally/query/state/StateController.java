@@ -160,7 +160,7 @@ public class StateController {
             g.writeArrayPropertyStart("events");
             while (true) {
                 for (AuditRow r : page) {
-                    QueryJson.writeEvent(g, r);
+                    r.write(g);
                 }
                 if (page.size() < HISTORY_PAGE) {
                     break;

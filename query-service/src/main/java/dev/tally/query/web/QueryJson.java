@@ -1,7 +1,6 @@
 package dev.tally.query.web;
 
 import dev.tally.query.audit.AuditRow;
-import dev.tally.query.projection.Projections;
 import java.io.OutputStream;
 import java.time.Instant;
 import org.springframework.http.HttpHeaders;
@@ -13,8 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * How the query side writes JSON: snake_case names written out, every documented field present (null when it has
- * no value), instants in ISO-8601 UTC. One writer for an audit event serves the paged JSON and the NDJSON stream,
- * so both carry the same event the same way.
+ * no value), instants in ISO-8601 UTC. An audit event writes itself ({@code AuditRow.write}) for the paged JSON and the
+ * NDJSON stream alike.
  */
 public final class QueryJson {
     public static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -33,23 +32,6 @@ public final class QueryJson {
         return instant == null ? null : instant.toString();
     }
 
-    public static void writeEvent(JsonGenerator g, AuditRow r) {
-        g.writeStartObject();
-        g.writeNumberProperty("position", r.position());
-        g.writeStringProperty("event_id", r.eventId());
-        g.writeStringProperty("type", r.type());
-        g.writeStringProperty("tenant_id", r.tenantId());
-        g.writeStringProperty("occurred_at", text(r.occurredAt()));
-        g.writeStringProperty("user_id", r.userId());
-        g.writeStringProperty("client_id", r.clientId());
-        g.writeStringProperty("session_id", r.sessionId());
-        g.writeStringProperty("family_id", r.familyId());
-        g.writeStringProperty("jti", r.jti());
-        g.writeName("details");
-        g.writeRawValue(r.details());
-        g.writeEndObject();
-    }
-
     public static JsonGenerator generator(OutputStream out) {
         return MAPPER.createGenerator(out);
     }
@@ -64,9 +46,5 @@ public final class QueryJson {
             b.header(STATUS_HEADER, projectionStatus);
         }
         return b.header(HttpHeaders.CACHE_CONTROL, "no-store").body(MAPPER.writeValueAsBytes(body));
-    }
-
-    public static String status(Projections projections, String name) {
-        return projections.status(name).status();
     }
 }
