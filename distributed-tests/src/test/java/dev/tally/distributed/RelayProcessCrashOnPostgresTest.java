@@ -17,7 +17,6 @@ import dev.tally.testsupport.FaultyTcpProxy;
 import dev.tally.testsupport.PostgresTestDatabase;
 import dev.tally.testsupport.ServiceProcess;
 import dev.tally.testsupport.TestHttp;
-import dev.tally.token.view.StreamFeed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -263,7 +262,7 @@ class RelayProcessCrashOnPostgresTest {
         assertOrderPerKey(published, stored);
 
         // -- each consumer applied every event once
-        long checksum = stored.stream().mapToLong(e -> StreamFeed.hash(e.id())).sum();
+        long checksum = stored.stream().mapToLong(e -> AppliedEventIds.hash(e.id())).sum();
         await("the views applied every event", Duration.ofSeconds(60),
                 () -> memory.applied.get() >= stored.size() && database.applied.get() >= stored.size());
         await("the views read every record", Duration.ofSeconds(30),
@@ -275,7 +274,7 @@ class RelayProcessCrashOnPostgresTest {
         List<String> view = jdbc.queryForList("SELECT event_id FROM crash_view", String.class);
         assertThat(view).as("JDBC deduplicator: each event once").hasSize(stored.size()).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(storedIds);
-        assertThat(view.stream().mapToLong(StreamFeed::hash).sum()).isEqualTo(checksum);
+        assertThat(view.stream().mapToLong(AppliedEventIds::hash).sum()).isEqualTo(checksum);
         assertThat(database.skipped.get()).as("every copy skipped").isEqualTo(duplicates);
 
         LOG.info("{} events in the store ({} appends before the kill, {} after the restart); {} records in the internal"
@@ -456,7 +455,7 @@ class RelayProcessCrashOnPostgresTest {
                     twice.incrementAndGet();
                 }
                 applied.incrementAndGet();
-                checksum.addAndGet(StreamFeed.hash(event.id()));
+                checksum.addAndGet(AppliedEventIds.hash(event.id()));
             });
             if (!ran) {
                 skipped.incrementAndGet();

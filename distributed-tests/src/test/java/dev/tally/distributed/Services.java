@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
@@ -80,7 +81,8 @@ final class Services {
         env.putIfAbsent("TALLY_SERVICE_TOKEN", SERVICE_TOKEN);
         env.putIfAbsent("TALLY_COMMAND_SERVICE_URL", commandServiceUrl);
         env.putIfAbsent("SPRING_FLYWAY_LOCATIONS", TOKEN_MIGRATIONS);
-        return start(TokenServiceApplication.builder(), env);
+        return start(TokenServiceApplication.builder().initializers(
+                context -> ((GenericApplicationContext) context).registerBean(AppliedEventIds.class)), env);
     }
 
     static {

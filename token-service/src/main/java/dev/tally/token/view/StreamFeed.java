@@ -9,9 +9,9 @@ import dev.tally.token.settings.TokenNodeProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -58,13 +58,14 @@ public class StreamFeed implements SmartLifecycle, StartupReplay.Observer {
     private final Timer lag;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
-    private final AtomicLong checksum = new AtomicLong();
+    private final List<AppliedFromStream> observers;
     private volatile TallyEventConsumer consumer;
     private volatile String group;
 
     public StreamFeed(TallyEventConsumers consumers, TokenConfigProjection config, RevocationViewProjection revocations,
                       ObjectProvider<StartupReplay> replay, ObjectProvider<MeterRegistry> registries,
-                      TokenNodeProperties properties) {
+                      ObjectProvider<AppliedFromStream> observers, TokenNodeProperties properties) {
+        this.observers = observers.orderedStream().toList();
         this.consumers = consumers;
         this.config = config;
         this.revocations = revocations;
@@ -100,21 +101,11 @@ public class StreamFeed implements SmartLifecycle, StartupReplay.Observer {
         });
         if (ran) {
             applied.incrementAndGet();
-            checksum.addAndGet(hash(event.id()));
+            observers.forEach(o -> o.applied(event));
             lag.record(Duration.between(event.time(), Instant.now()).abs());
         } else {
             skipped.incrementAndGet();
         }
-    }
-
-    /** An order-independent checksum term of an event id (64-bit FNV-1a of its UTF-8 bytes); summed over events. */
-    public static long hash(String eventId) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : eventId.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        return h;
     }
 
     /** Events applied from Kafka (each once). */
@@ -125,11 +116,6 @@ public class StreamFeed implements SmartLifecycle, StartupReplay.Observer {
     /** Copies skipped: replayed already, or delivered again. */
     public long skipped() {
         return skipped.get();
-    }
-
-    /** The sum of {@link #hash} over the ids of the events applied from Kafka. */
-    public long checksum() {
-        return checksum.get();
     }
 
     public String group() {

@@ -1,0 +1,34 @@
+package dev.tally.distributed;
+
+import dev.tally.support.stream.StreamedEvent;
+import dev.tally.token.view.AppliedFromStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Which events a token node applied from the stream, as an order-independent checksum of their ids: registered in
+ * every token node the tests start ({@link Services#token}), compared with the ids the store holds.
+ */
+public class AppliedEventIds implements AppliedFromStream {
+    private final AtomicLong checksum = new AtomicLong();
+
+    @Override
+    public void applied(StreamedEvent event) {
+        checksum.addAndGet(hash(event.id()));
+    }
+
+    /** The sum of {@link #hash} over the ids of the events applied. */
+    public long checksum() {
+        return checksum.get();
+    }
+
+    /** An order-independent checksum term of an event id (64-bit FNV-1a of its UTF-8 bytes); summed over events. */
+    public static long hash(String eventId) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : eventId.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}
