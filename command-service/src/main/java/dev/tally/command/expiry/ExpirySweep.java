@@ -1,10 +1,12 @@
 package dev.tally.command.expiry;
 
 import dev.tally.support.axon.ConcurrentAppend;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
+import org.springframework.scheduling.config.FixedDelayTask;
 
 /**
  * What every expiry sweeper does with the aggregates its catalog says are due: ask each to expire itself. The
@@ -13,6 +15,26 @@ import org.slf4j.Logger;
  */
 public final class ExpirySweep {
     private ExpirySweep() {
+    }
+
+    /**
+     * A sweep run every {@code interval} on Spring's scheduler, the first an interval after start, named as Spring
+     * names a {@code @Scheduled} method ({@code sweeper}'s {@code sweepOnSchedule}) in its logs and its list of tasks.
+     */
+    public static FixedDelayTask every(Duration interval, Class<?> sweeper, Runnable sweep) {
+        String name = sweeper.getName() + ".sweepOnSchedule";
+        Runnable named = new Runnable() {
+            @Override
+            public void run() {
+                sweep.run();
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+        return new FixedDelayTask(named, interval, interval);
     }
 
     /**

@@ -1,10 +1,10 @@
 package dev.tally.command.session;
 
+import dev.tally.command.expiry.ExpirySweep;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /** Runs {@link SessionSweeper} on Spring's scheduler, every {@code tally.session.sweep-interval}. */
@@ -22,18 +22,6 @@ public class SessionSweeping implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar tasks) {
-        Runnable sweep = new Runnable() {
-            @Override
-            public void run() {
-                sweeper.sweepOnSchedule();
-            }
-
-            /** Named as Spring names a {@code @Scheduled} method, in its logs and its list of scheduled tasks. */
-            @Override
-            public String toString() {
-                return SessionSweeper.class.getName() + ".sweepOnSchedule";
-            }
-        };
-        tasks.addFixedDelayTask(new FixedDelayTask(sweep, properties.sweepInterval(), properties.sweepInterval()));
+        tasks.addFixedDelayTask(ExpirySweep.every(properties.sweepInterval(), SessionSweeper.class, sweeper::sweepOnSchedule));
     }
 }
