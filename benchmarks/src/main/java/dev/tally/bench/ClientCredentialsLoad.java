@@ -1,5 +1,6 @@
 package dev.tally.bench;
 
+import dev.tally.bench.http.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -23,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Load benchmark for Tally's token endpoint: the client_credentials grant, or refresh token rotation
@@ -235,15 +238,18 @@ public final class ClientCredentialsLoad {
         for (int n = 0; n < tenants; n++) {
             String tenant = n == 0 ? "bench" : "bench-" + (n + 1);
             HttpResponse<String> r = postJson(http, baseUrl + "/admin/tenants", adminToken,
-                    "{\"id\":" + MiniJson.quote(tenant) + ",\"name\":" + MiniJson.quote("Bench " + (n + 1)) + "}");
+                    Json.newObject().put("id", tenant).put("name", "Bench " + (n + 1)));
             if (r.statusCode() == 409) {
                 err.println("[bench] tenant " + tenant + " exists already; reusing it");
             } else {
                 expect(r, 201, "create tenant " + tenant);
             }
-            r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/apis", adminToken,
-                    "{\"identifier\":" + MiniJson.quote(AUDIENCE) + ",\"name\":\"Orders\",\"token_lifetime\":"
-                            + TOKEN_LIFETIME + (refresh ? ",\"allow_offline_access\":true" : "") + "}");
+            ObjectNode api = Json.newObject().put("identifier", AUDIENCE).put("name", "Orders")
+                    .put("token_lifetime", TOKEN_LIFETIME);
+            if (refresh) {
+                api.put("allow_offline_access", true);
+            }
+            r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/apis", adminToken, api);
             if (r.statusCode() == 409) {
                 err.println("[bench] API " + AUDIENCE + " exists already in tenant " + tenant + "; reusing it");
             } else {
@@ -256,23 +262,29 @@ public final class ClientCredentialsLoad {
                 username = BENCH_USER;
                 password = randomPassword();
                 r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/users", adminToken,
-                        "{\"username\":" + MiniJson.quote(username) + ",\"password\":" + MiniJson.quote(password) + "}");
+                        Json.newObject().put("username", username).put("password", password));
                 expect(r, 201, "create user in tenant " + tenant);
-                userId = MiniJson.stringField(MiniJson.parseObject(r.body()), "user_id");
+                userId = Json.string(Json.object(r.body()), "user_id");
             }
-            r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/clients", adminToken, refresh
-                    ? "{\"name\":\"load\",\"app_type\":\"regular_web\",\"grant_types\":[\"password\",\"refresh_token\"],"
-                            + "\"refresh_token\":{\"rotation\":\"rotate\"}}"
-                    : "{\"name\":\"load\",\"app_type\":\"non_interactive\",\"grant_types\":[\"client_credentials\"]}");
+            ObjectNode client = Json.newObject().put("name", "load");
+            if (refresh) {
+                client.put("app_type", "regular_web");
+                client.putArray("grant_types").add("password").add("refresh_token");
+                client.putObject("refresh_token").put("rotation", "rotate");
+            } else {
+                client.put("app_type", "non_interactive");
+                client.putArray("grant_types").add("client_credentials");
+            }
+            r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/clients", adminToken, client);
             expect(r, 201, "create client in tenant " + tenant);
-            Map<String, Object> json;
+            JsonNode json;
             try {
-                json = MiniJson.parseObject(r.body());
+                json = Json.object(r.body());
             } catch (IllegalArgumentException e) {
                 throw new BenchException("create client: " + e.getMessage() + " in " + truncate(r.body()));
             }
-            String id = MiniJson.stringField(json, "client_id");
-            String secret = MiniJson.stringField(json, "client_secret");
+            String id = Json.string(json, "client_id");
+            String secret = Json.string(json, "client_secret");
             if (id == null || secret == null) {
                 throw new BenchException("create client: no client_id/client_secret in " + truncate(r.body()));
             }
@@ -396,14 +408,14 @@ public final class ClientCredentialsLoad {
         return sources;
     }
 
-    private static HttpResponse<String> postJson(HttpClient http, String url, String adminToken, String json)
+    private static HttpResponse<String> postJson(HttpClient http, String url, String adminToken, JsonNode json)
             throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(url))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Authorization", "Bearer " + adminToken)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(json)))
                 .build();
         return http.send(req, HttpResponse.BodyHandlers.ofString());
     }
@@ -417,13 +429,13 @@ public final class ClientCredentialsLoad {
 
     /** Null if the body is a plausible token response, else what is wrong with it. */
     static String validateTokenResponse(String body, long expectedExpiresIn) {
-        Map<String, Object> json;
+        JsonNode json;
         try {
-            json = MiniJson.parseObject(body);
+            json = Json.object(body);
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-        String token = MiniJson.stringField(json, "access_token");
+        String token = Json.string(json, "access_token");
         if (token == null) {
             return "no access_token string";
         }
@@ -431,13 +443,13 @@ public final class ClientCredentialsLoad {
         if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
             return "access_token does not have 3 non-empty dot-separated parts";
         }
-        Long expiresIn = MiniJson.longField(json, "expires_in");
+        Long expiresIn = Json.integer(json, "expires_in");
         if (expiresIn == null || expiresIn != expectedExpiresIn) {
-            return "expires_in is " + json.get("expires_in") + ", expected " + expectedExpiresIn;
+            return "expires_in is " + Json.shown(json, "expires_in") + ", expected " + expectedExpiresIn;
         }
-        String type = MiniJson.stringField(json, "token_type");
+        String type = Json.string(json, "token_type");
         if (type == null || !type.equalsIgnoreCase("Bearer")) {
-            return "token_type is " + json.get("token_type") + ", expected Bearer";
+            return "token_type is " + Json.shown(json, "token_type") + ", expected Bearer";
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.tally.bench;
 
+import dev.tally.bench.http.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The introspection scenario: one access token per tenant, obtained once with client credentials before the load,
@@ -39,7 +40,7 @@ final class IntrospectionSource implements RequestSource {
             throw new BenchException("token for introspection in tenant " + c.tenant() + ": HTTP " + r.statusCode()
                     + " " + ClientCredentialsLoad.truncate(r.body()));
         }
-        String token = MiniJson.stringField(MiniJson.parseObject(r.body()), "access_token");
+        String token = Json.string(Json.object(r.body()), "access_token");
         if (token == null) {
             throw new BenchException("token for introspection in tenant " + c.tenant() + ": no access_token");
         }
@@ -68,16 +69,16 @@ final class IntrospectionSource implements RequestSource {
 
     @Override
     public String validate(String body) {
-        Map<String, Object> json;
+        JsonNode json;
         try {
-            json = MiniJson.parseObject(body);
+            json = Json.object(body);
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-        if (!Boolean.TRUE.equals(json.get("active"))) {
-            return "active is " + json.get("active") + ", expected true";
+        if (!Json.isTrue(json, "active")) {
+            return "active is " + Json.shown(json, "active") + ", expected true";
         }
-        if (MiniJson.stringField(json, "jti") == null || MiniJson.stringField(json, "client_id") == null) {
+        if (Json.string(json, "jti") == null || Json.string(json, "client_id") == null) {
             return "an active answer without jti or client_id";
         }
         return null;

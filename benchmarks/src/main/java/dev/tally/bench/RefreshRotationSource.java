@@ -1,12 +1,12 @@
 package dev.tally.bench;
 
+import dev.tally.bench.http.Json;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * The refresh scenario for one worker: it owns one refresh token family (started with the password grant) and
@@ -105,8 +105,7 @@ final class RefreshRotationSource implements RequestSource {
 
     static String refreshTokenIn(String body) {
         try {
-            Map<String, Object> json = MiniJson.parseObject(body);
-            String token = MiniJson.stringField(json, "refresh_token");
+            String token = Json.string(Json.object(body), "refresh_token");
             return token == null || token.isEmpty() ? null : token;
         } catch (IllegalArgumentException e) {
             return null;

@@ -1,5 +1,6 @@
 package dev.tally.bench;
 
+import dev.tally.bench.http.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -13,10 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * End-to-end lag of distributed mode, seen from outside: from the moment the command service answers a
@@ -128,7 +130,7 @@ public final class StreamLagProbe {
                 long next = 601 + i;
                 long sent = System.nanoTime();
                 HttpResponse<String> r = send("PATCH", adminUrl + "/admin/tenants/" + tenant + "/apis/" + apiId,
-                        "{\"token_lifetime\":" + next + "}");
+                        Json.newObject().put("token_lifetime", next));
                 long committed = System.nanoTime();
                 if (r.statusCode() != 200) {
                     throw new BenchException("change " + i + ": PATCH answered HTTP " + r.statusCode() + " "
@@ -221,10 +223,9 @@ public final class StreamLagProbe {
 
     static long lifetimeIn(String body) {
         try {
-            Map<String, Object> json = MiniJson.parseObject(body);
-            if (json.get("access_token") instanceof Map<?, ?> access) {
-                @SuppressWarnings("unchecked")
-                Long v = MiniJson.longField((Map<String, Object>) access, "lifetime");
+            JsonNode access = Json.object(body).get("access_token");
+            if (access != null && access.isObject()) {
+                Long v = Json.integer(access, "lifetime");
                 return v == null ? -1 : v;
             }
         } catch (IllegalArgumentException e) {
@@ -236,12 +237,12 @@ public final class StreamLagProbe {
     /** The probe's tenant, API (lifetime 600 s) and machine client; answers the API's id. */
     private String provision() throws IOException, InterruptedException {
         HttpResponse<String> r = send("POST", adminUrl + "/admin/tenants",
-                "{\"id\":" + MiniJson.quote(tenant) + ",\"name\":\"Lag probe\"}");
+                Json.newObject().put("id", tenant).put("name", "Lag probe"));
         expect(r, 201, "create tenant " + tenant);
         r = send("POST", adminUrl + "/admin/tenants/" + tenant + "/apis",
-                "{\"identifier\":" + MiniJson.quote(AUDIENCE) + ",\"name\":\"Lag\",\"token_lifetime\":600}");
+                Json.newObject().put("identifier", AUDIENCE).put("name", "Lag").put("token_lifetime", 600));
         expect(r, 201, "create API");
-        String apiId = MiniJson.stringField(MiniJson.parseObject(r.body()), "id");
+        String apiId = Json.string(Json.object(r.body()), "id");
         if (apiId == null) {
             throw new BenchException("create API: no id in " + ClientCredentialsLoad.truncate(r.body()));
         }
@@ -250,23 +251,29 @@ public final class StreamLagProbe {
 
     private String createClient() throws IOException, InterruptedException {
         HttpResponse<String> r = send("POST", adminUrl + "/admin/tenants/" + tenant + "/clients",
-                "{\"name\":\"lag\",\"app_type\":\"non_interactive\",\"grant_types\":[\"client_credentials\"]}");
+                machineClient());
         expect(r, 201, "create client");
-        String id = MiniJson.stringField(MiniJson.parseObject(r.body()), "client_id");
+        String id = Json.string(Json.object(r.body()), "client_id");
         if (id == null) {
             throw new BenchException("create client: no client_id in " + ClientCredentialsLoad.truncate(r.body()));
         }
         return id;
     }
 
-    private HttpResponse<String> send(String method, String url, String json) throws IOException, InterruptedException {
+    private static ObjectNode machineClient() {
+        ObjectNode client = Json.newObject().put("name", "lag").put("app_type", "non_interactive");
+        client.putArray("grant_types").add("client_credentials");
+        return client;
+    }
+
+    private HttpResponse<String> send(String method, String url, JsonNode json) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
                 .header("Authorization", "Bearer " + adminToken)
                 .header("Accept", "application/json");
         if (json == null) {
             b.GET();
         } else {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(json)));
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -1,5 +1,7 @@
 package dev.tally.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tally.bench.http.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -21,10 +23,14 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClientCredentialsLoadTest {
@@ -95,6 +101,21 @@ class ClientCredentialsLoadTest {
             assertEquals(51, fake.tokenRequests()); // + the smoke request
             assertTrue(r.out().contains("STOPPED EARLY: --max-requests=50 reached"), r.out());
         }
+    }
+
+    @Test
+    void tokenResponseValidation() {
+        assertNull(ClientCredentialsLoad.validateTokenResponse(
+                "{\"access_token\":\"h.p.s\",\"token_type\":\"Bearer\",\"expires_in\":3600}", 3600));
+        assertEquals("access_token does not have 3 non-empty dot-separated parts", ClientCredentialsLoad
+                .validateTokenResponse("{\"access_token\":\"h.p\",\"token_type\":\"Bearer\",\"expires_in\":3600}", 3600));
+        assertEquals("access_token does not have 3 non-empty dot-separated parts", ClientCredentialsLoad
+                .validateTokenResponse("{\"access_token\":\"h..s\",\"token_type\":\"Bearer\",\"expires_in\":3600}", 3600));
+        assertEquals("expires_in is 60, expected 3600", ClientCredentialsLoad
+                .validateTokenResponse("{\"access_token\":\"h.p.s\",\"token_type\":\"Bearer\",\"expires_in\":60}", 3600));
+        assertEquals("no access_token string", ClientCredentialsLoad.validateTokenResponse("{\"error\":\"x\"}", 3600));
+        assertEquals("token_type is DPoP, expected Bearer", ClientCredentialsLoad
+                .validateTokenResponse("{\"access_token\":\"h.p.s\",\"token_type\":\"DPoP\",\"expires_in\":3600}", 3600));
     }
 
     @Test
@@ -169,13 +190,19 @@ class ClientCredentialsLoadTest {
         }
     }
 
-    /** Packs target/classes + target/test-classes into an executable jar whose main is the fake server. */
+    /**
+     * Packs target/classes + target/test-classes into an executable jar whose main is the fake server; Jackson's jars
+     * (the fake reads and writes JSON with the tool's own {@link Json}) go on its manifest class path.
+     */
     static void buildFakeServerJar(Path jar) throws IOException {
         Path testClasses = classRoot(FakeTallyServer.class);
-        Path mainClasses = classRoot(MiniJson.class);
+        Path mainClasses = classRoot(Json.class);
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FakeTallyServer.class.getName());
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, Stream.of(JsonMapper.class, JsonParser.class,
+                        JsonProperty.class)
+                .map(c -> classRoot(c).toUri().toString()).collect(Collectors.joining(" ")));
         try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os, manifest)) {
             for (Path root : List.of(mainClasses, testClasses)) {
                 try (Stream<Path> files = Files.walk(root)) {

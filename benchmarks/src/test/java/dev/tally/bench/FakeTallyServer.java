@@ -2,6 +2,7 @@ package dev.tally.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tally.bench.http.Json;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,6 +11,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A stand-in for Tally that speaks just the contract the benchmark drives (health, admin API for tenants, APIs,
@@ -30,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code TALLY_ADMIN_TOKEN}); system property {@code fake.startupDelayMs} delays the bind to exercise health polling.
  */
 final class FakeTallyServer implements AutoCloseable {
-    private record Client(String secret, List<Object> grantTypes) {
+    private record Client(String secret, List<String> grantTypes) {
     }
 
     private record Api(long lifetime, boolean allowOfflineAccess) {
@@ -171,7 +175,7 @@ final class FakeTallyServer implements AutoCloseable {
             String method = ex.getRequestMethod();
             String[] p = ex.getRequestURI().getPath().split("/");
             if (method.equals("GET") && ex.getRequestURI().getPath().equals("/actuator/health")) {
-                send(ex, 200, "{\"status\":\"UP\"}");
+                send(ex, 200, Json.newObject().put("status", "UP"));
             } else if (p.length >= 2 && p[1].equals("admin")) {
                 admin(ex, method, p, new String(body, StandardCharsets.UTF_8));
             } else if (method.equals("POST") && p.length == 5 && p[1].equals("t") && p[3].equals("oauth")
@@ -196,21 +200,21 @@ final class FakeTallyServer implements AutoCloseable {
             send(ex, 405, error("method_not_allowed", method));
             return;
         }
-        Map<String, Object> json;
+        JsonNode json;
         try {
-            json = MiniJson.parseObject(body);
+            json = Json.object(body);
         } catch (IllegalArgumentException e) {
             send(ex, 400, error("invalid_request", e.getMessage()));
             return;
         }
         if (p.length == 3 && p[2].equals("tenants")) {
-            String id = MiniJson.stringField(json, "id");
+            String id = Json.string(json, "id");
             if (id == null || !id.matches("[a-z0-9-]+")) {
                 send(ex, 400, error("invalid_request", "bad id"));
             } else if (tenants.putIfAbsent(id, new Tenant()) != null) {
                 send(ex, 409, error("conflict", "tenant exists"));
             } else {
-                send(ex, 201, "{\"id\":" + MiniJson.quote(id) + "}");
+                send(ex, 201, Json.newObject().put("id", id));
             }
             return;
         }
@@ -218,34 +222,34 @@ final class FakeTallyServer implements AutoCloseable {
         if (tenant == null) {
             send(ex, 404, error("not_found", "no such tenant or endpoint"));
         } else if (p[4].equals("apis")) {
-            String identifier = MiniJson.stringField(json, "identifier");
-            Long lifetime = MiniJson.longField(json, "token_lifetime");
-            boolean offline = Boolean.TRUE.equals(json.get("allow_offline_access"));
+            String identifier = Json.string(json, "identifier");
+            Long lifetime = Json.integer(json, "token_lifetime");
+            boolean offline = Json.isTrue(json, "allow_offline_access");
             if (identifier == null) {
                 send(ex, 400, error("invalid_request", "identifier missing"));
             } else if (tenant.apis.putIfAbsent(identifier, new Api(lifetime == null ? 86400 : lifetime, offline)) != null) {
                 send(ex, 409, error("conflict", "api exists"));
             } else {
-                send(ex, 201, "{\"identifier\":" + MiniJson.quote(identifier) + "}");
+                send(ex, 201, Json.newObject().put("identifier", identifier));
             }
         } else if (p[4].equals("users")) {
-            String username = MiniJson.stringField(json, "username");
-            String password = MiniJson.stringField(json, "password");
+            String username = Json.string(json, "username");
+            String password = Json.string(json, "password");
             if (username == null || password == null || password.length() < 8) {
                 send(ex, 400, error("invalid_request", "username and a password of 8 or more characters required"));
             } else if (tenant.users.putIfAbsent(username, password) != null) {
                 send(ex, 409, error("conflict", "user exists"));
             } else {
-                send(ex, 201, "{\"user_id\":\"usr_" + randomId(12) + "\",\"username\":" + MiniJson.quote(username) + "}");
+                send(ex, 201, Json.newObject().put("user_id", "usr_" + randomId(12)).put("username", username));
             }
         } else if (p[4].equals("clients")) {
             String id = randomId(16);
             String secret = randomId(32);
-            @SuppressWarnings("unchecked")
-            List<Object> grants = json.get("grant_types") instanceof List<?> l ? (List<Object>) l : List.of();
+            List<String> grants = new ArrayList<>();
+            json.path("grant_types").forEach(g -> grants.add(g.asString()));
             tenant.clients.put(id, new Client(secret, grants));
-            send(ex, 201, "{\"client_id\":" + MiniJson.quote(id) + ",\"client_secret\":" + MiniJson.quote(secret)
-                    + ",\"name\":" + MiniJson.quote(String.valueOf(json.get("name"))) + "}");
+            send(ex, 201, Json.newObject().put("client_id", id).put("client_secret", secret)
+                    .put("name", Json.shown(json, "name")));
         } else {
             send(ex, 404, error("not_found", "no such endpoint"));
         }
@@ -389,21 +393,23 @@ final class FakeTallyServer implements AutoCloseable {
                                    String refreshToken) throws IOException {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         long now = System.currentTimeMillis() / 1000;
-        String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String payload = b64.encodeToString(("{\"iss\":\"fake/" + tenantId + "\",\"sub\":" + MiniJson.quote(subject)
-                + ",\"aud\":" + MiniJson.quote(audience) + ",\"iat\":" + now
-                + ",\"exp\":" + (now + lifetime) + "}").getBytes(StandardCharsets.UTF_8));
+        String header = b64.encodeToString(Json.write(Json.newObject().put("alg", "none").put("typ", "JWT"))
+                .getBytes(StandardCharsets.UTF_8));
+        String payload = b64.encodeToString(Json.write(Json.newObject().put("iss", "fake/" + tenantId).put("sub", subject)
+                .put("aud", audience).put("iat", now).put("exp", now + lifetime)).getBytes(StandardCharsets.UTF_8));
         byte[] sig = new byte[32];
         ThreadLocalRandom.current().nextBytes(sig);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
-        send(ex, 200, "{\"access_token\":\"" + header + "." + payload + "." + b64.encodeToString(sig)
-                + "\",\"token_type\":\"Bearer\",\"expires_in\":" + lifetime
-                + (refreshToken == null ? "" : ",\"scope\":\"offline_access\",\"refresh_token\":" + MiniJson.quote(refreshToken))
-                + "}");
+        ObjectNode answer = Json.newObject().put("access_token", header + "." + payload + "." + b64.encodeToString(sig))
+                .put("token_type", "Bearer").put("expires_in", lifetime);
+        if (refreshToken != null) {
+            answer.put("scope", "offline_access").put("refresh_token", refreshToken);
+        }
+        send(ex, 200, answer);
     }
 
-    private static String error(String code, String description) {
-        return "{\"error\":" + MiniJson.quote(code) + ",\"error_description\":" + MiniJson.quote(description) + "}";
+    private static ObjectNode error(String code, String description) {
+        return Json.newObject().put("error", code).put("error_description", description);
     }
 
     private static String randomId(int length) {
@@ -415,8 +421,8 @@ final class FakeTallyServer implements AutoCloseable {
         return b.toString();
     }
 
-    private static void send(HttpExchange ex, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    private static void send(HttpExchange ex, int status, JsonNode json) throws IOException {
+        byte[] bytes = Json.write(json).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
