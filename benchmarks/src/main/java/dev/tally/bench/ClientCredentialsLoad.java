@@ -1,6 +1,13 @@
 package dev.tally.bench;
 
+import dev.tally.bench.http.BenchException;
+import dev.tally.bench.http.BodyExcerpt;
 import dev.tally.bench.http.Json;
+import dev.tally.bench.latency.LongSamples;
+import dev.tally.bench.latency.Percentiles;
+import dev.tally.bench.server.Health;
+import dev.tally.bench.server.ProcMemory;
+import dev.tally.bench.server.ServerProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -23,7 +30,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -64,8 +70,6 @@ public final class ClientCredentialsLoad {
     static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(60);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(60);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern STATUS_UP = Pattern.compile("\"status\"\\s*:\\s*\"UP\"");
-    private static final int MAX_BODY_IN_REPORT = 500;
 
     private ClientCredentialsLoad() {
     }
@@ -118,7 +122,7 @@ public final class ClientCredentialsLoad {
             if (options.jar() != null) {
                 err.println("[bench] starting " + options.jar());
                 server = ServerProcess.start(options.jar(), options.serverJvmArgs(), options.serverArgs(), err);
-                awaitHealthy(http, server.baseUrl(), server.startNanos(), HEALTH_TIMEOUT, server);
+                Health.await(http, server.baseUrl(), server.startNanos(), HEALTH_TIMEOUT, server);
                 startupSeconds = (System.nanoTime() - server.startNanos()) / 1e9;
                 idle = server.memory();
                 err.printf(Locale.ROOT, "[bench] server pid %d healthy after %.2f s on %s%n",
@@ -127,16 +131,16 @@ public final class ClientCredentialsLoad {
                 adminUrl = baseUrl;
                 tokenNodes = List.of(baseUrl);
                 adminToken = server.adminToken();
-                serverJdk = javaVersion(server.command().get(0));
+                serverJdk = server.javaVersion();
             } else {
                 tokenNodes = List.of(options.baseUrl().split(","));
                 baseUrl = options.baseUrl();
                 adminUrl = options.adminUrl();
                 adminToken = options.adminToken();
                 for (String node : tokenNodes) {
-                    awaitHealthy(http, node, System.nanoTime(), Duration.ofSeconds(10), null);
+                    Health.await(http, node, System.nanoTime(), Duration.ofSeconds(10), null);
                 }
-                awaitHealthy(http, adminUrl, System.nanoTime(), Duration.ofSeconds(10), null);
+                Health.await(http, adminUrl, System.nanoTime(), Duration.ofSeconds(10), null);
             }
 
             List<TenantClient> provisioned = provision(http, adminUrl, adminToken, options.tenants(), options.scenario(), err);
@@ -201,35 +205,6 @@ public final class ClientCredentialsLoad {
         }
     }
 
-    static void awaitHealthy(HttpClient http, String baseUrl, long sinceNanos, Duration timeout, ServerProcess server)
-            throws InterruptedException {
-        HttpRequest health = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        long deadline = sinceNanos + timeout.toNanos();
-        String last = "no answer yet";
-        while (true) {
-            if (server != null && !server.isAlive()) {
-                throw new BenchException("server exited with code " + server.exitCode()
-                        + " before becoming healthy; last lines of its output:\n" + server.logTail(40));
-            }
-            try {
-                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && STATUS_UP.matcher(r.body()).find()) {
-                    return;
-                }
-                last = "HTTP " + r.statusCode() + " " + truncate(r.body());
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new BenchException("server not healthy within " + timeout.toSeconds() + " s at " + baseUrl
-                        + " (last: " + last + ")"
-                        + (server != null ? "; last lines of its output:\n" + server.logTail(40) : ""));
-            }
-            Thread.sleep(100);
-        }
-    }
-
     static List<TenantClient> provision(HttpClient http, String baseUrl, String adminToken, int tenants,
                                         LoadOptions.Scenario scenario, PrintStream err)
             throws IOException, InterruptedException {
@@ -281,12 +256,12 @@ public final class ClientCredentialsLoad {
             try {
                 json = Json.object(r.body());
             } catch (IllegalArgumentException e) {
-                throw new BenchException("create client: " + e.getMessage() + " in " + truncate(r.body()));
+                throw new BenchException("create client: " + e.getMessage() + " in " + BodyExcerpt.of(r.body()));
             }
             String id = Json.string(json, "client_id");
             String secret = Json.string(json, "client_secret");
             if (id == null || secret == null) {
-                throw new BenchException("create client: no client_id/client_secret in " + truncate(r.body()));
+                throw new BenchException("create client: no client_id/client_secret in " + BodyExcerpt.of(r.body()));
             }
             clients.add(new TenantClient(tenant, id, secret, URI.create(baseUrl + "/t/" + tenant + "/oauth/token"),
                     username, password, userId));
@@ -339,7 +314,7 @@ public final class ClientCredentialsLoad {
         while (r.statusCode() != 200) {
             if (System.nanoTime() - start > timeout.toNanos()) {
                 throw new BenchException("token node " + base + " did not learn tenant " + c.tenant() + " within "
-                        + timeout.toSeconds() + " s (last answer HTTP " + r.statusCode() + " " + truncate(r.body()) + ")");
+                        + timeout.toSeconds() + " s (last answer HTTP " + r.statusCode() + " " + BodyExcerpt.of(r.body()) + ")");
             }
             Thread.sleep(20);
             r = http.send(explain, HttpResponse.BodyHandlers.ofString());
@@ -368,12 +343,12 @@ public final class ClientCredentialsLoad {
         HttpResponse<String> r = http.send(source.next(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new BenchException("first " + what + " request for tenant " + c.tenant() + " failed: HTTP "
-                    + r.statusCode() + " " + truncate(r.body()));
+                    + r.statusCode() + " " + BodyExcerpt.of(r.body()));
         }
         String problem = source.validate(r.body());
         if (problem != null) {
             throw new BenchException("first " + what + " response for tenant " + c.tenant() + " is invalid: " + problem
-                    + " in " + truncate(r.body()));
+                    + " in " + BodyExcerpt.of(r.body()));
         }
     }
 
@@ -423,7 +398,7 @@ public final class ClientCredentialsLoad {
     private static void expect(HttpResponse<String> r, int status, String what) {
         if (r.statusCode() != status) {
             throw new BenchException(what + ": expected HTTP " + status + ", got " + r.statusCode() + " "
-                    + truncate(r.body()));
+                    + BodyExcerpt.of(r.body()));
         }
     }
 
@@ -569,13 +544,13 @@ public final class ClientCredentialsLoad {
                         String problem = source.validate(response.body());
                         if (problem != null) {
                             validationFailures++;
-                            control.firstInvalid.compareAndSet(null, problem + " in " + truncate(response.body()) + at(t1));
+                            control.firstInvalid.compareAndSet(null, problem + " in " + BodyExcerpt.of(response.body()) + at(t1));
                         }
                     }
                     String cannotGoOn = source.onSuccess(response.body());
                     if (cannotGoOn != null) {
                         validationFailures++;
-                        control.firstInvalid.compareAndSet(null, cannotGoOn + " in " + truncate(response.body()) + at(t1));
+                        control.firstInvalid.compareAndSet(null, cannotGoOn + " in " + BodyExcerpt.of(response.body()) + at(t1));
                         stoppedEarly = true;
                         break;
                     }
@@ -587,7 +562,7 @@ public final class ClientCredentialsLoad {
                         warmupErrors++;
                     }
                     if (control.firstError.get() == null) {
-                        control.firstError.compareAndSet(null, "HTTP " + status + " " + truncate(response.body()) + at(t1));
+                        control.firstError.compareAndSet(null, "HTTP " + status + " " + BodyExcerpt.of(response.body()) + at(t1));
                     }
                     if (!survivesFailure) {
                         stoppedEarly = true;
@@ -894,36 +869,11 @@ public final class ClientCredentialsLoad {
         return System.getProperty("java.vendor") + " " + Runtime.version() + " (" + System.getProperty("java.home") + ")";
     }
 
-    /** First two lines of {@code java -version} of the given binary, joined; or a note why not. */
-    static String javaVersion(String javaCommand) {
-        try {
-            Process p = new ProcessBuilder(javaCommand, "-version").redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.SECONDS);
-            List<String> lines = text.lines().filter(l -> !l.isBlank()).limit(2).toList();
-            return javaCommand + ": " + String.join("; ", lines);
-        } catch (IOException e) {
-            return javaCommand + ": (java -version failed: " + e + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return javaCommand;
-        }
-    }
-
     static String ms(long nanos) {
         return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
     }
 
     private static String fmt2(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    static String truncate(String body) {
-        if (body == null) {
-            return "(no body)";
-        }
-        String oneLine = body.replace('\n', ' ').replace('\r', ' ');
-        return oneLine.length() <= MAX_BODY_IN_REPORT ? oneLine : oneLine.substring(0, MAX_BODY_IN_REPORT) + "...";
     }
 }

@@ -1,5 +1,7 @@
 package dev.tally.bench;
 
+import dev.tally.bench.http.BenchException;
+import dev.tally.bench.http.BodyExcerpt;
 import dev.tally.bench.http.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -38,7 +40,7 @@ final class IntrospectionSource implements RequestSource {
         HttpResponse<String> r = http.send(ClientCredentialsLoad.tokenRequest(c), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new BenchException("token for introspection in tenant " + c.tenant() + ": HTTP " + r.statusCode()
-                    + " " + ClientCredentialsLoad.truncate(r.body()));
+                    + " " + BodyExcerpt.of(r.body()));
         }
         String token = Json.string(Json.object(r.body()), "access_token");
         if (token == null) {

@@ -1,5 +1,7 @@
 package dev.tally.bench;
 
+import dev.tally.bench.http.BenchException;
+import dev.tally.bench.http.BodyExcerpt;
 import dev.tally.bench.http.Json;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -47,7 +49,7 @@ final class RefreshRotationSource implements RequestSource {
         HttpResponse<String> r = http.send(post(client, form), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new BenchException("password grant for tenant " + client.tenant() + " failed: HTTP " + r.statusCode()
-                    + " " + ClientCredentialsLoad.truncate(r.body()));
+                    + " " + BodyExcerpt.of(r.body()));
         }
         String problem = ClientCredentialsLoad.validateTokenResponse(r.body(), ClientCredentialsLoad.TOKEN_LIFETIME);
         String token = refreshTokenIn(r.body());
@@ -56,7 +58,7 @@ final class RefreshRotationSource implements RequestSource {
         }
         if (problem != null) {
             throw new BenchException("password grant for tenant " + client.tenant() + " answered an invalid token response: "
-                    + problem + " in " + ClientCredentialsLoad.truncate(r.body()));
+                    + problem + " in " + BodyExcerpt.of(r.body()));
         }
         return token;
     }

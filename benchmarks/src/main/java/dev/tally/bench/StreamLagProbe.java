@@ -1,6 +1,10 @@
 package dev.tally.bench;
 
+import dev.tally.bench.http.BenchException;
+import dev.tally.bench.http.BodyExcerpt;
 import dev.tally.bench.http.Json;
+import dev.tally.bench.latency.LongSamples;
+import dev.tally.bench.latency.Percentiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -134,7 +138,7 @@ public final class StreamLagProbe {
                 long committed = System.nanoTime();
                 if (r.statusCode() != 200) {
                     throw new BenchException("change " + i + ": PATCH answered HTTP " + r.statusCode() + " "
-                            + ClientCredentialsLoad.truncate(r.body()));
+                            + BodyExcerpt.of(r.body()));
                 }
                 writes.add(committed - sent);
                 List<Future<Seen>> seen = new ArrayList<>();
@@ -244,7 +248,7 @@ public final class StreamLagProbe {
         expect(r, 201, "create API");
         String apiId = Json.string(Json.object(r.body()), "id");
         if (apiId == null) {
-            throw new BenchException("create API: no id in " + ClientCredentialsLoad.truncate(r.body()));
+            throw new BenchException("create API: no id in " + BodyExcerpt.of(r.body()));
         }
         return apiId;
     }
@@ -255,7 +259,7 @@ public final class StreamLagProbe {
         expect(r, 201, "create client");
         String id = Json.string(Json.object(r.body()), "client_id");
         if (id == null) {
-            throw new BenchException("create client: no client_id in " + ClientCredentialsLoad.truncate(r.body()));
+            throw new BenchException("create client: no client_id in " + BodyExcerpt.of(r.body()));
         }
         return id;
     }
@@ -281,7 +285,7 @@ public final class StreamLagProbe {
     private static void expect(HttpResponse<String> r, int status, String what) {
         if (r.statusCode() != status) {
             throw new BenchException(what + ": expected HTTP " + status + ", got " + r.statusCode() + " "
-                    + ClientCredentialsLoad.truncate(r.body()));
+                    + BodyExcerpt.of(r.body()));
         }
     }
 }
