@@ -2,21 +2,24 @@ package dev.tally.bench;
 
 import dev.tally.bench.http.BenchException;
 import dev.tally.bench.http.BodyExcerpt;
-import dev.tally.bench.http.Json;
 import dev.tally.bench.latency.LongSamples;
 import dev.tally.bench.latency.Percentiles;
+import dev.tally.bench.options.LoadOptions;
+import dev.tally.bench.provision.ManagementApi;
+import dev.tally.bench.provision.Propagation;
+import dev.tally.bench.provision.Provisioning;
+import dev.tally.bench.provision.TenantClient;
+import dev.tally.bench.scenario.FormPost;
+import dev.tally.bench.scenario.RequestSource;
+import dev.tally.bench.scenario.Scenario;
 import dev.tally.bench.server.Health;
 import dev.tally.bench.server.ProcMemory;
 import dev.tally.bench.server.ServerProcess;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,8 +33,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Load benchmark for Tally's token endpoint: the client_credentials grant, or refresh token rotation
@@ -63,13 +64,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Run with {@code --help} for the options. The report goes to stdout, progress and problems to stderr.
  */
 public final class ClientCredentialsLoad {
-    static final String AUDIENCE = "https://api.bench.test";
-    static final String BENCH_USER = "bench-user";
-    static final long TOKEN_LIFETIME = 3600;
-    /** How long separate token nodes may take to learn what the tool provisioned at the command service. */
-    static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(60);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration MANAGEMENT_TIMEOUT = Duration.ofSeconds(30);
 
     private ClientCredentialsLoad() {
     }
@@ -143,7 +139,8 @@ public final class ClientCredentialsLoad {
                 Health.await(http, adminUrl, System.nanoTime(), Duration.ofSeconds(10), null);
             }
 
-            List<TenantClient> provisioned = provision(http, adminUrl, adminToken, options.tenants(), options.scenario(), err);
+            List<TenantClient> provisioned = new Provisioning(new ManagementApi(http, adminUrl, adminToken,
+                    MANAGEMENT_TIMEOUT), err).provision(options.tenants(), options.scenario().clients());
             // Client i of the list goes to token node i mod nodes; with one node, the list is as provisioned.
             List<TenantClient> clients = new ArrayList<>();
             for (int n = 0; n < Math.max(provisioned.size(), tokenNodes.size()); n++) {
@@ -154,12 +151,11 @@ public final class ClientCredentialsLoad {
             boolean separateNodes = server == null && !tokenNodes.equals(List.of(adminUrl));
             for (TenantClient c : clients) {
                 if (separateNodes) {
-                    awaitVisible(http, c, options.scenario(), adminToken, PROPAGATION_TIMEOUT, err);
-                } else {
-                    smokeTest(http, c, options.scenario()); // fail fast with the server's own words before any load
+                    Propagation.awaitKnown(http, c, adminToken, Propagation.TIMEOUT, err);
                 }
+                options.scenario().smokeTest(http, c); // fail fast with the server's own words before any load
             }
-            List<RequestSource> sources = sources(http, clients, options, err);
+            List<RequestSource> sources = options.scenario().sources(http, clients, options.concurrency(), err);
             LoadResult result = runLoad(http, sources, options, server, err);
 
             int exit = result.ok == 0 || result.errors() > 0 || result.validationFailures > 0 ? 1 : 0;
@@ -191,242 +187,6 @@ public final class ClientCredentialsLoad {
                 server.stop(keepServerLog);
             }
         }
-    }
-
-    // ---------------------------------------------------------------- setup
-
-    /** One tenant's client, its token endpoint and, for the refresh scenario, the user whose families it starts. */
-    record TenantClient(String tenant, String clientId, String clientSecret, URI tokenUri, String username,
-                        String password, String userId) {
-        /** The same client, asking the token service at {@code baseUrl}. */
-        TenantClient at(String baseUrl) {
-            return new TenantClient(tenant, clientId, clientSecret, URI.create(baseUrl + "/t/" + tenant + "/oauth/token"),
-                    username, password, userId);
-        }
-    }
-
-    static List<TenantClient> provision(HttpClient http, String baseUrl, String adminToken, int tenants,
-                                        LoadOptions.Scenario scenario, PrintStream err)
-            throws IOException, InterruptedException {
-        boolean refresh = scenario == LoadOptions.Scenario.REFRESH;
-        List<TenantClient> clients = new ArrayList<>();
-        for (int n = 0; n < tenants; n++) {
-            String tenant = n == 0 ? "bench" : "bench-" + (n + 1);
-            HttpResponse<String> r = postJson(http, baseUrl + "/admin/tenants", adminToken,
-                    Json.newObject().put("id", tenant).put("name", "Bench " + (n + 1)));
-            if (r.statusCode() == 409) {
-                err.println("[bench] tenant " + tenant + " exists already; reusing it");
-            } else {
-                expect(r, 201, "create tenant " + tenant);
-            }
-            ObjectNode api = Json.newObject().put("identifier", AUDIENCE).put("name", "Orders")
-                    .put("token_lifetime", TOKEN_LIFETIME);
-            if (refresh) {
-                api.put("allow_offline_access", true);
-            }
-            r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/apis", adminToken, api);
-            if (r.statusCode() == 409) {
-                err.println("[bench] API " + AUDIENCE + " exists already in tenant " + tenant + "; reusing it");
-            } else {
-                expect(r, 201, "create API in tenant " + tenant);
-            }
-            String username = null;
-            String password = null;
-            String userId = null;
-            if (refresh) {
-                username = BENCH_USER;
-                password = randomPassword();
-                r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/users", adminToken,
-                        Json.newObject().put("username", username).put("password", password));
-                expect(r, 201, "create user in tenant " + tenant);
-                userId = Json.string(Json.object(r.body()), "user_id");
-            }
-            ObjectNode client = Json.newObject().put("name", "load");
-            if (refresh) {
-                client.put("app_type", "regular_web");
-                client.putArray("grant_types").add("password").add("refresh_token");
-                client.putObject("refresh_token").put("rotation", "rotate");
-            } else {
-                client.put("app_type", "non_interactive");
-                client.putArray("grant_types").add("client_credentials");
-            }
-            r = postJson(http, baseUrl + "/admin/tenants/" + tenant + "/clients", adminToken, client);
-            expect(r, 201, "create client in tenant " + tenant);
-            JsonNode json;
-            try {
-                json = Json.object(r.body());
-            } catch (IllegalArgumentException e) {
-                throw new BenchException("create client: " + e.getMessage() + " in " + BodyExcerpt.of(r.body()));
-            }
-            String id = Json.string(json, "client_id");
-            String secret = Json.string(json, "client_secret");
-            if (id == null || secret == null) {
-                throw new BenchException("create client: no client_id/client_secret in " + BodyExcerpt.of(r.body()));
-            }
-            clients.add(new TenantClient(tenant, id, secret, URI.create(baseUrl + "/t/" + tenant + "/oauth/token"),
-                    username, password, userId));
-        }
-        return clients;
-    }
-
-    /** 20 random letters and digits: the bench user's password, never printed. */
-    static String randomPassword() {
-        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        SecureRandom random = new SecureRandom();
-        StringBuilder b = new StringBuilder(20);
-        for (int i = 0; i < 20; i++) {
-            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return b.toString();
-    }
-
-    /** The client-credentials request of one tenant's client, prepared once and reused (an HttpRequest is immutable). */
-    static HttpRequest tokenRequest(TenantClient c) {
-        String form = "grant_type=client_credentials"
-                + "&client_id=" + URLEncoder.encode(c.clientId(), StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(c.clientSecret(), StandardCharsets.UTF_8)
-                + "&audience=" + URLEncoder.encode(AUDIENCE, StandardCharsets.UTF_8);
-        return HttpRequest.newBuilder(c.tokenUri())
-                .timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build();
-    }
-
-    /**
-     * Waits until a separate token node knows what the tool provisioned at the command service (it learns it from the
-     * event stream), then runs the smoke test. It asks the node's lifetime explanation for this client, API and, for
-     * refresh, user (404 or 400 until the node has them), not the token endpoint: failed password grants would count
-     * against the user's login throttle.
-     */
-    private static void awaitVisible(HttpClient http, TenantClient c, LoadOptions.Scenario scenario, String adminToken,
-                                     Duration timeout, PrintStream err) throws IOException, InterruptedException {
-        String base = c.tokenUri().toString().substring(0, c.tokenUri().toString().indexOf("/t/"));
-        String url = base + "/admin/tenants/" + URLEncoder.encode(c.tenant(), StandardCharsets.UTF_8)
-                + "/lifetimes/explain?client_id=" + URLEncoder.encode(c.clientId(), StandardCharsets.UTF_8)
-                + "&audience=" + URLEncoder.encode(AUDIENCE, StandardCharsets.UTF_8)
-                + (c.userId() == null ? "" : "&user_id=" + URLEncoder.encode(c.userId(), StandardCharsets.UTF_8));
-        HttpRequest explain = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
-                .header("Authorization", "Bearer " + adminToken).header("Accept", "application/json").GET().build();
-        long start = System.nanoTime();
-        HttpResponse<String> r = http.send(explain, HttpResponse.BodyHandlers.ofString());
-        while (r.statusCode() != 200) {
-            if (System.nanoTime() - start > timeout.toNanos()) {
-                throw new BenchException("token node " + base + " did not learn tenant " + c.tenant() + " within "
-                        + timeout.toSeconds() + " s (last answer HTTP " + r.statusCode() + " " + BodyExcerpt.of(r.body()) + ")");
-            }
-            Thread.sleep(20);
-            r = http.send(explain, HttpResponse.BodyHandlers.ofString());
-        }
-        err.printf(Locale.ROOT, "[bench] tenant %s known at %s after %.2f s%n", c.tenant(), base,
-                (System.nanoTime() - start) / 1e9);
-        smokeTest(http, c, scenario);
-    }
-
-    /**
-     * One request of the scenario per tenant before any load: client credentials, or a password grant and one
-     * refresh of the family it started (that family is not used again).
-     */
-    private static void smokeTest(HttpClient http, TenantClient c, LoadOptions.Scenario scenario)
-            throws IOException, InterruptedException {
-        RequestSource source = switch (scenario) {
-            case REFRESH -> RefreshRotationSource.start(http, c);
-            case INTROSPECT -> new IntrospectionSource(List.of(IntrospectionSource.prepare(http, c)), 0);
-            case CLIENT_CREDENTIALS -> new ClientCredentialsSource(List.of(tokenRequest(c)), 0);
-        };
-        String what = switch (scenario) {
-            case REFRESH -> "refresh";
-            case INTROSPECT -> "introspection";
-            case CLIENT_CREDENTIALS -> "token";
-        };
-        HttpResponse<String> r = http.send(source.next(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new BenchException("first " + what + " request for tenant " + c.tenant() + " failed: HTTP "
-                    + r.statusCode() + " " + BodyExcerpt.of(r.body()));
-        }
-        String problem = source.validate(r.body());
-        if (problem != null) {
-            throw new BenchException("first " + what + " response for tenant " + c.tenant() + " is invalid: " + problem
-                    + " in " + BodyExcerpt.of(r.body()));
-        }
-    }
-
-    /**
-     * One source per worker, worker i on tenant i mod tenants. For refresh each starts its own family here, one
-     * password grant after the other, before the load starts.
-     */
-    static List<RequestSource> sources(HttpClient http, List<TenantClient> clients, LoadOptions o, PrintStream err)
-            throws IOException, InterruptedException {
-        List<RequestSource> sources = new ArrayList<>(o.concurrency());
-        if (o.scenario() == LoadOptions.Scenario.REFRESH) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < o.concurrency(); i++) {
-                sources.add(RefreshRotationSource.start(http, clients.get(i % clients.size())));
-            }
-            err.printf(Locale.ROOT, "[bench] %d refresh token families started (password grant) in %.2f s%n",
-                    o.concurrency(), (System.nanoTime() - t0) / 1e9);
-        } else if (o.scenario() == LoadOptions.Scenario.INTROSPECT) {
-            List<IntrospectionSource.Prepared> prepared = new ArrayList<>();
-            for (TenantClient c : clients) {
-                prepared.add(IntrospectionSource.prepare(http, c));
-            }
-            for (int i = 0; i < o.concurrency(); i++) {
-                sources.add(new IntrospectionSource(prepared, i));
-            }
-        } else {
-            List<HttpRequest> requests = clients.stream().map(ClientCredentialsLoad::tokenRequest).toList();
-            for (int i = 0; i < o.concurrency(); i++) {
-                sources.add(new ClientCredentialsSource(requests, i));
-            }
-        }
-        return sources;
-    }
-
-    private static HttpResponse<String> postJson(HttpClient http, String url, String adminToken, JsonNode json)
-            throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url))
-                .timeout(REQUEST_TIMEOUT)
-                .header("Authorization", "Bearer " + adminToken)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(json)))
-                .build();
-        return http.send(req, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void expect(HttpResponse<String> r, int status, String what) {
-        if (r.statusCode() != status) {
-            throw new BenchException(what + ": expected HTTP " + status + ", got " + r.statusCode() + " "
-                    + BodyExcerpt.of(r.body()));
-        }
-    }
-
-    /** Null if the body is a plausible token response, else what is wrong with it. */
-    static String validateTokenResponse(String body, long expectedExpiresIn) {
-        JsonNode json;
-        try {
-            json = Json.object(body);
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        }
-        String token = Json.string(json, "access_token");
-        if (token == null) {
-            return "no access_token string";
-        }
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
-            return "access_token does not have 3 non-empty dot-separated parts";
-        }
-        Long expiresIn = Json.integer(json, "expires_in");
-        if (expiresIn == null || expiresIn != expectedExpiresIn) {
-            return "expires_in is " + Json.shown(json, "expires_in") + ", expected " + expectedExpiresIn;
-        }
-        String type = Json.string(json, "token_type");
-        if (type == null || !type.equalsIgnoreCase("Bearer")) {
-            return "token_type is " + Json.shown(json, "token_type") + ", expected Bearer";
-        }
-        return null;
     }
 
     // ---------------------------------------------------------------- load
@@ -658,7 +418,7 @@ public final class ClientCredentialsLoad {
 
         LoadResult result = new LoadResult();
         result.threadKind = o.virtualThreads() ? "virtual" : "platform";
-        long hardDeadline = control.measureEndNanos + REQUEST_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5);
+        long hardDeadline = control.measureEndNanos + FormPost.TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5);
         boolean announcedWindow = o.warmupSeconds() == 0;
         CpuMark cpuStart = announcedWindow ? CpuMark.now(server) : null;
         CpuMark cpuEnd = null;
@@ -752,8 +512,8 @@ public final class ClientCredentialsLoad {
         LoadResult r = d.r();
         LoadOptions o = d.options();
         StringBuilder b = new StringBuilder();
-        boolean refresh = o.scenario() == LoadOptions.Scenario.REFRESH;
-        b.append("## Tally ").append(o.scenario().option).append(" load\n\n```\n");
+        boolean refresh = o.scenario() == Scenario.REFRESH;
+        b.append("## Tally ").append(o.scenario().option()).append(" load\n\n```\n");
         line(b, "date", d.started().truncatedTo(ChronoUnit.SECONDS).toString());
         line(b, "scenario", switch (o.scenario()) {
             case REFRESH -> "refresh: grant_type=refresh_token, rotation rotate, one family per thread (started by the"
@@ -774,7 +534,7 @@ public final class ClientCredentialsLoad {
             line(b, "server", "already running (not started by the tool)");
         }
         line(b, "target", d.baseUrl() + "  " + d.clients() + " tenant(s)/client(s)" + (refresh ? "/user(s)" : "")
-                + ", audience " + AUDIENCE);
+                + ", audience " + Provisioning.AUDIENCE);
         line(b, "concurrency", o.concurrency() + " " + r.threadKind
                 + " threads, closed loop, 1 shared HttpClient (HTTP/1.1 keep-alive, "
                 + (o.directExecutor() ? "direct" : "pool") + " executor)");
@@ -827,7 +587,7 @@ public final class ClientCredentialsLoad {
                 + " | p99.9 ms | max ms | RSS idle MiB | RSS load MiB | startup s |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         b.append("| ").append(d.started().truncatedTo(ChronoUnit.SECONDS))
-                .append(" | ").append(o.scenario().option)
+                .append(" | ").append(o.scenario().option())
                 .append(" | ").append(Runtime.version().feature())
                 .append(" | ").append(o.concurrency()).append(' ').append(r.threadKind)
                 .append(" | ").append(fmt2(r.windowSeconds))

@@ -5,12 +5,11 @@ import dev.tally.bench.http.BodyExcerpt;
 import dev.tally.bench.http.Json;
 import dev.tally.bench.latency.LongSamples;
 import dev.tally.bench.latency.Percentiles;
+import dev.tally.bench.provision.ManagementApi;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,18 +43,17 @@ public final class StreamLagProbe {
     static final String AUDIENCE = "https://api.lag.test";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpClient http;
-    private final String adminUrl;
-    private final String adminToken;
+    private final ManagementApi admin;
     private final List<String> nodes;
+    /** The same nodes, asked for their lifetime explanation. */
+    private final List<ManagementApi> nodeApis;
     private final String tenant;
     private final PrintStream err;
 
     StreamLagProbe(HttpClient http, String adminUrl, String adminToken, List<String> nodes, String tenant, PrintStream err) {
-        this.http = http;
-        this.adminUrl = adminUrl;
-        this.adminToken = adminToken;
+        this.admin = new ManagementApi(http, adminUrl, adminToken, REQUEST_TIMEOUT);
         this.nodes = nodes;
+        this.nodeApis = nodes.stream().map(node -> new ManagementApi(http, node, adminToken, REQUEST_TIMEOUT)).toList();
         this.tenant = tenant;
         this.err = err;
     }
@@ -115,10 +113,11 @@ public final class StreamLagProbe {
         String explain = explainPath + URLEncoder.encode(clientId, StandardCharsets.UTF_8);
         // every node must know the tenant, the API and the client before the first change is timed
         long lifetime = 600;
-        for (String node : nodes) {
-            long waited = awaitLifetime(node + explain, lifetime, Duration.ofSeconds(60), System.nanoTime()).lagNanos;
+        for (int n = 0; n < nodes.size(); n++) {
+            long waited = awaitLifetime(nodeApis.get(n), explain, lifetime, Duration.ofSeconds(60), System.nanoTime())
+                    .lagNanos;
             if (waited < 0) {
-                throw new BenchException("token node " + node + " did not learn the probe's tenant within 60 s");
+                throw new BenchException("token node " + nodes.get(n) + " did not learn the probe's tenant within 60 s");
             }
         }
         List<LongSamples> lags = new ArrayList<>();
@@ -133,7 +132,7 @@ public final class StreamLagProbe {
             for (int i = 0; i < probes; i++) {
                 long next = 601 + i;
                 long sent = System.nanoTime();
-                HttpResponse<String> r = send("PATCH", adminUrl + "/admin/tenants/" + tenant + "/apis/" + apiId,
+                HttpResponse<String> r = admin.patch("/admin/tenants/" + tenant + "/apis/" + apiId,
                         Json.newObject().put("token_lifetime", next));
                 long committed = System.nanoTime();
                 if (r.statusCode() != 200) {
@@ -142,8 +141,8 @@ public final class StreamLagProbe {
                 }
                 writes.add(committed - sent);
                 List<Future<Seen>> seen = new ArrayList<>();
-                for (String node : nodes) {
-                    seen.add(pool.submit(() -> awaitLifetime(node + explain, next, timeout, committed)));
+                for (ManagementApi node : nodeApis) {
+                    seen.add(pool.submit(() -> awaitLifetime(node, explain, next, timeout, committed)));
                 }
                 for (int n = 0; n < nodes.size(); n++) {
                     Seen s;
@@ -170,7 +169,7 @@ public final class StreamLagProbe {
         out.printf(Locale.ROOT, "# Stream lag probe %s%n", started);
         out.printf(Locale.ROOT, "%d configuration changes (PATCH of an API's token_lifetime at the command service %s),"
                 + " %d ms apart; each awaited on %d token node(s) by polling the lifetime explanation%n",
-                probes, adminUrl, pauseMs, nodes.size());
+                probes, admin.baseUrl(), pauseMs, nodes.size());
         out.println();
         out.println("| measured | count | p50 ms | p90 ms | p99 ms | max ms | mean ms |");
         out.println("|---|---|---|---|---|---|---|");
@@ -206,13 +205,14 @@ public final class StreamLagProbe {
     }
 
     /** Polls until the node's explanation carries {@code lifetime}; the lag from {@code sinceNanos}, or -1. */
-    Seen awaitLifetime(String url, long lifetime, Duration timeout, long sinceNanos) throws InterruptedException {
+    Seen awaitLifetime(ManagementApi node, String explain, long lifetime, Duration timeout, long sinceNanos)
+            throws InterruptedException {
         long deadline = sinceNanos + timeout.toNanos();
         long roundTrip = 0;
         while (System.nanoTime() - deadline < 0) {
             long before = System.nanoTime();
             try {
-                HttpResponse<String> r = send("GET", url, null);
+                HttpResponse<String> r = node.get(explain);
                 long after = System.nanoTime();
                 roundTrip = after - before;
                 if (r.statusCode() == 200 && lifetimeIn(r.body()) == lifetime) {
@@ -240,12 +240,12 @@ public final class StreamLagProbe {
 
     /** The probe's tenant, API (lifetime 600 s) and machine client; answers the API's id. */
     private String provision() throws IOException, InterruptedException {
-        HttpResponse<String> r = send("POST", adminUrl + "/admin/tenants",
+        HttpResponse<String> r = admin.post("/admin/tenants",
                 Json.newObject().put("id", tenant).put("name", "Lag probe"));
-        expect(r, 201, "create tenant " + tenant);
-        r = send("POST", adminUrl + "/admin/tenants/" + tenant + "/apis",
+        ManagementApi.expect(r, 201, "create tenant " + tenant);
+        r = admin.post("/admin/tenants/" + tenant + "/apis",
                 Json.newObject().put("identifier", AUDIENCE).put("name", "Lag").put("token_lifetime", 600));
-        expect(r, 201, "create API");
+        ManagementApi.expect(r, 201, "create API");
         String apiId = Json.string(Json.object(r.body()), "id");
         if (apiId == null) {
             throw new BenchException("create API: no id in " + BodyExcerpt.of(r.body()));
@@ -254,9 +254,8 @@ public final class StreamLagProbe {
     }
 
     private String createClient() throws IOException, InterruptedException {
-        HttpResponse<String> r = send("POST", adminUrl + "/admin/tenants/" + tenant + "/clients",
-                machineClient());
-        expect(r, 201, "create client");
+        HttpResponse<String> r = admin.post("/admin/tenants/" + tenant + "/clients", machineClient());
+        ManagementApi.expect(r, 201, "create client");
         String id = Json.string(Json.object(r.body()), "client_id");
         if (id == null) {
             throw new BenchException("create client: no client_id in " + BodyExcerpt.of(r.body()));
@@ -268,24 +267,5 @@ public final class StreamLagProbe {
         ObjectNode client = Json.newObject().put("name", "lag").put("app_type", "non_interactive");
         client.putArray("grant_types").add("client_credentials");
         return client;
-    }
-
-    private HttpResponse<String> send(String method, String url, JsonNode json) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
-                .header("Authorization", "Bearer " + adminToken)
-                .header("Accept", "application/json");
-        if (json == null) {
-            b.GET();
-        } else {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(json)));
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void expect(HttpResponse<String> r, int status, String what) {
-        if (r.statusCode() != status) {
-            throw new BenchException(what + ": expected HTTP " + status + ", got " + r.statusCode() + " "
-                    + BodyExcerpt.of(r.body()));
-        }
     }
 }

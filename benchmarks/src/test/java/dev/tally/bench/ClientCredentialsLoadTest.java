@@ -1,13 +1,12 @@
 package dev.tally.bench;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.tally.bench.http.Json;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tally.bench.fake.FakeTallyServer;
+import dev.tally.bench.http.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,13 +24,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClientCredentialsLoadTest {
 
@@ -104,18 +103,22 @@ class ClientCredentialsLoadTest {
     }
 
     @Test
-    void tokenResponseValidation() {
-        assertNull(ClientCredentialsLoad.validateTokenResponse(
-                "{\"access_token\":\"h.p.s\",\"token_type\":\"Bearer\",\"expires_in\":3600}", 3600));
-        assertEquals("access_token does not have 3 non-empty dot-separated parts", ClientCredentialsLoad
-                .validateTokenResponse("{\"access_token\":\"h.p\",\"token_type\":\"Bearer\",\"expires_in\":3600}", 3600));
-        assertEquals("access_token does not have 3 non-empty dot-separated parts", ClientCredentialsLoad
-                .validateTokenResponse("{\"access_token\":\"h..s\",\"token_type\":\"Bearer\",\"expires_in\":3600}", 3600));
-        assertEquals("expires_in is 60, expected 3600", ClientCredentialsLoad
-                .validateTokenResponse("{\"access_token\":\"h.p.s\",\"token_type\":\"Bearer\",\"expires_in\":60}", 3600));
-        assertEquals("no access_token string", ClientCredentialsLoad.validateTokenResponse("{\"error\":\"x\"}", 3600));
-        assertEquals("token_type is DPoP, expected Bearer", ClientCredentialsLoad
-                .validateTokenResponse("{\"access_token\":\"h.p.s\",\"token_type\":\"DPoP\",\"expires_in\":3600}", 3600));
+    @Timeout(60)
+    void introspectionAgainstTheFakeServer() throws Exception {
+        try (FakeTallyServer fake = FakeTallyServer.start(0, "t", 0)) {
+            Run r = run(Map.of(), "--scenario=introspect", "--base-url=" + fake.baseUrl(), "--admin-token=t",
+                    "--concurrency=2", "--warmup=1", "--duration=1", "--tenants=2", "--validate-every=10");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().startsWith("## Tally introspect load"), r.out());
+            assertTrue(r.out().contains("| introspect | "), r.out());
+            assertTrue(r.out().matches("(?s).*validated:\\s+[1-9]\\d* sampled responses.*, 0 invalid.*"), r.out());
+            // measured + warm-up + the smoke test's one per tenant
+            Matcher warm = Pattern.compile("\\((\\d+) ok, 0 errors\\)").matcher(r.out());
+            assertTrue(warm.find(), r.out());
+            assertEquals(fake.introspections(), r.number("total requests") + Long.parseLong(warm.group(1)) + 2);
+            // one client-credentials token per tenant for the smoke tests and one per tenant for the workers
+            assertEquals(2 + 2, fake.tokenRequests());
+        }
     }
 
     @Test

@@ -1,9 +1,8 @@
-package dev.tally.bench;
+package dev.tally.bench.fake;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tally.bench.http.Json;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,12 +28,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A stand-in for Tally that speaks just the contract the benchmark drives (health, admin API for tenants, APIs,
- * clients and users, and the token endpoint's client_credentials, password and refresh_token grants with rotation
- * and reuse detection), on 127.0.0.1 only. It exists to exercise the tool, not to resemble the real server's cost.
+ * clients and users, the token endpoint's client_credentials, password and refresh_token grants with rotation
+ * and reuse detection, and introspection of its own access tokens), on 127.0.0.1 only. It exists to exercise the tool, not to resemble the real server's cost.
  * {@link #main} makes it startable like tally.jar ({@code --server.port}, {@code --tally.data-dir},
  * {@code TALLY_ADMIN_TOKEN}); system property {@code fake.startupDelayMs} delays the bind to exercise health polling.
  */
-final class FakeTallyServer implements AutoCloseable {
+public final class FakeTallyServer implements AutoCloseable {
     private record Client(String secret, List<String> grantTypes) {
     }
 
@@ -76,6 +76,8 @@ final class FakeTallyServer implements AutoCloseable {
     private final AtomicLong reuseDetected = new AtomicLong();
     private final AtomicLong refreshRefusals = new AtomicLong();
     private volatile boolean rotateRefreshTokens = true;
+    private final List<String> adminRequests = new CopyOnWriteArrayList<>();
+    private final AtomicLong introspections = new AtomicLong();
 
     private FakeTallyServer(HttpServer server, ExecutorService executor, String adminToken, int failEveryNthToken) {
         this.server = server;
@@ -88,7 +90,7 @@ final class FakeTallyServer implements AutoCloseable {
      * @param port              0 for any free port
      * @param failEveryNthToken when &gt; 0, every Nth token request answers 500 (to test error accounting)
      */
-    static FakeTallyServer start(int port, String adminToken, int failEveryNthToken) throws IOException {
+    public static FakeTallyServer start(int port, String adminToken, int failEveryNthToken) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         ExecutorService executor = Executors.newFixedThreadPool(4);
         FakeTallyServer fake = new FakeTallyServer(http, executor, adminToken, failEveryNthToken);
@@ -98,40 +100,50 @@ final class FakeTallyServer implements AutoCloseable {
         return fake;
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    long tokenRequests() {
+    public long tokenRequests() {
         return tokenRequests.get();
     }
 
     /** Successful password grants (each started a family when offline_access was granted). */
-    long passwordGrants() {
+    public long passwordGrants() {
         return passwordGrants.get();
     }
 
-    long familiesStarted() {
+    public long familiesStarted() {
         return families.size();
     }
 
     /** Refresh requests answered 200. */
-    long rotations() {
+    public long rotations() {
         return rotations.get();
     }
 
     /** Tokens of a family presented after they were replaced: the family was revoked. */
-    long reuseDetected() {
+    public long reuseDetected() {
         return reuseDetected.get();
     }
 
     /** Refresh requests answered with an error, reuse included. */
-    long refreshRefusals() {
+    public long refreshRefusals() {
         return refreshRefusals.get();
     }
 
+    /** Every admin request in the order received: "POST /admin/tenants {json}". */
+    public List<String> adminRequests() {
+        return List.copyOf(adminRequests);
+    }
+
+    /** Introspection requests answered 200. */
+    public long introspections() {
+        return introspections.get();
+    }
+
     /** With false, a refresh answers the presented token again instead of a new one (a server bug to catch). */
-    void rotateRefreshTokens(boolean rotate) {
+    public void rotateRefreshTokens(boolean rotate) {
         this.rotateRefreshTokens = rotate;
     }
 
@@ -181,6 +193,9 @@ final class FakeTallyServer implements AutoCloseable {
             } else if (method.equals("POST") && p.length == 5 && p[1].equals("t") && p[3].equals("oauth")
                     && p[4].equals("token")) {
                 token(ex, p[2], new String(body, StandardCharsets.UTF_8));
+            } else if (method.equals("POST") && p.length == 5 && p[1].equals("t") && p[3].equals("oauth")
+                    && p[4].equals("introspect")) {
+                introspect(ex, p[2], new String(body, StandardCharsets.UTF_8));
             } else {
                 send(ex, 404, error("not_found", "no such endpoint"));
             }
@@ -192,6 +207,7 @@ final class FakeTallyServer implements AutoCloseable {
     }
 
     private void admin(HttpExchange ex, String method, String[] p, String body) throws IOException {
+        adminRequests.add(method + " " + ex.getRequestURI().getPath() + " " + body);
         if (!("Bearer " + adminToken).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
             send(ex, 401, error("unauthorized", "bad admin token"));
             return;
@@ -266,23 +282,12 @@ final class FakeTallyServer implements AutoCloseable {
             send(ex, 404, error("not_found", "no such tenant"));
             return;
         }
-        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
-        if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
-            send(ex, 400, error("invalid_request", "form body expected"));
+        Map<String, String> form = form(ex, body);
+        if (form == null) {
             return;
-        }
-        Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
         }
         Map.Entry<String, Client> client = authenticate(ex, tenant, form);
         if (client == null) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
-            send(ex, 401, error("invalid_client", "client authentication failed"));
             return;
         }
         String grant = String.valueOf(form.get("grant_type"));
@@ -308,8 +313,72 @@ final class FakeTallyServer implements AutoCloseable {
         }
     }
 
-    /** client_secret_basic or client_secret_post; the entry is (client_id, client), or null. */
-    private static Map.Entry<String, Client> authenticate(HttpExchange ex, Tenant tenant, Map<String, String> form) {
+    /**
+     * RFC 7662 for the tokens this fake issued (their payload names the tenant as issuer), asked by any client of the
+     * tenant: active with a jti and the asking client's id; anything else inactive.
+     */
+    private void introspect(HttpExchange ex, String tenantId, String body) throws IOException {
+        Tenant tenant = tenants.get(tenantId);
+        if (tenant == null) {
+            send(ex, 404, error("not_found", "no such tenant"));
+            return;
+        }
+        Map<String, String> form = form(ex, body);
+        if (form == null) {
+            return;
+        }
+        Map.Entry<String, Client> client = authenticate(ex, tenant, form);
+        if (client == null) {
+            return;
+        }
+        String[] parts = String.valueOf(form.get("token")).split("\\.");
+        boolean active = false;
+        if (parts.length == 3) {
+            try {
+                JsonNode payload = Json.object(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+                active = ("fake/" + tenantId).equals(Json.string(payload, "iss"));
+            } catch (IllegalArgumentException e) {
+                active = false;
+            }
+        }
+        if (!active) {
+            send(ex, 200, Json.newObject().put("active", false));
+            return;
+        }
+        introspections.incrementAndGet();
+        send(ex, 200, Json.newObject().put("active", true).put("jti", randomId(16)).put("client_id", client.getKey()));
+    }
+
+    /** The form of a urlencoded body; null after answering 400 when the body is not one. */
+    private static Map<String, String> form(HttpExchange ex, String body) throws IOException {
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
+            send(ex, 400, error("invalid_request", "form body expected"));
+            return null;
+        }
+        Map<String, String> form = new HashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return form;
+    }
+
+    /** client_secret_basic or client_secret_post; the entry is (client_id, client), or null after answering 401. */
+    private static Map.Entry<String, Client> authenticate(HttpExchange ex, Tenant tenant, Map<String, String> form)
+            throws IOException {
+        Map.Entry<String, Client> client = credentials(ex, tenant, form);
+        if (client == null) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
+            send(ex, 401, error("invalid_client", "client authentication failed"));
+        }
+        return client;
+    }
+
+    private static Map.Entry<String, Client> credentials(HttpExchange ex, Tenant tenant, Map<String, String> form) {
         String id = form.get("client_id");
         String secret = form.get("client_secret");
         String basic = ex.getRequestHeaders().getFirst("Authorization");
