@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tally.bench.fake.FakeTallyServer;
 import dev.tally.bench.http.Json;
+import dev.tally.bench.provision.TenantClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +121,20 @@ class ClientCredentialsLoadTest {
             // one client-credentials token per tenant for the smoke tests and one per tenant for the workers
             assertEquals(2 + 2, fake.tokenRequests());
         }
+    }
+
+    @Test
+    void clientsAreSpreadOverTheTokenNodesSoEveryNodeGetsWork() {
+        TenantClient a = new TenantClient("bench", "a", "s", URI.create("http://127.0.0.1:1/t/bench/oauth/token"),
+                null, null, null);
+        TenantClient b = new TenantClient("bench-2", "b", "s", URI.create("http://127.0.0.1:1/t/bench-2/oauth/token"),
+                null, null, null);
+        assertEquals(List.of(URI.create("http://127.0.0.1:7/t/bench/oauth/token"),
+                        URI.create("http://127.0.0.1:8/t/bench-2/oauth/token"),
+                        URI.create("http://127.0.0.1:9/t/bench/oauth/token")),
+                ClientCredentialsLoad.spread(List.of(a, b), List.of("http://127.0.0.1:7", "http://127.0.0.1:8",
+                        "http://127.0.0.1:9")).stream().map(TenantClient::tokenUri).toList());
+        assertEquals(List.of(a, b), ClientCredentialsLoad.spread(List.of(a, b), List.of("http://127.0.0.1:1")));
     }
 
     @Test
