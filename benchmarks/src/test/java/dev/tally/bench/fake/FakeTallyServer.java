@@ -277,19 +277,13 @@ public final class FakeTallyServer implements AutoCloseable {
             send(ex, 500, error("server_error", "injected failure #" + n));
             return;
         }
-        Tenant tenant = tenants.get(tenantId);
-        if (tenant == null) {
-            send(ex, 404, error("not_found", "no such tenant"));
+        Caller caller = caller(ex, tenantId, body);
+        if (caller == null) {
             return;
         }
-        Map<String, String> form = form(ex, body);
-        if (form == null) {
-            return;
-        }
-        Map.Entry<String, Client> client = authenticate(ex, tenant, form);
-        if (client == null) {
-            return;
-        }
+        Tenant tenant = caller.tenant();
+        Map<String, String> form = caller.form();
+        Map.Entry<String, Client> client = caller.client();
         String grant = String.valueOf(form.get("grant_type"));
         if (!List.of("client_credentials", "password", "refresh_token").contains(grant)) {
             send(ex, 400, error("unsupported_grant_type", grant));
@@ -318,20 +312,11 @@ public final class FakeTallyServer implements AutoCloseable {
      * tenant: active with a jti and the asking client's id; anything else inactive.
      */
     private void introspect(HttpExchange ex, String tenantId, String body) throws IOException {
-        Tenant tenant = tenants.get(tenantId);
-        if (tenant == null) {
-            send(ex, 404, error("not_found", "no such tenant"));
+        Caller caller = caller(ex, tenantId, body);
+        if (caller == null) {
             return;
         }
-        Map<String, String> form = form(ex, body);
-        if (form == null) {
-            return;
-        }
-        Map.Entry<String, Client> client = authenticate(ex, tenant, form);
-        if (client == null) {
-            return;
-        }
-        String[] parts = String.valueOf(form.get("token")).split("\\.");
+        String[] parts = String.valueOf(caller.form().get("token")).split("\\.");
         boolean active = false;
         if (parts.length == 3) {
             try {
@@ -346,7 +331,27 @@ public final class FakeTallyServer implements AutoCloseable {
             return;
         }
         introspections.incrementAndGet();
-        send(ex, 200, Json.newObject().put("active", true).put("jti", randomId(16)).put("client_id", client.getKey()));
+        send(ex, 200, Json.newObject().put("active", true).put("jti", randomId(16))
+                .put("client_id", caller.client().getKey()));
+    }
+
+    /** Who asks at an OAuth endpoint: the tenant, the request's form and the authenticated client. */
+    private record Caller(Tenant tenant, Map<String, String> form, Map.Entry<String, Client> client) {
+    }
+
+    /** The caller of an OAuth request; null after answering 404, 400 or 401. */
+    private Caller caller(HttpExchange ex, String tenantId, String body) throws IOException {
+        Tenant tenant = tenants.get(tenantId);
+        if (tenant == null) {
+            send(ex, 404, error("not_found", "no such tenant"));
+            return null;
+        }
+        Map<String, String> form = form(ex, body);
+        if (form == null) {
+            return null;
+        }
+        Map.Entry<String, Client> client = authenticate(ex, tenant, form);
+        return client == null ? null : new Caller(tenant, form, client);
     }
 
     /** The form of a urlencoded body; null after answering 400 when the body is not one. */
