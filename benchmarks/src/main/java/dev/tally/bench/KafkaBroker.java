@@ -37,7 +37,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * <p>The tests start their broker with test-support's {@code EmbeddedKafka}, which also stops and restarts one to
  * make an outage and keeps Kafka from ending the test JVM. This broker only runs until it is told to stop, in a
  * process where Kafka may exit if it must; it is written here so that the tool's main code needs nothing from a test
- * module. Its settings are the single-node ones the services expect with {@code TALLY_STREAM_REPLICATION_FACTOR=1}.
+ * module. Its settings are those of the tests' broker (the services expect one node with
+ * {@code TALLY_STREAM_REPLICATION_FACTOR=1}), so that figures stay comparable with those measured before.
  */
 public final class KafkaBroker implements AutoCloseable {
     private final Path logDir;
@@ -113,6 +114,11 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // As the tests' broker has them, which the distributed figures in BENCHMARKS.md were measured with: a broker
+        // fenced and re-registered within about a second, and a small dedupe buffer for the compacted topics' cleaner.
+        p.put("broker.session.timeout.ms", "2000");
+        p.put("broker.heartbeat.interval.ms", "200");
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         return p;
     }
 
