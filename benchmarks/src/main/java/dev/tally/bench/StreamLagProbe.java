@@ -117,7 +117,8 @@ public final class StreamLagProbe {
             long waited = awaitLifetime(nodeApis.get(n), explain, lifetime, Duration.ofSeconds(60), System.nanoTime())
                     .lagNanos;
             if (waited < 0) {
-                throw new BenchException("token node " + nodes.get(n) + " did not learn the probe's tenant within 60 s");
+                throw new BenchException("token node " + nodes.get(n)
+                        + " did not learn the probe's tenant within 60 s");
             }
         }
         List<LongSamples> lags = new ArrayList<>();

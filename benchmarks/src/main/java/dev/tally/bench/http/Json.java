@@ -52,7 +52,8 @@ public final class Json {
     /** The field's value if it is a number with an integral value that fits a long (3600 or 3600.0), else null. */
     public static Long integer(JsonNode object, String field) {
         JsonNode v = object.get(field);
-        return v != null && v.isNumber() && v.canConvertToExactIntegral() && v.canConvertToLong() ? v.longValue() : null;
+        boolean fits = v != null && v.isNumber() && v.canConvertToExactIntegral() && v.canConvertToLong();
+        return fits ? v.longValue() : null;
     }
 
     /** Whether the field is the JSON literal true. */
