@@ -20,10 +20,11 @@ if [[ $# -gt 0 && "$1" != --* ]]; then
     shift
 fi
 classes=$root/benchmarks/target/classes
-if [[ ! -f "$jar" || ! -f "$classes/dev/tally/bench/ClientCredentialsLoad.class" ]]; then
+cp_file=$root/benchmarks/target/runtime-classpath.txt
+if [[ ! -f "$jar" || ! -f "$classes/dev/tally/bench/ClientCredentialsLoad.class" || ! -f "$cp_file" ]]; then
     echo "[bench] building the server and the benchmark tool" >&2
     (cd "$root" && mvn -q -B -DskipTests package)
 fi
 echo "[bench] JDK $JAVA_HOME, server $jar" >&2
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options
-exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes" dev.tally.bench.ClientCredentialsLoad --jar="$jar" "$@"
+exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes:$(cat "$cp_file")" dev.tally.bench.ClientCredentialsLoad --jar="$jar" "$@"

@@ -85,11 +85,13 @@ echo "[dist] command service :$command_port, $nodes token node(s): ${token_urls[
 urls=$(IFS=,; echo "${token_urls[*]}")
 admin_url="http://127.0.0.1:$command_port"
 load() {
-    "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes" dev.tally.bench.ClientCredentialsLoad \
+    "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes:$(cat "$root/benchmarks/target/runtime-classpath.txt")" \
+        dev.tally.bench.ClientCredentialsLoad \
         --base-url="$urls" --admin-url="$admin_url" --admin-token="$TALLY_ADMIN_TOKEN" "$@"
 }
 lag() {
-    "$JAVA_HOME/bin/java" -cp "$classes" dev.tally.bench.StreamLagProbe --admin-url="$admin_url" --token-urls="$urls" \
+    "$JAVA_HOME/bin/java" -cp "$classes:$(cat "$root/benchmarks/target/runtime-classpath.txt")" \
+        dev.tally.bench.StreamLagProbe --admin-url="$admin_url" --token-urls="$urls" \
         --admin-token="$TALLY_ADMIN_TOKEN" --probes="${LAG_PROBES:-200}"
 }
 # CPU seconds (user + system) of a process, and of the whole machine, from /proc: printed for the tool's run

@@ -1,11 +1,15 @@
 package dev.tally.bench;
 
+import dev.tally.bench.http.BenchException;
+import dev.tally.bench.http.BodyExcerpt;
+import dev.tally.bench.http.Json;
+import dev.tally.bench.latency.LongSamples;
+import dev.tally.bench.latency.Percentiles;
+import dev.tally.bench.provision.ManagementApi;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,10 +17,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * End-to-end lag of distributed mode, seen from outside: from the moment the command service answers a
@@ -38,18 +43,17 @@ public final class StreamLagProbe {
     static final String AUDIENCE = "https://api.lag.test";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpClient http;
-    private final String adminUrl;
-    private final String adminToken;
+    private final ManagementApi admin;
     private final List<String> nodes;
+    /** The same nodes, asked for their lifetime explanation. */
+    private final List<ManagementApi> nodeApis;
     private final String tenant;
     private final PrintStream err;
 
     StreamLagProbe(HttpClient http, String adminUrl, String adminToken, List<String> nodes, String tenant, PrintStream err) {
-        this.http = http;
-        this.adminUrl = adminUrl;
-        this.adminToken = adminToken;
+        this.admin = new ManagementApi(http, adminUrl, adminToken, REQUEST_TIMEOUT);
         this.nodes = nodes;
+        this.nodeApis = nodes.stream().map(node -> new ManagementApi(http, node, adminToken, REQUEST_TIMEOUT)).toList();
         this.tenant = tenant;
         this.err = err;
     }
@@ -109,10 +113,12 @@ public final class StreamLagProbe {
         String explain = explainPath + URLEncoder.encode(clientId, StandardCharsets.UTF_8);
         // every node must know the tenant, the API and the client before the first change is timed
         long lifetime = 600;
-        for (String node : nodes) {
-            long waited = awaitLifetime(node + explain, lifetime, Duration.ofSeconds(60), System.nanoTime()).lagNanos;
+        for (int n = 0; n < nodes.size(); n++) {
+            long waited = awaitLifetime(nodeApis.get(n), explain, lifetime, Duration.ofSeconds(60), System.nanoTime())
+                    .lagNanos;
             if (waited < 0) {
-                throw new BenchException("token node " + node + " did not learn the probe's tenant within 60 s");
+                throw new BenchException("token node " + nodes.get(n)
+                        + " did not learn the probe's tenant within 60 s");
             }
         }
         List<LongSamples> lags = new ArrayList<>();
@@ -127,17 +133,17 @@ public final class StreamLagProbe {
             for (int i = 0; i < probes; i++) {
                 long next = 601 + i;
                 long sent = System.nanoTime();
-                HttpResponse<String> r = send("PATCH", adminUrl + "/admin/tenants/" + tenant + "/apis/" + apiId,
-                        "{\"token_lifetime\":" + next + "}");
+                HttpResponse<String> r = admin.patch("/admin/tenants/" + tenant + "/apis/" + apiId,
+                        Json.newObject().put("token_lifetime", next));
                 long committed = System.nanoTime();
                 if (r.statusCode() != 200) {
                     throw new BenchException("change " + i + ": PATCH answered HTTP " + r.statusCode() + " "
-                            + ClientCredentialsLoad.truncate(r.body()));
+                            + BodyExcerpt.of(r.body()));
                 }
                 writes.add(committed - sent);
                 List<Future<Seen>> seen = new ArrayList<>();
-                for (String node : nodes) {
-                    seen.add(pool.submit(() -> awaitLifetime(node + explain, next, timeout, committed)));
+                for (ManagementApi node : nodeApis) {
+                    seen.add(pool.submit(() -> awaitLifetime(node, explain, next, timeout, committed)));
                 }
                 for (int n = 0; n < nodes.size(); n++) {
                     Seen s;
@@ -164,7 +170,7 @@ public final class StreamLagProbe {
         out.printf(Locale.ROOT, "# Stream lag probe %s%n", started);
         out.printf(Locale.ROOT, "%d configuration changes (PATCH of an API's token_lifetime at the command service %s),"
                 + " %d ms apart; each awaited on %d token node(s) by polling the lifetime explanation%n",
-                probes, adminUrl, pauseMs, nodes.size());
+                probes, admin.baseUrl(), pauseMs, nodes.size());
         out.println();
         out.println("| measured | count | p50 ms | p90 ms | p99 ms | max ms | mean ms |");
         out.println("|---|---|---|---|---|---|---|");
@@ -200,13 +206,14 @@ public final class StreamLagProbe {
     }
 
     /** Polls until the node's explanation carries {@code lifetime}; the lag from {@code sinceNanos}, or -1. */
-    Seen awaitLifetime(String url, long lifetime, Duration timeout, long sinceNanos) throws InterruptedException {
+    Seen awaitLifetime(ManagementApi node, String explain, long lifetime, Duration timeout, long sinceNanos)
+            throws InterruptedException {
         long deadline = sinceNanos + timeout.toNanos();
         long roundTrip = 0;
         while (System.nanoTime() - deadline < 0) {
             long before = System.nanoTime();
             try {
-                HttpResponse<String> r = send("GET", url, null);
+                HttpResponse<String> r = node.get(explain);
                 long after = System.nanoTime();
                 roundTrip = after - before;
                 if (r.statusCode() == 200 && lifetimeIn(r.body()) == lifetime) {
@@ -221,10 +228,9 @@ public final class StreamLagProbe {
 
     static long lifetimeIn(String body) {
         try {
-            Map<String, Object> json = MiniJson.parseObject(body);
-            if (json.get("access_token") instanceof Map<?, ?> access) {
-                @SuppressWarnings("unchecked")
-                Long v = MiniJson.longField((Map<String, Object>) access, "lifetime");
+            JsonNode access = Json.object(body).get("access_token");
+            if (access != null && access.isObject()) {
+                Long v = Json.integer(access, "lifetime");
                 return v == null ? -1 : v;
             }
         } catch (IllegalArgumentException e) {
@@ -235,46 +241,32 @@ public final class StreamLagProbe {
 
     /** The probe's tenant, API (lifetime 600 s) and machine client; answers the API's id. */
     private String provision() throws IOException, InterruptedException {
-        HttpResponse<String> r = send("POST", adminUrl + "/admin/tenants",
-                "{\"id\":" + MiniJson.quote(tenant) + ",\"name\":\"Lag probe\"}");
-        expect(r, 201, "create tenant " + tenant);
-        r = send("POST", adminUrl + "/admin/tenants/" + tenant + "/apis",
-                "{\"identifier\":" + MiniJson.quote(AUDIENCE) + ",\"name\":\"Lag\",\"token_lifetime\":600}");
-        expect(r, 201, "create API");
-        String apiId = MiniJson.stringField(MiniJson.parseObject(r.body()), "id");
+        HttpResponse<String> r = admin.post("/admin/tenants",
+                Json.newObject().put("id", tenant).put("name", "Lag probe"));
+        ManagementApi.expect(r, 201, "create tenant " + tenant);
+        r = admin.post("/admin/tenants/" + tenant + "/apis",
+                Json.newObject().put("identifier", AUDIENCE).put("name", "Lag").put("token_lifetime", 600));
+        ManagementApi.expect(r, 201, "create API");
+        String apiId = Json.string(Json.object(r.body()), "id");
         if (apiId == null) {
-            throw new BenchException("create API: no id in " + ClientCredentialsLoad.truncate(r.body()));
+            throw new BenchException("create API: no id in " + BodyExcerpt.of(r.body()));
         }
         return apiId;
     }
 
     private String createClient() throws IOException, InterruptedException {
-        HttpResponse<String> r = send("POST", adminUrl + "/admin/tenants/" + tenant + "/clients",
-                "{\"name\":\"lag\",\"app_type\":\"non_interactive\",\"grant_types\":[\"client_credentials\"]}");
-        expect(r, 201, "create client");
-        String id = MiniJson.stringField(MiniJson.parseObject(r.body()), "client_id");
+        HttpResponse<String> r = admin.post("/admin/tenants/" + tenant + "/clients", machineClient());
+        ManagementApi.expect(r, 201, "create client");
+        String id = Json.string(Json.object(r.body()), "client_id");
         if (id == null) {
-            throw new BenchException("create client: no client_id in " + ClientCredentialsLoad.truncate(r.body()));
+            throw new BenchException("create client: no client_id in " + BodyExcerpt.of(r.body()));
         }
         return id;
     }
 
-    private HttpResponse<String> send(String method, String url, String json) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
-                .header("Authorization", "Bearer " + adminToken)
-                .header("Accept", "application/json");
-        if (json == null) {
-            b.GET();
-        } else {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void expect(HttpResponse<String> r, int status, String what) {
-        if (r.statusCode() != status) {
-            throw new BenchException(what + ": expected HTTP " + status + ", got " + r.statusCode() + " "
-                    + ClientCredentialsLoad.truncate(r.body()));
-        }
+    private static ObjectNode machineClient() {
+        ObjectNode client = Json.newObject().put("name", "lag").put("app_type", "non_interactive");
+        client.putArray("grant_types").add("client_credentials");
+        return client;
     }
 }

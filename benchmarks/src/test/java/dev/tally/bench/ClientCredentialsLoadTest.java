@@ -1,15 +1,18 @@
 package dev.tally.bench;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tally.bench.fake.FakeTallyServer;
+import dev.tally.bench.http.Json;
+import dev.tally.bench.provision.TenantClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +24,15 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.json.JsonMapper;
 
 class ClientCredentialsLoadTest {
 
@@ -95,6 +102,39 @@ class ClientCredentialsLoadTest {
             assertEquals(51, fake.tokenRequests()); // + the smoke request
             assertTrue(r.out().contains("STOPPED EARLY: --max-requests=50 reached"), r.out());
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void introspectionAgainstTheFakeServer() throws Exception {
+        try (FakeTallyServer fake = FakeTallyServer.start(0, "t", 0)) {
+            Run r = run(Map.of(), "--scenario=introspect", "--base-url=" + fake.baseUrl(), "--admin-token=t",
+                    "--concurrency=2", "--warmup=1", "--duration=1", "--tenants=2", "--validate-every=10");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().startsWith("## Tally introspect load"), r.out());
+            assertTrue(r.out().contains("| introspect | "), r.out());
+            assertTrue(r.out().matches("(?s).*validated:\\s+[1-9]\\d* sampled responses.*, 0 invalid.*"), r.out());
+            // measured + warm-up + the smoke test's one per tenant
+            Matcher warm = Pattern.compile("\\((\\d+) ok, 0 errors\\)").matcher(r.out());
+            assertTrue(warm.find(), r.out());
+            assertEquals(fake.introspections(), r.number("total requests") + Long.parseLong(warm.group(1)) + 2);
+            // one client-credentials token per tenant for the smoke tests and one per tenant for the workers
+            assertEquals(2 + 2, fake.tokenRequests());
+        }
+    }
+
+    @Test
+    void clientsAreSpreadOverTheTokenNodesSoEveryNodeGetsWork() {
+        TenantClient a = new TenantClient("bench", "a", "s", URI.create("http://127.0.0.1:1/t/bench/oauth/token"),
+                null, null, null);
+        TenantClient b = new TenantClient("bench-2", "b", "s", URI.create("http://127.0.0.1:1/t/bench-2/oauth/token"),
+                null, null, null);
+        assertEquals(List.of(URI.create("http://127.0.0.1:7/t/bench/oauth/token"),
+                        URI.create("http://127.0.0.1:8/t/bench-2/oauth/token"),
+                        URI.create("http://127.0.0.1:9/t/bench/oauth/token")),
+                ClientCredentialsLoad.spread(List.of(a, b), List.of("http://127.0.0.1:7", "http://127.0.0.1:8",
+                        "http://127.0.0.1:9")).stream().map(TenantClient::tokenUri).toList());
+        assertEquals(List.of(a, b), ClientCredentialsLoad.spread(List.of(a, b), List.of("http://127.0.0.1:1")));
     }
 
     @Test
@@ -169,13 +209,19 @@ class ClientCredentialsLoadTest {
         }
     }
 
-    /** Packs target/classes + target/test-classes into an executable jar whose main is the fake server. */
+    /**
+     * Packs target/classes + target/test-classes into an executable jar whose main is the fake server; Jackson's jars
+     * (the fake reads and writes JSON with the tool's own {@link Json}) go on its manifest class path.
+     */
     static void buildFakeServerJar(Path jar) throws IOException {
         Path testClasses = classRoot(FakeTallyServer.class);
-        Path mainClasses = classRoot(MiniJson.class);
+        Path mainClasses = classRoot(Json.class);
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FakeTallyServer.class.getName());
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, Stream.of(JsonMapper.class, JsonParser.class,
+                        JsonProperty.class)
+                .map(c -> classRoot(c).toUri().toString()).collect(Collectors.joining(" ")));
         try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os, manifest)) {
             for (Path root : List.of(mainClasses, testClasses)) {
                 try (Stream<Path> files = Files.walk(root)) {

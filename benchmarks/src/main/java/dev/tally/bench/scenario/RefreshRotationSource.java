@@ -1,12 +1,14 @@
-package dev.tally.bench;
+package dev.tally.bench.scenario;
 
+import dev.tally.bench.http.BenchException;
+import dev.tally.bench.http.BodyExcerpt;
+import dev.tally.bench.http.Json;
+import dev.tally.bench.provision.Provisioning;
+import dev.tally.bench.provision.TenantClient;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * The refresh scenario for one worker: it owns one refresh token family (started with the password grant) and
@@ -15,48 +17,48 @@ import java.util.Map;
  * unanswered request may have spent the token, the worker cannot go on after one.
  */
 final class RefreshRotationSource implements RequestSource {
-    private final ClientCredentialsLoad.TenantClient client;
+    private final TenantClient client;
     private final String formPrefix;
     private String current;
 
-    RefreshRotationSource(ClientCredentialsLoad.TenantClient client, String firstRefreshToken) {
+    RefreshRotationSource(TenantClient client, String firstRefreshToken) {
         this.client = client;
         this.formPrefix = "grant_type=refresh_token"
-                + "&client_id=" + enc(client.clientId())
-                + "&client_secret=" + enc(client.clientSecret())
+                + "&client_id=" + FormPost.enc(client.clientId())
+                + "&client_secret=" + FormPost.enc(client.clientSecret())
                 + "&refresh_token=";
         this.current = firstRefreshToken;
     }
 
     /** A new family: the password grant for the tenant's bench user, asking for offline_access. */
-    static RefreshRotationSource start(HttpClient http, ClientCredentialsLoad.TenantClient client)
+    static RefreshRotationSource start(HttpClient http, TenantClient client)
             throws IOException, InterruptedException {
         return new RefreshRotationSource(client, passwordGrant(http, client));
     }
 
     /** The refresh token of a password grant; a {@link BenchException} with the server's words otherwise. */
-    static String passwordGrant(HttpClient http, ClientCredentialsLoad.TenantClient client)
+    static String passwordGrant(HttpClient http, TenantClient client)
             throws IOException, InterruptedException {
         String form = "grant_type=password"
-                + "&client_id=" + enc(client.clientId())
-                + "&client_secret=" + enc(client.clientSecret())
-                + "&username=" + enc(client.username())
-                + "&password=" + enc(client.password())
-                + "&audience=" + enc(ClientCredentialsLoad.AUDIENCE)
+                + "&client_id=" + FormPost.enc(client.clientId())
+                + "&client_secret=" + FormPost.enc(client.clientSecret())
+                + "&username=" + FormPost.enc(client.username())
+                + "&password=" + FormPost.enc(client.password())
+                + "&audience=" + FormPost.enc(Provisioning.AUDIENCE)
                 + "&scope=offline_access";
-        HttpResponse<String> r = http.send(post(client, form), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(FormPost.to(client.tokenUri(), form), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new BenchException("password grant for tenant " + client.tenant() + " failed: HTTP " + r.statusCode()
-                    + " " + ClientCredentialsLoad.truncate(r.body()));
+                    + " " + BodyExcerpt.of(r.body()));
         }
-        String problem = ClientCredentialsLoad.validateTokenResponse(r.body(), ClientCredentialsLoad.TOKEN_LIFETIME);
+        String problem = TokenResponseCheck.problem(r.body(), Provisioning.TOKEN_LIFETIME);
         String token = refreshTokenIn(r.body());
         if (problem == null && token == null) {
             problem = "no refresh_token (is offline_access granted?)";
         }
         if (problem != null) {
             throw new BenchException("password grant for tenant " + client.tenant() + " answered an invalid token response: "
-                    + problem + " in " + ClientCredentialsLoad.truncate(r.body()));
+                    + problem + " in " + BodyExcerpt.of(r.body()));
         }
         return token;
     }
@@ -68,12 +70,12 @@ final class RefreshRotationSource implements RequestSource {
 
     @Override
     public HttpRequest next() {
-        return post(client, formPrefix + enc(current));
+        return FormPost.to(client.tokenUri(), formPrefix + FormPost.enc(current));
     }
 
     @Override
     public String validate(String body) {
-        String problem = ClientCredentialsLoad.validateTokenResponse(body, ClientCredentialsLoad.TOKEN_LIFETIME);
+        String problem = TokenResponseCheck.problem(body, Provisioning.TOKEN_LIFETIME);
         return problem != null ? problem : rotationProblem(body);
     }
 
@@ -105,24 +107,10 @@ final class RefreshRotationSource implements RequestSource {
 
     static String refreshTokenIn(String body) {
         try {
-            Map<String, Object> json = MiniJson.parseObject(body);
-            String token = MiniJson.stringField(json, "refresh_token");
+            String token = Json.string(Json.object(body), "refresh_token");
             return token == null || token.isEmpty() ? null : token;
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static HttpRequest post(ClientCredentialsLoad.TenantClient client, String form) {
-        return HttpRequest.newBuilder(client.tokenUri())
-                .timeout(ClientCredentialsLoad.REQUEST_TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build();
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -1,4 +1,4 @@
-package dev.tally.bench;
+package dev.tally.bench.scenario;
 
 import java.net.http.HttpRequest;
 
@@ -6,7 +6,7 @@ import java.net.http.HttpRequest;
  * Where one worker's next token request comes from, and what a 200 answer means for the request after it. Each
  * worker has its own instance and is its only caller, so implementations need no synchronization.
  */
-interface RequestSource {
+public interface RequestSource {
 
     /** The request to send now. */
     HttpRequest next();

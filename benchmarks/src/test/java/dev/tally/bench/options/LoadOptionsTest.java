@@ -1,9 +1,10 @@
-package dev.tally.bench;
+package dev.tally.bench.options;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tally.bench.scenario.Scenario;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,10 @@ class LoadOptionsTest {
 
     @Test
     void theScenarioIsClientCredentialsUnlessRefreshIsAskedFor() {
-        assertEquals(LoadOptions.Scenario.CLIENT_CREDENTIALS, parse("--jar=x.jar").scenario());
-        assertEquals(LoadOptions.Scenario.CLIENT_CREDENTIALS, parse("--jar=x.jar", "--scenario=client_credentials").scenario());
-        assertEquals(LoadOptions.Scenario.REFRESH, parse("--jar=x.jar", "--scenario=refresh").scenario());
-        assertEquals(LoadOptions.Scenario.INTROSPECT, parse("--jar=x.jar", "--scenario=introspect").scenario());
+        assertEquals(Scenario.CLIENT_CREDENTIALS, parse("--jar=x.jar").scenario());
+        assertEquals(Scenario.CLIENT_CREDENTIALS, parse("--jar=x.jar", "--scenario=client_credentials").scenario());
+        assertEquals(Scenario.REFRESH, parse("--jar=x.jar", "--scenario=refresh").scenario());
+        assertEquals(Scenario.INTROSPECT, parse("--jar=x.jar", "--scenario=introspect").scenario());
         assertEquals("--scenario must be client_credentials, refresh or introspect, got: password",
                 refused("--jar=x.jar", "--scenario=password"));
     }

@@ -1,13 +1,12 @@
-package dev.tally.bench;
-
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.stream.LongStream;
+package dev.tally.bench.latency;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
 
 class PercentilesTest {
 

@@ -1,4 +1,4 @@
-package dev.tally.bench;
+package dev.tally.bench.server;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,23 +7,23 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Resident memory of a process from Linux {@code /proc/<pid>/status} ({@code VmRSS}, {@code VmHWM}). */
-final class ProcMemory {
+public final class ProcMemory {
     private ProcMemory() {
     }
 
     /** Sizes in KiB, as the kernel reports them ("kB"). */
-    record Sample(long vmRssKb, long vmHwmKb) {
-        String describe() {
+    public record Sample(long vmRssKb, long vmHwmKb) {
+        public String describe() {
             return "VmRSS " + mib(vmRssKb) + " MiB, VmHWM " + mib(vmHwmKb) + " MiB";
         }
 
-        static String mib(long kb) {
+        public static String mib(long kb) {
             return String.format(java.util.Locale.ROOT, "%.1f", kb / 1024.0);
         }
     }
 
     /** Empty when the process is gone, /proc is missing (not Linux) or the fields are absent. */
-    static Optional<Sample> read(long pid) {
+    public static Optional<Sample> read(long pid) {
         Path status = Path.of("/proc", Long.toString(pid), "status");
         try {
             // ISO-8859-1: the "Name:" line may hold bytes that are not valid UTF-8.

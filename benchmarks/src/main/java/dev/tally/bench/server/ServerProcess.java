@@ -1,5 +1,6 @@
-package dev.tally.bench;
+package dev.tally.bench.server;
 
+import dev.tally.bench.http.BenchException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -22,7 +23,7 @@ import java.util.stream.Stream;
  * --server.address=127.0.0.1 --tally.data-dir=DIR [server args]} with {@code TALLY_ADMIN_TOKEN} in its environment,
  * output to a log file in a fresh temp directory, and a shutdown hook that stops it if this JVM exits first.
  */
-final class ServerProcess {
+public final class ServerProcess {
     private final Process process;
     private final List<String> command;
     private final int port;
@@ -56,7 +57,7 @@ final class ServerProcess {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    static ServerProcess start(Path jar, List<String> jvmArgs, List<String> serverArgs, PrintStream err)
+    public static ServerProcess start(Path jar, List<String> jvmArgs, List<String> serverArgs, PrintStream err)
             throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new BenchException("server jar not found: " + jar);
@@ -100,54 +101,72 @@ final class ServerProcess {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
-    String adminToken() {
+    public String adminToken() {
         return adminToken;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    long startNanos() {
+    public long startNanos() {
         return startNanos;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    List<String> command() {
+    public List<String> command() {
         return command;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
-    String stopSummary() {
+    public String stopSummary() {
         return stopSummary;
     }
 
+    /** First two lines of {@code java -version} of the binary the server runs on, joined; or a note why not. */
+    public String javaVersion() {
+        String javaCommand = command.get(0);
+        try {
+            Process p = new ProcessBuilder(javaCommand, "-version").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            List<String> lines = text.lines().filter(l -> !l.isBlank()).limit(2).toList();
+            return javaCommand + ": " + String.join("; ", lines);
+        } catch (IOException e) {
+            return javaCommand + ": (java -version failed: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return javaCommand;
+        }
+    }
+
     /** Total CPU time the server process has used so far (user + system), if the OS tells. */
-    Optional<java.time.Duration> cpu() {
+    public Optional<java.time.Duration> cpu() {
         return process.toHandle().info().totalCpuDuration();
     }
 
-    Optional<ProcMemory.Sample> memory() {
+    public Optional<ProcMemory.Sample> memory() {
         return ProcMemory.read(process.pid());
     }
 
     /** Exit code if it has exited, else null. */
-    Integer exitCode() {
+    public Integer exitCode() {
         return process.isAlive() ? null : process.exitValue();
     }
 
     /** The last lines of the server's output, for error messages. */
-    String logTail(int lines) {
+    public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(logFile, StandardCharsets.ISO_8859_1);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -160,7 +179,7 @@ final class ServerProcess {
      * Stops the server: SIGTERM, up to 20 s for a graceful exit, then SIGKILL. Deletes the data dir;
      * the log is deleted too unless {@code keepLog}, in which case its path is printed. Idempotent.
      */
-    void stop(boolean keepLog) {
+    public void stop(boolean keepLog) {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }

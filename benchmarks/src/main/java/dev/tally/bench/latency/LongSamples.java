@@ -1,30 +1,30 @@
-package dev.tally.bench;
+package dev.tally.bench.latency;
 
 import java.util.Arrays;
 import java.util.List;
 
 /** A growable long array owned by one thread: no locks, no boxing; merged after the threads have been joined. */
-final class LongSamples {
+public final class LongSamples {
     private long[] values;
     private int size;
 
-    LongSamples(int initialCapacity) {
+    public LongSamples(int initialCapacity) {
         values = new long[Math.max(16, initialCapacity)];
     }
 
-    void add(long value) {
+    public void add(long value) {
         if (size == values.length) {
             values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 16L, values.length * 2L));
         }
         values[size++] = value;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** All samples of all parts in one ascending array. */
-    static long[] mergeSorted(List<LongSamples> parts) {
+    public static long[] mergeSorted(List<LongSamples> parts) {
         long total = 0;
         for (LongSamples p : parts) {
             total += p.size;

@@ -1,10 +1,10 @@
-package dev.tally.bench;
+package dev.tally.bench.latency;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /** Latency statistics over sorted samples, using the nearest-rank percentile definition. */
-final class Percentiles {
+public final class Percentiles {
     private Percentiles() {
     }
 
@@ -16,7 +16,7 @@ final class Percentiles {
      * @param sorted     samples in ascending order, not empty
      * @param percentile in [0, 100]; 0 returns the minimum
      */
-    static long nearestRank(long[] sorted, double percentile) {
+    public static long nearestRank(long[] sorted, double percentile) {
         if (sorted.length == 0) {
             throw new IllegalArgumentException("no samples");
         }
@@ -33,10 +33,10 @@ final class Percentiles {
     }
 
     /** Summary of a sorted, non-empty sample array (values in nanoseconds for the benchmark). */
-    record Summary(int count, long min, long p50, long p90, long p99, long p999, long max, double mean) {
+    public record Summary(int count, long min, long p50, long p90, long p99, long p999, long max, double mean) {
     }
 
-    static Summary summarize(long[] sorted) {
+    public static Summary summarize(long[] sorted) {
         if (sorted.length == 0) {
             throw new IllegalArgumentException("no samples");
         }

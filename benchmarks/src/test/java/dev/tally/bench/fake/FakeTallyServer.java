@@ -1,8 +1,8 @@
-package dev.tally.bench;
+package dev.tally.bench.fake;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
+import dev.tally.bench.http.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,6 +10,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,20 +18,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A stand-in for Tally that speaks just the contract the benchmark drives (health, admin API for tenants, APIs,
- * clients and users, and the token endpoint's client_credentials, password and refresh_token grants with rotation
- * and reuse detection), on 127.0.0.1 only. It exists to exercise the tool, not to resemble the real server's cost.
+ * clients and users, the token endpoint's client_credentials, password and refresh_token grants with rotation
+ * and reuse detection, and introspection of its own access tokens), on 127.0.0.1 only. It exists to exercise the tool, not to resemble the real server's cost.
  * {@link #main} makes it startable like tally.jar ({@code --server.port}, {@code --tally.data-dir},
  * {@code TALLY_ADMIN_TOKEN}); system property {@code fake.startupDelayMs} delays the bind to exercise health polling.
  */
-final class FakeTallyServer implements AutoCloseable {
-    private record Client(String secret, List<Object> grantTypes) {
+public final class FakeTallyServer implements AutoCloseable {
+    private record Client(String secret, List<String> grantTypes) {
     }
 
     private record Api(long lifetime, boolean allowOfflineAccess) {
@@ -72,6 +76,8 @@ final class FakeTallyServer implements AutoCloseable {
     private final AtomicLong reuseDetected = new AtomicLong();
     private final AtomicLong refreshRefusals = new AtomicLong();
     private volatile boolean rotateRefreshTokens = true;
+    private final List<String> adminRequests = new CopyOnWriteArrayList<>();
+    private final AtomicLong introspections = new AtomicLong();
 
     private FakeTallyServer(HttpServer server, ExecutorService executor, String adminToken, int failEveryNthToken) {
         this.server = server;
@@ -84,7 +90,7 @@ final class FakeTallyServer implements AutoCloseable {
      * @param port              0 for any free port
      * @param failEveryNthToken when &gt; 0, every Nth token request answers 500 (to test error accounting)
      */
-    static FakeTallyServer start(int port, String adminToken, int failEveryNthToken) throws IOException {
+    public static FakeTallyServer start(int port, String adminToken, int failEveryNthToken) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         ExecutorService executor = Executors.newFixedThreadPool(4);
         FakeTallyServer fake = new FakeTallyServer(http, executor, adminToken, failEveryNthToken);
@@ -94,40 +100,50 @@ final class FakeTallyServer implements AutoCloseable {
         return fake;
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    long tokenRequests() {
+    public long tokenRequests() {
         return tokenRequests.get();
     }
 
     /** Successful password grants (each started a family when offline_access was granted). */
-    long passwordGrants() {
+    public long passwordGrants() {
         return passwordGrants.get();
     }
 
-    long familiesStarted() {
+    public long familiesStarted() {
         return families.size();
     }
 
     /** Refresh requests answered 200. */
-    long rotations() {
+    public long rotations() {
         return rotations.get();
     }
 
     /** Tokens of a family presented after they were replaced: the family was revoked. */
-    long reuseDetected() {
+    public long reuseDetected() {
         return reuseDetected.get();
     }
 
     /** Refresh requests answered with an error, reuse included. */
-    long refreshRefusals() {
+    public long refreshRefusals() {
         return refreshRefusals.get();
     }
 
+    /** Every admin request in the order received: "POST /admin/tenants {json}". */
+    public List<String> adminRequests() {
+        return List.copyOf(adminRequests);
+    }
+
+    /** Introspection requests answered 200. */
+    public long introspections() {
+        return introspections.get();
+    }
+
     /** With false, a refresh answers the presented token again instead of a new one (a server bug to catch). */
-    void rotateRefreshTokens(boolean rotate) {
+    public void rotateRefreshTokens(boolean rotate) {
         this.rotateRefreshTokens = rotate;
     }
 
@@ -171,12 +187,15 @@ final class FakeTallyServer implements AutoCloseable {
             String method = ex.getRequestMethod();
             String[] p = ex.getRequestURI().getPath().split("/");
             if (method.equals("GET") && ex.getRequestURI().getPath().equals("/actuator/health")) {
-                send(ex, 200, "{\"status\":\"UP\"}");
+                send(ex, 200, Json.newObject().put("status", "UP"));
             } else if (p.length >= 2 && p[1].equals("admin")) {
                 admin(ex, method, p, new String(body, StandardCharsets.UTF_8));
             } else if (method.equals("POST") && p.length == 5 && p[1].equals("t") && p[3].equals("oauth")
                     && p[4].equals("token")) {
                 token(ex, p[2], new String(body, StandardCharsets.UTF_8));
+            } else if (method.equals("POST") && p.length == 5 && p[1].equals("t") && p[3].equals("oauth")
+                    && p[4].equals("introspect")) {
+                introspect(ex, p[2], new String(body, StandardCharsets.UTF_8));
             } else {
                 send(ex, 404, error("not_found", "no such endpoint"));
             }
@@ -188,6 +207,7 @@ final class FakeTallyServer implements AutoCloseable {
     }
 
     private void admin(HttpExchange ex, String method, String[] p, String body) throws IOException {
+        adminRequests.add(method + " " + ex.getRequestURI().getPath() + " " + body);
         if (!("Bearer " + adminToken).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
             send(ex, 401, error("unauthorized", "bad admin token"));
             return;
@@ -196,21 +216,21 @@ final class FakeTallyServer implements AutoCloseable {
             send(ex, 405, error("method_not_allowed", method));
             return;
         }
-        Map<String, Object> json;
+        JsonNode json;
         try {
-            json = MiniJson.parseObject(body);
+            json = Json.object(body);
         } catch (IllegalArgumentException e) {
             send(ex, 400, error("invalid_request", e.getMessage()));
             return;
         }
         if (p.length == 3 && p[2].equals("tenants")) {
-            String id = MiniJson.stringField(json, "id");
+            String id = Json.string(json, "id");
             if (id == null || !id.matches("[a-z0-9-]+")) {
                 send(ex, 400, error("invalid_request", "bad id"));
             } else if (tenants.putIfAbsent(id, new Tenant()) != null) {
                 send(ex, 409, error("conflict", "tenant exists"));
             } else {
-                send(ex, 201, "{\"id\":" + MiniJson.quote(id) + "}");
+                send(ex, 201, Json.newObject().put("id", id));
             }
             return;
         }
@@ -218,34 +238,34 @@ final class FakeTallyServer implements AutoCloseable {
         if (tenant == null) {
             send(ex, 404, error("not_found", "no such tenant or endpoint"));
         } else if (p[4].equals("apis")) {
-            String identifier = MiniJson.stringField(json, "identifier");
-            Long lifetime = MiniJson.longField(json, "token_lifetime");
-            boolean offline = Boolean.TRUE.equals(json.get("allow_offline_access"));
+            String identifier = Json.string(json, "identifier");
+            Long lifetime = Json.integer(json, "token_lifetime");
+            boolean offline = Json.isTrue(json, "allow_offline_access");
             if (identifier == null) {
                 send(ex, 400, error("invalid_request", "identifier missing"));
             } else if (tenant.apis.putIfAbsent(identifier, new Api(lifetime == null ? 86400 : lifetime, offline)) != null) {
                 send(ex, 409, error("conflict", "api exists"));
             } else {
-                send(ex, 201, "{\"identifier\":" + MiniJson.quote(identifier) + "}");
+                send(ex, 201, Json.newObject().put("identifier", identifier));
             }
         } else if (p[4].equals("users")) {
-            String username = MiniJson.stringField(json, "username");
-            String password = MiniJson.stringField(json, "password");
+            String username = Json.string(json, "username");
+            String password = Json.string(json, "password");
             if (username == null || password == null || password.length() < 8) {
                 send(ex, 400, error("invalid_request", "username and a password of 8 or more characters required"));
             } else if (tenant.users.putIfAbsent(username, password) != null) {
                 send(ex, 409, error("conflict", "user exists"));
             } else {
-                send(ex, 201, "{\"user_id\":\"usr_" + randomId(12) + "\",\"username\":" + MiniJson.quote(username) + "}");
+                send(ex, 201, Json.newObject().put("user_id", "usr_" + randomId(12)).put("username", username));
             }
         } else if (p[4].equals("clients")) {
             String id = randomId(16);
             String secret = randomId(32);
-            @SuppressWarnings("unchecked")
-            List<Object> grants = json.get("grant_types") instanceof List<?> l ? (List<Object>) l : List.of();
+            List<String> grants = new ArrayList<>();
+            json.path("grant_types").forEach(g -> grants.add(g.asString()));
             tenant.clients.put(id, new Client(secret, grants));
-            send(ex, 201, "{\"client_id\":" + MiniJson.quote(id) + ",\"client_secret\":" + MiniJson.quote(secret)
-                    + ",\"name\":" + MiniJson.quote(String.valueOf(json.get("name"))) + "}");
+            send(ex, 201, Json.newObject().put("client_id", id).put("client_secret", secret)
+                    .put("name", Json.shown(json, "name")));
         } else {
             send(ex, 404, error("not_found", "no such endpoint"));
         }
@@ -257,30 +277,13 @@ final class FakeTallyServer implements AutoCloseable {
             send(ex, 500, error("server_error", "injected failure #" + n));
             return;
         }
-        Tenant tenant = tenants.get(tenantId);
-        if (tenant == null) {
-            send(ex, 404, error("not_found", "no such tenant"));
+        Caller caller = caller(ex, tenantId, body);
+        if (caller == null) {
             return;
         }
-        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
-        if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
-            send(ex, 400, error("invalid_request", "form body expected"));
-            return;
-        }
-        Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        Map.Entry<String, Client> client = authenticate(ex, tenant, form);
-        if (client == null) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
-            send(ex, 401, error("invalid_client", "client authentication failed"));
-            return;
-        }
+        Tenant tenant = caller.tenant();
+        Map<String, String> form = caller.form();
+        Map.Entry<String, Client> client = caller.client();
         String grant = String.valueOf(form.get("grant_type"));
         if (!List.of("client_credentials", "password", "refresh_token").contains(grant)) {
             send(ex, 400, error("unsupported_grant_type", grant));
@@ -304,8 +307,83 @@ final class FakeTallyServer implements AutoCloseable {
         }
     }
 
-    /** client_secret_basic or client_secret_post; the entry is (client_id, client), or null. */
-    private static Map.Entry<String, Client> authenticate(HttpExchange ex, Tenant tenant, Map<String, String> form) {
+    /**
+     * RFC 7662 for the tokens this fake issued (their payload names the tenant as issuer), asked by any client of the
+     * tenant: active with a jti and the asking client's id; anything else inactive.
+     */
+    private void introspect(HttpExchange ex, String tenantId, String body) throws IOException {
+        Caller caller = caller(ex, tenantId, body);
+        if (caller == null) {
+            return;
+        }
+        String[] parts = String.valueOf(caller.form().get("token")).split("\\.");
+        boolean active = false;
+        if (parts.length == 3) {
+            try {
+                JsonNode payload = Json.object(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+                active = ("fake/" + tenantId).equals(Json.string(payload, "iss"));
+            } catch (IllegalArgumentException e) {
+                active = false;
+            }
+        }
+        if (!active) {
+            send(ex, 200, Json.newObject().put("active", false));
+            return;
+        }
+        introspections.incrementAndGet();
+        send(ex, 200, Json.newObject().put("active", true).put("jti", randomId(16))
+                .put("client_id", caller.client().getKey()));
+    }
+
+    /** Who asks at an OAuth endpoint: the tenant, the request's form and the authenticated client. */
+    private record Caller(Tenant tenant, Map<String, String> form, Map.Entry<String, Client> client) {
+    }
+
+    /** The caller of an OAuth request; null after answering 404, 400 or 401. */
+    private Caller caller(HttpExchange ex, String tenantId, String body) throws IOException {
+        Tenant tenant = tenants.get(tenantId);
+        if (tenant == null) {
+            send(ex, 404, error("not_found", "no such tenant"));
+            return null;
+        }
+        Map<String, String> form = form(ex, body);
+        if (form == null) {
+            return null;
+        }
+        Map.Entry<String, Client> client = authenticate(ex, tenant, form);
+        return client == null ? null : new Caller(tenant, form, client);
+    }
+
+    /** The form of a urlencoded body; null after answering 400 when the body is not one. */
+    private static Map<String, String> form(HttpExchange ex, String body) throws IOException {
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
+            send(ex, 400, error("invalid_request", "form body expected"));
+            return null;
+        }
+        Map<String, String> form = new HashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return form;
+    }
+
+    /** client_secret_basic or client_secret_post; the entry is (client_id, client), or null after answering 401. */
+    private static Map.Entry<String, Client> authenticate(HttpExchange ex, Tenant tenant, Map<String, String> form)
+            throws IOException {
+        Map.Entry<String, Client> client = credentials(ex, tenant, form);
+        if (client == null) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
+            send(ex, 401, error("invalid_client", "client authentication failed"));
+        }
+        return client;
+    }
+
+    private static Map.Entry<String, Client> credentials(HttpExchange ex, Tenant tenant, Map<String, String> form) {
         String id = form.get("client_id");
         String secret = form.get("client_secret");
         String basic = ex.getRequestHeaders().getFirst("Authorization");
@@ -389,21 +467,23 @@ final class FakeTallyServer implements AutoCloseable {
                                    String refreshToken) throws IOException {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         long now = System.currentTimeMillis() / 1000;
-        String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String payload = b64.encodeToString(("{\"iss\":\"fake/" + tenantId + "\",\"sub\":" + MiniJson.quote(subject)
-                + ",\"aud\":" + MiniJson.quote(audience) + ",\"iat\":" + now
-                + ",\"exp\":" + (now + lifetime) + "}").getBytes(StandardCharsets.UTF_8));
+        String header = b64.encodeToString(Json.write(Json.newObject().put("alg", "none").put("typ", "JWT"))
+                .getBytes(StandardCharsets.UTF_8));
+        String payload = b64.encodeToString(Json.write(Json.newObject().put("iss", "fake/" + tenantId).put("sub", subject)
+                .put("aud", audience).put("iat", now).put("exp", now + lifetime)).getBytes(StandardCharsets.UTF_8));
         byte[] sig = new byte[32];
         ThreadLocalRandom.current().nextBytes(sig);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
-        send(ex, 200, "{\"access_token\":\"" + header + "." + payload + "." + b64.encodeToString(sig)
-                + "\",\"token_type\":\"Bearer\",\"expires_in\":" + lifetime
-                + (refreshToken == null ? "" : ",\"scope\":\"offline_access\",\"refresh_token\":" + MiniJson.quote(refreshToken))
-                + "}");
+        ObjectNode answer = Json.newObject().put("access_token", header + "." + payload + "." + b64.encodeToString(sig))
+                .put("token_type", "Bearer").put("expires_in", lifetime);
+        if (refreshToken != null) {
+            answer.put("scope", "offline_access").put("refresh_token", refreshToken);
+        }
+        send(ex, 200, answer);
     }
 
-    private static String error(String code, String description) {
-        return "{\"error\":" + MiniJson.quote(code) + ",\"error_description\":" + MiniJson.quote(description) + "}";
+    private static ObjectNode error(String code, String description) {
+        return Json.newObject().put("error", code).put("error_description", description);
     }
 
     private static String randomId(int length) {
@@ -415,8 +495,8 @@ final class FakeTallyServer implements AutoCloseable {
         return b.toString();
     }
 
-    private static void send(HttpExchange ex, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    private static void send(HttpExchange ex, int status, JsonNode json) throws IOException {
+        byte[] bytes = Json.write(json).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);

@@ -1,14 +1,16 @@
-package dev.tally.bench;
+package dev.tally.bench.scenario;
 
+import dev.tally.bench.http.BenchException;
+import dev.tally.bench.http.BodyExcerpt;
+import dev.tally.bench.http.Json;
+import dev.tally.bench.provision.TenantClient;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The introspection scenario: one access token per tenant, obtained once with client credentials before the load,
@@ -32,29 +34,23 @@ final class IntrospectionSource implements RequestSource {
     }
 
     /** Gets the tenant's access token and prepares the introspection request for it. */
-    static Prepared prepare(HttpClient http, ClientCredentialsLoad.TenantClient c)
+    static Prepared prepare(HttpClient http, TenantClient c)
             throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(ClientCredentialsLoad.tokenRequest(c), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(ClientCredentialsSource.tokenRequest(c), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new BenchException("token for introspection in tenant " + c.tenant() + ": HTTP " + r.statusCode()
-                    + " " + ClientCredentialsLoad.truncate(r.body()));
+                    + " " + BodyExcerpt.of(r.body()));
         }
-        String token = MiniJson.stringField(MiniJson.parseObject(r.body()), "access_token");
+        String token = Json.string(Json.object(r.body()), "access_token");
         if (token == null) {
             throw new BenchException("token for introspection in tenant " + c.tenant() + ": no access_token");
         }
-        String form = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+        String form = "token=" + FormPost.enc(token)
                 + "&token_type_hint=access_token"
-                + "&client_id=" + URLEncoder.encode(c.clientId(), StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(c.clientSecret(), StandardCharsets.UTF_8);
+                + "&client_id=" + FormPost.enc(c.clientId())
+                + "&client_secret=" + FormPost.enc(c.clientSecret());
         URI uri = URI.create(c.tokenUri().toString().replace("/oauth/token", "/oauth/introspect"));
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(ClientCredentialsLoad.REQUEST_TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build();
-        return new Prepared(request, c.clientId());
+        return new Prepared(FormPost.to(uri, form), c.clientId());
     }
 
     @Override
@@ -68,16 +64,16 @@ final class IntrospectionSource implements RequestSource {
 
     @Override
     public String validate(String body) {
-        Map<String, Object> json;
+        JsonNode json;
         try {
-            json = MiniJson.parseObject(body);
+            json = Json.object(body);
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-        if (!Boolean.TRUE.equals(json.get("active"))) {
-            return "active is " + json.get("active") + ", expected true";
+        if (!Json.isTrue(json, "active")) {
+            return "active is " + Json.shown(json, "active") + ", expected true";
         }
-        if (MiniJson.stringField(json, "jti") == null || MiniJson.stringField(json, "client_id") == null) {
+        if (Json.string(json, "jti") == null || Json.string(json, "client_id") == null) {
             return "an active answer without jti or client_id";
         }
         return null;

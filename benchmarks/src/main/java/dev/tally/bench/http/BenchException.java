@@ -1,10 +1,10 @@
-package dev.tally.bench;
+package dev.tally.bench.http;
 
 /** A failure that ends the run with a one-line explanation (no stack trace needed). */
-final class BenchException extends RuntimeException {
+public final class BenchException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    BenchException(String message) {
+    public BenchException(String message) {
         super(message);
     }
 }

@@ -1,5 +1,7 @@
-package dev.tally.bench;
+package dev.tally.bench.scenario;
 
+import dev.tally.bench.provision.Provisioning;
+import dev.tally.bench.provision.TenantClient;
 import java.net.http.HttpRequest;
 import java.util.List;
 
@@ -19,6 +21,14 @@ final class ClientCredentialsSource implements RequestSource {
         this.next = workerIndex % requests.size();
     }
 
+    /** The client-credentials request of one tenant's client, prepared once and reused. */
+    static HttpRequest tokenRequest(TenantClient c) {
+        return FormPost.to(c.tokenUri(), "grant_type=client_credentials"
+                + "&client_id=" + FormPost.enc(c.clientId())
+                + "&client_secret=" + FormPost.enc(c.clientSecret())
+                + "&audience=" + FormPost.enc(Provisioning.AUDIENCE));
+    }
+
     @Override
     public HttpRequest next() {
         HttpRequest request = requests.get(next);
@@ -30,7 +40,7 @@ final class ClientCredentialsSource implements RequestSource {
 
     @Override
     public String validate(String body) {
-        return ClientCredentialsLoad.validateTokenResponse(body, ClientCredentialsLoad.TOKEN_LIFETIME);
+        return TokenResponseCheck.problem(body, Provisioning.TOKEN_LIFETIME);
     }
 
     @Override

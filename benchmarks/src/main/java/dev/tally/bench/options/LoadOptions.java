@@ -1,16 +1,18 @@
-package dev.tally.bench;
+package dev.tally.bench.options;
 
+import dev.tally.bench.scenario.Scenario;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Command line of {@link ClientCredentialsLoad}: {@code --key=value} options. */
-record LoadOptions(
+/** Command line of the load tool ({@code ClientCredentialsLoad}): {@code --key=value} options. */
+public record LoadOptions(
         Scenario scenario,
         Path jar,
         List<String> serverJvmArgs,
@@ -28,35 +30,10 @@ record LoadOptions(
         boolean help,
         String adminUrl) {
 
-    /** What each iteration of a worker sends. */
-    enum Scenario {
-        /** {@code grant_type=client_credentials}, the same prepared request every time. */
-        CLIENT_CREDENTIALS("client_credentials"),
-        /** {@code grant_type=refresh_token}: each thread rotates its own family, presenting the token it got last. */
-        REFRESH("refresh"),
-        /** RFC 7662 {@code POST /t/{tenant}/oauth/introspect} of one access token per tenant, by its own client. */
-        INTROSPECT("introspect");
-
-        final String option;
-
-        Scenario(String option) {
-            this.option = option;
-        }
-
-        static Scenario of(String option) {
-            for (Scenario s : values()) {
-                if (s.option.equals(option)) {
-                    return s;
-                }
-            }
-            throw new IllegalArgumentException("--scenario must be client_credentials, refresh or introspect, got: " + option);
-        }
-    }
-
     /** Arguments the tool sets on the server it starts itself; --server-args must not set them a second time. */
     static final List<String> RESERVED_SERVER_ARGS = List.of("--server.port", "--server.address", "--tally.data-dir");
 
-    static final String USAGE = """
+    public static final String USAGE = """
             Usage: java -cp <classes> dev.tally.bench.ClientCredentialsLoad [options]
 
             Drives POST /t/{tenant}/oauth/token of a Tally server in a closed loop and prints throughput,
@@ -101,7 +78,7 @@ record LoadOptions(
     private static final Set<String> KEYS = Set.of("scenario", "jar", "server-jvm-args", "server-args", "base-url", "admin-url", "admin-token", "concurrency",
             "warmup", "duration", "max-requests", "tenants", "threads", "http-executor", "validate-every");
 
-    static LoadOptions parse(String[] args, Map<String, String> env) {
+    public static LoadOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> kv = new HashMap<>();
         boolean help = false;
         for (String arg : args) {
@@ -131,7 +108,7 @@ record LoadOptions(
         if ((jar == null) == (baseUrl == null)) {
             throw new IllegalArgumentException("give exactly one of --jar or --base-url");
         }
-        Scenario scenario = Scenario.of(kv.getOrDefault("scenario", Scenario.CLIENT_CREDENTIALS.option));
+        Scenario scenario = Scenario.of(kv.getOrDefault("scenario", Scenario.CLIENT_CREDENTIALS.option()));
         List<String> jvmArgs = serverWords(kv, "server-jvm-args", jar);
         List<String> serverArgs = serverWords(kv, "server-args", jar);
         for (String a : serverArgs) {
@@ -144,7 +121,7 @@ record LoadOptions(
         String adminToken = null;
         if (baseUrl != null) {
             // Several token-service nodes (distributed mode): a comma-separated list, workers spread over them.
-            baseUrl = String.join(",", java.util.Arrays.stream(baseUrl.split(",")).map(String::trim)
+            baseUrl = String.join(",", Arrays.stream(baseUrl.split(",")).map(String::trim)
                     .map(LoadOptions::checkLoopbackUrl).toList());
             adminToken = kv.getOrDefault("admin-token", env.get("TALLY_ADMIN_TOKEN"));
             if (adminToken == null || adminToken.isBlank()) {

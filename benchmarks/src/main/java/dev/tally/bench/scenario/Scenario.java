@@ -1,0 +1,110 @@
+package dev.tally.bench.scenario;
+
+import dev.tally.bench.http.BenchException;
+import dev.tally.bench.http.BodyExcerpt;
+import dev.tally.bench.provision.Provisioning;
+import dev.tally.bench.provision.TenantClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** What each iteration of a worker sends ({@code --scenario}), and how a scenario starts before the load. */
+public enum Scenario {
+    /** {@code grant_type=client_credentials}, the same prepared request every time. */
+    CLIENT_CREDENTIALS("client_credentials", "token"),
+    /** {@code grant_type=refresh_token}: each thread rotates its own family, presenting the token it got last. */
+    REFRESH("refresh", "refresh"),
+    /** RFC 7662 {@code POST /t/{tenant}/oauth/introspect} of one access token per tenant, by its own client. */
+    INTROSPECT("introspect", "introspection");
+
+    private final String option;
+    /** What its requests are called in messages. */
+    private final String requests;
+
+    Scenario(String option, String requests) {
+        this.option = option;
+        this.requests = requests;
+    }
+
+    /** The value of {@code --scenario}. */
+    public String option() {
+        return option;
+    }
+
+    public static Scenario of(String option) {
+        for (Scenario s : values()) {
+            if (s.option.equals(option)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("--scenario must be client_credentials, refresh or introspect, got: " + option);
+    }
+
+    /** The client each tenant needs: refresh rotation starts its families with a user's password grant. */
+    public Provisioning.Clients clients() {
+        return this == REFRESH ? Provisioning.Clients.PASSWORD_WITH_ROTATION : Provisioning.Clients.MACHINE;
+    }
+
+    /**
+     * One request of the scenario for one tenant before any load, to fail fast with the server's own words: client
+     * credentials, an introspection, or a password grant and one refresh of the family it started (that family is
+     * not used again).
+     */
+    public void smokeTest(HttpClient http, TenantClient c) throws IOException, InterruptedException {
+        RequestSource source = switch (this) {
+            case REFRESH -> RefreshRotationSource.start(http, c);
+            case INTROSPECT -> new IntrospectionSource(List.of(IntrospectionSource.prepare(http, c)), 0);
+            case CLIENT_CREDENTIALS -> new ClientCredentialsSource(List.of(ClientCredentialsSource.tokenRequest(c)), 0);
+        };
+        HttpResponse<String> r = http.send(source.next(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new BenchException("first " + requests + " request for tenant " + c.tenant() + " failed: HTTP "
+                    + r.statusCode() + " " + BodyExcerpt.of(r.body()));
+        }
+        String problem = source.validate(r.body());
+        if (problem != null) {
+            throw new BenchException("first " + requests + " response for tenant " + c.tenant() + " is invalid: "
+                    + problem + " in " + BodyExcerpt.of(r.body()));
+        }
+    }
+
+    /**
+     * One source per worker, worker i on client i mod clients. For refresh each starts its own family here, one
+     * password grant after the other, before the load starts.
+     */
+    public List<RequestSource> sources(HttpClient http, List<TenantClient> clients, int workers, PrintStream err)
+            throws IOException, InterruptedException {
+        List<RequestSource> sources = new ArrayList<>(workers);
+        switch (this) {
+            case REFRESH -> {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < workers; i++) {
+                    sources.add(RefreshRotationSource.start(http, clients.get(i % clients.size())));
+                }
+                err.printf(Locale.ROOT, "[bench] %d refresh token families started (password grant) in %.2f s%n",
+                        workers, (System.nanoTime() - t0) / 1e9);
+            }
+            case INTROSPECT -> {
+                List<IntrospectionSource.Prepared> prepared = new ArrayList<>();
+                for (TenantClient c : clients) {
+                    prepared.add(IntrospectionSource.prepare(http, c));
+                }
+                for (int i = 0; i < workers; i++) {
+                    sources.add(new IntrospectionSource(prepared, i));
+                }
+            }
+            case CLIENT_CREDENTIALS -> {
+                List<HttpRequest> requests = clients.stream().map(ClientCredentialsSource::tokenRequest).toList();
+                for (int i = 0; i < workers; i++) {
+                    sources.add(new ClientCredentialsSource(requests, i));
+                }
+            }
+        }
+        return sources;
+    }
+}
