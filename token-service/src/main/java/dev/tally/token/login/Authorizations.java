@@ -1,14 +1,14 @@
 package dev.tally.token.login;
 
 import dev.tally.kernel.client.GrantTypes;
-import dev.tally.kernel.code.CodeCommands.IssueAuthorizationCode;
 import dev.tally.kernel.code.CodeCommands;
+import dev.tally.kernel.code.CodeCommands.IssueAuthorizationCode;
 import dev.tally.kernel.crypto.RandomTokens;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
+import dev.tally.kernel.session.SessionCommands;
 import dev.tally.kernel.session.SessionCommands.StartSession;
 import dev.tally.kernel.session.SessionCommands.UseSession;
-import dev.tally.kernel.session.SessionCommands;
 import dev.tally.kernel.session.SessionUse;
 import dev.tally.token.lifetime.TokenLifetimes;
 import dev.tally.token.settings.SessionActivityProperties;

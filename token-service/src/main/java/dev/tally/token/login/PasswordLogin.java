@@ -2,8 +2,8 @@ package dev.tally.token.login;
 
 import dev.tally.kernel.crypto.PasswordHasher;
 import dev.tally.kernel.user.UserIds;
-import dev.tally.token.view.Users;
 import dev.tally.token.view.TokenConfigState.UserView;
+import dev.tally.token.view.Users;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
 
