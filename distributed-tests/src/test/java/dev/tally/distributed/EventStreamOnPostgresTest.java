@@ -3,8 +3,8 @@ package dev.tally.distributed;
 import static dev.tally.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.kernel.stream.InternalFeed;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
-import dev.tally.support.stream.InternalFeed;
 import dev.tally.support.stream.RelayPosition;
 import dev.tally.support.stream.StreamRecords;
 import dev.tally.testsupport.EmbeddedKafka;

@@ -1,21 +1,9 @@
 package dev.tally.support.command;
 
-import dev.tally.kernel.code.CodeCommands.IssueAuthorizationCode;
-import dev.tally.kernel.code.CodeCommands.RedeemAuthorizationCode;
-import dev.tally.kernel.code.CodeRedemption;
+import dev.tally.kernel.command.TokenServiceCommands;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
-import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
-import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
-import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
-import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
-import dev.tally.kernel.refresh.RefreshOutcome;
-import dev.tally.kernel.refresh.RefreshTokenIntrospection;
-import dev.tally.kernel.session.SessionCommands.RevokeSession;
-import dev.tally.kernel.session.SessionCommands.StartSession;
-import dev.tally.kernel.session.SessionCommands.UseSession;
-import dev.tally.kernel.session.SessionUse;
 import dev.tally.support.axon.StoreFailure;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,29 +38,18 @@ import tools.jackson.databind.node.ObjectNode;
  *            "aggregate_id" | "field", "details"}
  * </pre>
  *
- * Only the commands the token service sends may cross ({@link #ALLOWED_COMMANDS}); a payload type is checked against
- * that list before anything is deserialized, and results against {@link #ALLOWED_RESULTS}. A failure's {@link Kind}
- * is rebuilt on the caller's side as the exception the command bus would have thrown in process, so the token
- * service's handling (a lost append race retried, an unknown family refused, a store failure answered 503) is the
- * same in both modes.
+ * Only the commands the token service sends may cross ({@link TokenServiceCommands#COMMANDS}, the kernel's contract
+ * between the two services); a payload type is checked against that list before anything is deserialized, and results
+ * against {@link TokenServiceCommands#RESULTS}. A failure's {@link Kind} is rebuilt on the caller's side as the
+ * exception the command bus would have thrown in process, so the token service's handling (a lost append race retried,
+ * an unknown family refused, a store failure answered 503) is the same in both modes.
  */
 public final class CommandTransport {
     public static final String PATH = "/internal/commands";
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** The commands the token service sends (sessions, authorization codes, refresh-token families); no others. */
-    public static final List<Class<?>> ALLOWED_COMMANDS = List.of(
-            StartSession.class, UseSession.class, RevokeSession.class,
-            IssueAuthorizationCode.class, RedeemAuthorizationCode.class,
-            StartRefreshTokenFamily.class, RotateRefreshToken.class, InspectRefreshToken.class,
-            RevokeRefreshTokenFamily.class);
-
-    /** What those commands answer: a new aggregate's id (creations), a decision, or nothing ({@code null}). */
-    public static final List<Class<?>> ALLOWED_RESULTS = List.of(String.class, SessionUse.class, CodeRedemption.class,
-            RefreshOutcome.class, RefreshTokenIntrospection.class);
-
-    private static final Map<String, Class<?>> COMMANDS = byName(ALLOWED_COMMANDS);
-    private static final Map<String, Class<?>> RESULTS = byName(ALLOWED_RESULTS);
+    private static final Map<String, Class<?>> COMMANDS = byName(TokenServiceCommands.COMMANDS);
+    private static final Map<String, Class<?>> RESULTS = byName(TokenServiceCommands.RESULTS);
 
     private CommandTransport() {
     }

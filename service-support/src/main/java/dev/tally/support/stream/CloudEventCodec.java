@@ -1,6 +1,8 @@
 package dev.tally.support.stream;
 
 import dev.tally.kernel.crypto.SecretFields;
+import dev.tally.kernel.stream.EventTypes;
+import dev.tally.kernel.stream.UnknownEventTypeException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

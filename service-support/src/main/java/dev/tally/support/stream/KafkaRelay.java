@@ -1,5 +1,6 @@
 package dev.tally.support.stream;
 
+import dev.tally.kernel.stream.InternalFeed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.tally.support.stream;
 
+import dev.tally.kernel.stream.EventTypes;
 import java.time.Instant;
 
 /**

@@ -1,5 +1,6 @@
 package dev.tally.support.stream;
 
+import dev.tally.kernel.stream.InternalFeed;
 import dev.tally.support.axon.AxonJdbcAutoConfiguration;
 import dev.tally.support.axon.EventPositions;
 import dev.tally.support.projection.ProcessorFailures;

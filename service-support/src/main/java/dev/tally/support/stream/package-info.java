@@ -19,7 +19,7 @@
  *
  * <h2>The contract</h2>
  * Event types are {@code dev.tally.<area>.<EventName>.v<revision>}, listed in
- * {@link dev.tally.support.stream.EventTypes}, the only place that names them. {@code data} is the event's payload as
+ * {@link dev.tally.kernel.stream.EventTypes}, the only place that names them. {@code data} is the event's payload as
  * the event store keeps it (Axon's JSON of the kernel record, field names in camelCase), without secret fields unless
  * {@code tally.stream.include-secrets=true}.
  *

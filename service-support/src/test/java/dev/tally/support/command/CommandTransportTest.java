@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.kernel.code.CodeRedemption;
+import dev.tally.kernel.command.TokenServiceCommands;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
@@ -57,7 +58,7 @@ class CommandTransportTest {
 
     @Test
     void onlyTheTokenServicesCommandsMayCross() {
-        assertThat(CommandTransport.ALLOWED_COMMANDS).hasSize(9).allSatisfy(c ->
+        assertThat(TokenServiceCommands.COMMANDS).hasSize(9).allSatisfy(c ->
                 assertThat(c.getPackageName()).isIn("dev.tally.kernel.session", "dev.tally.kernel.code", "dev.tally.kernel.refresh"));
         assertThat(CommandTransport.allowedCommand(CreateTenant.class.getName())).isEmpty();
         assertThat(CommandTransport.allowedCommand("java.lang.Runtime")).isEmpty();

@@ -8,6 +8,7 @@ import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
 import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.session.SessionEvents.SessionStarted;
+import dev.tally.kernel.stream.UnknownEventTypeException;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;

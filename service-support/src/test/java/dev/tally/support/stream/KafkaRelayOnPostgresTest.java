@@ -1,9 +1,11 @@
 package dev.tally.support.stream;
 
-import static dev.tally.testsupport.Await.await;
 import static dev.tally.support.stream.StreamTestSupport.TOPIC;
+import static dev.tally.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.kernel.stream.InternalFeed;
+import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.testsupport.EmbeddedKafka;
 import dev.tally.testsupport.PostgresTestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,8 +27,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
-import java.util.Set;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;

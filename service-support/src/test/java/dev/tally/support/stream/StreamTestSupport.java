@@ -1,10 +1,13 @@
 package dev.tally.support.stream;
 
 import static dev.tally.testsupport.Await.await;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.kernel.lifetime.TraceStep;
 import dev.tally.kernel.session.SessionEvents.SessionExtended;
 import dev.tally.kernel.session.SessionEvents.SessionStarted;
+import dev.tally.kernel.stream.EventTypes;
+import dev.tally.kernel.stream.InternalFeed;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
 import dev.tally.testsupport.EmbeddedKafka;

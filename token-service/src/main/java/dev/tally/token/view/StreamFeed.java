@@ -1,6 +1,6 @@
 package dev.tally.token.view;
 
-import dev.tally.support.stream.EventTypes;
+import dev.tally.kernel.stream.EventTypes;
 import dev.tally.support.stream.InMemoryEventDeduplicator;
 import dev.tally.support.stream.StreamedEvent;
 import dev.tally.support.stream.TallyEventConsumer;

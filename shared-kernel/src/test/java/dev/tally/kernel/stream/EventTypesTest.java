@@ -1,4 +1,4 @@
-package dev.tally.support.stream;
+package dev.tally.kernel.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.tally.support.stream;
+package dev.tally.kernel.stream;
 
 import dev.tally.kernel.api.ApiEvents;
 import dev.tally.kernel.client.ClientEvents;
