@@ -1,6 +1,6 @@
 package dev.tally.distributed;
 
-import dev.tally.support.stream.StreamedEvent;
+import dev.tally.stream.StreamedEvent;
 import dev.tally.token.view.AppliedFromStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;

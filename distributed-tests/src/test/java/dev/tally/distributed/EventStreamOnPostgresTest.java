@@ -3,10 +3,10 @@ package dev.tally.distributed;
 import static dev.tally.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.kernel.stream.InternalFeed;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
-import dev.tally.support.stream.InternalFeed;
-import dev.tally.support.stream.RelayPosition;
-import dev.tally.support.stream.StreamRecords;
+import dev.tally.stream.RelayPosition;
+import dev.tally.stream.StreamRecords;
 import dev.tally.testsupport.EmbeddedKafka;
 import dev.tally.testsupport.PostgresTestDatabase;
 import dev.tally.testsupport.TestHttp;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshTokens;
+import dev.tally.kernel.stream.InternalFeed;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.query.audit.EventFacts;
-import dev.tally.support.stream.CloudEventCodec;
-import dev.tally.support.stream.InternalFeed;
-import dev.tally.support.stream.StreamRecords;
+import dev.tally.stream.CloudEventCodec;
+import dev.tally.stream.StreamRecords;
 import dev.tally.testsupport.CommitGate;
 import dev.tally.testsupport.EmbeddedKafka;
 import dev.tally.testsupport.PostgresTestDatabase;

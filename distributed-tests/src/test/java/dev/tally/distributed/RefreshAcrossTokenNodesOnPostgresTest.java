@@ -176,7 +176,7 @@ class RefreshAcrossTokenNodesOnPostgresTest {
         double total = 0;
         for (ConfigurableApplicationContext service : services) {
             var registry = service.getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class).getIfAvailable();
-            var counter = registry == null ? null : registry.find(dev.tally.support.command.InternalCommandEndpoint.METRIC)
+            var counter = registry == null ? null : registry.find(dev.tally.transport.InternalCommandEndpoint.METRIC)
                     .tags("command", "RotateRefreshToken", "outcome", "concurrency").counter();
             total += counter == null ? 0 : counter.count();
         }

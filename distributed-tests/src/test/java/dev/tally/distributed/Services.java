@@ -28,8 +28,9 @@ final class Services {
             "distributed-master-key-32-bytes!".getBytes(StandardCharsets.US_ASCII));
 
     /**
-     * This JVM has every module's migrations on its classpath; a service's jar holds only its own and service-support's
-     * (the event store). The tests give each service what its jar holds, so each migrates only what it owns.
+     * This JVM has every module's migrations on its classpath; a service's jar holds only its own and
+     * service-platform's (the event store). The tests give each service what its jar holds, so each migrates only what
+     * it owns.
      */
     static final String COMMAND_MIGRATIONS = "classpath:db/migration/tally/eventstore,classpath:db/migration/tally/command";
     static final String QUERY_MIGRATIONS = "classpath:db/migration/tally/eventstore,classpath:db/migration/tally/query";

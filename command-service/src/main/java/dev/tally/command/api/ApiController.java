@@ -7,7 +7,7 @@ import dev.tally.kernel.api.ApiCommands.RegisterApi;
 import dev.tally.kernel.api.ApiCommands.UpdateApi;
 import dev.tally.kernel.api.ApiIds;
 import dev.tally.kernel.problem.NotFound;
-import dev.tally.support.problem.ManagementApi;
+import dev.tally.platform.problem.ManagementApi;
 import java.net.URI;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;

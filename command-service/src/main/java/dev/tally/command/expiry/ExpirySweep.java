@@ -1,6 +1,6 @@
 package dev.tally.command.expiry;
 
-import dev.tally.support.axon.ConcurrentAppend;
+import dev.tally.platform.axon.ConcurrentAppend;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;

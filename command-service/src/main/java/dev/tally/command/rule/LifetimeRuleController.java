@@ -8,7 +8,7 @@ import dev.tally.kernel.rule.RuleCommands.DeleteLifetimeRule;
 import dev.tally.kernel.rule.RuleCommands.UpdateLifetimeRule;
 import dev.tally.kernel.rule.RuleEffects;
 import dev.tally.kernel.rule.RuleIds;
-import dev.tally.support.problem.ManagementApi;
+import dev.tally.platform.problem.ManagementApi;
 import java.net.URI;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;

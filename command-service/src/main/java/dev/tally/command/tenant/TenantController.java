@@ -2,8 +2,8 @@ package dev.tally.command.tenant;
 
 import dev.tally.command.catalog.Catalog;
 import dev.tally.command.catalog.CatalogRows.TenantRow;
-import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.tenant.SigningAlgorithm;
@@ -16,7 +16,7 @@ import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantIds;
 import dev.tally.kernel.tenant.TenantSettingsPatch;
 import dev.tally.kernel.user.PermissionChangePolicy;
-import dev.tally.support.problem.ManagementApi;
+import dev.tally.platform.problem.ManagementApi;
 import java.net.URI;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;

@@ -1,6 +1,6 @@
 package dev.tally.services.command;
 
-import dev.tally.support.command.InternalCommandsConfiguration;
+import dev.tally.transport.InternalCommandsConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;

@@ -1,17 +1,16 @@
 package dev.tally.command.refresh;
 
-import dev.tally.command.QueryPlans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.command.CommandServiceTestApplication;
+import dev.tally.command.QueryPlans;
 import dev.tally.command.refresh.RefreshFamilyCatalog.FamilyRow;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.problem.NotFound;
-import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
-import dev.tally.kernel.refresh.RefreshTokenIntrospection;
 import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshCommands;
+import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
@@ -22,9 +21,10 @@ import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenUsed;
 import dev.tally.kernel.refresh.RefreshEvents.ReuseDetected;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
 import dev.tally.kernel.refresh.RefreshOutcome;
+import dev.tally.kernel.refresh.RefreshTokenIntrospection;
 import dev.tally.kernel.refresh.RefreshTokens;
 import dev.tally.kernel.refresh.RotationMode;
-import dev.tally.support.axon.ConcurrentAppend;
+import dev.tally.platform.axon.ConcurrentAppend;
 import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.PostgresTestDatabase;
 import dev.tally.testsupport.TestHttp;

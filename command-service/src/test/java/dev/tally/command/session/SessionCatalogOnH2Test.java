@@ -10,7 +10,7 @@ import dev.tally.kernel.session.SessionEvents.SessionExpired;
 import dev.tally.kernel.session.SessionEvents.SessionExtended;
 import dev.tally.kernel.session.SessionEvents.SessionRevoked;
 import dev.tally.kernel.session.SessionEvents.SessionStarted;
-import dev.tally.support.axon.UniqueViolation;
+import dev.tally.platform.axon.UniqueViolation;
 import java.time.Instant;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;

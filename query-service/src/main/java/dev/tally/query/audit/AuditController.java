@@ -1,12 +1,12 @@
 package dev.tally.query.audit;
 
 import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.platform.problem.ManagementApi;
+import dev.tally.platform.projection.ProjectionStatus;
 import dev.tally.query.projection.KnownTenants;
 import dev.tally.query.projection.Projections;
 import dev.tally.query.web.Params;
 import dev.tally.query.web.QueryJson;
-import dev.tally.support.problem.ManagementApi;
-import dev.tally.support.projection.ProjectionStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package dev.tally.query.audit;
 
+import dev.tally.platform.axon.EventPositions;
 import dev.tally.query.projection.QueryProcessing;
-import dev.tally.support.axon.EventPositions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.tally.query.projection;
 
+import dev.tally.platform.problem.ManagementApi;
+import dev.tally.platform.projection.ProjectionStatus;
 import dev.tally.query.web.QueryJson;
-import dev.tally.support.problem.ManagementApi;
-import dev.tally.support.projection.ProjectionStatus;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /admin/projections/{name}/replay}: rebuilds one of the query side's views from the first event (the
- * platform administrator's only). Where every projection stands is {@code GET /admin/projections} (service-support).
+ * platform administrator's only). Where every projection stands is {@code GET /admin/projections} (service-platform).
  */
 @RestController
 @ManagementApi

@@ -2,9 +2,9 @@ package dev.tally.query.projection;
 
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.NotFound;
-import dev.tally.support.projection.ProjectionStatus;
-import dev.tally.support.projection.ProjectionStatusSource;
-import dev.tally.support.projection.TrackingProcessorStatus;
+import dev.tally.platform.projection.ProjectionStatus;
+import dev.tally.platform.projection.ProjectionStatusSource;
+import dev.tally.platform.projection.TrackingProcessorStatus;
 import java.util.List;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.TrackingEventProcessor;

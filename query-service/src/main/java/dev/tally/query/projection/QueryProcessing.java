@@ -1,6 +1,6 @@
 package dev.tally.query.projection;
 
-import dev.tally.support.projection.ProcessorFailures;
+import dev.tally.platform.projection.ProcessorFailures;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.axonframework.config.EventProcessingConfigurer;
@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The query side's three projections, each a tracking processor over the event store whose position is kept in the
- * token store ({@code token_entry}) that service-support wires: the processor's batch, its view rows and its token
+ * token store ({@code token_entry}) that service-platform wires: the processor's batch, its view rows and its token
  * commit in one transaction, so each event is applied exactly once per view. Several nodes share the work through
  * the token claims; nothing here assumes one node.
  *

@@ -1,6 +1,6 @@
 package dev.tally.query.projection;
 
-import dev.tally.support.axon.AxonJdbcAutoConfiguration;
+import dev.tally.platform.axon.AxonJdbcAutoConfiguration;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;

@@ -1,11 +1,11 @@
 package dev.tally.query.revocation;
 
+import dev.tally.platform.problem.ManagementApi;
+import dev.tally.platform.projection.ProjectionStatus;
 import dev.tally.query.projection.KnownTenants;
 import dev.tally.query.projection.Projections;
 import dev.tally.query.web.Params;
 import dev.tally.query.web.QueryJson;
-import dev.tally.support.problem.ManagementApi;
-import dev.tally.support.projection.ProjectionStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

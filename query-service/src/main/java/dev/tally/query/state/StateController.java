@@ -1,6 +1,8 @@
 package dev.tally.query.state;
 
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.platform.problem.ManagementApi;
+import dev.tally.platform.projection.ProjectionStatus;
 import dev.tally.query.audit.AuditFilter;
 import dev.tally.query.audit.AuditRepository;
 import dev.tally.query.audit.AuditRow;
@@ -9,8 +11,6 @@ import dev.tally.query.projection.Projections;
 import dev.tally.query.state.StateRepository.Keyset;
 import dev.tally.query.web.Params;
 import dev.tally.query.web.QueryJson;
-import dev.tally.support.problem.ManagementApi;
-import dev.tally.support.projection.ProjectionStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,16 +2,16 @@ package dev.tally.query.state;
 
 import dev.tally.kernel.refresh.RefreshEvents.FamilyEvent;
 import dev.tally.kernel.session.SessionEvents.SessionEvent;
+import dev.tally.platform.axon.EventPositions;
 import dev.tally.query.projection.QueryProcessing;
 import dev.tally.query.state.StateRepository.Stored;
-import dev.tally.support.axon.EventPositions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.stereotype.Component;

@@ -2,12 +2,12 @@ package dev.tally.query.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.platform.projection.TrackingProcessorStatus;
 import java.nio.charset.StandardCharsets;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.serialization.SimpleSerializedObject;
-import dev.tally.support.projection.TrackingProcessorStatus;
 import org.junit.jupiter.api.Test;
 
 /** Reading a processor's stored token: a replay token is read back, and "replaying" until it reaches its reset point. */

@@ -1,6 +1,6 @@
 package dev.tally.services.token;
 
-import dev.tally.support.command.RemoteCommandsConfiguration;
+import dev.tally.transport.RemoteCommandsConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;

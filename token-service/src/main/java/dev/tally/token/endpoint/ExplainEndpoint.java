@@ -6,7 +6,7 @@ import dev.tally.kernel.lifetime.LifetimeDecisions;
 import dev.tally.kernel.lifetime.TraceStep;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
-import dev.tally.support.problem.ManagementApi;
+import dev.tally.platform.problem.ManagementApi;
 import dev.tally.token.lifetime.TokenLifetimes;
 import dev.tally.token.protocol.Issuers;
 import dev.tally.token.view.TokenConfig;

@@ -1,9 +1,9 @@
 package dev.tally.token.endpoint;
 
-import dev.tally.support.command.CommandServiceUnavailable;
 import dev.tally.token.login.LoginStateUnavailable;
 import dev.tally.token.protocol.OAuthEndpoint;
 import dev.tally.token.protocol.OAuthError;
+import dev.tally.transport.CommandServiceUnavailable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;

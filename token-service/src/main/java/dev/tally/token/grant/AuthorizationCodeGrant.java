@@ -4,7 +4,7 @@ import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.code.CodeCommands;
 import dev.tally.kernel.code.CodeCommands.RedeemAuthorizationCode;
 import dev.tally.kernel.code.CodeRedemption;
-import dev.tally.support.axon.ConcurrentAppend;
+import dev.tally.platform.axon.ConcurrentAppend;
 import dev.tally.token.issuance.Issued;
 import dev.tally.token.issuance.TokenIssuer;
 import dev.tally.token.issuance.UserTokens;

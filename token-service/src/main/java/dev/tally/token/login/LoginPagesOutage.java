@@ -1,6 +1,6 @@
 package dev.tally.token.login;
 
-import dev.tally.support.command.CommandServiceUnavailable;
+import dev.tally.transport.CommandServiceUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;

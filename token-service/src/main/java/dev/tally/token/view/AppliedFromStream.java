@@ -1,6 +1,6 @@
 package dev.tally.token.view;
 
-import dev.tally.support.stream.StreamedEvent;
+import dev.tally.stream.StreamedEvent;
 
 /**
  * Told of each event {@link StreamFeed} applied to this node's views from the event stream, once per event, on the

@@ -1,10 +1,10 @@
 package dev.tally.token.view;
 
-import dev.tally.support.stream.EventTypes;
-import dev.tally.support.stream.InMemoryEventDeduplicator;
-import dev.tally.support.stream.StreamedEvent;
-import dev.tally.support.stream.TallyEventConsumer;
-import dev.tally.support.stream.TallyEventConsumers;
+import dev.tally.kernel.stream.EventTypes;
+import dev.tally.stream.InMemoryEventDeduplicator;
+import dev.tally.stream.StreamedEvent;
+import dev.tally.stream.TallyEventConsumer;
+import dev.tally.stream.TallyEventConsumers;
 import dev.tally.token.settings.TokenNodeProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

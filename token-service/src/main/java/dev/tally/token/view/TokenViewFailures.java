@@ -1,6 +1,6 @@
 package dev.tally.token.view;
 
-import dev.tally.support.projection.ProjectionStatus.Failure;
+import dev.tally.platform.projection.ProjectionStatus.Failure;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;

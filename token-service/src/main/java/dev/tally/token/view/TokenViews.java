@@ -1,12 +1,12 @@
 package dev.tally.token.view;
 
-import dev.tally.support.projection.ProjectionStatus;
-import dev.tally.support.projection.ProjectionStatus.Failure;
-import dev.tally.support.projection.ProjectionStatusSource;
-import dev.tally.support.projection.StallWatch;
-import dev.tally.support.projection.TrackingProcessorStatus;
-import dev.tally.support.stream.KafkaRelay;
-import dev.tally.support.stream.TallyEventConsumer;
+import dev.tally.platform.projection.ProjectionStatus;
+import dev.tally.platform.projection.ProjectionStatus.Failure;
+import dev.tally.platform.projection.ProjectionStatusSource;
+import dev.tally.platform.projection.StallWatch;
+import dev.tally.platform.projection.TrackingProcessorStatus;
+import dev.tally.stream.KafkaRelay;
+import dev.tally.stream.TallyEventConsumer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

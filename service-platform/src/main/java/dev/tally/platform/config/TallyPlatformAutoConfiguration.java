@@ -1,0 +1,96 @@
+package dev.tally.platform.config;
+
+import dev.tally.kernel.crypto.MasterKey;
+import dev.tally.kernel.lifetime.LifetimeRuleCompiler;
+import dev.tally.platform.admin.AdminToken;
+import dev.tally.platform.admin.ManagementAuthenticationFilter;
+import dev.tally.platform.admin.ManagementTokenVerifier;
+import dev.tally.platform.problem.ManagementProblems;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
+
+/** The pieces every Tally service shares: the clock, the master key, authentication of the management API. */
+@AutoConfiguration
+@Import(ManagementProblems.class)
+public class TallyPlatformAutoConfiguration {
+
+    /** Every expiry decision reads this clock; tests replace it with one they advance. */
+    @Bean
+    @ConditionalOnMissingBean
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /**
+     * {@code tally.master-key} (base64 of 32 bytes) or {@code tally.master-key-file} (created, owner-only, when
+     * absent). Without either, a service that needs the key refuses to start rather than invent one. Lazy, so a service
+     * that needs no key (the query service) starts without one; the command and token services inject it at start-up.
+     */
+    @Bean
+    @Lazy
+    @ConditionalOnMissingBean
+    public MasterKey masterKey(Environment env) {
+        String inline = env.getProperty("tally.master-key");
+        if (inline != null && !inline.isBlank()) {
+            return MasterKey.fromBase64(inline);
+        }
+        String file = env.getProperty("tally.master-key-file");
+        if (file == null || file.isBlank()) {
+            throw new IllegalStateException("No master key configured: set tally.master-key (TALLY_MASTER_KEY, base64 of "
+                    + "32 random bytes) or tally.master-key-file (TALLY_MASTER_KEY_FILE)");
+        }
+        try {
+            return MasterKey.loadOrCreate(Path.of(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the master key file " + file, e);
+        }
+    }
+
+    /**
+     * The CEL compiler for lifetime rules: the command side type-checks rules when they are saved, the token
+     * service compiles them once when their events arrive. Building it is the expensive part; one per process.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public LifetimeRuleCompiler lifetimeRuleCompiler() {
+        return new LifetimeRuleCompiler();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public AdminToken adminToken(Environment env) {
+        return AdminToken.fromEnvironment(env);
+    }
+
+    /** Tenants' management tokens, verified against each tenant's keys as its own events record them. */
+    @Bean
+    @ConditionalOnMissingBean
+    public ManagementTokenVerifier managementTokenVerifier(EventStorageEngine events, Clock clock) {
+        return new ManagementTokenVerifier(events, clock);
+    }
+
+    /**
+     * {@code /admin/**} and {@code /t/{tenant}/revocations}. A servlet pattern cannot name the middle of a path, so
+     * the filter is mapped to {@code /t/*} too and lets every other {@code /t/**} path (the OAuth endpoints) through
+     * untouched ({@code shouldNotFilter}).
+     */
+    @Bean
+    public FilterRegistrationBean<ManagementAuthenticationFilter> managementAuthenticationFilter(
+            AdminToken token, ManagementTokenVerifier verifier) {
+        FilterRegistrationBean<ManagementAuthenticationFilter> registration =
+                new FilterRegistrationBean<>(new ManagementAuthenticationFilter(token, verifier));
+        registration.addUrlPatterns("/admin/*", "/admin", "/t/*");
+        registration.setOrder(0);
+        return registration;
+    }
+}

@@ -1,8 +1,0 @@
-package dev.tally.support.stream;
-
-/** A record on the stream that is not a CloudEvent of Tally's form. */
-public class MalformedCloudEventException extends IllegalArgumentException {
-    public MalformedCloudEventException(String message) {
-        super(message);
-    }
-}

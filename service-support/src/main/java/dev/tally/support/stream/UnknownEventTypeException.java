@@ -1,8 +1,0 @@
-package dev.tally.support.stream;
-
-/** An event whose type is not (or not at that revision) in {@link EventTypes}. */
-public class UnknownEventTypeException extends IllegalArgumentException {
-    public UnknownEventTypeException(String message) {
-        super(message);
-    }
-}
