@@ -5,11 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.core.env.Environment;
 
 /**
  * The receiving end of the command transport, for the command service in distributed mode: the internal endpoint and
@@ -17,12 +17,13 @@ import org.springframework.core.env.Environment;
  * auto-configured, so the standalone server (where the token service dispatches in process) has no internal endpoint.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ServiceTokenProperties.class)
 public class InternalCommandsConfiguration {
 
     /** Required here: a command service in distributed mode without it would take no commands from the token service. */
     @Bean
-    public ServiceToken serviceToken(Environment env, AdminToken adminToken) {
-        return distinctFromAdminToken(ServiceToken.fromEnvironment(env), adminToken);
+    public ServiceToken serviceToken(ServiceTokenProperties properties, AdminToken adminToken) {
+        return distinctFromAdminToken(ServiceToken.from(properties), adminToken);
     }
 
     @Bean

@@ -2,13 +2,12 @@ package dev.tally.transport;
 
 import dev.tally.platform.admin.AdminToken;
 import java.net.URI;
-import java.time.Duration;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 
 /**
  * The sending end of the command transport, for the token service in distributed mode: its command bus is an
@@ -22,19 +21,19 @@ import org.springframework.core.env.Environment;
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({CommandServiceProperties.class, ServiceTokenProperties.class})
 public class RemoteCommandsConfiguration {
 
     @Bean
-    public CommandBus commandBus(Environment env, AdminToken adminToken,
-                                 @Qualifier("messageSerializer") Serializer messageSerializer) {
-        String url = env.getProperty("tally.command-service.url");
+    public CommandBus commandBus(CommandServiceProperties commandService, ServiceTokenProperties serviceToken,
+                                 AdminToken adminToken, @Qualifier("messageSerializer") Serializer messageSerializer) {
+        String url = commandService.url();
         if (url == null || url.isBlank()) {
             throw new IllegalStateException("TALLY_COMMAND_SERVICE_URL (tally.command-service.url) is not set: the token "
                     + "service sends its session, code and refresh-token commands to the command service there");
         }
-        ServiceToken token = InternalCommandsConfiguration.distinctFromAdminToken(ServiceToken.fromEnvironment(env), adminToken);
-        Duration connectTimeout = env.getProperty("tally.command-service.connect-timeout", Duration.class, Duration.ofSeconds(2));
-        Duration timeout = env.getProperty("tally.command-service.timeout", Duration.class, Duration.ofSeconds(10));
-        return new HttpCommandBus(URI.create(url.strip()), token, messageSerializer, connectTimeout, timeout);
+        ServiceToken token = InternalCommandsConfiguration.distinctFromAdminToken(ServiceToken.from(serviceToken), adminToken);
+        return new HttpCommandBus(URI.create(url.strip()), token, messageSerializer, commandService.connectTimeout(),
+                commandService.timeout());
     }
 }

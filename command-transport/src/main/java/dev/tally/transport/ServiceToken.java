@@ -3,7 +3,6 @@ package dev.tally.transport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import org.springframework.core.env.Environment;
 
 /**
  * The secret the token service presents to the command service's internal endpoint ({@code TALLY_SERVICE_TOKEN}, or
@@ -12,7 +11,6 @@ import org.springframework.core.env.Environment;
  */
 public final class ServiceToken {
     public static final int MIN_LENGTH = 32;
-    public static final String PROPERTY = "tally.service-token";
 
     private final String value;
     private final byte[] digest;
@@ -31,8 +29,8 @@ public final class ServiceToken {
     }
 
     /** {@code tally.service-token}, which Spring also finds as the environment variable {@code TALLY_SERVICE_TOKEN}. */
-    public static ServiceToken fromEnvironment(Environment env) {
-        String configured = env.getProperty(PROPERTY);
+    public static ServiceToken from(ServiceTokenProperties properties) {
+        String configured = properties.serviceToken();
         if (configured == null || configured.isBlank()) {
             throw new IllegalStateException("TALLY_SERVICE_TOKEN (tally.service-token) is not set: the command service and "
                     + "the token service authenticate each other with a shared secret of at least " + MIN_LENGTH + " characters");

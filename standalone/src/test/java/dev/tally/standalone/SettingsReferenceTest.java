@@ -106,9 +106,11 @@ class SettingsReferenceTest {
         StringBuilder out = new StringBuilder("| Property | Default | Meaning |\n| --- | --- | --- |\n");
         for (Setting s : settings.values()) {
             assertThat(s.description()).as("the description of %s (the record's @param)", s.name()).isNotBlank();
+            String meaning = markdown(s.description());
+            assertThat(meaning).as("the description of %s, rendered", s.name()).doesNotContain("{@");
             out.append("| `").append(s.name()).append("` | ")
                     .append(s.defaultValue() == null ? "—" : "`" + s.defaultValue() + "`").append(" | ")
-                    .append(markdown(s.description())).append(" |\n");
+                    .append(meaning).append(" |\n");
         }
         return out.toString();
     }

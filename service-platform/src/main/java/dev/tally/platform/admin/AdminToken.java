@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.env.Environment;
 
 /** The platform administrator's bearer token for the management API. */
 public final class AdminToken {
@@ -25,16 +24,16 @@ public final class AdminToken {
     }
 
     /**
-     * {@code TALLY_ADMIN_TOKEN} (or {@code tally.admin-token}); when unset, a random token for this run, printed
+     * {@code tally.admin-token} ({@code TALLY_ADMIN_TOKEN}); when unset, a random token for this run, printed
      * once so the operator can use it. With {@code tally.require-admin-token=true} (distributed mode, where every service
      * must accept the same token) an unset token refuses to start instead.
      */
-    public static AdminToken fromEnvironment(Environment env) {
-        String configured = env.getProperty("TALLY_ADMIN_TOKEN", env.getProperty("tally.admin-token"));
+    public static AdminToken from(AdminTokenProperties properties) {
+        String configured = properties.adminToken();
         if (configured != null && !configured.isBlank()) {
             return of(configured.trim());
         }
-        if (env.getProperty("tally.require-admin-token", Boolean.class, false)) {
+        if (properties.requireAdminToken()) {
             throw new IllegalStateException("TALLY_ADMIN_TOKEN (tally.admin-token) is not set: in distributed mode every "
                     + "service must accept the same administrator token, so none may make up its own");
         }

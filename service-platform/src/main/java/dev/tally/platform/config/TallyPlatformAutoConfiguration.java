@@ -3,6 +3,7 @@ package dev.tally.platform.config;
 import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.lifetime.LifetimeRuleCompiler;
 import dev.tally.platform.admin.AdminToken;
+import dev.tally.platform.admin.AdminTokenProperties;
 import dev.tally.platform.admin.ManagementAuthenticationFilter;
 import dev.tally.platform.admin.ManagementTokenVerifier;
 import dev.tally.platform.problem.ManagementProblems;
@@ -13,15 +14,16 @@ import java.time.Clock;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
-import org.springframework.core.env.Environment;
 
 /** The pieces every Tally service shares: the clock, the master key, authentication of the management API. */
 @AutoConfiguration
 @Import(ManagementProblems.class)
+@EnableConfigurationProperties({MasterKeyProperties.class, AdminTokenProperties.class})
 public class TallyPlatformAutoConfiguration {
 
     /** Every expiry decision reads this clock; tests replace it with one they advance. */
@@ -39,12 +41,12 @@ public class TallyPlatformAutoConfiguration {
     @Bean
     @Lazy
     @ConditionalOnMissingBean
-    public MasterKey masterKey(Environment env) {
-        String inline = env.getProperty("tally.master-key");
+    public MasterKey masterKey(MasterKeyProperties properties) {
+        String inline = properties.masterKey();
         if (inline != null && !inline.isBlank()) {
             return MasterKey.fromBase64(inline);
         }
-        String file = env.getProperty("tally.master-key-file");
+        String file = properties.masterKeyFile();
         if (file == null || file.isBlank()) {
             throw new IllegalStateException("No master key configured: set tally.master-key (TALLY_MASTER_KEY, base64 of "
                     + "32 random bytes) or tally.master-key-file (TALLY_MASTER_KEY_FILE)");
@@ -68,8 +70,8 @@ public class TallyPlatformAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public AdminToken adminToken(Environment env) {
-        return AdminToken.fromEnvironment(env);
+    public AdminToken adminToken(AdminTokenProperties properties) {
+        return AdminToken.from(properties);
     }
 
     /** Tenants' management tokens, verified against each tenant's keys as its own events record them. */

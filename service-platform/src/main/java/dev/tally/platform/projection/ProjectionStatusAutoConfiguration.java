@@ -5,16 +5,16 @@ import dev.tally.platform.axon.EventPositions;
 import dev.tally.platform.axon.StoreGaps;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /** How every service reports its projections: failures, stalls, the list, the health indicator and the gauges. */
 @AutoConfiguration(after = AxonJdbcAutoConfiguration.class)
+@EnableConfigurationProperties(ProjectionProperties.class)
 public class ProjectionStatusAutoConfiguration {
 
     @Bean
@@ -23,10 +23,9 @@ public class ProjectionStatusAutoConfiguration {
         return new ProcessorFailures(dataSource, clock, positions, processing);
     }
 
-    /** {@code tally.projection.stall-after}: how long events may wait on a projection that does not move. */
     @Bean
-    public StallWatch stallWatch(@Value("${tally.projection.stall-after:60s}") Duration stallAfter, Clock clock) {
-        return new StallWatch(stallAfter, clock);
+    public StallWatch stallWatch(ProjectionProperties properties, Clock clock) {
+        return new StallWatch(properties.stallAfter(), clock);
     }
 
     @Bean
