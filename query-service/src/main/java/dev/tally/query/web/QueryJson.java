@@ -1,6 +1,5 @@
 package dev.tally.query.web;
 
-import dev.tally.query.audit.AuditRow;
 import java.io.OutputStream;
 import java.time.Instant;
 import org.springframework.http.HttpHeaders;
