@@ -5,6 +5,7 @@ import dev.tally.kernel.code.CodeCommands;
 import dev.tally.kernel.code.CodeCommands.RedeemAuthorizationCode;
 import dev.tally.kernel.code.CodeRedemption;
 import dev.tally.platform.axon.ConcurrentAppend;
+import dev.tally.platform.axon.StoreFailure;
 import dev.tally.token.issuance.Issued;
 import dev.tally.token.issuance.TokenIssuer;
 import dev.tally.token.issuance.UserTokens;
@@ -21,6 +22,8 @@ import dev.tally.token.view.Users;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -31,6 +34,8 @@ import org.springframework.stereotype.Component;
 @Component
 @Order(2)
 public class AuthorizationCodeGrant implements Grant {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthorizationCodeGrant.class);
+
     private final TokenConfig views;
     private final Users users;
     private final TokenIssuer issuer;
@@ -69,6 +74,10 @@ public class AuthorizationCodeGrant implements Grant {
         } catch (RuntimeException e) {
             if (ConcurrentAppend.causedBy(e)) {
                 throw OAuthError.invalidGrant("the code was already used");
+            }
+            if (StoreFailure.causedBy(e)) {
+                LOG.warn("authorization code could not be redeemed; nothing was decided", e);
+                throw OAuthError.temporarilyUnavailable("the token store is unavailable; retry shortly");
             }
             throw e;
         }

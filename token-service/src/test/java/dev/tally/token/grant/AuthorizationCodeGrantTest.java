@@ -22,6 +22,7 @@ import dev.tally.token.protocol.Scope;
 import dev.tally.token.view.TokenConfigState.ApiView;
 import dev.tally.token.view.TokenConfigState.UserView;
 import java.time.Instant;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.http.HttpStatus;
 
 /**
  * The code's aggregate ({@code AuthorizationCode} in command-service) decides client, redirect URI, PKCE, expiry and
@@ -216,6 +218,21 @@ class AuthorizationCodeGrantTest {
         assertThat(error.error()).isEqualTo("invalid_grant");
         assertThat(error.getMessage()).isEqualTo("the code was already used");
         assertThat(fx.commands.sent(RedeemAuthorizationCode.class)).as("a single-use code is not asked again").hasSize(1);
+    }
+
+    /** The store could not be asked: nothing was decided, the code is still good, and the client may retry. */
+    @Test
+    void issueWhenTheStoreFailsThenTemporarilyUnavailable() {
+        fx.commands.answer(RedeemAuthorizationCode.class, command -> {
+            throw new EventStoreException("the store is down");
+        });
+
+        OAuthError error = refusal(() -> grant.issue(fx.grantRequest("acme", "web", "code", CODE, "redirect_uri", CALLBACK)));
+
+        assertThat(error.error()).isEqualTo("temporarily_unavailable");
+        assertThat(error.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(error.getMessage()).isEqualTo("the token store is unavailable; retry shortly");
+        assertThat(fx.store().recorded()).as("no token was issued").isEmpty();
     }
 
     @Test
