@@ -175,7 +175,8 @@ class QuerySideEndToEndTest {
         assertThat(logout.statusCode()).as(logout.body()).isEqualTo(302);
 
         String selection = "user_id=" + q(userId) + "&from=" + q(before.toString());
-        List<JsonNode> newestFirst = awaitAudit(tenant, selection, events -> types(events).contains("SessionRevoked"));
+        List<JsonNode> newestFirst = awaitAudit(tenant, selection,
+                events -> types(events).contains("RefreshTokenFamilyRevoked"));
         List<String> oldestFirst = new ArrayList<>(types(newestFirst));
         java.util.Collections.reverse(oldestFirst);
         assertThat(oldestFirst).containsExactly(
@@ -185,8 +186,8 @@ class QuerySideEndToEndTest {
                 // two refreshes: each a rotation and the tokens it paid for
                 "TokenRotated", "AccessTokenIssued", "IdTokenIssued",
                 "TokenRotated", "AccessTokenIssued", "IdTokenIssued",
-                // logout
-                "SessionRevoked");
+                // logout: the session, and with it the family started in it
+                "SessionRevoked", "RefreshTokenFamilyRevoked");
         // Positions strictly decrease (newest first) and every event names the user, the session or family it belongs to.
         for (int i = 1; i < newestFirst.size(); i++) {
             assertThat(newestFirst.get(i).get("position").asLong()).isLessThan(newestFirst.get(i - 1).get("position").asLong());
@@ -218,6 +219,8 @@ class QuerySideEndToEndTest {
         Response now = http().admin("GET", "/admin/tenants/" + tenant + "/refresh-token-families/" + familyId
                 + "?at=" + q(CLOCK.instant().toString()), null);
         assertThat(now.json().get("generation").asInt()).isEqualTo(3);
+        assertThat(now.text("status")).as("ended with the session it was started in").isEqualTo("revoked");
+        assertThat(now.text("end_reason")).isEqualTo("logout");
         Response beforeItExisted = http().admin("GET", "/admin/tenants/" + tenant + "/refresh-token-families/" + familyId
                 + "?at=" + q(before.minusSeconds(1).toString()), null);
         assertThat(beforeItExisted.status()).isEqualTo(404);

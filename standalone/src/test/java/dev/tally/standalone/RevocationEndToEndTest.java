@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
 import dev.tally.kernel.refresh.RefreshTokens;
 import dev.tally.kernel.revocation.RevocationCause;
+import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.kernel.session.SessionEvents.SessionRevoked;
 import dev.tally.kernel.token.TokenEvents.AccessTokenRevoked;
 import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.kernel.user.UserEvents.UserPermissionsChanged;
 import dev.tally.kernel.user.UserEvents.UserTokensRevoked;
+import dev.tally.testsupport.Await;
 import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
@@ -461,6 +464,99 @@ class RevocationEndToEndTest {
         assertThat(change.onPermissionChange()).isEqualTo(expected);
         assertThat(change.changeId()).startsWith("pc_");
         return change.changeId();
+    }
+
+    // --- ending a session ends the families started in it
+
+    @Test
+    void loggingOutEndsTheFamiliesStartedInTheSessionAndEveryTokenIssuedFromThem() throws Exception {
+        Setup s = setUp("end-logout", null);
+        Browser browser = new Browser("http://localhost:" + port);
+        Tokens t = login(browser, s);
+        Response rotated = refresh(s, t.refresh());
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+        String sessionId = claims(t.access()).getStringClaim("sid");
+        String family = RefreshTokens.familyOf(t.refresh());
+        JWTClaimsSet refreshed = claims(rotated.text("access_token"));
+        assertThat(refreshed.getStringClaim("sid")).as("a refresh's access token names the session too").isEqualTo(sessionId);
+        assertThat(refreshed.getStringClaim("fid")).isEqualTo(family);
+
+        HttpResponse<String> logout = browser.get("/t/" + s.tenant() + "/logout");
+        assertThat(logout.statusCode()).as(logout.body()).isEqualTo(200);
+
+        assertThat(refresh(s, rotated.text("refresh_token")).text("error")).isEqualTo("invalid_grant");
+        assertThat(active(s, rotated.text("refresh_token"))).isFalse();
+        assertThat(active(s, rotated.text("access_token"))).as("issued by the refresh").isFalse();
+        assertThat(active(s, t.access())).as("issued at the login").isFalse();
+        RefreshTokenFamilyRevoked ended = last(family, RefreshTokenFamilyRevoked.class);
+        assertThat(ended.reason()).isEqualTo(FamilyEndReason.LOGOUT);
+        assertThat(ended.cause()).isEqualTo(new RevocationCause(RevocationCause.LOGOUT, sessionId));
+        assertThat(ended.sessionId()).isEqualTo(sessionId);
+        awaitListed(s, family);
+    }
+
+    @Test
+    void anAdministratorEndingASessionEndsItsFamiliesAndNoOtherSessions() throws Exception {
+        Setup s = setUp("end-admin", null);
+        Tokens ended = login(new Browser("http://localhost:" + port), s);
+        Tokens elsewhere = login(new Browser("http://localhost:" + port), s);
+        String sessionId = claims(ended.access()).getStringClaim("sid");
+        assertThat(claims(elsewhere.access()).getStringClaim("sid")).as("another browser, another session").isNotEqualTo(sessionId);
+
+        Response revoked = http().admin("DELETE", "/admin/tenants/" + s.tenant() + "/users/" + s.userId() + "/sessions/"
+                + sessionId, null);
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(204);
+
+        String family = RefreshTokens.familyOf(ended.refresh());
+        assertThat(refresh(s, ended.refresh()).text("error")).isEqualTo("invalid_grant");
+        assertThat(active(s, ended.access())).isFalse();
+        RefreshTokenFamilyRevoked event = last(family, RefreshTokenFamilyRevoked.class);
+        assertThat(event.reason()).isEqualTo(FamilyEndReason.ADMINISTRATOR);
+        assertThat(event.cause()).isEqualTo(new RevocationCause(RevocationCause.ADMINISTRATOR, null));
+        awaitListed(s, family);
+        Response other = refresh(s, elsewhere.refresh());
+        assertThat(other.status()).as("the other session's family: " + other).isEqualTo(200);
+    }
+
+    /** Under the default {@code revoke_session}, a reuse ends the session, and so every other family started in it. */
+    @Test
+    void aReuseThatEndsTheSessionEndsTheSessionsOtherFamiliesToo() throws Exception {
+        Setup s = setUp("end-reuse", null);
+        Browser browser = new Browser("http://localhost:" + port);
+        Tokens first = login(browser, s);
+        Map<String, String> silently = silent(browser, s);
+        assertThat(silently).containsKey("code");
+        Tokens second = exchange(s, silently.get("code"));
+        String sessionId = claims(first.access()).getStringClaim("sid");
+        String reused = RefreshTokens.familyOf(first.refresh());
+        String sibling = RefreshTokens.familyOf(second.refresh());
+        assertThat(claims(second.access()).getStringClaim("sid")).as("the same session, reused silently").isEqualTo(sessionId);
+        assertThat(sibling).isNotEqualTo(reused);
+        assertThat(refresh(s, first.refresh()).status()).isEqualTo(200);
+
+        assertThat(refresh(s, first.refresh()).text("error")).as("the replaced token again: a reuse").isEqualTo("invalid_grant");
+
+        assertThat(last(sessionId, SessionRevoked.class).reason()).isEqualTo(SessionEndReason.REFRESH_TOKEN_REUSE);
+        RefreshTokenFamilyRevoked event = last(sibling, RefreshTokenFamilyRevoked.class);
+        assertThat(event.reason()).isEqualTo(FamilyEndReason.REUSE);
+        assertThat(event.cause()).isEqualTo(new RevocationCause(RevocationCause.REFRESH_TOKEN_REUSE, reused));
+        assertThat(refresh(s, second.refresh()).text("error")).isEqualTo("invalid_grant");
+        assertThat(active(s, second.access())).isFalse();
+        awaitListed(s, sibling);
+    }
+
+    /** The revocation list for resource servers names the family once the query side has it. */
+    void awaitListed(Setup s, String familyId) {
+        Await.await("family " + familyId + " in the revocation list", Duration.ofSeconds(30), () -> {
+            Response r = http().admin("GET", "/t/" + s.tenant() + "/revocations?limit=1000", null);
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            for (JsonNode entry : r.json().get("revocations")) {
+                if (entry.has("family_id") && entry.get("family_id").asString().equals(familyId)) {
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 
     // --- the event store, as Axon reads it

@@ -67,6 +67,12 @@ public class RefreshFamilyCatalog {
                 + "ORDER BY started_at, family_id", FAMILY, tenantId, userId);
     }
 
+    /** The families started in a login session that have not ended (as {@link #openFamiliesOfUser}, by session). */
+    public List<FamilyRow> openFamiliesOfSession(String tenantId, String sessionId) {
+        return jdbc.query("SELECT * FROM refresh_family_catalog WHERE tenant_id = ? AND session_id = ? AND ended_at IS NULL "
+                + "ORDER BY started_at, family_id", FAMILY, tenantId, sessionId);
+    }
+
     /** Every family of the user, ended ones included. */
     public List<FamilyRow> familiesOfUser(String tenantId, String userId) {
         return jdbc.query("SELECT * FROM refresh_family_catalog WHERE tenant_id = ? AND user_id = ? "

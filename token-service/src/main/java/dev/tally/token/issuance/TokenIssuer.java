@@ -108,10 +108,11 @@ public class TokenIssuer {
         // grant starts a family, else the one the refresh token came from.
         boolean startsFamily = request.refresh() == null && offline;
         String familyId = startsFamily ? RefreshTokens.newFamilyId() : RefreshTokens.familyOf(request.refresh());
-        // sid only for a token issued in the login session itself (the code flow); a refresh is not made in the
-        // session, and a family is meant to outlive it, so its tokens answer to the family (fid).
+        // sid wherever there is a login session: the code flow's own, and a refresh of a family started in one, whose
+        // tokens answer to both: ending the session ends its families (the command side's SessionFamilies), and a
+        // resource server that knows the revoked session can tell from the token alone.
         String sessionId = request.login().sessionId();
-        String tokenSession = GrantTypes.REFRESH_TOKEN.equals(request.grantType()) ? null : sessionId;
+        String tokenSession = sessionId;
         String userId = request.user().userId();
         LifetimeDecision access = d.accessToken();
         SignedToken accessToken = signer.accessToken(tenant.signingKey(), request.jtis().access(), request.issuer(),

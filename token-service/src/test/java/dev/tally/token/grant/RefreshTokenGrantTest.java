@@ -88,7 +88,7 @@ class RefreshTokenGrantTest {
     }
 
     @Test
-    void issueWhenGrantedThenTheUsersAccessTokenAnswersToTheFamilyNotTheSession() throws Exception {
+    void issueWhenGrantedThenTheUsersAccessTokenAnswersToTheFamilyAndItsSession() throws Exception {
         familyAnswers(granted(true, GRANTED));
 
         Issued issued = grant.issue(refresh(presented));
@@ -98,12 +98,12 @@ class RefreshTokenGrantTest {
         assertThat(claims.getAudience()).containsExactly(API);
         assertThat(claims.getStringClaim("scope")).isEqualTo(GRANTED);
         assertThat(claims.getStringClaim("fid")).isEqualTo(familyId);
-        assertThat(claims.getStringClaim("sid")).isNull();
+        assertThat(claims.getStringClaim("sid")).as("the session the family was started in").isEqualTo("ses_1");
         assertThat(issued.idToken()).isNull();
         AccessTokenIssued record = fx.store().recordedOnce(AccessTokenIssued.class);
         assertThat(record.grantType()).isEqualTo("refresh_token");
         assertThat(record.familyId()).isEqualTo(familyId);
-        assertThat(record.sessionId()).isNull();
+        assertThat(record.sessionId()).isEqualTo("ses_1");
     }
 
     @Test

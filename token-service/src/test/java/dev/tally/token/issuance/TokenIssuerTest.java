@@ -276,9 +276,9 @@ class TokenIssuerTest {
         assertThat(fx.commands.sent(StartRefreshTokenFamily.class)).isEmpty();
     }
 
-    /** A refresh is not made in the login session: its token answers to the family (fid), not the session (sid). */
+    /** A refresh of a family started in a login session: its token answers to the family (fid) and the session (sid). */
     @Test
-    void userTokensWhenARefreshThenNoSidNoNewFamilyAndTheSameRefreshTokenBack() throws Exception {
+    void userTokensWhenARefreshThenSidAndFidNoNewFamilyAndTheSameRefreshTokenBack() throws Exception {
         String refresh = RefreshTokens.newToken("rtf_existingfamily0000000001");
 
         Issued issued = issuer.userTokens(new UserTokens(acme(), web, alice, api, Scope.parse("offline_access read:orders"),
@@ -286,13 +286,13 @@ class TokenIssuerTest {
                 refresh));
 
         JWTClaimsSet claims = fx.verified("acme", issued.accessToken());
-        assertThat(claims.getStringClaim("sid")).isNull();
+        assertThat(claims.getStringClaim("sid")).isEqualTo("ses_1");
         assertThat(claims.getStringClaim("fid")).isEqualTo("rtf_existingfamily0000000001");
         assertThat(issued.refreshToken()).isEqualTo(refresh);
         assertThat(fx.commands.sent(StartRefreshTokenFamily.class)).isEmpty();
         AccessTokenIssued record = fx.store().recordedOnce(AccessTokenIssued.class);
         assertThat(record.grantType()).isEqualTo(GrantTypes.REFRESH_TOKEN);
-        assertThat(record.sessionId()).isNull();
+        assertThat(record.sessionId()).isEqualTo("ses_1");
         assertThat(record.familyId()).isEqualTo("rtf_existingfamily0000000001");
     }
 
