@@ -268,6 +268,41 @@ class PermissionChangeRevocationsOnPostgresTest {
         assertThat(sameSet(lastEventTransaction(alice), lastEventTransaction(family), lastEventTransaction(session))).hasSize(1);
     }
 
+    /**
+     * Ending a session revokes the families started in it, with the session's reason and cause, in the session's own
+     * transaction; families of another session or of none live on.
+     */
+    @Test
+    void endingASessionRevokesTheFamiliesStartedInItInItsTransactionAndNoOthers() {
+        String tenant = tenant("session-end", null);
+        String alice = user(tenant, "alice");
+        String session = startSession(tenant, alice);
+        String otherSession = startSession(tenant, alice);
+        String first = startFamily(tenant, alice, session);
+        String second = startFamily(tenant, alice, session);
+        String ofOtherSession = startFamily(tenant, alice, otherSession);
+        String ofNoSession = startFamily(tenant, alice, null);
+        CLOCK.advance(Duration.ofMinutes(1));
+        RevocationCause cause = new RevocationCause(RevocationCause.LOGOUT, session);
+
+        commands.sendAndWait(new SessionCommands.RevokeSession(session, tenant, SessionEndReason.LOGOUT, cause));
+
+        for (String family : List.of(first, second)) {
+            assertThat(last(family)).isEqualTo(new RefreshTokenFamilyRevoked(family, tenant, alice, session,
+                    FamilyEndReason.LOGOUT, CLOCK.instant(), cause));
+            assertThat(catalogEndReason("refresh_family_catalog", "family_id", tenant, family)).isEqualTo("logout");
+        }
+        assertThat(last(ofOtherSession)).as("another session's family").isInstanceOf(RefreshTokenFamilyStarted.class);
+        assertThat(last(ofNoSession)).as("a family of no session").isInstanceOf(RefreshTokenFamilyStarted.class);
+        assertThat(sameSet(lastEventTransaction(session), lastEventTransaction(first), lastEventTransaction(second)))
+                .as("one transaction").hasSize(1);
+
+        // Ended again: the families are already ended and nothing more is recorded.
+        int before = eventsOf(first).size();
+        commands.sendAndWait(new SessionCommands.RevokeSession(session, tenant, SessionEndReason.ADMINISTRATOR));
+        assertThat(eventsOf(first)).hasSize(before);
+    }
+
     @Test
     void theAdministratorRevokesOneFamilyOfTheTenantAndNoOtherTenantsFamily() {
         String tenant = tenant("fam-admin", null);
