@@ -112,15 +112,14 @@ public class TokenIssuer {
         // tokens answer to both: ending the session ends its families (the command side's SessionFamilies), and a
         // resource server that knows the revoked session can tell from the token alone.
         String sessionId = request.login().sessionId();
-        String tokenSession = sessionId;
         String userId = request.user().userId();
         LifetimeDecision access = d.accessToken();
         SignedToken accessToken = signer.accessToken(tenant.signingKey(), request.jtis().access(), request.issuer(),
-                userId, client.clientId(), audience, scope.text(), now, access.lifetimeSeconds(), tokenSession, familyId);
+                userId, client.clientId(), audience, scope.text(), now, access.lifetimeSeconds(), sessionId, familyId);
         List<Object> records = new ArrayList<>(2);
         records.add(new AccessTokenIssued(tenant.tenantId(), accessToken.jti(), client.clientId(), userId,
                 String.join(" ", audience), scope.text(), request.grantType(), accessToken.issuedAt(),
-                accessToken.expiresAt(), accessToken.lifetimeSeconds(), access.decidedBy(), access.trace(), tokenSession,
+                accessToken.expiresAt(), accessToken.lifetimeSeconds(), access.decidedBy(), access.trace(), sessionId,
                 familyId));
         SignedToken idToken = null;
         if (openid) {
