@@ -3,6 +3,8 @@ package dev.tally.distributed;
 import dev.tally.stream.StreamedEvent;
 import dev.tally.token.view.AppliedFromStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -11,10 +13,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class AppliedEventIds implements AppliedFromStream {
     private final AtomicLong checksum = new AtomicLong();
+    private final Set<String> ids = ConcurrentHashMap.newKeySet();
 
     @Override
     public void applied(StreamedEvent event) {
         checksum.addAndGet(hash(event.id()));
+        ids.add(event.id());
+    }
+
+    /** The ids applied, for a failure to name what is missing or extra. */
+    public Set<String> ids() {
+        return Set.copyOf(ids);
     }
 
     /** The sum of {@link #hash} over the ids of the events applied. */

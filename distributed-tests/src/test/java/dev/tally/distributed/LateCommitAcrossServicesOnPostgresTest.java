@@ -119,8 +119,7 @@ class LateCommitAcrossServicesOnPostgresTest {
     void aRevocationThatCommitsAfterLaterEventsReachesEveryServiceAndTopicOnceUnderItsOwnIndex() throws Exception {
         long started = System.nanoTime();
         Client client = setUpTenant();
-        await("the token service has every event of the tenant (users come only from the stream)", WAIT,
-                this::tokenServiceAtHead);
+        awaitTokenServiceAtHead("the token service has every event of the tenant (users come only from the stream)");
         Login late = login(client);
         Login early = login(client);
         Login other = login(client);
@@ -162,7 +161,7 @@ class LateCommitAcrossServicesOnPostgresTest {
                             && ids(kafka.recordsToEnd(INTERNAL_TOPIC, WAIT)).containsAll(carried));
             await("the token service applied the later revocation from the internal topic", WAIT,
                     () -> !active(client, early.access()));
-            await("the token service applied every committed event", WAIT, this::tokenServiceAtHead);
+            awaitTokenServiceAtHead("the token service applied every committed event");
 
             for (String service : PROJECTIONS.keySet()) {
                 for (JsonNode status : projections(service)) {
@@ -368,7 +367,31 @@ class LateCommitAcrossServicesOnPostgresTest {
         await("every projection live and at the store's head", WAIT, () -> PROJECTIONS.keySet().stream()
                 .flatMap(s -> projections(s).stream())
                 .allMatch(p -> p.get("status").asString().equals("live") && p.get("lag_events").asLong() == 0));
-        await("the token service applied every event for it", WAIT, this::tokenServiceAtHead);
+        awaitTokenServiceAtHead("the token service applied every event for it");
+    }
+
+    /** Waits for {@link #tokenServiceAtHead}; on a timeout says which events are missing or extra, and how the feed is. */
+    void awaitTokenServiceAtHead(String what) {
+        try {
+            await(what, WAIT, this::tokenServiceAtHead);
+        } catch (AssertionError e) {
+            StreamFeed feed = token.getBean(StreamFeed.class);
+            Set<String> applied = token.getBean(AppliedEventIds.class).ids();
+            List<TrackedEventMessage<?>> expected = storeEvents(token.getBean(StartupReplay.class).lastIndex()).stream()
+                    .filter(InternalFeed::carries).toList();
+            Set<String> expectedIds = ids(expected.stream());
+            List<String> missing = expected.stream().filter(m -> !applied.contains(m.getIdentifier()))
+                    .map(m -> m.getPayloadType().getSimpleName() + "@" + m.trackingToken().position().orElse(-1))
+                    .toList();
+            List<String> extra = applied.stream().filter(id -> !expectedIds.contains(id)).toList();
+            var consumer = feed.consumer();
+            throw new AssertionError(e.getMessage() + "; applied " + feed.applied() + ", skipped " + feed.skipped()
+                    + ", expected " + expected.size() + " after replay index "
+                    + token.getBean(StartupReplay.class).lastIndex() + "; missing " + missing + "; extra ids " + extra
+                    + "; consumer " + (consumer == null ? "none" : "alive " + consumer.alive() + ", failing "
+                    + consumer.failing() + ", waiting " + consumer.waiting() + ", last poll "
+                    + consumer.sinceLastPoll().toMillis() + " ms ago"), e);
+        }
     }
 
     boolean tokenServiceAtHead() {

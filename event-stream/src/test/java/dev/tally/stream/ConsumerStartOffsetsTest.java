@@ -107,6 +107,41 @@ class ConsumerStartOffsetsTest {
         }
     }
 
+    /**
+     * A token node may subscribe before the relay's first batch creates the topic (a fresh deployment, started all at
+     * once). Its consumer must notice the topic within seconds, not at Kafka's default metadata refresh (five minutes),
+     * during which the node would know nothing of the first tenants.
+     */
+    @Test
+    void aConsumerThatSubscribedBeforeTheTopicExistedReadsItsFirstRecordsWithinSeconds() throws Exception {
+        String topic = "created-after-subscribe";
+        Map<String, Object> config = new HashMap<>(StreamClients.consumerConfig(new StreamProperties(true,
+                kafka.bootstrapServers(), "unused", 1, null, false, null, Map.of(), null), "late-topic"));
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
+             KafkaProducer<String, String> producer = producer()) {
+            consumer.subscribe(List.of(topic));
+            long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(consumer.poll(Duration.ofMillis(200)).isEmpty()).isTrue();
+            }
+            createTopic(topic);
+            producer.send(new ProducerRecord<>(topic, 0, "aggregate", "first")).get();
+            long created = System.nanoTime();
+
+            List<String> values = new java.util.ArrayList<>();
+            long deadline = created + Duration.ofSeconds(30).toNanos();
+            while (values.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+            }
+            long seconds = Duration.ofNanos(System.nanoTime() - created).toSeconds();
+            System.out.printf("a topic created after the subscription was read after %d s%n", seconds);
+            assertThat(values).containsExactly("first");
+            assertThat(seconds).as("seconds until the first record of a topic created late").isLessThan(20);
+        }
+    }
+
     private static List<String> values(KafkaConsumer<String, String> consumer) {
         List<String> values = new java.util.ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
