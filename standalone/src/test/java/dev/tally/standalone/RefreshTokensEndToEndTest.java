@@ -150,14 +150,17 @@ class RefreshTokensEndToEndTest {
     }
 
     @Test
-    void withinTheLeewayThePreviousTokenStillWorksAndAfterItIsReuse() {
+    void withinTheLeewayThePreviousTokenGetsTheSameSuccessorAndAfterItIsReuse() {
         String clientId = setUp("leeway", Map.of("rotation", "rotate", "leeway", 10));
         Browser browser = new Browser("http://localhost:" + port);
         String first = firstRefreshToken(browser, "leeway", clientId);
-        assertThat(refresh("leeway", clientId, first).status()).isEqualTo(200);
+        Response firstTab = refresh("leeway", clientId, first);
+        assertThat(firstTab.status()).isEqualTo(200);
 
         Response secondTab = refresh("leeway", clientId, first);
         assertThat(secondTab.status()).as("a second tab refreshing at once").isEqualTo(200);
+        assertThat(secondTab.text("refresh_token")).as("the same successor").isEqualTo(firstTab.text("refresh_token"));
+        assertThat(secondTab.text("access_token")).isNotEqualTo(firstTab.text("access_token"));
         CLOCK.advance(Duration.ofSeconds(11));
         assertThat(refresh("leeway", clientId, first).text("error")).isEqualTo("invalid_grant");
         assertThat(refresh("leeway", clientId, secondTab.text("refresh_token")).text("error")).isEqualTo("invalid_grant");

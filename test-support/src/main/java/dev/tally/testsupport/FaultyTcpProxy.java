@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -17,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * connection that next sends bytes containing it (for example the SQL text of an INSERT) before they reach the
  * server, so a statement fails exactly in flight. Armed to hold, it freezes a connection at a chosen packet: the
  * server never gets it nor anything after it, and the client waits for an answer that never comes, until it goes away
- * (a process that is killed). Everything else passes through unchanged. With PostgreSQL, use
+ * (a process that is killed). Armed to drop an answer, it lets a request through and closes the connection when the
+ * answer comes back. Everything else passes through unchanged. With PostgreSQL, use
  * {@code prepareThreshold=0} so every statement's SQL text crosses the wire.
  */
 public final class FaultyTcpProxy implements AutoCloseable {
@@ -27,6 +29,8 @@ public final class FaultyTcpProxy implements AutoCloseable {
     private final AtomicReference<byte[]> armed = new AtomicReference<>();
     private final AtomicInteger cuts = new AtomicInteger();
     private final AtomicReference<Hold> holdArmed = new AtomicReference<>();
+    private final AtomicReference<byte[]> dropArmed = new AtomicReference<>();
+    private final AtomicInteger dropped = new AtomicInteger();
     private final AtomicInteger holds = new AtomicInteger();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
@@ -63,6 +67,20 @@ public final class FaultyTcpProxy implements AutoCloseable {
         holdArmed.set(new Hold(first, marker.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * The next client packet that contains {@code marker} reaches the server, and the server's answer on that
+     * connection does not reach the client: the connection is closed instead. The request was carried out; its answer
+     * was lost (a timeout between two services after the work committed).
+     */
+    public void dropAnswerWhenClientSends(String marker) {
+        dropArmed.set(marker.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** How many answers were dropped by {@link #dropAnswerWhenClientSends} so far. */
+    public int droppedAnswers() {
+        return dropped.get();
+    }
+
     /** How many connections were frozen by {@link #holdWhenClientSends} so far. */
     public int holds() {
         return holds.get();
@@ -80,8 +98,11 @@ public final class FaultyTcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
-                Thread.ofPlatform().daemon().name("faulty-proxy-up").start(() -> pump(client, upstream, true));
-                Thread.ofPlatform().daemon().name("faulty-proxy-down").start(() -> pump(upstream, client, false));
+                AtomicBoolean dropAnswer = new AtomicBoolean();
+                Thread.ofPlatform().daemon().name("faulty-proxy-up")
+                        .start(() -> pump(client, upstream, true, dropAnswer));
+                Thread.ofPlatform().daemon().name("faulty-proxy-down")
+                        .start(() -> pump(upstream, client, false, dropAnswer));
             } catch (IOException e) {
                 if (!open) {
                     return;
@@ -90,7 +111,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to, boolean clientToServer) {
+    private void pump(Socket from, Socket to, boolean clientToServer, AtomicBoolean dropAnswer) {
         byte[] buffer = new byte[64 * 1024];
         Hold pending = null;
         boolean holding = false;
@@ -116,6 +137,16 @@ public final class FaultyTcpProxy implements AutoCloseable {
                     holds.incrementAndGet();
                     holding = true;
                     continue;
+                }
+                if (!clientToServer && dropAnswer.get()) {
+                    dropped.incrementAndGet();
+                    from.close();
+                    to.close();
+                    return;
+                }
+                byte[] drop = clientToServer ? dropArmed.get() : null;
+                if (drop != null && contains(buffer, n, drop) && dropArmed.compareAndSet(drop, null)) {
+                    dropAnswer.set(true); // set before the request is sent on, so before any answer can come back
                 }
                 byte[] marker = clientToServer ? armed.get() : null;
                 if (marker != null && contains(buffer, n, marker) && armed.compareAndSet(marker, null)) {

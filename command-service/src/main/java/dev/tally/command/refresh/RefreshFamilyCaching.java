@@ -1,15 +1,33 @@
 package dev.tally.command.refresh;
 
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
+import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
+import java.util.OptionalInt;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.SnapshotterSpanFactory;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Keeps {@link RefreshTokenFamily} aggregates in memory between commands, so a rotation does not read the family's
- * whole history again (a family remembers every token it issued and is not snapshotted, so that read grows with
- * every rotation).
+ * How a {@link RefreshTokenFamily} is loaded: from its latest snapshot and the events after it, so a rotation reads
+ * at most {@value #SNAPSHOT_EVERY} events however long the family has lived, and from memory between commands.
  *
  * <p>The cache saves the read, never a decision on an outdated copy: every decision that records something appends at
  * the next sequence number, so when another node has appended since this copy was read the append fails on the
@@ -19,19 +37,81 @@ import org.springframework.context.annotation.Configuration;
  * and are retried the same way if it did.
  *
  * <p>{@link WeakReferenceCache}: an entry lives until the garbage collector finds it unreferenced, so an idle family
- * costs no memory; a busy one is read from the store again after each collection.
+ * costs no memory; a busy one is loaded again after a collection, which the snapshots keep to one row and a few events.
  */
 @Configuration(proxyBeanMethods = false)
 public class RefreshFamilyCaching {
     public static final String CACHE = "refreshTokenFamilyCache";
+    public static final String SNAPSHOTS = "refreshTokenFamilySnapshots";
+    /** Events between snapshots of a family. */
+    public static final int SNAPSHOT_EVERY = 20;
 
     @Bean(CACHE)
     public Cache refreshTokenFamilyCache() {
         return new WeakReferenceCache();
     }
 
+    @Bean(SNAPSHOTS)
+    public SnapshotTriggerDefinition refreshTokenFamilySnapshots(
+            @Qualifier("refreshFamilySnapshotter") Snapshotter snapshotter) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, SNAPSHOT_EVERY);
+    }
+
+    /**
+     * Takes snapshots on a thread of its own, after the command's transaction: taken in the command's thread it would
+     * need a second connection while many commands hold one each, and a busy pool would wait on itself. A snapshot
+     * that finds the queue full is skipped; the next trigger takes it.
+     */
     @Bean
-    public FamilyHistory refreshFamilyHistory(EventStore eventStore) {
-        return (familyId, version) -> eventStore.lastSequenceNumberFor(familyId).map(last -> last > version).orElse(false);
+    public SpringAggregateSnapshotter refreshFamilySnapshotter(org.axonframework.config.Configuration configuration,
+                                                              HandlerDefinition handlerDefinition,
+                                                              ParameterResolverFactory parameterResolverFactory,
+                                                              EventStore eventStore, TransactionManager transactions,
+                                                              SnapshotterSpanFactory spanFactory,
+                                                              @Qualifier("refreshFamilySnapshotExecutor") Executor executor) {
+        return SpringAggregateSnapshotter.builder()
+                .repositoryProvider(configuration::repository)
+                .transactionManager(transactions)
+                .eventStore(eventStore)
+                .parameterResolverFactory(parameterResolverFactory)
+                .handlerDefinition(handlerDefinition)
+                .spanFactory(spanFactory)
+                .executor(executor)
+                .build();
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    public ThreadPoolExecutor refreshFamilySnapshotExecutor() {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000), runnable -> {
+            Thread thread = new Thread(runnable, "refresh-family-snapshots");
+            thread.setDaemon(true);
+            return thread;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+    }
+
+    @Bean
+    public FamilyHistory refreshFamilyHistory(EventStore eventStore, EventStorageEngine storage) {
+        return new FamilyHistory() {
+            @Override
+            public boolean movedPast(String familyId, long version) {
+                return eventStore.lastSequenceNumberFor(familyId).map(last -> last > version).orElse(false);
+            }
+
+            @Override
+            public OptionalInt generationOf(String familyId, String tokenHash) {
+                // from the first event, past any snapshot: the snapshot holds only the current and previous tokens
+                DomainEventStream events = storage.readEvents(familyId, 0);
+                while (events.hasNext()) {
+                    DomainEventMessage<?> event = events.next();
+                    if (event.getPayload() instanceof RefreshTokenFamilyStarted e && tokenHash.equals(e.tokenHash())) {
+                        return OptionalInt.of(1);
+                    }
+                    if (event.getPayload() instanceof TokenRotated e && tokenHash.equals(e.newTokenHash())) {
+                        return OptionalInt.of(e.generation());
+                    }
+                }
+                return OptionalInt.empty();
+            }
+        };
     }
 }

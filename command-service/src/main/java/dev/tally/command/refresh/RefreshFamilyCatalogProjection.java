@@ -6,6 +6,7 @@ import dev.tally.command.catalog.CatalogProcessing;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyExpired;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenReplayed;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenUsed;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
 import java.time.Instant;
@@ -46,19 +47,29 @@ public class RefreshFamilyCatalogProjection {
                 utc(nextDeadline(e.expiresAt(), e.idleExpiresAt())), e.tenantId(), e.familyId());
     }
 
+    /** A replay of the previous token: a use; the absolute deadline stays, the idle one slides. */
+    @EventHandler
+    void on(RefreshTokenReplayed e) {
+        slide(e.tenantId(), e.familyId(), e.at(), e.idleExpiresAt());
+    }
+
     /**
      * Rotation none: the absolute deadline stays, so the next deadline is the new idle one; without an idle
      * lifetime it stays the absolute one.
      */
     @EventHandler
     void on(RefreshTokenUsed e) {
-        if (e.idleExpiresAt() == null) {
+        slide(e.tenantId(), e.familyId(), e.at(), e.idleExpiresAt());
+    }
+
+    private void slide(String tenantId, String familyId, Instant at, Instant idleExpiresAt) {
+        if (idleExpiresAt == null) {
             jdbc.update("UPDATE refresh_family_catalog SET last_used_at = ? WHERE tenant_id = ? AND family_id = ?",
-                    utc(e.at()), e.tenantId(), e.familyId());
+                    utc(at), tenantId, familyId);
         } else {
             jdbc.update("UPDATE refresh_family_catalog SET last_used_at = ?, idle_expires_at = ?, next_deadline = ? "
                             + "WHERE tenant_id = ? AND family_id = ?",
-                    utc(e.at()), utc(e.idleExpiresAt()), utc(e.idleExpiresAt()), e.tenantId(), e.familyId());
+                    utc(at), utc(idleExpiresAt), utc(idleExpiresAt), tenantId, familyId);
         }
     }
 

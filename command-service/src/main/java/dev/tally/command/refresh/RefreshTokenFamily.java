@@ -2,6 +2,9 @@ package dev.tally.command.refresh;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import dev.tally.command.catalog.TenantDirectory;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.FamilyEndReason;
@@ -14,6 +17,7 @@ import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyExpired;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenReplayed;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenUsed;
 import dev.tally.kernel.refresh.RefreshEvents.ReuseDetected;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
@@ -24,8 +28,6 @@ import dev.tally.kernel.revocation.RevocationCause;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -40,16 +42,21 @@ import org.axonframework.spring.stereotype.Aggregate;
  * only one of them can rotate a token. Every use is answered with a {@link RefreshOutcome}, never thrown: an expiry
  * or a reuse it detects is committed, so a refused request still leaves its trace and the revocation sticks.
  *
- * <p>Each token it issues gets the next generation (the first is 1) and is remembered by its hash, so a token of
+ * <p>Each token it issues gets the next generation (the first is 1) and is recorded by its hash, so a token of
  * this family presented again after it was replaced is told apart from one it never issued: the first is someone
  * holding a token they should not (the family is revoked), the second only proves that someone knows the family
  * id, which must not be enough to end it.
  *
- * <p>Instances are cached between commands ({@link RefreshFamilyCaching}); see there why a cached copy that another
- * node has overtaken never decides.
+ * <p>Its state does not grow with its generations (the current and the previous token, deadlines, counters), so it
+ * is snapshotted every {@value RefreshFamilyCaching#SNAPSHOT_EVERY} events and a rotation costs the same at
+ * generation 5,000 as at 2. Instances are also cached between commands ({@link RefreshFamilyCaching}); see there why a
+ * cached copy that another node has overtaken never decides.
  */
-@Aggregate(cache = RefreshFamilyCaching.CACHE)
+@Aggregate(cache = RefreshFamilyCaching.CACHE, snapshotTriggerDefinition = RefreshFamilyCaching.SNAPSHOTS)
+@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
 public class RefreshTokenFamily {
+    private static final String WIDER_SCOPE = "a refresh may narrow the granted scope, not widen it";
     private static final Set<FamilyEndReason> REVOCATIONS = EnumSet.of(FamilyEndReason.REUSE,
             FamilyEndReason.REVOKED_BY_CLIENT, FamilyEndReason.LOGOUT, FamilyEndReason.ADMINISTRATOR,
             FamilyEndReason.PERMISSION_CHANGE);
@@ -75,12 +82,14 @@ public class RefreshTokenFamily {
     private Instant currentIssuedAt;
     /** The token the last rotation outside the leeway replaced; {@code null} before the first rotation. */
     private String previousHash;
+    private int previousGeneration;
     private Instant previousRotatedAt;
+    /** Replays of the previous token (and, in histories from before replays, rotations of it) within the leeway. */
     private int leewaySuccesses;
-    /** Every token the family ever issued, by hash, with its generation. */
-    private Map<String, Integer> issued;
     private FamilyEndReason endReason;
 
+    /** For Axon, and for Jackson reading a snapshot (fields only: the command handler is no creator). */
+    @JsonCreator
     protected RefreshTokenFamily() {
     }
 
@@ -116,9 +125,16 @@ public class RefreshTokenFamily {
 
     /**
      * A use of a token of the family, decided in this order: an ended family, another client, a passed deadline
-     * (recorded), the current token (rotated, or used with rotation none), the previous token within the leeway
-     * (a further successor, at most {@link RefreshCommands#MAX_LEEWAY_SUCCESSES} times), any other token the
-     * family issued (reuse: recorded, and the family revoked), and last a token it never issued.
+     * (recorded), the current token (rotated to the successor the command names, or used with rotation none), the
+     * previous token within the leeway (its successor, the current token, handed out again: a replay, at most
+     * {@link RefreshCommands#MAX_LEEWAY_SUCCESSES} times), any other token the family issued (reuse: recorded, and the
+     * family revoked), and last a token it never issued. A scope wider than the family's is refused, recording
+     * nothing, before a token that would be granted is spent.
+     *
+     * <p>The successor is derived by the token service from the presented token, so a token always has the same one:
+     * every tab that presents the previous token, and every retry of a request whose answer was lost, gets the token
+     * the first use got. The family holds only its current and previous tokens; whether an older token is one of its
+     * own is asked of its stored history ({@link FamilyHistory#generationOf}), which only that rare path reads.
      */
     @CommandHandler
     RefreshOutcome handle(RotateRefreshToken command, Clock clock, FamilyHistory history) {
@@ -126,9 +142,6 @@ public class RefreshTokenFamily {
         requireHash("presentedTokenHash", command.presentedTokenHash());
         if (rotation != RotationMode.NONE) {
             requireHash("newTokenHash", command.newTokenHash());
-            if (issued.containsKey(command.newTokenHash())) {
-                throw new IllegalArgumentException("newTokenHash names a token this family already issued");
-            }
         }
         if (endReason != null) {
             return RefreshOutcome.refused(endedBecause());
@@ -143,18 +156,39 @@ public class RefreshTokenFamily {
         }
         String presented = command.presentedTokenHash();
         if (presented.equals(currentHash)) {
-            return rotation == RotationMode.NONE ? use(command, now) : rotate(command, now, false);
+            if (!withinScope(command.requestedScope())) {
+                return RefreshOutcome.scopeRefused(WIDER_SCOPE);
+            }
+            if (rotation == RotationMode.NONE) {
+                return use(command, now);
+            }
+            if (command.newTokenHash().equals(currentHash) || command.newTokenHash().equals(previousHash)) {
+                throw new IllegalArgumentException("newTokenHash names a token this family already issued");
+            }
+            return rotate(command, now, false);
         }
         if (presented.equals(previousHash) && withinLeeway(now)) {
+            if (!withinScope(command.requestedScope())) {
+                return RefreshOutcome.scopeRefused(WIDER_SCOPE);
+            }
             if (leewaySuccesses >= RefreshCommands.MAX_LEEWAY_SUCCESSES) {
                 // A client retrying this often is broken or replaying; refuse, but do not end a family that may
                 // still be in the right hands.
                 return refuseUnlessBehind(history, "too many refreshes of one token within the leeway");
             }
+            if (command.newTokenHash().equals(currentHash)) {
+                return replay(command, now);
+            }
+            // The current token is not the previous one's derived successor: it was issued before successors were
+            // derived (or under another master key). Rotate to the derived one, so replays from now on match.
             return rotate(command, now, true);
         }
-        Integer presentedGeneration = issued.get(presented);
-        if (presentedGeneration != null) {
+        int presentedGeneration = presented.equals(previousHash) ? previousGeneration
+                : history.generationOf(familyId, presented).orElse(0);
+        if (presentedGeneration > generation) {
+            throw behind("a token of generation " + presentedGeneration + " was issued on another node");
+        }
+        if (presentedGeneration > 0) {
             apply(new ReuseDetected(familyId, tenantId, clientId, userId, sessionId, presentedGeneration, generation, now));
             apply(new RefreshTokenFamilyRevoked(familyId, tenantId, userId, sessionId, FamilyEndReason.REUSE, now,
                     new RevocationCause(RevocationCause.REFRESH_TOKEN_REUSE, familyId)));
@@ -164,6 +198,20 @@ public class RefreshTokenFamily {
                     null, null, 0);
         }
         return refuseUnlessBehind(history, "unknown refresh token");
+    }
+
+    /** Whether a requested scope (space-separated; none means the family's whole scope) is within the family's. */
+    private boolean withinScope(String requested) {
+        if (requested == null || requested.isBlank()) {
+            return true;
+        }
+        Set<String> granted = scope == null ? Set.of() : Set.of(scope.trim().split("\\s+"));
+        for (String s : requested.trim().split("\\s+")) {
+            if (!granted.contains(s)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -207,9 +255,13 @@ public class RefreshTokenFamily {
     private void requireUpToDate(FamilyHistory history) {
         Long version = AggregateLifecycle.getVersion();
         if (version != null && history.movedPast(familyId, version)) {
-            throw new ConcurrencyException("refresh token family " + familyId + " has events after version " + version
-                    + " on another node; decide again on the stored history");
+            throw behind("it has events after version " + version + " on another node");
         }
+    }
+
+    private ConcurrencyException behind(String why) {
+        return new ConcurrencyException("refresh token family " + familyId + ": " + why
+                + "; decide again on the stored history");
     }
 
     /** Idempotent: an ended family records nothing. The command's cause, if any, is recorded with the revocation. */
@@ -252,6 +304,16 @@ public class RefreshTokenFamily {
                 command.newTokenHash(), withinLeeway, now, expires, idleDeadline(now, idleLifetime, expires),
                 command.accessTokenId()));
         return granted(true);
+    }
+
+    /**
+     * The previous token again, within the leeway: the current token (its successor) is handed out again with a new
+     * access token. Nothing rotates; the idle deadline slides, as for any use.
+     */
+    private RefreshOutcome replay(RotateRefreshToken command, Instant now) {
+        apply(new RefreshTokenReplayed(familyId, tenantId, clientId, userId, generation, command.presentedTokenHash(),
+                now, idleDeadline(now, idleLifetime, expiresAt), command.accessTokenId()));
+        return new RefreshOutcome(true, true, false, null, userId, sessionId, scope, audience, generation, null, true);
     }
 
     private RefreshOutcome granted(boolean rotated) {
@@ -301,8 +363,6 @@ public class RefreshTokenFamily {
         this.generation = 1;
         this.currentHash = e.tokenHash();
         this.currentIssuedAt = e.startedAt();
-        this.issued = new HashMap<>();
-        this.issued.put(e.tokenHash(), 1);
     }
 
     @EventSourcingHandler
@@ -311,14 +371,20 @@ public class RefreshTokenFamily {
             this.leewaySuccesses++;
         } else {
             this.previousHash = e.presentedTokenHash();
+            this.previousGeneration = e.generation() - 1;
             this.previousRotatedAt = e.at();
             this.leewaySuccesses = 0;
         }
         this.generation = e.generation();
         this.currentHash = e.newTokenHash();
         this.currentIssuedAt = e.at();
-        this.issued.put(e.newTokenHash(), e.generation());
         this.expiresAt = e.expiresAt();
+        this.idleExpiresAt = e.idleExpiresAt();
+    }
+
+    @EventSourcingHandler
+    void on(RefreshTokenReplayed e) {
+        this.leewaySuccesses++;
         this.idleExpiresAt = e.idleExpiresAt();
     }
 

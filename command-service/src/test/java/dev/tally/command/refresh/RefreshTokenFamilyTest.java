@@ -20,6 +20,7 @@ import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyExpired;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenReplayed;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenUsed;
 import dev.tally.kernel.refresh.RefreshEvents.ReuseDetected;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
@@ -31,7 +32,10 @@ import dev.tally.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.ResultValidator;
@@ -54,6 +58,9 @@ class RefreshTokenFamilyTest {
     /** What the store says about the family beyond the fixture's history: nothing, unless a test says otherwise. */
     private final List<String> storeQueries = new ArrayList<>();
     private long storedLastSequence = -1;
+    /** Tokens (by hash) that the family's older history, read from the store, shows; with their generations. */
+    private final List<String> generationQueries = new ArrayList<>();
+    private final Map<String, Integer> issuedElsewhere = new HashMap<>();
 
     @BeforeEach
     void setUp() {
@@ -62,9 +69,28 @@ class RefreshTokenFamilyTest {
         fixture.registerInjectableResource(new InMemoryTenantDirectory().withTenant("acme").withTenant("globex")
                 .withDeletedTenant("initech"));
         fixture.registerInjectableResource(clock);
-        fixture.registerInjectableResource((FamilyHistory) (familyId, version) -> {
-            storeQueries.add(familyId + "@" + version);
-            return storedLastSequence > version;
+        fixture.registerInjectableResource(new FamilyHistory() {
+            @Override
+            public boolean movedPast(String familyId, long version) {
+                storeQueries.add(familyId + "@" + version);
+                return storedLastSequence > version;
+            }
+
+            /** What the store would answer: the recorded history, and any token another node issued since. */
+            @Override
+            public OptionalInt generationOf(String familyId, String tokenHash) {
+                generationQueries.add(tokenHash);
+                for (Object event : history) {
+                    if (event instanceof RefreshTokenFamilyStarted e && e.tokenHash().equals(tokenHash)) {
+                        return OptionalInt.of(1);
+                    }
+                    if (event instanceof TokenRotated e && e.newTokenHash().equals(tokenHash)) {
+                        return OptionalInt.of(e.generation());
+                    }
+                }
+                Integer elsewhere = issuedElsewhere.get(tokenHash);
+                return elsewhere == null ? OptionalInt.empty() : OptionalInt.of(elsewhere);
+            }
         });
     }
 
@@ -201,26 +227,45 @@ class RefreshTokenFamilyTest {
                 reuseRevoked(NOW));
     }
 
-    // --- leeway
+    // --- leeway: one successor per token
 
+    /**
+     * Another tab, or a retry whose answer was lost: the previous token within the leeway gets the same successor as
+     * its first use (the token service derives it from the presented token), recorded as a replay; nothing rotates.
+     */
     @Test
-    void presentThePreviousTokenWithinTheLeewayThenGrantedWithinLeewayAndPreviousStaysTheSame() {
+    void presentThePreviousTokenWithinTheLeewayThenTheSameSuccessorIsHandedOutAgainAndNothingRotates() {
         history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
         Instant rotatedAt = NOW.plusSeconds(600);
         clock.set(rotatedAt);
         step(rotate(1, 2), rotated(2, 1, 2, false, rotatedAt, NOW.plusSeconds(ABSOLUTE_LIFETIME),
                 rotatedAt.plusSeconds(IDLE_LIFETIME)));
 
-        // The client lost the answer and retries with the token it still has.
         clock.set(rotatedAt.plusSeconds(LEEWAY - 1));
         Instant retry = clock.instant();
-        step(rotate(1, 3), rotated(3, 1, 3, true, retry, NOW.plusSeconds(ABSOLUTE_LIFETIME), retry.plusSeconds(IDLE_LIFETIME)))
-                .expectResultMessagePayload(granted(3));
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(2), "jti-retry"),
+                new RefreshTokenReplayed(FAMILY, "acme", "app", "usr_1", 2, token(1), retry,
+                        retry.plusSeconds(IDLE_LIFETIME), "jti-retry"))
+                .expectResultMessagePayload(replayed(2));
+        // the successor is still the current token: it rotates as if the replay had not happened
+        step(inspect(2)).expectResultMessagePayload(new RefreshTokenIntrospection(true, "app", "usr_1", "ses_1", SCOPE,
+                AUDIENCE, rotatedAt, retry.plusSeconds(IDLE_LIFETIME)));
+        step(rotate(2, 3), rotated(3, 2, 3, false, retry, NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                retry.plusSeconds(IDLE_LIFETIME))).expectResultMessagePayload(granted(3));
+        assertThat(generationQueries).as("the current and the previous token need no history").isEmpty();
+    }
 
-        // The leeway runs from the rotation of token 1, not from the retry.
-        clock.set(rotatedAt.plusSeconds(LEEWAY));
-        step(rotate(1, 4),
-                new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 3, clock.instant()),
+    /** The leeway runs from the rotation that replaced the token, not from the replays. */
+    @Test
+    void presentThePreviousTokenAtTheEndOfTheLeewayThenReuseEvenAfterReplays() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        clock.set(NOW.plusSeconds(LEEWAY - 1));
+        step(rotate(1, 2), replay(2, clock.instant(), "jti-2"));
+
+        clock.set(NOW.plusSeconds(LEEWAY));
+        step(rotate(1, 2),
+                new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 2, clock.instant()),
                 reuseRevoked(clock.instant()));
     }
 
@@ -230,7 +275,7 @@ class RefreshTokenFamilyTest {
         step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
         clock.advance(Duration.ofSeconds(LEEWAY + 1));
 
-        step(rotate(1, 3),
+        step(rotate(1, 2),
                 new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 2, clock.instant()),
                 reuseRevoked(clock.instant()))
                 .expectResultMessagePayload(new RefreshOutcome(false, false, true,
@@ -238,45 +283,82 @@ class RefreshTokenFamilyTest {
                         null, null, 0));
     }
 
+    /** Two generations back is reuse even within the leeway: only the previous token has a successor to hand out. */
+    @Test
+    void presentATokenOlderThanThePreviousWithinTheLeewayThenReuseFoundInTheStoredHistory() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        step(rotate(2, 3), rotated(3, 2, 3, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+
+        step(rotate(1, 2),
+                new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 3, NOW),
+                reuseRevoked(NOW));
+        assertThat(generationQueries).containsExactly(token(1));
+    }
+
     @Test
     void presentThePreviousTokenWithinTheLeewayMoreThanTheBoundThenRefusedWithoutRevocationAndCurrentStillWorks() {
         history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
         step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
-        int generation = 2;
         for (int i = 0; i < MAX_LEEWAY_SUCCESSES; i++) {
-            clock.advance(Duration.ofSeconds(1));
-            Instant now = clock.instant();
-            generation++;
-            step(rotate(1, generation), rotated(generation, 1, generation, true, now, NOW.plusSeconds(ABSOLUTE_LIFETIME),
-                    now.plusSeconds(IDLE_LIFETIME)))
-                    .expectResultMessagePayload(granted(generation));
+            step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(2), "jti-r" + i),
+                    replay(2, NOW, "jti-r" + i))
+                    .expectResultMessagePayload(replayed(2));
         }
-        assertGeneration(generation, 2 + MAX_LEEWAY_SUCCESSES);
 
-        clock.advance(Duration.ofSeconds(1));
-        step(rotate(1, 99))
+        step(rotate(1, 2))
                 .expectResultMessagePayload(RefreshOutcome.refused("too many refreshes of one token within the leeway"));
 
-        // The family is intact: the last successor rotates normally, and its own leeway starts afresh.
-        Instant now = clock.instant();
-        step(rotate(generation, 100), rotated(generation + 1, generation, 100, false, now,
-                NOW.plusSeconds(ABSOLUTE_LIFETIME), now.plusSeconds(IDLE_LIFETIME)))
-                .expectResultMessagePayload(granted(generation + 1));
+        // The family is intact: the successor rotates normally, and its own leeway starts afresh.
         clock.advance(Duration.ofSeconds(1));
-        step(rotate(generation, 101), rotated(generation + 2, generation, 101, true, clock.instant(),
-                NOW.plusSeconds(ABSOLUTE_LIFETIME), clock.instant().plusSeconds(IDLE_LIFETIME)));
+        Instant now = clock.instant();
+        step(rotate(2, 3), rotated(3, 2, 3, false, now, NOW.plusSeconds(ABSOLUTE_LIFETIME), now.plusSeconds(IDLE_LIFETIME)))
+                .expectResultMessagePayload(granted(3));
+        step(rotate(2, 3), replay(3, now, "jti-3")).expectResultMessagePayload(replayed(3));
     }
 
+    /**
+     * A family from before successors were derived (or one whose current token came from another master key): the
+     * previous token's derived successor is not the current token, so it is rotated to, within the leeway; replays
+     * from then on hand it out again. A superseded token of that older kind is reuse.
+     */
     @Test
-    void presentASupersededLeewaySiblingThenReuse() {
+    void presentThePreviousTokenWhoseCurrentSuccessorWasNotDerivedThenRotatedToTheDerivedOneWithinTheLeeway() {
         history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
         step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
-        step(rotate(1, 3), rotated(3, 1, 3, true, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        step(rotate(1, 3), rotated(3, 1, 3, true, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)))
+                .expectResultMessagePayload(granted(3));
+        step(rotate(1, 3), new RefreshTokenReplayed(FAMILY, "acme", "app", "usr_1", 3, token(1), NOW,
+                NOW.plusSeconds(IDLE_LIFETIME), "jti-3")).expectResultMessagePayload(replayed(3));
 
         // Token 2 was handed out once and then replaced by token 3: whoever presents it is not the one holding 3.
         step(rotate(2, 4),
                 new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 2, 3, NOW),
                 reuseRevoked(NOW));
+    }
+
+    /** A scope wider than the family's is refused before the token is spent: no event, and it still rotates. */
+    @Test
+    void presentTheCurrentOrPreviousTokenWithAWiderScopeThenInvalidScopeNothingRecordedAndTheTokenStillWorks() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(2), "jti-2", "openid admin"))
+                .expectResultMessagePayload(RefreshOutcome.scopeRefused("a refresh may narrow the granted scope, not widen it"));
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(2), "jti-2", "openid"),
+                rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)))
+                .expectResultMessagePayload(granted(2));
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(2), "jti-r", "offline_access write"))
+                .expectResultMessagePayload(RefreshOutcome.scopeRefused("a refresh may narrow the granted scope, not widen it"));
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(2), "jti-r", " offline_access  openid "),
+                replay(2, NOW, "jti-r")).expectResultMessagePayload(replayed(2));
+    }
+
+    /** An older token the store knows at a generation this copy has not reached: the copy is behind, nothing decided. */
+    @Test
+    void presentATokenIssuedOnAnotherNodeToACopyThatIsBehindThenConcurrencyFailure() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        issuedElsewhere.put(token(4), 4);
+        behind(rotate(4, 5));
     }
 
     // --- expiry
@@ -451,8 +533,7 @@ class RefreshTokenFamilyTest {
         step(inspect(1)).expectResultMessagePayload(RefreshTokenIntrospection.INACTIVE);
         step(inspect(77)).expectResultMessagePayload(RefreshTokenIntrospection.INACTIVE);
         // Inspecting the previous token is not a use: it still gets its successor within the leeway afterwards.
-        step(rotate(1, 3), rotated(3, 1, 3, true, clock.instant(), NOW.plusSeconds(ABSOLUTE_LIFETIME),
-                clock.instant().plusSeconds(IDLE_LIFETIME)));
+        step(rotate(1, 2), replay(2, clock.instant(), "jti-2"));
     }
 
     @Test
@@ -557,15 +638,15 @@ class RefreshTokenFamilyTest {
     void presentThePreviousTokenPastTheLeewayBoundToACopyThatIsBehindTheStoreThenConcurrencyFailure() {
         history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
         step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
-        for (int g = 3; g < 3 + MAX_LEEWAY_SUCCESSES; g++) {
-            step(rotate(1, g), rotated(g, 1, g, true, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        for (int i = 0; i < MAX_LEEWAY_SUCCESSES; i++) {
+            step(rotate(1, 2), replay(2, NOW, "jti-2"));
         }
         long version = history.size() - 1;
 
         storedLastSequence = version + 1;
-        behind(rotate(1, 99));
+        behind(rotate(1, 2));
         storedLastSequence = version;
-        step(rotate(1, 99))
+        step(rotate(1, 2))
                 .expectResultMessagePayload(RefreshOutcome.refused("too many refreshes of one token within the leeway"));
         assertThat(storeQueries).containsExactly(FAMILY + "@" + version, FAMILY + "@" + version);
     }
@@ -694,6 +775,17 @@ class RefreshTokenFamilyTest {
 
     static RefreshOutcome granted(int generation) {
         return new RefreshOutcome(true, true, false, null, "usr_1", "ses_1", SCOPE, AUDIENCE, generation);
+    }
+
+    /** The previous token within the leeway: the current token, of this generation, handed out again. */
+    static RefreshOutcome replayed(int generation) {
+        return new RefreshOutcome(true, true, false, null, "usr_1", "ses_1", SCOPE, AUDIENCE, generation, null, true);
+    }
+
+    /** The previous token (generation - 1) presented within the leeway at {@code at}. */
+    static RefreshTokenReplayed replay(int generation, Instant at, String accessTokenId) {
+        return new RefreshTokenReplayed(FAMILY, "acme", "app", "usr_1", generation, token(generation - 1), at,
+                at.plusSeconds(IDLE_LIFETIME), accessTokenId);
     }
 
     /** Runs one command given everything recorded so far, expects exactly {@code recorded}, and keeps it. */

@@ -5,6 +5,7 @@ import dev.tally.kernel.refresh.RefreshEvents.FamilyEvent;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyExpired;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenReplayed;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenUsed;
 import dev.tally.kernel.refresh.RefreshEvents.ReuseDetected;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
@@ -13,7 +14,8 @@ import java.time.Instant;
 
 /**
  * A refresh token family as its events leave it, folded the way the {@code RefreshTokenFamily} aggregate counts:
- * the first token is generation 1, and each rotation (also one within the leeway) sets the generation it names.
+ * the first token is generation 1, and each rotation (also one within the leeway, in histories from before replays)
+ * sets the generation it names; a replay of the previous token hands out the current one again and leaves it.
  * Pure, and shared by the {@code refresh_family_view} projection and the time-travel reads.
  *
  * @param status       {@code active}, {@code expired} or {@code revoked}
@@ -34,6 +36,9 @@ public record FamilyState(String tenantId, String familyId, String userId, Strin
                     e.idleExpiresAt(), null, null, null, null, null);
             case TokenRotated e -> state == null || state.ended() ? state
                     : state.used(e.generation(), e.expiresAt(), e.idleExpiresAt(), e.at());
+            // the previous token again within the leeway: its successor handed out again, nothing rotates
+            case RefreshTokenReplayed e -> state == null || state.ended() ? state
+                    : state.used(state.generation, state.expiresAt, e.idleExpiresAt(), e.at());
             case RefreshTokenUsed e -> state == null || state.ended() ? state
                     : state.used(state.generation, state.expiresAt, e.idleExpiresAt(), e.at());
             // The revocation that follows a reuse says what it did; the detection itself changes no state.

@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -68,6 +69,20 @@ public final class MasterKey {
 
     public String fingerprint() {
         return fingerprint;
+    }
+
+    /**
+     * A 256-bit key for one purpose, derived from this key (HMAC-SHA256 of the purpose's name under it), so the
+     * master key itself is used only to seal. The same purpose always gives the same key; another master key another.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("tally/" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
+        }
     }
 
     public String seal(byte[] plaintext, String associatedData) {

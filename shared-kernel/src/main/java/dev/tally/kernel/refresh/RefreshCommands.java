@@ -8,8 +8,12 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * in commands, only their SHA-256.
  */
 public final class RefreshCommands {
-    /** At most this many extra successes for the previous token within the leeway after one rotation. */
-    public static final int MAX_LEEWAY_SUCCESSES = 10;
+    /**
+     * At most this many replays of the previous token within the leeway after one rotation (each hands out the same
+     * successor): enough for twenty tabs that refresh at once, with retries, and a bound on what a stolen previous
+     * token can get before the leeway ends.
+     */
+    public static final int MAX_LEEWAY_SUCCESSES = 30;
 
     private RefreshCommands() {
     }
@@ -25,14 +29,22 @@ public final class RefreshCommands {
     }
 
     /**
-     * A use of a token of the family. Answers {@link RefreshOutcome}; what it records (rotation, reuse and
+     * A use of a token of the family. Answers {@link RefreshOutcome}; what it records (rotation, replay, reuse and
      * revocation, expiry) is committed, not thrown.
      *
-     * @param newTokenHash the hash of the token to hand out if the family rotates (ignored with rotation none)
+     * @param newTokenHash the hash of the presented token's successor, which the token service derives from the
+     *                     presented token (so one token always has the same successor); ignored with rotation none
      * @param accessTokenId the jti of the access token this use will issue
+     * @param requestedScope the scope the client asked for, {@code null} or empty for the family's whole scope; a
+     *                       wider one is refused before anything is recorded
      */
     public record RotateRefreshToken(@TargetAggregateIdentifier String familyId, String tenantId, String clientId,
-                                     String presentedTokenHash, String newTokenHash, String accessTokenId) {
+                                     String presentedTokenHash, String newTokenHash, String accessTokenId,
+                                     String requestedScope) {
+        public RotateRefreshToken(String familyId, String tenantId, String clientId, String presentedTokenHash,
+                                  String newTokenHash, String accessTokenId) {
+            this(familyId, tenantId, clientId, presentedTokenHash, newTokenHash, accessTokenId, null);
+        }
     }
 
     /** Ends the family (RFC 7009 revocation, logout, administrator, permission change). Idempotent. */

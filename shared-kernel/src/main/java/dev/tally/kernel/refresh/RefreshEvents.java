@@ -8,7 +8,7 @@ public final class RefreshEvents {
     private RefreshEvents() {
     }
 
-    public sealed interface FamilyEvent permits RefreshTokenFamilyStarted, TokenRotated, RefreshTokenUsed,
+    public sealed interface FamilyEvent permits RefreshTokenFamilyStarted, TokenRotated, RefreshTokenReplayed, RefreshTokenUsed,
             ReuseDetected, RefreshTokenFamilyRevoked, RefreshTokenFamilyExpired {
         String familyId();
 
@@ -33,6 +33,17 @@ public final class RefreshEvents {
     public record TokenRotated(String familyId, String tenantId, String clientId, String userId, int generation,
                                String presentedTokenHash, String newTokenHash, boolean withinLeeway, Instant at,
                                Instant expiresAt, Instant idleExpiresAt, String accessTokenId) implements FamilyEvent {
+    }
+
+    /**
+     * The previous token was presented again within the leeway (another tab, a retry after a lost answer): its
+     * successor, the family's current token of generation {@code generation}, was handed out again with a new access
+     * token. Nothing rotates; the idle deadline slides. Counts toward {@code RefreshCommands.MAX_LEEWAY_SUCCESSES}.
+     */
+    @Revision("1")
+    public record RefreshTokenReplayed(String familyId, String tenantId, String clientId, String userId,
+                                       int generation, String presentedTokenHash, Instant at, Instant idleExpiresAt,
+                                       String accessTokenId) implements FamilyEvent {
     }
 
     /** A use of a family with rotation none: the same token stays valid, the idle deadline slides. */

@@ -5,10 +5,16 @@ import dev.tally.kernel.problem.InvalidInput;
 /**
  * A tenant's refresh-token defaults (the absolute lifetime is the lifetime setting {@code refresh_token_lifetime}),
  * and what a detected reuse does to the user's login session.
+ *
+ * <p>The default leeway is {@value #DEFAULT_LEEWAY} seconds: within it the previous token, presented again by another
+ * tab or by a retry whose answer was lost, gets the same successor instead of ending the family. With 0 every second
+ * presentation of a token is reuse, retries included.
  */
 public record TenantRefreshSettings(RotationMode rotation, long idleTokenLifetime, long leeway,
                                     boolean revokeSessionOnReuse) {
-    public static final TenantRefreshSettings DEFAULTS = new TenantRefreshSettings(RotationMode.ROTATE, 1_296_000L, 0L, true);
+    public static final long DEFAULT_LEEWAY = 30;
+    public static final TenantRefreshSettings DEFAULTS = new TenantRefreshSettings(RotationMode.ROTATE, 1_296_000L,
+            DEFAULT_LEEWAY, true);
 
     public TenantRefreshSettings {
         if (rotation == null) {

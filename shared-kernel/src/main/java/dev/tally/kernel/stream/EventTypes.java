@@ -119,6 +119,7 @@ public final class EventTypes {
             // refresh token family
             type("dev.tally.refresh.RefreshTokenFamilyStarted", RefreshEvents.RefreshTokenFamilyStarted.class, "1"),
             type("dev.tally.refresh.TokenRotated", RefreshEvents.TokenRotated.class, "1"),
+            type("dev.tally.refresh.RefreshTokenReplayed", RefreshEvents.RefreshTokenReplayed.class, "1"),
             type("dev.tally.refresh.RefreshTokenUsed", RefreshEvents.RefreshTokenUsed.class, "1"),
             type("dev.tally.refresh.ReuseDetected", RefreshEvents.ReuseDetected.class, "1"),
             type("dev.tally.refresh.RefreshTokenFamilyRevoked", RefreshEvents.RefreshTokenFamilyRevoked.class, "1", "2"),

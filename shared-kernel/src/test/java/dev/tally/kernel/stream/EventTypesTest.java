@@ -55,6 +55,7 @@ class EventTypesTest {
             "dev.tally.code.AuthorizationCodeReused.v1",
             "dev.tally.refresh.RefreshTokenFamilyStarted.v1",
             "dev.tally.refresh.TokenRotated.v1",
+            "dev.tally.refresh.RefreshTokenReplayed.v1",
             "dev.tally.refresh.RefreshTokenUsed.v1",
             "dev.tally.refresh.ReuseDetected.v1",
             "dev.tally.refresh.RefreshTokenFamilyRevoked.v1",

@@ -9,6 +9,7 @@ import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.token.family.RefreshFamilies;
+import dev.tally.token.family.RefreshSuccessors;
 import dev.tally.token.issuance.Issued;
 import dev.tally.token.issuance.TokenIssuer;
 import dev.tally.token.issuance.UserTokens;
@@ -28,9 +29,12 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * RFC 6749 §6: one command to the token's family, which alone decides (rotation, leeway, reuse, expiry). A family
- * the store cannot update answers 503 and stays exactly as it was; the same token works once the store is back. A
- * reuse ends the user's login session too when the tenant says so ({@code on_refresh_token_reuse}).
+ * RFC 6749 §6: one command to the token's family, which alone decides (rotation, replay within the leeway, reuse,
+ * expiry, and a requested scope wider than the family's, refused before the token is spent). The successor is
+ * {@link RefreshSuccessors derived} from the presented token, so a token presented again within the leeway (another
+ * tab, a retry after a lost answer, on any node) gets the same successor as its first use. A family the store cannot
+ * update answers 503 and stays exactly as it was; the same token works once the store is back. A reuse ends the
+ * user's login session too when the tenant says so ({@code on_refresh_token_reuse}).
  */
 @Component
 @Order(3)
@@ -42,13 +46,16 @@ public class RefreshTokenGrant implements Grant {
     private final Users users;
     private final TokenIssuer issuer;
     private final RefreshFamilies families;
+    private final RefreshSuccessors successors;
     private final CommandGateway commands;
 
-    public RefreshTokenGrant(TokenConfig views, TokenIssuer issuer, RefreshFamilies families, CommandGateway commands, Users users) {
+    public RefreshTokenGrant(TokenConfig views, TokenIssuer issuer, RefreshFamilies families,
+                             RefreshSuccessors successors, CommandGateway commands, Users users) {
         this.views = views;
         this.users = users;
         this.issuer = issuer;
         this.families = families;
+        this.successors = successors;
         this.commands = commands;
     }
 
@@ -65,25 +72,29 @@ public class RefreshTokenGrant implements Grant {
         if (familyId == null) {
             throw OAuthError.invalidGrant("unknown refresh token");
         }
-        String next = RefreshTokens.newToken(familyId);
+        String next = successors.successorOf(presented);
         Jtis jtis = Jtis.fresh();
+        Scope requested = request.parameters().scope();
         RefreshOutcome outcome = families.rotate(new RotateRefreshToken(familyId, tenant.tenantId(),
-                request.client().clientId(), SecretHash.of(presented), SecretHash.of(next), jtis.access()));
+                request.client().clientId(), SecretHash.of(presented), SecretHash.of(next), jtis.access(),
+                requested.text()));
         if (!outcome.granted()) {
             if (outcome.reuseDetected() && outcome.sessionId() != null && tenant.refresh().revokeSessionOnReuse()) {
                 revokeSessionAfterReuse(tenant.tenantId(), outcome.sessionId(), familyId);
             }
-            throw OAuthError.invalidGrant(outcome.failure() != null ? outcome.failure()
-                    : "the refresh token was used before; its family is revoked");
+            String why = outcome.failure() != null ? outcome.failure()
+                    : "the refresh token was used before; its family is revoked";
+            throw RefreshOutcome.INVALID_SCOPE.equals(outcome.error()) ? OAuthError.invalidScope(why)
+                    : OAuthError.invalidGrant(why);
         }
         UserView user = users.user(tenant.tenantId(), outcome.userId())
                 .orElseThrow(() -> OAuthError.invalidGrant("the user no longer exists"));
         ApiView api = outcome.audience() == null ? null : views.api(tenant.tenantId(), outcome.audience())
                 .orElseThrow(() -> OAuthError.invalidGrant("the API of this refresh token no longer exists"));
         Scope granted = Scope.parse(outcome.scope());
-        Scope requested = request.parameters().scope();
         Scope scope = requested.isEmpty() ? granted : requested;
         if (!granted.containsAll(scope)) {
+            // the family checked it before anything was spent; a family from an older version may not have
             throw OAuthError.invalidScope("a refresh may narrow the granted scope, not widen it");
         }
         return issuer.userTokens(new UserTokens(tenant, request.client(), user, api, scope, type(), request.issuer(),

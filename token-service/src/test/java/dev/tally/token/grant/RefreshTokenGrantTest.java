@@ -128,19 +128,35 @@ class RefreshTokenGrantTest {
     }
 
     /**
-     * Within the leeway the family grants the previous token again (two tabs refreshing at once) and rotates: each such
-     * request gets a successor of its own, whose hash the family was given.
+     * Two tabs refreshing at once, or a retry after a lost answer: every request that presents the same token names
+     * the same successor to the family and, when granted, hands out that one token, with access tokens of their own.
      */
     @Test
-    void issueWhenThePreviousTokenIsGrantedAgainWithinTheLeewayThenEachRequestGetsItsOwnSuccessor() {
+    void issueWhenTheSameTokenIsPresentedAgainThenEveryRequestGetsTheSameSuccessorAndItsOwnAccessToken() {
         familyAnswers(granted(true, GRANTED));
 
         Issued first = grant.issue(refresh(presented));
         Issued second = grant.issue(refresh(presented));
 
-        assertThat(first.refreshToken()).isNotEqualTo(second.refreshToken());
+        assertThat(first.refreshToken()).isEqualTo(second.refreshToken()).isNotEqualTo(presented)
+                .startsWith(RefreshTokens.familyOf(presented) + ".");
+        assertThat(first.accessToken()).isNotEqualTo(second.accessToken());
         assertThat(fx.commands.sent(RotateRefreshToken.class)).extracting(RotateRefreshToken::newTokenHash)
-                .containsExactly(SecretHash.of(first.refreshToken()), SecretHash.of(second.refreshToken()));
+                .containsExactly(SecretHash.of(first.refreshToken()), SecretHash.of(first.refreshToken()));
+        assertThat(fx.commands.sent(RotateRefreshToken.class)).extracting(RotateRefreshToken::accessTokenId)
+                .doesNotHaveDuplicates();
+    }
+
+    /** The family refuses a wider scope before it spends the token: invalid_scope, and the requested scope was sent. */
+    @Test
+    void issueWhenTheFamilyRefusesTheScopeThenInvalidScopeAndTheRequestedScopeWasAsked() {
+        familyAnswers(RefreshOutcome.scopeRefused("a refresh may narrow the granted scope, not widen it"));
+
+        OAuthError error = refusal(() -> grant.issue(refresh(presented, "read:orders admin")));
+
+        assertThat(error.error()).isEqualTo("invalid_scope");
+        assertThat(fx.commands.sentOnce(RotateRefreshToken.class).requestedScope()).isEqualTo("read:orders admin");
+        assertThat(fx.store().recorded()).isEmpty();
     }
 
     @Test
