@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyExpired;
+import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenReplayed;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenUsed;
 import dev.tally.kernel.refresh.RefreshEvents.ReuseDetected;
 import dev.tally.kernel.revocation.RevocationCause;
@@ -80,6 +81,20 @@ class StateFoldingTest {
         assertThat(twice.lastUsedAt()).isEqualTo(T0.plusSeconds(130));
         assertThat(twice.idleExpiresAt()).isEqualTo(T0.plusSeconds(3730));
         assertThat(twice.expiresAt()).isEqualTo(T0.plusSeconds(120 + 86400));
+    }
+
+    /** A replay of the previous token hands out the current one again: a use, not a generation. */
+    @Test
+    void aReplayWithinTheLeewayIsAUseThatKeepsTheGeneration() {
+        FamilyState f = FamilyState.fold(List.of(familyStarted("acme", "rtf_1", "usr_1", "cli", "ses_1", T0),
+                rotated("acme", "rtf_1", "usr_1", "cli", 2, T0.plusSeconds(60)),
+                new RefreshTokenReplayed("rtf_1", "acme", "cli", "usr_1", 2, "h1", T0.plusSeconds(61),
+                        T0.plusSeconds(3661), "jti-replay")));
+        assertThat(f.generation()).isEqualTo(2);
+        assertThat(f.lastUsedAt()).isEqualTo(T0.plusSeconds(61));
+        assertThat(f.idleExpiresAt()).isEqualTo(T0.plusSeconds(3661));
+        assertThat(f.expiresAt()).as("the absolute deadline is the rotation's").isEqualTo(T0.plusSeconds(60 + 86400));
+        assertThat(f.status()).isEqualTo(SessionState.ACTIVE);
     }
 
     @Test
