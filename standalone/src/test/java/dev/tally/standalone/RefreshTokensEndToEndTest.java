@@ -135,10 +135,11 @@ class RefreshTokensEndToEndTest {
         Browser browser = new Browser("http://localhost:" + port);
         String token = firstRefreshToken(browser, "fault", clientId);
         int rotatedBefore = events("TokenRotated").size();
+        int cutsBefore = PROXY.cuts();
 
         PROXY.cutWhenClientSends("INSERT INTO domain_event_entry");
         Response during = refresh("fault", clientId, token);
-        assertThat(PROXY.cuts()).as("the proxy cut the connection mid-append").isEqualTo(1);
+        assertThat(PROXY.cuts()).as("the proxy cut the connection mid-append").isEqualTo(cutsBefore + 1);
         assertThat(during.status()).as(during.toString()).isEqualTo(503);
         assertThat(during.text("error")).isEqualTo("temporarily_unavailable");
         assertThat(events("TokenRotated")).hasSize(rotatedBefore);
@@ -147,6 +148,35 @@ class RefreshTokensEndToEndTest {
         Response after = refresh("fault", clientId, token);
         assertThat(after.status()).as(after.toString()).isEqualTo(200);
         assertThat(refresh("fault", clientId, after.text("refresh_token")).status()).isEqualTo(200);
+    }
+
+    /**
+     * The family rotated and committed; then the issuance record of the new access token could not be written, so the
+     * answer is 503 and the client never saw the successor. Its retry of the same token is a replay: the successor
+     * the rotation recorded, never a reuse that would end the family and the login.
+     */
+    @Test
+    void aRefreshThatFailsAfterTheRotationCommittedIsA503AndTheRetryGetsTheSuccessorItRecorded() {
+        String clientId = setUp("spent", Map.of("rotation", "rotate"));
+        Browser browser = new Browser("http://localhost:" + port);
+        String token = firstRefreshToken(browser, "spent", clientId);
+        int rotatedBefore = events("TokenRotated").size();
+        int cutsBefore = PROXY.cuts();
+
+        PROXY.cutWhenClientSends("TokenEvents$AccessTokenIssued");
+        Response during = refresh("spent", clientId, token);
+        assertThat(PROXY.cuts()).as("the proxy cut the issuance record in flight").isEqualTo(cutsBefore + 1);
+        assertThat(during.status()).as(during.toString()).isEqualTo(503);
+        assertThat(during.text("error")).isEqualTo("temporarily_unavailable");
+        assertThat(events("TokenRotated")).as("the rotation had committed").hasSize(rotatedBefore + 1);
+
+        Response retry = refresh("spent", clientId, token);
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(200);
+        Response again = refresh("spent", clientId, token);
+        assertThat(again.text("refresh_token")).as("one successor").isEqualTo(retry.text("refresh_token"));
+        assertThat(events("RefreshTokenReplayed")).anySatisfy(p -> assertThat(p).contains("spent"));
+        assertThat(events("ReuseDetected")).noneSatisfy(p -> assertThat(p).contains("spent"));
+        assertThat(refresh("spent", clientId, retry.text("refresh_token")).status()).isEqualTo(200);
     }
 
     @Test
