@@ -34,6 +34,7 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
@@ -51,7 +52,11 @@ import org.axonframework.spring.stereotype.Aggregate;
  * is snapshotted every {@value RefreshFamilyCaching#SNAPSHOT_EVERY} events and a rotation costs the same at
  * generation 5,000 as at 2. Instances are also cached between commands ({@link RefreshFamilyCaching}); see there why a
  * cached copy that another node has overtaken never decides.
+ *
+ * <p>{@link Revision}: the snapshot's form. Change a field, raise it: snapshots of another revision are passed over
+ * (Axon's {@code RevisionSnapshotFilter}) and the family is loaded from its events.
  */
+@Revision("1")
 @Aggregate(cache = RefreshFamilyCaching.CACHE, snapshotTriggerDefinition = RefreshFamilyCaching.SNAPSHOTS)
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
         isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)

@@ -317,12 +317,13 @@ class RefreshFamiliesOnPostgresTest {
         }
         String previous = current;
         int generation = 3 * RefreshFamilyCaching.SNAPSHOT_EVERY + 6;
-        Await.await("a snapshot of the family", java.time.Duration.ofSeconds(10), () -> jdbc.queryForObject(
-                "SELECT count(*) FROM snapshot_event_entry WHERE aggregate_identifier = ?", Integer.class, family.id()) > 0);
-        long snapshotAt = jdbc.queryForObject("SELECT max(sequence_number) FROM snapshot_event_entry "
-                + "WHERE aggregate_identifier = ?", Long.class, family.id());
-        assertThat(snapshotAt).as("the latest snapshot is at most %d events behind", RefreshFamilyCaching.SNAPSHOT_EVERY)
-                .isGreaterThanOrEqualTo(events(family.id()).size() - 1 - RefreshFamilyCaching.SNAPSHOT_EVERY);
+        long lastSequence = events(family.id()).size() - 1;
+        // taken on the snapshot thread after the commit: wait for it, then check it is no further behind than allowed
+        Await.await("a snapshot at most " + RefreshFamilyCaching.SNAPSHOT_EVERY + " events behind",
+                java.time.Duration.ofSeconds(10), () -> latestSnapshot(family.id()) >= lastSequence
+                        - RefreshFamilyCaching.SNAPSHOT_EVERY);
+        assertThat(jdbc.queryForList("SELECT DISTINCT payload_revision FROM snapshot_event_entry WHERE "
+                + "aggregate_identifier = ?", String.class, family.id())).as("the snapshot's form").containsOnly("1");
 
         Use there = present(other, attempts, family, current, "there");
         assertThat(there.outcome().granted()).isTrue();
@@ -615,6 +616,13 @@ class RefreshFamiliesOnPostgresTest {
             assertThat(secondNode.getBean(Clock.class)).isSameAs(CLOCK);
         }
         return secondNode;
+    }
+
+    /** The sequence number of the family's latest snapshot, -1 without one. */
+    private long latestSnapshot(String familyId) {
+        Long at = jdbc.queryForObject("SELECT max(sequence_number) FROM snapshot_event_entry WHERE aggregate_identifier = ?",
+                Long.class, familyId);
+        return at == null ? -1 : at;
     }
 
     /** Every event of the family from its first, past any snapshot. */
