@@ -11,8 +11,8 @@ import dev.tally.bench.provision.TenantClient;
 import dev.tally.bench.report.LoadReport;
 import dev.tally.bench.scenario.RequestSource;
 import dev.tally.bench.server.Peer;
-import dev.tally.bench.server.PeerProcess;
 import dev.tally.bench.server.ProcMemory;
+import dev.tally.bench.server.RunningProcess;
 import dev.tally.bench.server.ServerProcess;
 import dev.tally.bench.server.Target;
 import java.io.IOException;
@@ -116,10 +116,10 @@ public final class ClientCredentialsLoad {
     private static int atPeer(LoadOptions options, HttpClient http, Instant started, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
         Peer peer = options.peer();
-        Optional<PeerProcess> process = PeerProcess.find(peer);
+        Optional<RunningProcess> process = RunningProcess.of(peer);
         err.println("[bench] peer " + peer.tokenUri() + process.map(p -> ", pid " + p.pid())
                 .orElse(": no process found listening on port " + peer.port() + ", CPU and memory not measured"));
-        Optional<ProcMemory.Sample> beforeLoad = process.flatMap(PeerProcess::memory);
+        Optional<ProcMemory.Sample> beforeLoad = process.flatMap(RunningProcess::memory);
         options.scenario().smokeTest(http, peer); // fail fast with the peer's own words before any load
         List<RequestSource> sources = options.scenario().sources(http, peer, options.concurrency(), err);
         LoadResult result = LoadLoop.run(http, sources, options, process.orElse(null), err);

@@ -76,6 +76,19 @@ class PeerScenarioTest {
 
     @Test
     @Timeout(60)
+    @EnabledOnOs(OS.LINUX)
+    void aLaunchersPidNamesTheServerRunningUnderIt() throws Exception {
+        // as kc.pid may name Keycloak's kc.sh, the JVM's parent: here the test JVM's parent stands for it
+        long launcher = ProcessHandle.current().parent().orElseThrow().pid();
+        try (FakePeerServer peer = FakePeerServer.start("m2m", "s3cret", "alice", "pw")) {
+            Run r = run(peer, "--concurrency=1", "--warmup=0", "--duration=1", "--peer-pid=" + launcher);
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.err().contains("pid " + ProcessHandle.current().pid()), r.err());
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void aPeerThatDoesNotRotateIsCaughtBeforeTheLoad() throws Exception {
         try (FakePeerServer peer = FakePeerServer.start("m2m", "s3cret", "alice", "pw")) {
             peer.rotateRefreshTokens(false);

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * The server process a run watches while it loads it: whether it still lives, the CPU it has used and its memory.
- * Tally as the tool's own child ({@link ServerProcess}) or a peer the tool found by its pid ({@link PeerProcess}).
+ * Tally as the tool's own child ({@link ServerProcess}), or a peer or another server already running
+ * ({@link RunningProcess}).
  */
 public interface MeasuredProcess {
     long pid();
