@@ -13,6 +13,8 @@
 #   (the tool neither creates nor drops it: give it a fresh one per run). --help lists every option.
 #   With --base-url=URL (a running Tally) or --peer-token-url=URL (another server, e.g. Keycloak, for the refresh
 #   scenario; see run-refresh-vs-keycloak.sh) the jar is neither started nor needed.
+#   TOOL=load (default) runs the load tool (ClientCredentialsLoad); TOOL=depth the rotation depth probe
+#   (RotationDepthProbe, see run-rotation-depth.sh) with the same server options.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAVA_HOME=$("$root/bin/tally-jdk"); export JAVA_HOME
@@ -21,9 +23,14 @@ if [[ $# -gt 0 && "$1" != --* ]]; then
     jar=$1
     shift
 fi
+case ${TOOL:-load} in
+    load) main=dev.tally.bench.ClientCredentialsLoad ;;
+    depth) main=dev.tally.bench.RotationDepthProbe ;;
+    *) echo "[bench] TOOL must be load or depth, got: $TOOL" >&2; exit 2 ;;
+esac
 classes=$root/benchmarks/target/classes
 cp_file=$root/benchmarks/target/runtime-classpath.txt
-if [[ ! -f "$jar" || ! -f "$classes/dev/tally/bench/ClientCredentialsLoad.class" || ! -f "$cp_file" ]]; then
+if [[ ! -f "$jar" || ! -f "$classes/${main//.//}.class" || ! -f "$cp_file" ]]; then
     echo "[bench] building the server and the benchmark tool" >&2
     (cd "$root" && mvn -q -B -DskipTests package)
 fi
@@ -33,5 +40,5 @@ for arg in "$@"; do
 done
 echo "[bench] JDK $JAVA_HOME${server[0]:+, server $jar}" >&2
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options
-exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes:$(cat "$cp_file")" dev.tally.bench.ClientCredentialsLoad \
+exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes:$(cat "$cp_file")" "$main" \
     ${server[@]+"${server[@]}"} "$@"

@@ -269,7 +269,8 @@ public record LoadOptions(
         return v;
     }
 
-    private static long number(Map<String, String> kv, String key, long dflt, long min, long max) {
+    /** {@code --key=N} as a whole number in [min, max] ('_' and ',' allowed between digits), or the default. */
+    static long number(Map<String, String> kv, String key, long dflt, long min, long max) {
         String v = kv.get(key);
         if (v == null) {
             return dflt;
