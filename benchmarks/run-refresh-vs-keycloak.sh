@@ -17,6 +17,8 @@
 #   Prints a Markdown table on stdout, one row per run as it ends: req/s, latency percentiles, errors, threads
 #   stopped, the server's and the tool's CPU in the window (average cores busy) and the server's RSS under load.
 #   Every run's full report and log stay in a work directory, named at the end. Exit status 1 if any run failed.
+#   "server CPU" is the server's own process: PostgreSQL's processes are not in tally-pg's, while Keycloak's
+#   database (keycloak.sh starts it with --db=dev-file, an H2 file) runs inside its JVM, as tally-h2's does.
 #   KEYCLOAK_SH (/work/shared/peers/keycloak.sh) starts and stops Keycloak; KC_PORT (8180) must be free; KC_VERSION,
 #   KC_ALG and KC_ROOT (/tmp/peers, where keycloak.sh writes kc.pid) pass through to it; PEER_SCOPE is sent with
 #   Keycloak's password grant (default none; offline_access asks for offline sessions). PostgreSQL as for

@@ -138,6 +138,9 @@ public final class RotationDepthProbe {
                         Thread.currentThread().interrupt();
                     }
                 });
+                err.printf(Locale.ROOT, "[depth] background: %d threads until the last timed rotation (the load"
+                        + " loop's 3600 s are its limit), %d s before the warm-up%n", options.background(),
+                        BACKGROUND_SETTLE.toSeconds());
                 Thread.sleep(BACKGROUND_SETTLE.toMillis());
             }
 
