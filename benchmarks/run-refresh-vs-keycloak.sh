@@ -73,40 +73,43 @@ if [[ -f "$kc_root/kc.pid" ]]; then
 fi
 echo "[vs] Keycloak answers at $token_url" >&2
 
-# "key:   value" of a report, or "n/a"
+# "key:   value" of a report, or "n/a"; the nth word of a value
 field() { local v; v=$(sed -n "s/^$1: *//p" "$2" | head -1); echo "${v:-n/a}"; }
-word() { awk -v n="$1" '{print $n}' <<< "$2"; }
+word() { awk -v n="$1" '{gsub(",", ""); print $n}' <<< "$2"; }
 row() { # round, server, exit status, report
-    local round=$1 server=$2 status=$3 report=$4
+    local round=$1 server=$2 status=$3 report=$4 cpu rss stopped ms=() key
     if ! grep -q '^throughput:' "$report" 2>/dev/null; then
         echo "| $round | $server | run failed (exit $status), no report: see $work/$round-$server.log |"
         return
     fi
-    local cpu rss stopped
     cpu=$(field "CPU in window" "$report")
     rss=$(field "server RSS load" "$report")
     [[ $rss == VmRSS* ]] && rss=$(word 2 "$rss") || rss="not measured"
     stopped=$(field "threads stopped" "$report")
-    echo "| $round | $server | $(word 1 "$(field throughput "$report")") | $(word 1 "$(field "latency p50" "$report")")" \
-        "| $(word 1 "$(field "latency p90" "$report")") | $(word 1 "$(field "latency p99" "$report")")" \
-        "| $(word 1 "$(field "latency p99.9" "$report")") | $(word 1 "$(field "latency max" "$report")")" \
-        "| $(word 1 "$(field errors "$report")") | $(word 1 "$stopped") of $(word 3 "$stopped")" \
-        "| $(word 4 "$cpu" | tr -d ',') | $(word 2 "$cpu" | tr -d ',') | $rss |$([[ $status == 0 ]] || echo " exit $status |")"
+    for key in p50 p90 p99 p99.9 max; do
+        ms+=("$(word 1 "$(field "latency $key" "$report")")")
+    done
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s of %s | %s | %s | %s |%s\n' "$round" "$server" \
+        "$(word 1 "$(field throughput "$report")")" "${ms[@]}" "$(word 1 "$(field errors "$report")")" \
+        "$(word 1 "$stopped")" "$(word 3 "$stopped")" "$(word 4 "$cpu")" "$(word 2 "$cpu")" "$rss" \
+        "$([[ $status == 0 ]] || echo " exit $status |")"
 }
 run() { # round, server
-    local round=$1 server=$2 status=0 report=$work/$1-$2.md
+    local round=$1 server=$2 status=0 report=$work/$1-$2.md log=$work/$1-$2.log
     echo "[vs] round $round: $server" >&2
     case $server in
-        tally-h2) "$root/benchmarks/run-client-credentials.sh" "$jar" "${load[@]}" > "$report" 2> "$work/$round-$server.log" || status=$? ;;
-        tally-pg) "$root/benchmarks/run-on-postgres.sh" "$jar" "${load[@]}" > "$report" 2> "$work/$round-$server.log" || status=$? ;;
-        keycloak) "$root/benchmarks/run-client-credentials.sh" "${peer[@]}" "${load[@]}" > "$report" 2> "$work/$round-$server.log" || status=$? ;;
+        tally-h2) "$root/benchmarks/run-client-credentials.sh" "$jar" "${load[@]}" > "$report" 2> "$log" || status=$? ;;
+        tally-pg) "$root/benchmarks/run-on-postgres.sh" "$jar" "${load[@]}" > "$report" 2> "$log" || status=$? ;;
+        keycloak) "$root/benchmarks/run-client-credentials.sh" "${peer[@]}" "${load[@]}" > "$report" 2> "$log" \
+            || status=$? ;;
     esac
     [[ $status == 0 ]] || failed=1
     row "$round" "$server" "$status" "$report"
 }
 
 failed=0
-echo "| round | server | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | threads stopped | server CPU | tool CPU | RSS load MiB |"
+echo "| round | server | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | threads stopped | server CPU" \
+    "| tool CPU | RSS load MiB |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for ((round = 1; round <= rounds; round++)); do
     order=(tally-h2 tally-pg keycloak)

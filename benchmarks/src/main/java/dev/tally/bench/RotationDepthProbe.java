@@ -290,7 +290,8 @@ public final class RotationDepthProbe {
                         + " %d of %d threads stopped%s", threads, threads == 1 ? "thread" : "threads",
                 BACKGROUND_SETTLE.toSeconds(), bg.counts().ok(),
                 bg.windowSeconds(), bg.counts().errors(), bg.counts().validationFailures(),
-                bg.counts().workersStopped(), bg.counts().workers(), problem == null ? "" : "; first problem: " + problem);
+                bg.counts().workersStopped(), bg.counts().workers(),
+                problem == null ? "" : "; first problem: " + problem);
     }
 
     /** A background worker's source that counts the 200 answers of all of them, as they come. */

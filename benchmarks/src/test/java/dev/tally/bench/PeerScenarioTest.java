@@ -47,15 +47,16 @@ class PeerScenarioTest {
             long pid = ProcessHandle.current().pid();
             assertTrue(r.out().contains("server:           peer, neither started nor provisioned by the tool; pid "
                     + pid + ", "), r.out());
-            assertTrue(r.out().matches("(?s).*server RSS idle:\\s+VmRSS \\d+\\.\\d MiB, VmHWM \\d+\\.\\d MiB \\(before the"
-                    + " tool started its families\\).*"), r.out());
+            assertTrue(r.out().matches("(?s).*server RSS idle:\\s+VmRSS \\d+\\.\\d MiB, VmHWM \\d+\\.\\d MiB"
+                    + " \\(before the tool started its families\\).*"), r.out());
             assertTrue(r.out().matches("(?s).*server RSS load:\\s+VmRSS \\d+\\.\\d MiB.*"), r.out());
             assertTrue(r.out().matches("(?s).*CPU in window:\\s+tool \\d+\\.\\d\\d, server \\d+\\.\\d\\d .*"), r.out());
             assertFalse(r.out().contains("s3cret") || r.err().contains("s3cret"), "never the secret");
             // one family per thread, plus the smoke test's, and never a token presented twice
             assertEquals(3 + 1, peer.passwordForms().size());
             assertEquals(0, peer.refusals());
-            Matcher warm = Pattern.compile("warm-up:\\s+\\d+ s, not measured \\((\\d+) ok, 0 errors\\)").matcher(r.out());
+            Matcher warm = Pattern.compile("warm-up:\\s+\\d+ s, not measured \\((\\d+) ok, 0 errors\\)")
+                    .matcher(r.out());
             assertTrue(warm.find(), r.out());
             assertEquals(peer.rotations(), total + Long.parseLong(warm.group(1)) + 1);
         }

@@ -72,7 +72,8 @@ class RotationDepthProbeTest {
             assertTrue(first.find(), r.out());
             assertTrue(Long.parseLong(first.group(1)) <= background, r.out());
             assertEquals(2 + 1 + 1, fake.familiesStarted(), "two background families, the smoke test's, the probe's");
-            assertEquals(fake.rotations(), 1 + 40 + background, "the background's are counted as the server granted them");
+            assertEquals(fake.rotations(), 1 + 40 + background,
+                    "the background's are counted as the server granted them");
             assertEquals(0, fake.refreshRefusals());
         }
     }

@@ -158,7 +158,8 @@ public record LoadOptions(
             throw new IllegalArgumentException("--admin-token and --admin-url only apply with --base-url (with --jar the tool starts the server)");
         }
         String adminUrl = baseUrl == null ? null
-                : kv.containsKey("admin-url") ? checkLoopbackUrl("--admin-url", kv.get("admin-url")) : baseUrl.split(",")[0];
+                : kv.containsKey("admin-url") ? checkLoopbackUrl("--admin-url", kv.get("admin-url"))
+                : baseUrl.split(",")[0];
         String threads = kv.getOrDefault("threads", "platform");
         if (!threads.equals("platform") && !threads.equals("virtual")) {
             throw new IllegalArgumentException("--threads must be platform or virtual");
@@ -181,14 +182,15 @@ public record LoadOptions(
                 peer);
     }
 
-    /** With --peer-token-url: the refresh scenario at that endpoint, as the given client and user, nothing provisioned. */
+    /** With --peer-token-url: the refresh scenario there, as the given client and user, nothing provisioned. */
     private static Peer peer(Map<String, String> kv, String url) {
         if (kv.containsKey("scenario") && !kv.get("scenario").equals(Scenario.REFRESH.option())) {
             throw new IllegalArgumentException("--peer-token-url runs the refresh scenario only");
         }
         for (String key : TALLY_KEYS) {
             if (kv.containsKey(key)) {
-                throw new IllegalArgumentException("--" + key + " does not apply to a peer: the tool does not provision it");
+                throw new IllegalArgumentException("--" + key
+                        + " does not apply to a peer: the tool does not provision it");
             }
         }
         String[] client = pair(kv, "peer-client", "ID:SECRET");
@@ -240,7 +242,8 @@ public record LoadOptions(
             loopback = false;
         }
         if (!loopback) {
-            throw new IllegalArgumentException(option + " must point to a loopback address (127.0.0.1, localhost, [::1]): " + url);
+            throw new IllegalArgumentException(option
+                    + " must point to a loopback address (127.0.0.1, localhost, [::1]): " + url);
         }
         String s = uri.toString();
         while (s.endsWith("/")) {

@@ -65,7 +65,8 @@ public record RotationDepthOptions(LoadOptions load, int rotations, int window, 
         int rotations = (int) LoadOptions.number(own, "rotations", 5000, 1, 10_000_000);
         int window = (int) LoadOptions.number(own, "window", 500, 1, 10_000_000);
         if (window > rotations) {
-            throw new IllegalArgumentException("--window (" + window + ") must not exceed --rotations (" + rotations + ")");
+            throw new IllegalArgumentException("--window (" + window + ") must not exceed --rotations (" + rotations
+                    + ")");
         }
         int warmup = (int) LoadOptions.number(own, "warmup-rotations", 1000, 0, 10_000_000);
         int background = (int) LoadOptions.number(own, "background", 0, 0, 4096);

@@ -60,7 +60,8 @@ class LoadOptionsTest {
         assertTrue(LoadOptions.USAGE.contains("--server-args=ARGS"));
     }
 
-    private static final String KEYCLOAK = "--peer-token-url=http://127.0.0.1:8180/realms/bench/protocol/openid-connect/token";
+    private static final String KEYCLOAK =
+            "--peer-token-url=http://127.0.0.1:8180/realms/bench/protocol/openid-connect/token";
 
     @Test
     void aPeerIsItsTokenEndpointAClientAndAUserAndRunsTheRefreshScenario() {

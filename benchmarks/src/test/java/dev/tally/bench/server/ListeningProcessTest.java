@@ -20,10 +20,12 @@ class ListeningProcessTest {
                2: 0100007F:1FF4 0100007F:A1B2 01 00000000:00000000 00:00000000 00000000     0        0 290001 1 0
                3: 0100007F:C350 0100007F:1FF4 06 00000000:00000000 03:00000F2A 00000000     0        0 0 3 0
             """;
-    private static final String TCP6 = """
-              sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-               0: 0000000000000000FFFF00000100007F:1FF4 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 283394 1 0
-            """;
+
+    /** IPv4 mapped into IPv6, ::ffff:127.0.0.1, as Java's listening sockets usually are. */
+    private static final String TCP6 = "  sl  local_address                         remote_address                     "
+            + "   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+            + "   0: 0000000000000000FFFF00000100007F:1FF4 00000000000000000000000000000000:0000 0A "
+            + "00000000:00000000 00:00000000 00000000     0        0 283394 1 0\n";
 
     @Test
     void onlyTheSocketsListeningOnThePortCountNotItsConnections() {
