@@ -58,7 +58,12 @@ if [[ ! -f "$jar" || ! -f "$root/benchmarks/target/runtime-classpath.txt" ]]; th
     echo "[vs] building the server and the benchmark tool" >&2
     (cd "$root" && mvn -q -B -DskipTests package)
 fi
-trap '"$keycloak_sh" stop; echo "[vs] Keycloak stopped; reports and logs in $work" >&2' EXIT
+stop_keycloak() { # keycloak.sh stop signals it; wait until the port is free, so the next run finds it so
+    "$keycloak_sh" stop
+    for ((i = 0; i < 30; i++)); do curl -s -o /dev/null "http://127.0.0.1:$kc_port/" || break; sleep 1; done
+    echo "[vs] Keycloak stopped; reports and logs in $work" >&2
+}
+trap stop_keycloak EXIT
 echo "[vs] starting Keycloak on port $kc_port (the first start downloads and unpacks it)" >&2
 token_url=$("$keycloak_sh" start "$kc_port" 2> "$work/keycloak-start.log" | tail -1) || true
 if [[ "$token_url" != http*/token ]]; then
