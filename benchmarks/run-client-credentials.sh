@@ -11,6 +11,10 @@
 #   the JDK bin/tally-jdk selects (a JDK >= 21); BENCH_JAVA_OPTS passes JVM options to the load generator.
 #   --server-args go to the server after the tool's own arguments, e.g. a PostgreSQL database to use instead of H2
 #   (the tool neither creates nor drops it: give it a fresh one per run). --help lists every option.
+#   With --base-url=URL (a running Tally) or --peer-token-url=URL (another server, e.g. Keycloak, for the refresh
+#   scenario; see run-refresh-vs-keycloak.sh) the jar is neither started nor needed.
+#   TOOL=load (default) runs the load tool (ClientCredentialsLoad); TOOL=depth the rotation depth probe
+#   (RotationDepthProbe, see run-rotation-depth.sh) with the same server options.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAVA_HOME=$("$root/bin/tally-jdk"); export JAVA_HOME
@@ -19,12 +23,22 @@ if [[ $# -gt 0 && "$1" != --* ]]; then
     jar=$1
     shift
 fi
+case ${TOOL:-load} in
+    load) main=dev.tally.bench.ClientCredentialsLoad ;;
+    depth) main=dev.tally.bench.RotationDepthProbe ;;
+    *) echo "[bench] TOOL must be load or depth, got: $TOOL" >&2; exit 2 ;;
+esac
 classes=$root/benchmarks/target/classes
 cp_file=$root/benchmarks/target/runtime-classpath.txt
-if [[ ! -f "$jar" || ! -f "$classes/dev/tally/bench/ClientCredentialsLoad.class" || ! -f "$cp_file" ]]; then
+if [[ ! -f "$jar" || ! -f "$classes/${main//.//}.class" || ! -f "$cp_file" ]]; then
     echo "[bench] building the server and the benchmark tool" >&2
     (cd "$root" && mvn -q -B -DskipTests package)
 fi
-echo "[bench] JDK $JAVA_HOME, server $jar" >&2
+server=(--jar="$jar")
+for arg in "$@"; do
+    case $arg in --base-url=* | --peer-token-url=*) server=() ;; esac
+done
+echo "[bench] JDK $JAVA_HOME${server[0]:+, server $jar}" >&2
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options
-exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes:$(cat "$cp_file")" dev.tally.bench.ClientCredentialsLoad --jar="$jar" "$@"
+exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$classes:$(cat "$cp_file")" "$main" \
+    ${server[@]+"${server[@]}"} "$@"

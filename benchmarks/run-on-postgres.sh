@@ -3,6 +3,7 @@
 # creates the database, passes it to the server with --server-args, and drops it afterwards (also on failure).
 #
 # Usage: benchmarks/run-on-postgres.sh [path/to/tally.jar] [tool options, e.g. --scenario=refresh --concurrency=16]
+#   TOOL=depth runs the rotation depth probe instead of the load tool (see run-rotation-depth.sh).
 #   PGHOST (default 127.0.0.1), PGPORT (5432), PGUSER (postgres) and PGPASSWORD as for psql; the user must be
 #   allowed to create databases. The password reaches the server through its environment, not its command line.
 set -euo pipefail

@@ -10,6 +10,9 @@ import dev.tally.bench.provision.Provisioning;
 import dev.tally.bench.provision.TenantClient;
 import dev.tally.bench.report.LoadReport;
 import dev.tally.bench.scenario.RequestSource;
+import dev.tally.bench.server.Peer;
+import dev.tally.bench.server.ProcMemory;
+import dev.tally.bench.server.RunningProcess;
 import dev.tally.bench.server.ServerProcess;
 import dev.tally.bench.server.Target;
 import java.io.IOException;
@@ -20,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Load benchmark for Tally's token endpoint: the client_credentials grant, refresh token rotation or introspection
@@ -30,7 +34,9 @@ import java.util.Map;
  * client per tenant created through the management API ({@link Provisioning}), and in distributed mode awaited at
  * every token node ({@link Propagation}); one smoke request per tenant and one {@link RequestSource} per worker (the
  * {@code scenario} package); the closed-loop load with its warm-up and window ({@link LoadLoop}); the server stopped;
- * the report ({@link LoadReport}).
+ * the report ({@link LoadReport}). Against a peer ({@code --peer-token-url}, the refresh scenario only) nothing is
+ * started or provisioned: its process is looked up to be watched, the families start at its token endpoint, and the
+ * load and the report are the same.
  *
  * <p>Run with {@code --help} for the options. The report goes to stdout, progress and problems to stderr.
  */
@@ -68,26 +74,12 @@ public final class ClientCredentialsLoad {
         boolean keepServerLog = true;
         try {
             Instant started = Instant.now();
-            Target target;
-            if (options.jar() != null) {
-                err.println("[bench] starting " + options.jar());
-                server = ServerProcess.start(options.jar(), options.serverJvmArgs(), options.serverArgs(), err);
-                target = Target.started(http, server, err);
-            } else {
-                target = Target.running(http, List.of(options.baseUrl().split(",")), options.adminUrl(),
-                        options.adminToken());
+            if (options.peer() != null) {
+                return atPeer(options, http, started, out, err);
             }
-
-            ManagementApi management = new ManagementApi(http, target.adminUrl(), target.adminToken(),
-                    MANAGEMENT_TIMEOUT);
-            List<TenantClient> clients = spread(new Provisioning(management, err)
-                    .provision(options.tenants(), options.scenario().clients()), target.tokenNodes());
-            for (TenantClient c : clients) {
-                if (target.separateNodes()) {
-                    Propagation.awaitKnown(http, c, target.adminToken(), Propagation.TIMEOUT, err);
-                }
-                options.scenario().smokeTest(http, c); // fail fast with the server's own words before any load
-            }
+            server = startServer(options, err);
+            Target target = target(http, options, server, err);
+            List<TenantClient> clients = provisioned(http, options, target, err);
             List<RequestSource> sources = options.scenario().sources(http, clients, options.concurrency(), err);
             LoadResult result = LoadLoop.run(http, sources, options, server, err);
 
@@ -120,8 +112,63 @@ public final class ClientCredentialsLoad {
         }
     }
 
+    /** The refresh scenario at a peer: its process found if it can be, its families started, the same load. */
+    private static int atPeer(LoadOptions options, HttpClient http, Instant started, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException {
+        Peer peer = options.peer();
+        Optional<RunningProcess> process = RunningProcess.of(peer);
+        err.println("[bench] peer " + peer.tokenUri() + process.map(p -> ", pid " + p.pid())
+                .orElse(": no process found listening on port " + peer.port() + ", CPU and memory not measured"));
+        Optional<ProcMemory.Sample> beforeLoad = process.flatMap(RunningProcess::memory);
+        options.scenario().smokeTest(http, peer); // fail fast with the peer's own words before any load
+        List<RequestSource> sources = options.scenario().sources(http, peer, options.concurrency(), err);
+        LoadResult result = LoadLoop.run(http, sources, options, process.orElse(null), err);
+        if (process.isPresent()) {
+            result = result.orMemoryAfterLoad(process.get().memory());
+        }
+        LoadReport.PeerServer peerServer = process
+                .map(p -> new LoadReport.PeerServer(p.pid(), p.command().orElse("(command unknown)"), beforeLoad))
+                .orElse(LoadReport.PeerServer.NOT_FOUND);
+        new LoadReport(started, options, peerServer, result).print(out);
+        return result.failed() ? 1 : 0;
+    }
+
+    /** The Tally server of {@code --jar}, started; null with {@code --base-url} (or a peer). */
+    static ServerProcess startServer(LoadOptions options, PrintStream err) throws IOException {
+        if (options.jar() == null) {
+            return null;
+        }
+        err.println("[bench] starting " + options.jar());
+        return ServerProcess.start(options.jar(), options.serverJvmArgs(), options.serverArgs(), err);
+    }
+
+    /** The server just started, or those of {@code --base-url}, once healthy. */
+    static Target target(HttpClient http, LoadOptions options, ServerProcess server, PrintStream err)
+            throws InterruptedException {
+        return server != null ? Target.started(http, server, err)
+                : Target.running(http, List.of(options.baseUrl().split(",")), options.adminUrl(), options.adminToken());
+    }
+
+    /**
+     * The tenants and clients the scenario needs, created through the management API, spread over the token nodes,
+     * known at each of them, and each tried once.
+     */
+    static List<TenantClient> provisioned(HttpClient http, LoadOptions options, Target target, PrintStream err)
+            throws IOException, InterruptedException {
+        ManagementApi management = new ManagementApi(http, target.adminUrl(), target.adminToken(), MANAGEMENT_TIMEOUT);
+        List<TenantClient> clients = spread(new Provisioning(management, err)
+                .provision(options.tenants(), options.scenario().clients()), target.tokenNodes());
+        for (TenantClient c : clients) {
+            if (target.separateNodes()) {
+                Propagation.awaitKnown(http, c, target.adminToken(), Propagation.TIMEOUT, err);
+            }
+            options.scenario().smokeTest(http, c); // fail fast with the server's own words before any load
+        }
+        return clients;
+    }
+
     /** One HttpClient shared by every worker: HTTP/1.1 with keep-alive, no redirects. */
-    private static HttpClient httpClient(LoadOptions options) {
+    static HttpClient httpClient(LoadOptions options) {
         HttpClient.Builder hb = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))

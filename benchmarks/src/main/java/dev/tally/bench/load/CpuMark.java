@@ -1,11 +1,11 @@
 package dev.tally.bench.load;
 
-import dev.tally.bench.server.ServerProcess;
+import dev.tally.bench.server.MeasuredProcess;
 import java.time.Duration;
 
-/** CPU time used so far by this JVM and the server child (when known), at a wall-clock instant. */
+/** CPU time used so far by this JVM and the server process (when known), at a wall-clock instant. */
 record CpuMark(long wallNanos, Duration tool, Duration server) {
-    static CpuMark now(ServerProcess server) {
+    static CpuMark now(MeasuredProcess server) {
         Duration tool = ProcessHandle.current().info().totalCpuDuration().orElse(null);
         Duration srv = server == null ? null : server.cpu().orElse(null);
         return new CpuMark(System.nanoTime(), tool, srv);

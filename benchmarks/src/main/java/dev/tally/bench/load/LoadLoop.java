@@ -5,7 +5,7 @@ import dev.tally.bench.options.LoadOptions;
 import dev.tally.bench.scenario.FormPost;
 import dev.tally.bench.scenario.RequestSource;
 import dev.tally.bench.server.ProcMemory;
-import dev.tally.bench.server.ServerProcess;
+import dev.tally.bench.server.MeasuredProcess;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The load itself: one thread per request source, each in a closed loop (send, wait for the response, send again)
@@ -34,9 +35,22 @@ public final class LoadLoop {
     private LoadLoop() {
     }
 
-    /** Runs the load as {@code o} says (warm-up, window, cap, thread kind, validation) and returns its totals. */
-    public static LoadResult run(HttpClient http, List<RequestSource> sources, LoadOptions o, ServerProcess server,
+    /**
+     * Runs the load as {@code o} says (warm-up, window, cap, thread kind, validation) and returns its totals.
+     *
+     * @param server the server process to watch (its CPU, memory, death), or null when there is none to watch
+     */
+    public static LoadResult run(HttpClient http, List<RequestSource> sources, LoadOptions o, MeasuredProcess server,
                                  PrintStream err) throws InterruptedException {
+        return run(http, sources, o, server, err, () -> false);
+    }
+
+    /**
+     * As above, but the load also ends, like at the cap, once {@code enough} says so (asked every 100 ms): a load
+     * that runs in the background of other work for as long as that work takes.
+     */
+    public static LoadResult run(HttpClient http, List<RequestSource> sources, LoadOptions o, MeasuredProcess server,
+                                 PrintStream err, BooleanSupplier enough) throws InterruptedException {
         int n = sources.size();
         Control control = new Control(n, o.maxRequests());
         ThreadFactory factory = o.virtualThreads()
@@ -94,6 +108,9 @@ public final class LoadLoop {
                     }
                     nextSample = now + TimeUnit.MILLISECONDS.toNanos(500);
                 }
+            }
+            if (!control.stop && enough.getAsBoolean()) {
+                control.stop = true;
             }
             if (now - hardDeadline >= 0) {
                 workersTimedOut = true;

@@ -1,6 +1,7 @@
 package dev.tally.bench.options;
 
 import dev.tally.bench.scenario.Scenario;
+import dev.tally.bench.server.Peer;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -9,7 +10,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Command line of the load tool ({@code ClientCredentialsLoad}): {@code --key=value} options. */
 public record LoadOptions(
@@ -28,7 +31,8 @@ public record LoadOptions(
         boolean directExecutor,
         int validateEvery,
         boolean help,
-        String adminUrl) {
+        String adminUrl,
+        Peer peer) {
 
     /** Arguments the tool sets on the server it starts itself; --server-args must not set them a second time. */
     static final List<String> RESERVED_SERVER_ARGS = List.of("--server.port", "--server.address", "--tally.data-dir");
@@ -37,7 +41,8 @@ public record LoadOptions(
             Usage: java -cp <classes> dev.tally.bench.ClientCredentialsLoad [options]
 
             Drives POST /t/{tenant}/oauth/token of a Tally server in a closed loop and prints throughput,
-            latency percentiles and the server's resident memory.
+            latency percentiles and the server's resident memory. The refresh scenario also runs against
+            another server's token endpoint (--peer-token-url), to compare the two with one tool.
 
             Scenario:
               --scenario=client_credentials  (default) grant_type=client_credentials with a machine client
@@ -50,7 +55,7 @@ public record LoadOptions(
                                        of each 200 answer next. A refused token or an exception ends that thread
                                        (its token may be spent), and counts as an error.
 
-            Server (exactly one of):
+            Server (exactly one of --jar, --base-url, --peer-token-url):
               --jar=PATH               start PATH (tally.jar) as a child process: same JDK as this tool,
                                        free port on 127.0.0.1, fresh temp data dir, random admin token;
                                        stopped at the end (also on failure and Ctrl-C)
@@ -61,6 +66,20 @@ public record LoadOptions(
                                        --server.address or --tally.data-dir: the tool sets those)
               --base-url=URL           an already running server, loopback only (e.g. http://127.0.0.1:8080)
               --admin-token=TOKEN      its admin token (default: environment TALLY_ADMIN_TOKEN)
+              --peer-token-url=URL     the refresh scenario against another server's token endpoint, loopback
+                                       only, e.g. Keycloak's
+                                       http://127.0.0.1:8180/realms/bench/protocol/openid-connect/token:
+                                       nothing started or provisioned; each thread starts its family with the
+                                       password grant (client_secret_post) and rotates it as against Tally;
+                                       every answer must carry an access token and a new refresh token, but its
+                                       expires_in is the peer's own (not checked)
+              --peer-client=ID:SECRET  the peer's confidential client (split at the first ':'), allowed the
+                                       password and refresh_token grants
+              --peer-user=NAME:PASSWORD  the user whose families the threads start (split at the first ':')
+              --peer-scope=SCOPE       scope of the password grant (default none: Keycloak returns a refresh
+                                       token without one; offline_access asks it for an offline session)
+              --peer-pid=PID           the peer's process, for its CPU and memory (default: the process
+                                       listening on the URL's port, if this user may see it; else not measured)
             Load:
               --concurrency=N          client threads, each in a closed loop (default 16)
               --warmup=SECONDS         unmeasured warm-up (default 10)
@@ -76,7 +95,12 @@ public record LoadOptions(
             """;
 
     private static final Set<String> KEYS = Set.of("scenario", "jar", "server-jvm-args", "server-args", "base-url", "admin-url", "admin-token", "concurrency",
-            "warmup", "duration", "max-requests", "tenants", "threads", "http-executor", "validate-every");
+            "warmup", "duration", "max-requests", "tenants", "threads", "http-executor", "validate-every",
+            "peer-token-url", "peer-client", "peer-user", "peer-scope", "peer-pid");
+    /** Options of a peer, refused without --peer-token-url. */
+    private static final List<String> PEER_KEYS = List.of("peer-client", "peer-user", "peer-scope", "peer-pid");
+    /** Options of a Tally the tool provisions, refused with --peer-token-url. */
+    private static final List<String> TALLY_KEYS = List.of("tenants", "admin-token", "admin-url");
 
     public static LoadOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> kv = new HashMap<>();
@@ -100,15 +124,18 @@ public record LoadOptions(
         }
         if (help) {
             return new LoadOptions(Scenario.CLIENT_CREDENTIALS, null, List.of(), List.of(), null, null, 16, 10, 30,
-                    2_000_000, 1, false, true, 1000, true, null);
+                    2_000_000, 1, false, true, 1000, true, null, null);
         }
 
         Path jar = kv.containsKey("jar") ? Path.of(nonEmpty(kv, "jar")).toAbsolutePath() : null;
         String baseUrl = kv.get("base-url");
-        if ((jar == null) == (baseUrl == null)) {
-            throw new IllegalArgumentException("give exactly one of --jar or --base-url");
+        String peerUrl = kv.get("peer-token-url");
+        if (Stream.of(jar, baseUrl, peerUrl).filter(Objects::nonNull).count() != 1) {
+            throw new IllegalArgumentException("give exactly one of --jar, --base-url or --peer-token-url");
         }
-        Scenario scenario = Scenario.of(kv.getOrDefault("scenario", Scenario.CLIENT_CREDENTIALS.option()));
+        Peer peer = peerUrl == null ? noPeer(kv) : peer(kv, peerUrl);
+        Scenario scenario = Scenario.of(kv.getOrDefault("scenario",
+                (peer != null ? Scenario.REFRESH : Scenario.CLIENT_CREDENTIALS).option()));
         List<String> jvmArgs = serverWords(kv, "server-jvm-args", jar);
         List<String> serverArgs = serverWords(kv, "server-args", jar);
         for (String a : serverArgs) {
@@ -122,16 +149,17 @@ public record LoadOptions(
         if (baseUrl != null) {
             // Several token-service nodes (distributed mode): a comma-separated list, workers spread over them.
             baseUrl = String.join(",", Arrays.stream(baseUrl.split(",")).map(String::trim)
-                    .map(LoadOptions::checkLoopbackUrl).toList());
+                    .map(url -> checkLoopbackUrl("--base-url", url)).toList());
             adminToken = kv.getOrDefault("admin-token", env.get("TALLY_ADMIN_TOKEN"));
             if (adminToken == null || adminToken.isBlank()) {
                 throw new IllegalArgumentException("--base-url needs --admin-token (or TALLY_ADMIN_TOKEN)");
             }
-        } else if (kv.containsKey("admin-token") || kv.containsKey("admin-url")) {
+        } else if (peer == null && (kv.containsKey("admin-token") || kv.containsKey("admin-url"))) {
             throw new IllegalArgumentException("--admin-token and --admin-url only apply with --base-url (with --jar the tool starts the server)");
         }
         String adminUrl = baseUrl == null ? null
-                : kv.containsKey("admin-url") ? checkLoopbackUrl(kv.get("admin-url")) : baseUrl.split(",")[0];
+                : kv.containsKey("admin-url") ? checkLoopbackUrl("--admin-url", kv.get("admin-url"))
+                : baseUrl.split(",")[0];
         String threads = kv.getOrDefault("threads", "platform");
         if (!threads.equals("platform") && !threads.equals("virtual")) {
             throw new IllegalArgumentException("--threads must be platform or virtual");
@@ -150,19 +178,62 @@ public record LoadOptions(
                 executor.equals("direct"),
                 (int) number(kv, "validate-every", 1000, 1, Integer.MAX_VALUE),
                 false,
-                adminUrl);
+                adminUrl,
+                peer);
     }
 
-    /** Traffic goes to this machine only: the URL's host must be a loopback address. Returns it without a trailing '/'. */
-    static String checkLoopbackUrl(String url) {
+    /** With --peer-token-url: the refresh scenario there, as the given client and user, nothing provisioned. */
+    private static Peer peer(Map<String, String> kv, String url) {
+        if (kv.containsKey("scenario") && !kv.get("scenario").equals(Scenario.REFRESH.option())) {
+            throw new IllegalArgumentException("--peer-token-url runs the refresh scenario only");
+        }
+        for (String key : TALLY_KEYS) {
+            if (kv.containsKey(key)) {
+                throw new IllegalArgumentException("--" + key
+                        + " does not apply to a peer: the tool does not provision it");
+            }
+        }
+        String[] client = pair(kv, "peer-client", "ID:SECRET");
+        String[] user = pair(kv, "peer-user", "NAME:PASSWORD");
+        String scope = kv.getOrDefault("peer-scope", "").trim();
+        Long pid = kv.containsKey("peer-pid") ? number(kv, "peer-pid", 0, 1, Long.MAX_VALUE) : null;
+        return new Peer(URI.create(checkLoopbackUrl("--peer-token-url", url)), client[0], client[1], user[0], user[1],
+                scope.isEmpty() ? null : scope, pid);
+    }
+
+    private static Peer noPeer(Map<String, String> kv) {
+        for (String key : PEER_KEYS) {
+            if (kv.containsKey(key)) {
+                throw new IllegalArgumentException("--" + key + " only applies with --peer-token-url");
+            }
+        }
+        return null;
+    }
+
+    /** {@code --key=A:B}, split at the first ':'; both parts must be there. */
+    private static String[] pair(Map<String, String> kv, String key, String shape) {
+        String v = kv.get(key);
+        int colon = v == null ? -1 : v.indexOf(':');
+        if (colon <= 0 || colon == v.length() - 1) {
+            throw new IllegalArgumentException("--peer-token-url needs --" + key + "=" + shape);
+        }
+        return new String[] {v.substring(0, colon), v.substring(colon + 1)};
+    }
+
+    /**
+     * Traffic goes to this machine only: the URL's host must be a loopback address. Returns it without a trailing '/'.
+     *
+     * @param option the option it came with, for the message
+     */
+    static String checkLoopbackUrl(String option, String url) {
         URI uri;
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad --base-url: " + url);
+            throw new IllegalArgumentException("bad " + option + ": " + url);
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("--base-url must be http(s)://host:port, got: " + url);
+            throw new IllegalArgumentException(option + " must be http(s)://host:port, got: " + url);
         }
         boolean loopback;
         try {
@@ -171,7 +242,8 @@ public record LoadOptions(
             loopback = false;
         }
         if (!loopback) {
-            throw new IllegalArgumentException("--base-url must point to a loopback address (127.0.0.1, localhost, [::1]): " + url);
+            throw new IllegalArgumentException(option
+                    + " must point to a loopback address (127.0.0.1, localhost, [::1]): " + url);
         }
         String s = uri.toString();
         while (s.endsWith("/")) {
@@ -200,7 +272,8 @@ public record LoadOptions(
         return v;
     }
 
-    private static long number(Map<String, String> kv, String key, long dflt, long min, long max) {
+    /** {@code --key=N} as a whole number in [min, max] ('_' and ',' allowed between digits), or the default. */
+    static long number(Map<String, String> kv, String key, long dflt, long min, long max) {
         String v = kv.get(key);
         if (v == null) {
             return dflt;

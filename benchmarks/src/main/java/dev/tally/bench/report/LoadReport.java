@@ -6,6 +6,7 @@ import dev.tally.bench.load.LoadResult;
 import dev.tally.bench.options.LoadOptions;
 import dev.tally.bench.provision.Provisioning;
 import dev.tally.bench.scenario.Scenario;
+import dev.tally.bench.server.Peer;
 import dev.tally.bench.server.ProcMemory;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -18,12 +19,19 @@ import java.util.Optional;
  * What the load tool prints on stdout after a run: a fenced block of {@code key: value} lines that says what ran,
  * where and how, and what came out; then a one-row Markdown table to paste into BENCHMARKS.md. BENCHMARKS.md quotes
  * both, so the wording and the columns change only together with it. Latencies in milliseconds with two decimals,
- * memory in MiB with one.
+ * memory in MiB with one. A run against a peer says so in its title and its scenario column, and where Tally's start
+ * and idle memory would be, its process and its memory before the tool's families (or "not measured").
  */
 public final class LoadReport {
     /** The server the tool started itself and stopped before the report. */
     public record StartedServer(List<String> command, String jdk, double startupSeconds,
                                 Optional<ProcMemory.Sample> idle, String stopSummary) {
+    }
+
+    /** The peer the refresh scenario ran against: its process, if it was found, and its memory before the load. */
+    public record PeerServer(Long pid, String command, Optional<ProcMemory.Sample> beforeLoad) {
+        /** A peer whose process was not found: its CPU and memory are not measured. */
+        public static final PeerServer NOT_FOUND = new PeerServer(null, null, Optional.empty());
     }
 
     /** The machine and JDK the tool ran on. */
@@ -42,6 +50,7 @@ public final class LoadReport {
     private final String target;
     private final int clients;
     private final StartedServer server;
+    private final PeerServer peer;
     private final LoadResult result;
 
     /**
@@ -51,11 +60,22 @@ public final class LoadReport {
      */
     public LoadReport(Instant started, LoadOptions options, String target, int clients, StartedServer server,
                       LoadResult result) {
+        this(started, options, target, clients, server, null, result);
+    }
+
+    /** A run against the peer of {@code options}: one client and one user, as given. */
+    public LoadReport(Instant started, LoadOptions options, PeerServer peer, LoadResult result) {
+        this(started, options, options.peer().tokenUri().toString(), 1, null, peer, result);
+    }
+
+    private LoadReport(Instant started, LoadOptions options, String target, int clients, StartedServer server,
+                       PeerServer peer, LoadResult result) {
         this.started = started;
         this.options = options;
         this.target = target;
         this.clients = clients;
         this.server = server;
+        this.peer = peer;
         this.result = result;
     }
 
@@ -70,10 +90,14 @@ public final class LoadReport {
         LoadOptions o = options;
         StringBuilder b = new StringBuilder();
         boolean refresh = o.scenario() == Scenario.REFRESH;
-        b.append("## Tally ").append(o.scenario().option()).append(" load\n\n```\n");
+        boolean atPeer = peer != null;
+        b.append(atPeer ? "## Peer " : "## Tally ").append(o.scenario().option()).append(" load\n\n```\n");
         line(b, "date", started.truncatedTo(ChronoUnit.SECONDS).toString());
         line(b, "scenario", switch (o.scenario()) {
-            case REFRESH -> "refresh: grant_type=refresh_token, rotation rotate, one family per thread (started by the"
+            case REFRESH -> atPeer
+                    ? "refresh at a peer: grant_type=refresh_token (client_secret_post), one family per thread (started"
+                    + " by the password grant), each answer's refresh_token presented next"
+                    : "refresh: grant_type=refresh_token, rotation rotate, one family per thread (started by the"
                     + " password grant), each answer's refresh_token presented next";
             case INTROSPECT -> "introspect: RFC 7662 introspection of one access token per tenant by its client"
                     + " (client_secret_post), answers checked for active=true";
@@ -85,11 +109,20 @@ public final class LoadReport {
             line(b, "server JDK", server.jdk() + " (same binary as the tool)");
             line(b, "server command", String.join(" ", server.command()));
             line(b, "server startup", fmt2(server.startupSeconds()) + " s (process start -> health UP)");
+        } else if (atPeer) {
+            line(b, "server", "peer, neither started nor provisioned by the tool; " + (peer.pid() == null
+                    ? "its process was not found" : "pid " + peer.pid() + ", " + peer.command()));
         } else {
             line(b, "server", "already running (not started by the tool)");
         }
-        line(b, "target", target + "  " + clients + " tenant(s)/client(s)" + (refresh ? "/user(s)" : "")
-                + ", audience " + Provisioning.AUDIENCE);
+        if (atPeer) {
+            Peer p = o.peer();
+            line(b, "target", target + "  client " + p.clientId() + ", user " + p.username() + ", "
+                    + (p.scope() == null ? "no scope" : "scope " + p.scope()));
+        } else {
+            line(b, "target", target + "  " + clients + " tenant(s)/client(s)" + (refresh ? "/user(s)" : "")
+                    + ", audience " + Provisioning.AUDIENCE);
+        }
         line(b, "concurrency", o.concurrency() + " " + r.threadKind()
                 + " threads, closed loop, 1 shared HttpClient (HTTP/1.1 keep-alive, "
                 + (o.directExecutor() ? "direct" : "pool") + " executor)");
@@ -118,13 +151,19 @@ public final class LoadReport {
         line(b, "CPU in window", "tool " + cores(r.toolCpuCores()) + ", server " + cores(r.serverCpuCores())
                 + " (average cores busy; " + machine.cpus() + " available)");
         line(b, "validated", c.validated() + " sampled responses (every " + o.validateEvery()
-                + "th success per thread), " + c.validationFailures() + " invalid");
-        Optional<ProcMemory.Sample> idle = server == null ? Optional.empty() : server.idle();
-        if (server != null) {
+                + "th success per thread), " + c.validationFailures() + " invalid"
+                + (atPeer ? "; expires_in not checked (the peer's own)" : ""));
+        Optional<ProcMemory.Sample> idle = server != null ? server.idle()
+                : atPeer ? peer.beforeLoad() : Optional.empty();
+        if (atPeer && peer.pid() == null) {
+            line(b, "server RSS", "not measured (the peer's process was not found; --peer-pid=PID names it)");
+        } else if (atPeer) {
+            line(b, "server RSS idle", idle.map(ProcMemory.Sample::describe).orElse("n/a")
+                    + " (before the tool started its families)");
+            line(b, "server RSS load", loadMemory(r));
+        } else if (server != null) {
             line(b, "server RSS idle", idle.map(ProcMemory.Sample::describe).orElse("n/a") + " (right after health UP)");
-            line(b, "server RSS load", r.loadMemory().map(ProcMemory.Sample::describe).orElse("n/a")
-                    + (r.loadMemoryAtSeconds() < 0 ? " (sampled right after the load)" : String.format(Locale.ROOT,
-                    " (last sample in the window, at %.1f s of it)", r.loadMemoryAtSeconds())));
+            line(b, "server RSS load", loadMemory(r));
             line(b, "server stop", server.stopSummary());
         } else {
             line(b, "server RSS", "n/a (server not started by the tool)");
@@ -143,7 +182,7 @@ public final class LoadReport {
                 + " | p99.9 ms | max ms | RSS idle MiB | RSS load MiB | startup s |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         b.append("| ").append(started.truncatedTo(ChronoUnit.SECONDS))
-                .append(" | ").append(o.scenario().option())
+                .append(" | ").append(o.scenario().option()).append(atPeer ? " (peer)" : "")
                 .append(" | ").append(machine.jdkFeature())
                 .append(" | ").append(o.concurrency()).append(' ').append(r.threadKind())
                 .append(" | ").append(fmt2(r.windowSeconds()))
@@ -160,6 +199,12 @@ public final class LoadReport {
                 .append(" | ").append(server != null ? fmt2(server.startupSeconds()) : "n/a")
                 .append(" |\n");
         return b.toString();
+    }
+
+    private static String loadMemory(LoadResult r) {
+        return r.loadMemory().map(ProcMemory.Sample::describe).orElse("n/a")
+                + (r.loadMemoryAtSeconds() < 0 ? " (sampled right after the load)" : String.format(Locale.ROOT,
+                " (last sample in the window, at %.1f s of it)", r.loadMemoryAtSeconds()));
     }
 
     private static String cores(double v) {

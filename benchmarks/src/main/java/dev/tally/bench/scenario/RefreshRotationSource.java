@@ -3,8 +3,6 @@ package dev.tally.bench.scenario;
 import dev.tally.bench.http.BenchException;
 import dev.tally.bench.http.BodyExcerpt;
 import dev.tally.bench.http.Json;
-import dev.tally.bench.provision.Provisioning;
-import dev.tally.bench.provision.TenantClient;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,50 +12,50 @@ import java.net.http.HttpResponse;
  * The refresh scenario for one worker: it owns one refresh token family (started with the password grant) and
  * always presents the refresh token of the last 200 answer. With one family per worker nothing else presents its
  * tokens, so every refusal is a server fault, never reuse detection doing its job; and since a refused or
- * unanswered request may have spent the token, the worker cannot go on after one.
+ * unanswered request may have spent the token, the worker cannot go on after one. The same at Tally and at a peer:
+ * only the {@link FamilyEndpoint} differs.
  */
 final class RefreshRotationSource implements RequestSource {
-    private final TenantClient client;
+    private final FamilyEndpoint endpoint;
     private final String formPrefix;
     private String current;
 
-    RefreshRotationSource(TenantClient client, String firstRefreshToken) {
-        this.client = client;
-        this.formPrefix = "grant_type=refresh_token"
-                + "&client_id=" + FormPost.enc(client.clientId())
-                + "&client_secret=" + FormPost.enc(client.clientSecret())
-                + "&refresh_token=";
+    RefreshRotationSource(FamilyEndpoint endpoint, String firstRefreshToken) {
+        this.endpoint = endpoint;
+        this.formPrefix = "grant_type=refresh_token&" + endpoint.clientForm() + "&refresh_token=";
         this.current = firstRefreshToken;
     }
 
-    /** A new family: the password grant for the tenant's bench user, asking for offline_access. */
-    static RefreshRotationSource start(HttpClient http, TenantClient client)
+    /** A new family: the password grant for the endpoint's user. */
+    static RefreshRotationSource start(HttpClient http, FamilyEndpoint endpoint)
             throws IOException, InterruptedException {
-        return new RefreshRotationSource(client, passwordGrant(http, client));
+        return new RefreshRotationSource(endpoint, passwordGrant(http, endpoint));
+    }
+
+    /** The form of the password grant that starts a family. */
+    static String passwordForm(FamilyEndpoint endpoint) {
+        return "grant_type=password&" + endpoint.clientForm()
+                + "&username=" + FormPost.enc(endpoint.username())
+                + "&password=" + FormPost.enc(endpoint.password())
+                + endpoint.passwordExtra();
     }
 
     /** The refresh token of a password grant; a {@link BenchException} with the server's words otherwise. */
-    static String passwordGrant(HttpClient http, TenantClient client)
+    static String passwordGrant(HttpClient http, FamilyEndpoint endpoint)
             throws IOException, InterruptedException {
-        String form = "grant_type=password"
-                + "&client_id=" + FormPost.enc(client.clientId())
-                + "&client_secret=" + FormPost.enc(client.clientSecret())
-                + "&username=" + FormPost.enc(client.username())
-                + "&password=" + FormPost.enc(client.password())
-                + "&audience=" + FormPost.enc(Provisioning.AUDIENCE)
-                + "&scope=offline_access";
-        HttpResponse<String> r = http.send(FormPost.to(client.tokenUri(), form), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(FormPost.to(endpoint.tokenUri(), passwordForm(endpoint)),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new BenchException("password grant for tenant " + client.tenant() + " failed: HTTP " + r.statusCode()
+            throw new BenchException("password grant for " + endpoint.where() + " failed: HTTP " + r.statusCode()
                     + " " + BodyExcerpt.of(r.body()));
         }
-        String problem = TokenResponseCheck.problem(r.body(), Provisioning.TOKEN_LIFETIME);
+        String problem = TokenResponseCheck.problem(r.body(), endpoint.expiresIn());
         String token = refreshTokenIn(r.body());
         if (problem == null && token == null) {
-            problem = "no refresh_token (is offline_access granted?)";
+            problem = "no refresh_token (" + endpoint.noRefreshTokenHint() + ")";
         }
         if (problem != null) {
-            throw new BenchException("password grant for tenant " + client.tenant() + " answered an invalid token response: "
+            throw new BenchException("password grant for " + endpoint.where() + " answered an invalid token response: "
                     + problem + " in " + BodyExcerpt.of(r.body()));
         }
         return token;
@@ -70,12 +68,12 @@ final class RefreshRotationSource implements RequestSource {
 
     @Override
     public HttpRequest next() {
-        return FormPost.to(client.tokenUri(), formPrefix + FormPost.enc(current));
+        return FormPost.to(endpoint.tokenUri(), formPrefix + FormPost.enc(current));
     }
 
     @Override
     public String validate(String body) {
-        String problem = TokenResponseCheck.problem(body, Provisioning.TOKEN_LIFETIME);
+        String problem = TokenResponseCheck.problem(body, endpoint.expiresIn());
         return problem != null ? problem : rotationProblem(body);
     }
 

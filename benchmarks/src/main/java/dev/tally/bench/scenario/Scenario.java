@@ -4,6 +4,7 @@ import dev.tally.bench.http.BenchException;
 import dev.tally.bench.http.BodyExcerpt;
 import dev.tally.bench.provision.Provisioning;
 import dev.tally.bench.provision.TenantClient;
+import dev.tally.bench.server.Peer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -57,18 +58,28 @@ public enum Scenario {
      */
     public void smokeTest(HttpClient http, TenantClient c) throws IOException, InterruptedException {
         RequestSource source = switch (this) {
-            case REFRESH -> RefreshRotationSource.start(http, c);
+            case REFRESH -> RefreshRotationSource.start(http, FamilyEndpoint.of(c));
             case INTROSPECT -> new IntrospectionSource(List.of(IntrospectionSource.prepare(http, c)), 0);
             case CLIENT_CREDENTIALS -> new ClientCredentialsSource(List.of(ClientCredentialsSource.tokenRequest(c)), 0);
         };
+        smokeTest(http, source, "tenant " + c.tenant());
+    }
+
+    /** The same for a peer: a password grant and one refresh of the family it started. */
+    public void smokeTest(HttpClient http, Peer peer) throws IOException, InterruptedException {
+        smokeTest(http, RefreshRotationSource.start(http, FamilyEndpoint.of(refreshOnly(peer))), "the peer");
+    }
+
+    private void smokeTest(HttpClient http, RequestSource source, String where)
+            throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(source.next(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new BenchException("first " + requests + " request for tenant " + c.tenant() + " failed: HTTP "
+            throw new BenchException("first " + requests + " request for " + where + " failed: HTTP "
                     + r.statusCode() + " " + BodyExcerpt.of(r.body()));
         }
         String problem = source.validate(r.body());
         if (problem != null) {
-            throw new BenchException("first " + requests + " response for tenant " + c.tenant() + " is invalid: "
+            throw new BenchException("first " + requests + " response for " + where + " is invalid: "
                     + problem + " in " + BodyExcerpt.of(r.body()));
         }
     }
@@ -84,7 +95,7 @@ public enum Scenario {
             case REFRESH -> {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < workers; i++) {
-                    sources.add(RefreshRotationSource.start(http, clients.get(i % clients.size())));
+                    sources.add(RefreshRotationSource.start(http, FamilyEndpoint.of(clients.get(i % clients.size()))));
                 }
                 err.printf(Locale.ROOT, "[bench] %d refresh token families started (password grant) in %.2f s%n",
                         workers, (System.nanoTime() - t0) / 1e9);
@@ -106,5 +117,27 @@ public enum Scenario {
             }
         }
         return sources;
+    }
+
+    /** One refresh source per worker at a peer, each with a family of its own started here, before the load. */
+    public List<RequestSource> sources(HttpClient http, Peer peer, int workers, PrintStream err)
+            throws IOException, InterruptedException {
+        FamilyEndpoint endpoint = FamilyEndpoint.of(refreshOnly(peer));
+        List<RequestSource> sources = new ArrayList<>(workers);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < workers; i++) {
+            sources.add(RefreshRotationSource.start(http, endpoint));
+        }
+        err.printf(Locale.ROOT, "[bench] %d refresh token families started at the peer (password grant) in %.2f s%n",
+                workers, (System.nanoTime() - t0) / 1e9);
+        return sources;
+    }
+
+    /** A peer is only measured rotating refresh tokens: the other scenarios need what the tool provisions. */
+    private Peer refreshOnly(Peer peer) {
+        if (this != REFRESH) {
+            throw new IllegalStateException("a peer runs the refresh scenario only, not " + option);
+        }
+        return peer;
     }
 }

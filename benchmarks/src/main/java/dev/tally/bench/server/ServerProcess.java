@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * --server.address=127.0.0.1 --tally.data-dir=DIR [server args]} with {@code TALLY_ADMIN_TOKEN} in its environment,
  * output to a log file in a fresh temp directory, and a shutdown hook that stops it if this JVM exits first.
  */
-public final class ServerProcess {
+public final class ServerProcess implements MeasuredProcess {
     private final Process process;
     private final List<String> command;
     private final int port;
@@ -109,6 +109,7 @@ public final class ServerProcess {
         return adminToken;
     }
 
+    @Override
     public long pid() {
         return process.pid();
     }
@@ -117,6 +118,7 @@ public final class ServerProcess {
         return startNanos;
     }
 
+    @Override
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -151,11 +153,12 @@ public final class ServerProcess {
         }
     }
 
-    /** Total CPU time the server process has used so far (user + system), if the OS tells. */
+    @Override
     public Optional<java.time.Duration> cpu() {
         return process.toHandle().info().totalCpuDuration();
     }
 
+    @Override
     public Optional<ProcMemory.Sample> memory() {
         return ProcMemory.read(process.pid());
     }

@@ -126,4 +126,19 @@ class LoadLoopTest {
         assertEquals(1, c.workersStopped());
         assertEquals("virtual", r.threadKind());
     }
+
+    @Test
+    @Timeout(30)
+    void aLoadInTheBackgroundEndsWhenTheCallerHasEnough() throws Exception {
+        long t0 = System.nanoTime();
+        LoadOptions o = LoadOptions.parse(new String[] {"--base-url=http://127.0.0.1:9", "--admin-token=t",
+                "--warmup=0", "--duration=3600"}, Map.of());
+        LoadResult r = LoadLoop.run(http, List.of(new Source(true), new Source(true)), o, null,
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> served.get() >= 40);
+        assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "ended long before its hour");
+        assertTrue(served.get() >= 40);
+        assertEquals(served.get(), r.counts().total(), "every request counted, none after the end");
+        assertEquals(0, r.counts().workersStopped(), "ended, not stopped by a failure");
+        assertFalse(r.capReached());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.tally.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tally.bench.load.Counts;
@@ -117,6 +118,62 @@ class LoadReportTest {
                 server RSS load:  VmRSS 200.0 MiB, VmHWM 400.0 MiB (sampled right after the load)
                 """), text);
         assertTrue(text.endsWith("| n/a | 200.0 | 7.25 |\n"), text);
+    }
+
+    @Test
+    void aPeerRunSaysSoAndShowsThePeersProcessInsteadOfAStartedServer() {
+        LoadOptions o = options("--peer-token-url=http://127.0.0.1:8180/realms/bench/protocol/openid-connect/token",
+                "--peer-client=m2m:s3cret", "--peer-user=alice:pw", "--concurrency=2", "--warmup=3", "--duration=5");
+        LoadResult r = new LoadResult("platform", new Counts(2, 0, 0, 5, 0, 2, 0, 2, 0, statuses()),
+                new long[] {1_000_000, 3_000_000}, 1.0, false, false, false, null, null, null,
+                Optional.of(new ProcMemory.Sample(307200, 409600)), 0.5, 0.31, 1.42);
+        LoadReport.PeerServer peer = new LoadReport.PeerServer(4242L, "/jdk/bin/java",
+                Optional.of(new ProcMemory.Sample(102400, 204800)));
+        String text = format(new LoadReport(Instant.parse("2026-01-02T03:04:05Z"), o, peer, r));
+        assertTrue(text.startsWith("""
+                ## Peer refresh load
+
+                ```
+                date:             2026-01-02T03:04:05Z
+                scenario:         refresh at a peer: grant_type=refresh_token (client_secret_post), one family per \
+                thread (started by the password grant), each answer's refresh_token presented next
+                host:             Linux 6.18.44-fc-v1147 amd64, 2 CPUs (shared by load generator and server)
+                tool JDK:         Eclipse Adoptium 25.0.3+9-LTS (/usr/lib/jvm/temurin-25-jdk-amd64)
+                server:           peer, neither started nor provisioned by the tool; pid 4242, /jdk/bin/java
+                target:           http://127.0.0.1:8180/realms/bench/protocol/openid-connect/token  client m2m, \
+                user alice, no scope
+                """), text);
+        assertTrue(text.contains("""
+                threads stopped:  0 of 2 (a thread stops at its first error or invalid answer: its token may be spent)
+                """), text);
+        assertTrue(text.contains("""
+                CPU in window:    tool 0.31, server 1.42 (average cores busy; 2 available)
+                validated:        2 sampled responses (every 1000th success per thread), 0 invalid; expires_in not \
+                checked (the peer's own)
+                server RSS idle:  VmRSS 100.0 MiB, VmHWM 200.0 MiB (before the tool started its families)
+                server RSS load:  VmRSS 300.0 MiB, VmHWM 400.0 MiB (last sample in the window, at 0.5 s of it)
+                ```
+                """), text);
+        assertTrue(text.endsWith("""
+                | 2026-01-02T03:04:05Z | refresh (peer) | 25 | 2 platform | 1.00 | 2 | 0 | 2.0 | 1.00 | 3.00 \
+                | 3.00 | 3.00 | 3.00 | 100.0 | 300.0 | n/a |
+                """), text);
+        assertFalse(text.contains("s3cret") || text.contains("audience"), text);
+
+        String notFound = format(new LoadReport(Instant.parse("2026-01-02T03:04:05Z"), o,
+                LoadReport.PeerServer.NOT_FOUND, new LoadResult("platform", r.counts(), r.sortedLatencies(), 1.0,
+                false, false, false, null, null, null, Optional.empty(), 0, 0.31, -1)));
+        assertTrue(notFound.contains("""
+                server:           peer, neither started nor provisioned by the tool; its process was not found
+                """), notFound);
+        assertTrue(notFound.contains("""
+                CPU in window:    tool 0.31, server n/a (average cores busy; 2 available)
+                """), notFound);
+        assertTrue(notFound.contains("""
+                server RSS:       not measured (the peer's process was not found; --peer-pid=PID names it)
+                ```
+                """), notFound);
+        assertTrue(notFound.endsWith("| n/a | n/a | n/a |\n"), notFound);
     }
 
     private static final String A = """

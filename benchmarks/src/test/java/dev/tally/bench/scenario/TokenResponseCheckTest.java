@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class TokenResponseCheckTest {
@@ -27,5 +28,20 @@ class TokenResponseCheckTest {
     void anAnswerThatIsNotJsonIsAProblemNotACrash() {
         String problem = TokenResponseCheck.problem("<html>502 Bad Gateway</html>", 3600);
         assertTrue(problem.startsWith("bad JSON: "), problem);
+    }
+
+    @Test
+    void withoutAnExpectedLifetimeAnyPositiveExpiresInWillDo() {
+        OptionalLong any = OptionalLong.empty();
+        assertNull(TokenResponseCheck.problem(
+                "{\"access_token\":\"h.p.s\",\"token_type\":\"Bearer\",\"expires_in\":60}", any));
+        assertNull(TokenResponseCheck.problem(
+                "{\"access_token\":\"h.p.s\",\"token_type\":\"bearer\",\"expires_in\":3600}", any));
+        assertEquals("expires_in is null, expected a positive number of seconds", TokenResponseCheck
+                .problem("{\"access_token\":\"h.p.s\",\"token_type\":\"Bearer\"}", any));
+        assertEquals("expires_in is 60, expected a positive number of seconds", TokenResponseCheck
+                .problem("{\"access_token\":\"h.p.s\",\"token_type\":\"Bearer\",\"expires_in\":\"60\"}", any));
+        assertEquals("access_token does not have 3 non-empty dot-separated parts", TokenResponseCheck
+                .problem("{\"access_token\":\"opaque\",\"token_type\":\"Bearer\",\"expires_in\":60}", any));
     }
 }
