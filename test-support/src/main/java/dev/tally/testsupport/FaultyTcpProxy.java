@@ -51,6 +51,11 @@ public final class FaultyTcpProxy implements AutoCloseable {
         armed.set(marker.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Forgets a cut armed by {@link #cutWhenClientSends} that no packet has set off yet. */
+    public void disarm() {
+        armed.set(null);
+    }
+
     /**
      * Freezes one connection: the first client packet containing {@code marker}, on the first connection that sends
      * a packet containing every one of {@code after} (with none: on any connection), is held back, and so is
