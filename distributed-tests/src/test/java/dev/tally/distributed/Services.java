@@ -77,13 +77,22 @@ final class Services {
     }
 
     static ConfigurableApplicationContext token(Map<String, String> environment, String commandServiceUrl) {
+        return start(TokenServiceApplication.builder().initializers(
+                context -> ((GenericApplicationContext) context).registerBean(AppliedEventIds.class)),
+                tokenEnvironment(environment, commandServiceUrl));
+    }
+
+    /**
+     * What the token service gets besides the common variables: master key, service token, where its commands go,
+     * its migrations (also for a token service run as a process of its own).
+     */
+    static Map<String, String> tokenEnvironment(Map<String, String> environment, String commandServiceUrl) {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.putIfAbsent("TALLY_MASTER_KEY", MASTER_KEY);
         env.putIfAbsent("TALLY_SERVICE_TOKEN", SERVICE_TOKEN);
         env.putIfAbsent("TALLY_COMMAND_SERVICE_URL", commandServiceUrl);
         env.putIfAbsent("SPRING_FLYWAY_LOCATIONS", TOKEN_MIGRATIONS);
-        return start(TokenServiceApplication.builder().initializers(
-                context -> ((GenericApplicationContext) context).registerBean(AppliedEventIds.class)), env);
+        return env;
     }
 
     static {
