@@ -9,7 +9,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The refresh race on the embedded default (H2). */
 @SpringBootTest(classes = TallyStandalone.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(RefreshRaceContract.Clocks.class)
+@Import(RefreshRaces.Clocks.class)
 class RefreshRaceOnH2Test extends RefreshRaceContract {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
