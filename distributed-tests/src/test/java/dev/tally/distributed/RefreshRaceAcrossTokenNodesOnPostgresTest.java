@@ -55,8 +55,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the tabs that presented one token, on either node, first try or retry after a lost answer or a 503, carries the same
  * new refresh token; no round revokes its family (no {@code RefreshTokenFamilyRevoked} in the store); every tab,
  * refreshing once more from the storage, gets 200; nothing but 200 or 503 (or, in the kill rounds, a lost answer) is
- * answered, and each is followed by a 200 for the same token. Each family ends with a genuine reuse of a token two
- * generations old: invalid_grant, the family revoked for reuse in the store, its latest refresh token and (once Kafka
+ * answered, and each is followed by a 200 for the same token. Each family ends with a genuine reuse, by turns of a
+ * token two generations old and of its first token: invalid_grant, the family revoked for reuse in the store, its latest refresh token and (once Kafka
  * has brought the revocation) access token inactive at introspection on both nodes. The writes' order is shuffled by
  * a seeded random; the seed is printed ({@code -Dtally.race.seed=} repeats it).
  */
@@ -272,19 +272,21 @@ class RefreshRaceAcrossTokenNodesOnPostgresTest {
     }
 
     /**
-     * A token two generations old, presented to one node (by turns): invalid_grant, the family revoked for reuse, and
-     * its current refresh token and latest access token inactive on both nodes (on each that is up). Answers what went
-     * wrong.
+     * A genuine reuse, presented to one node: by turns a token two generations old and the family's first token,
+     * dozens of generations back. Invalid_grant, the family revoked for reuse, and its current refresh token and
+     * latest access token inactive on both nodes (on each that is up). Answers what went wrong.
      */
     static List<String> endWithAGenuineReuse(RefreshTabs race, int index) {
         List<String> problems = new ArrayList<>();
         String family = race.familyId();
         List<String> chain = race.chain();
         String current = chain.getLast();
-        TokenNode node = node(index);
-        Response reuse = refresh(node, chain.get(chain.size() - 3));
+        TokenNode node = node(index / 2);
+        boolean first = index % 2 == 1;
+        String how = first ? "the family's first token (of " + chain.size() + ")" : "a token two generations old";
+        Response reuse = refresh(node, first ? chain.getFirst() : chain.get(chain.size() - 3));
         if (reuse.status() != 400 || !"invalid_grant".equals(reuse.text("error"))) {
-            problems.add(family + ": a token two generations old at " + node + " got " + reuse + ", not invalid_grant");
+            problems.add(family + ": " + how + " at " + node + " got " + reuse + ", not invalid_grant");
         }
         List<String> revoked = payloads(family, "RefreshTokenFamilyRevoked");
         if (revoked.size() != 1 || !revoked.get(0).contains("\"reason\":\"REUSE\"")) {

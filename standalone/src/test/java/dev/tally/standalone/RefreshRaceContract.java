@@ -25,11 +25,12 @@ import org.junit.jupiter.api.Test;
  *   <li>a tab whose answer was dropped (it gave up at once, or the answer came and was never read) and that presents
  *   the same token again gets the same successor as the other tabs.</li>
  * </ul>
- * Then each family ends with a genuine reuse, by turns a token two generations old, and the previous token 31 s
- * after its rotation on the injected clock (at 29 s it still gets the same successor: the default leeway is 30 s):
- * invalid_grant, the family revoked for reuse in the store, its latest refresh and access tokens inactive at
- * introspection, its login session ended. The writes' order is shuffled by a seeded random; the seed is printed
- * ({@code -Dtally.race.seed=} repeats it). Run on H2 and on PostgreSQL; on PostgreSQL also with the database
+ * Then each family ends with a genuine reuse, by turns a token two generations old, the previous token 31 s after
+ * its rotation on the injected clock (at 29 s it still gets the same successor: the default leeway is 30 s), and the
+ * family's first token, dozens of generations back (the family is snapshotted on the way): invalid_grant, the family
+ * revoked for reuse in the store, its latest refresh and access tokens inactive at introspection, its login session
+ * ended. The writes' order is shuffled by a seeded random; the seed is printed ({@code -Dtally.race.seed=} repeats
+ * it). Run on H2 and on PostgreSQL; on PostgreSQL also with the database
  * connection cut in the middle of a rotation ({@link RefreshRaceCutsOnPostgresTest}).
  */
 abstract class RefreshRaceContract extends RefreshRaces {

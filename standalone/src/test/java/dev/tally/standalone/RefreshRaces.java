@@ -84,8 +84,8 @@ abstract class RefreshRaces {
     }
 
     /**
-     * The rounds in a tenant of their own; each family that came through unbroken ends with a genuine reuse, by
-     * turns two generations old and after the leeway.
+     * The rounds in a tenant of their own; each family that came through unbroken ends with a genuine reuse, of each
+     * kind by turns.
      */
     Run race(String tenant, int tabs, int rounds, int roundsPerFamily, IntFunction<Plan> plans) throws Exception {
         long started = System.nanoTime();
@@ -104,7 +104,8 @@ abstract class RefreshRaces {
                 @Override
                 public void end(Login login, RefreshTabs tabsOfTheFamily, int index) {
                     reuses.incrementAndGet();
-                    reuseProblems.addAll(endWithAGenuineReuse(t, login, tabsOfTheFamily, index % 2 == 1));
+                    reuseProblems.addAll(endWithAGenuineReuse(t, login, tabsOfTheFamily,
+                            Reuse.values()[index % Reuse.values().length]));
                 }
             });
             tally = race.tally();
@@ -136,18 +137,34 @@ abstract class RefreshRaces {
                 context).isZero();
     }
 
+    /** What a genuine reuse presents. */
+    enum Reuse {
+        TWO_GENERATIONS_OLD("a token two generations old"),
+        /** at 29 s it must still get its successor: the default leeway is 30 s */
+        PREVIOUS_AFTER_THE_LEEWAY("the previous token 31 s after its rotation"),
+        /** the login's token, many generations and several snapshots of the family back */
+        FIRST_OF_THE_FAMILY("the family's first token");
+
+        final String description;
+
+        Reuse(String description) {
+            this.description = description;
+        }
+    }
+
     /**
-     * A genuine reuse ends the family: a token two generations old, or ({@code afterTheLeeway}) the previous token
-     * once the leeway has passed. Answers what went wrong, described; nothing if all went as it must.
+     * A genuine reuse ends the family: invalid_grant, the family revoked for reuse in the store, its current token
+     * refused, its current refresh token and latest access token inactive, its login session ended. Answers what went
+     * wrong, described; nothing if all went as it must.
      */
-    List<String> endWithAGenuineReuse(RaceTenant t, Login login, RefreshTabs race, boolean afterTheLeeway) {
+    List<String> endWithAGenuineReuse(RaceTenant t, Login login, RefreshTabs race, Reuse kind) {
         List<String> problems = new ArrayList<>();
         String family = race.familyId();
         List<String> chain = race.chain();
         String current = chain.getLast();
         String accessToken = race.latestAccessToken();
         Response reuse;
-        if (afterTheLeeway) {
+        if (kind == Reuse.PREVIOUS_AFTER_THE_LEEWAY) {
             String previous = chain.get(chain.size() - 2);
             CLOCK.advance(DEFAULT_LEEWAY.minusSeconds(1));
             Response within = t.refresh(previous);
@@ -160,9 +177,9 @@ abstract class RefreshRaces {
             CLOCK.advance(Duration.ofSeconds(2));
             reuse = t.refresh(previous);
         } else {
-            reuse = t.refresh(chain.get(chain.size() - 3));
+            reuse = t.refresh(kind == Reuse.FIRST_OF_THE_FAMILY ? chain.getFirst() : chain.get(chain.size() - 3));
         }
-        String how = afterTheLeeway ? "the previous token 31 s after its rotation" : "a token two generations old";
+        String how = kind.description + (kind == Reuse.FIRST_OF_THE_FAMILY ? " (of " + chain.size() + ")" : "");
         if (reuse.status() != 400 || !"invalid_grant".equals(reuse.text("error"))) {
             problems.add(family + ": " + how + " got " + reuse + ", not invalid_grant");
         }
