@@ -3,8 +3,8 @@ package dev.tally.command.refresh;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.tally.command.catalog.TenantDirectory;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.FamilyEndReason;
@@ -27,6 +27,7 @@ import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.kernel.revocation.RevocationCause;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
@@ -210,7 +211,7 @@ public class RefreshTokenFamily {
         if (requested == null || requested.isBlank()) {
             return true;
         }
-        Set<String> granted = scope == null ? Set.of() : Set.of(scope.trim().split("\\s+"));
+        Set<String> granted = scope == null ? Set.of() : Set.copyOf(Arrays.asList(scope.trim().split("\\s+")));
         for (String s : requested.trim().split("\\s+")) {
             if (!granted.contains(s)) {
                 return false;

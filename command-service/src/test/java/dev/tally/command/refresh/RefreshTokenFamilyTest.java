@@ -352,6 +352,16 @@ class RefreshTokenFamilyTest {
                 replay(2, NOW, "jti-r")).expectResultMessagePayload(replayed(2));
     }
 
+    /** A family's scope as stored, a name twice included, still answers a narrower request. */
+    @Test
+    void presentTheCurrentTokenWithANarrowerScopeOfAFamilyWhoseScopeRepeatsANameThenRotated() {
+        history.add(new RefreshTokenFamilyStarted(FAMILY, "acme", "app", "usr_1", "ses_1", token(1),
+                "openid  openid offline_access", AUDIENCE, RotationMode.ROTATE, ABSOLUTE_LIFETIME, 0, LEEWAY, NOW,
+                NOW.plusSeconds(ABSOLUTE_LIFETIME), null));
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(2), "jti-2", "openid"),
+                rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), null));
+    }
+
     /** An older token the store knows at a generation this copy has not reached: the copy is behind, nothing decided. */
     @Test
     void presentATokenIssuedOnAnotherNodeToACopyThatIsBehindThenConcurrencyFailure() {
