@@ -115,26 +115,9 @@ abstract class RefreshRaces {
         return new Run(tally, reuses.get(), reuseProblems);
     }
 
-    /** The invariants of every round, with the counts in the messages. */
+    /** The invariants of every round, with the counts in the messages ({@link Tally#violations}). */
     static void assertRoundInvariants(Tally t, int rounds) {
-        String context = "seed " + SEED + "; " + t + "; first violations: " + t.samples();
-        assertThat(t.rounds()).isEqualTo(rounds);
-        assertThat(t.roundsWithOtherThanOneSuccessor()).as("%d of %d rounds had tabs presenting one token at once "
-                + "whose 200s did not carry exactly one new refresh token; %s", t.roundsWithOtherThanOneSuccessor(),
-                t.rounds(), context).isZero();
-        assertThat(t.roundsThatRevoked()).as("%d of %d rounds revoked a family; %s", t.roundsThatRevoked(), t.rounds(),
-                context).isZero();
-        assertThat(t.tabsWithoutAWorkingToken()).as("%d of %d tabs refreshing from the storage did not get 200; %s",
-                t.tabsWithoutAWorkingToken(), t.followUps(), context).isZero();
-        assertThat(t.unexpected()).as("%d of %d presentations were answered other than 200 or 503; %s", t.unexpected(),
-                t.presentations(), context).isZero();
-        assertThat(t.unavailableNotFollowedBySuccess()).as("%d of %d 503s were not followed by a 200 for the same "
-                + "token; %s", t.unavailableNotFollowedBySuccess(), t.unavailable(), context).isZero();
-        assertThat(t.lostNotFollowedBySuccess()).as("%d of %d lost answers were not followed by a 200 for the same "
-                + "token; %s", t.lostNotFollowedBySuccess(), t.lost(), context).isZero();
-        assertThat(t.droppedWithoutTheSameSuccessor()).as("%d of %d tabs that dropped an answer and presented the same "
-                + "token again did not get the others' successor; %s", t.droppedWithoutTheSameSuccessor(), t.dropped(),
-                context).isZero();
+        assertThat(t.violations(rounds, SEED)).as("invariants of %d rounds", rounds).isEmpty();
     }
 
     /** What a genuine reuse presents. */

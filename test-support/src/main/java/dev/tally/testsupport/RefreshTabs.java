@@ -576,6 +576,40 @@ public final class RefreshTabs implements AutoCloseable {
             return unexpected;
         }
 
+        /**
+         * Every invariant of the rounds that did not hold, each with its count out of how many, and the seed and the
+         * first violations as context: empty when {@code rounds} rounds ran and all held. Both race suites assert
+         * that this is empty.
+         */
+        public List<String> violations(int expectedRounds, long seed) {
+            String context = "seed " + seed + "; " + this + "; first violations: " + samples;
+            List<String> violations = new ArrayList<>();
+            if (rounds != expectedRounds) {
+                violations.add(rounds + " rounds ran, not " + expectedRounds);
+            }
+            violated(violations, roundsWithOtherThanOneSuccessor, rounds, "rounds had tabs presenting one token at once "
+                    + "whose 200s did not carry exactly one new refresh token");
+            violated(violations, roundsThatRevoked, rounds, "rounds revoked a family");
+            violated(violations, tabsWithoutAWorkingToken, followUps, "tabs refreshing from the storage did not get 200");
+            violated(violations, unexpected, presentations, "presentations were answered other than 200 or 503");
+            violated(violations, unavailableNotFollowedBySuccess, unavailable,
+                    "503s were not followed by a 200 for the same token");
+            violated(violations, lostNotFollowedBySuccess, lost,
+                    "lost answers were not followed by a 200 for the same token");
+            violated(violations, droppedWithoutTheSameSuccessor, dropped,
+                    "tabs that dropped an answer and presented the same token again did not get the others' successor");
+            if (!violations.isEmpty()) {
+                violations.add(context);
+            }
+            return violations;
+        }
+
+        private static void violated(List<String> violations, int count, int outOf, String what) {
+            if (count != 0) {
+                violations.add(count + " of " + outOf + " " + what);
+            }
+        }
+
         /** The first violations, described. */
         public List<String> samples() {
             return List.copyOf(samples);
