@@ -57,6 +57,19 @@ class ClientTest {
                 .expectNoEvents();
     }
 
+    /** A public client cannot authenticate: with the password grant, its client_id alone would let anyone try passwords. */
+    @Test
+    void registerSpaOrNativeWithPasswordThenInvalidGrantTypes() {
+        for (AppType publicType : List.of(AppType.SPA, AppType.NATIVE)) {
+            fixture.givenNoPriorActivity()
+                    .when(new RegisterClient("c3", "acme", "app", publicType, List.of("password"), null, null, null, null, null))
+                    .expectException(InvalidInput.class)
+                    .expectExceptionMessage("password needs a confidential client (regular_web or non_interactive), not "
+                            + publicType.wireName())
+                    .expectNoEvents();
+        }
+    }
+
     @Test
     void registerWhenUnknownGrantTypeThenInvalidGrantTypes() {
         fixture.givenNoPriorActivity()

@@ -44,6 +44,14 @@ public class TallyDefaults implements EnvironmentPostProcessor {
         defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
         defaults.put("management.endpoint.health.probes.enabled", "true");
         defaults.put("server.error.include-stacktrace", "never");
+        // Tomcat reports a request line, a header or a cookie it cannot parse at INFO, quoting it: a password in a
+        // URL, a session cookie. Its warnings and errors still show. (Parameters never reach its decoder: see
+        // RequestInputFilter.)
+        defaults.put("logging.level.org.apache.coyote.http11.Http11Processor", "WARN");
+        defaults.put("logging.level.org.apache.coyote.AbstractProcessor", "WARN");
+        defaults.put("logging.level.org.apache.coyote.http2.Http2UpgradeHandler", "WARN");
+        defaults.put("logging.level.org.apache.tomcat.util.http.parser.Cookie", "WARN");
+        defaults.put("logging.level.org.apache.tomcat.util.http.Parameters", "WARN");
         environment.getPropertySources().addLast(new MapPropertySource("tallyDefaults", defaults));
     }
 }

@@ -6,6 +6,8 @@ import dev.tally.platform.admin.AdminToken;
 import dev.tally.platform.admin.AdminTokenProperties;
 import dev.tally.platform.admin.ManagementAuthenticationFilter;
 import dev.tally.platform.admin.ManagementTokenVerifier;
+import dev.tally.platform.input.InputLimits;
+import dev.tally.platform.input.RequestInputFilter;
 import dev.tally.platform.problem.ManagementProblems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,11 +21,15 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.Ordered;
 
-/** The pieces every Tally service shares: the clock, the master key, authentication of the management API. */
+/**
+ * The pieces every Tally service shares: the clock, the master key, strict decoding of every request's input,
+ * authentication of the management API.
+ */
 @AutoConfiguration
 @Import(ManagementProblems.class)
-@EnableConfigurationProperties({MasterKeyProperties.class, AdminTokenProperties.class})
+@EnableConfigurationProperties({MasterKeyProperties.class, AdminTokenProperties.class, InputLimits.class})
 public class TallyPlatformAutoConfiguration {
 
     /** Every expiry decision reads this clock; tests replace it with one they advance. */
@@ -93,6 +99,18 @@ public class TallyPlatformAutoConfiguration {
                 new FilterRegistrationBean<>(new ManagementAuthenticationFilter(token, verifier));
         registration.addUrlPatterns("/admin/*", "/admin", "/t/*");
         registration.setOrder(0);
+        return registration;
+    }
+
+    /**
+     * Before everything else that may read a parameter or the body (right after the request's character encoding is
+     * set): see {@link RequestInputFilter}.
+     */
+    @Bean
+    public FilterRegistrationBean<RequestInputFilter> requestInputFilter(InputLimits limits) {
+        FilterRegistrationBean<RequestInputFilter> registration = new FilterRegistrationBean<>(new RequestInputFilter(limits));
+        registration.addUrlPatterns("/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 }

@@ -20,6 +20,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(name = "org.h2.jdbc.JdbcConnection")
 public class DurableH2AutoConfiguration {
 
+    /** Before any bean opens a file: the data directory, owner-only. */
+    @Bean
+    public static OwnerOnlyFiles ownerOnlyFiles() {
+        return new OwnerOnlyFiles();
+    }
+
     @Bean
     public static EmbeddedH2Durability embeddedH2Durability() {
         return new EmbeddedH2Durability();

@@ -1,5 +1,6 @@
 package dev.tally.platform.durability;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -87,9 +88,13 @@ public class EmbeddedH2Durability implements BeanPostProcessor {
      * executors that write chunks asynchronously, so no chunk can still be on its way to the file when a
      * {@code CHECKPOINT SYNC} forces it (with a background writer, the sync could find nothing left to write and force
      * the file before the writer's chunk had reached it). H2 resets the delay from the URL, or to 500 ms, each time it
-     * opens the database, so this runs again whenever the database behind the pool has been reopened.
+     * opens the database, so this runs again whenever the database behind the pool has been reopened. The database's
+     * files are narrowed to their owner first ({@link OwnerOnlyFiles}).
      */
     static void prepare(Connection connection) throws SQLException {
+        if (connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local) {
+            OwnerOnlyFiles.databaseFiles(Path.of(local.getDatabase().getDatabasePath()));
+        }
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET WRITE_DELAY 0");
             DurableH2DataSource.CHECKPOINT_SYNC.sync(connection);

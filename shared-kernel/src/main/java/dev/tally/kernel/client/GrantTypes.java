@@ -32,6 +32,10 @@ public final class GrantTypes {
             if (g.equals(CLIENT_CREDENTIALS) && !appType.confidential()) {
                 throw new InvalidInput("grant_types", "client_credentials needs a confidential client (regular_web or non_interactive), not " + appType.wireName());
             }
+            if (g.equals(PASSWORD) && !appType.confidential()) {
+                // A public client cannot authenticate: anyone who knows its client_id could try passwords through it.
+                throw new InvalidInput("grant_types", "password needs a confidential client (regular_web or non_interactive), not " + appType.wireName());
+            }
         }
         return List.copyOf(new java.util.LinkedHashSet<>(grantTypes));
     }

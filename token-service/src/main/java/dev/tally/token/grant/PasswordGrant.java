@@ -42,6 +42,11 @@ public class PasswordGrant implements Grant {
 
     @Override
     public Issued issue(GrantRequest request) {
+        if (!request.client().confidential()) {
+            // Refused for new clients by the management API; a public client registered before that still holds the
+            // grant in its history, and must not become an unauthenticated password oracle.
+            throw OAuthError.unauthorizedClient("the password grant needs a confidential client");
+        }
         OAuthRequest parameters = request.parameters();
         String username = parameters.required("username");
         String password = parameters.required("password");

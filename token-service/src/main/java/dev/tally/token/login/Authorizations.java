@@ -103,7 +103,8 @@ public class Authorizations {
                         + (api == null ? " (name an audience to request an API's scopes)" : " by API " + api.identifier()));
             }
         }
-        Set<String> prompt = p.get("prompt") == null ? Set.of() : Set.of(p.get("prompt").trim().split(" +"));
+        // a value named twice (prompt=login login) counts once: Set.copyOf keeps one, where Set.of threw
+        Set<String> prompt = p.get("prompt") == null ? Set.of() : Set.copyOf(List.of(p.get("prompt").trim().split(" +")));
         if (!PROMPTS.containsAll(prompt) || (prompt.contains("none") && prompt.size() > 1)) {
             throw new AuthorizationFailure("invalid_request", "prompt must be none, or any of login, consent, select_account");
         }

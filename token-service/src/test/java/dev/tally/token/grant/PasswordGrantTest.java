@@ -45,6 +45,23 @@ class PasswordGrantTest {
         assertThat(grant.type()).isEqualTo("password");
     }
 
+    /**
+     * The management API no longer gives a public client the password grant, but one registered before that still
+     * holds it in its history: it must not become an unauthenticated password oracle. Refused even with the right
+     * password, and nothing is recorded.
+     */
+    @Test
+    void issueWhenTheClientIsPublicThenUnauthorizedClientEvenWithTheRightPassword() {
+        fx.publicClient("acme", "old-spa", GrantTypes.PASSWORD);
+
+        OAuthError refused = refusal(() -> grant.issue(fx.grantRequest("acme", "old-spa", "username", "alice",
+                "password", PASSWORD)));
+
+        assertThat(refused.error()).isEqualTo("unauthorized_client");
+        assertThat(refused.getMessage()).isEqualTo("the password grant needs a confidential client");
+        assertThat(fx.store().recorded()).isEmpty();
+    }
+
     @Test
     void issueWhenUsernameOrPasswordMissingThenInvalidRequest() {
         OAuthError noUsername = refusal(() -> grant.issue(fx.grantRequest("acme", "legacy", "password", PASSWORD)));

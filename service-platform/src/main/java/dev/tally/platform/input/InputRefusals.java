@@ -1,0 +1,96 @@
+package dev.tally.platform.input;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes a refusal of {@link RequestInputFilter} in the form the addressed endpoint documents: an RFC 6749 §5.2 error
+ * on the OAuth and OpenID endpoints ({@code /t/{tenant}/...}), a plain page on the pages a browser shows ({@code
+ * authorize}, {@code login}, {@code logout}), an RFC 9457 problem everywhere else (the management API, the revocation
+ * list, the internal endpoints).
+ */
+final class InputRefusals {
+    private InputRefusals() {
+    }
+
+    enum Audience { OAUTH, BROWSER, MANAGEMENT }
+
+    static Audience audience(String path) {
+        String[] segments = path == null ? new String[0] : path.replaceFirst("^/+", "").split("/+");
+        if (segments.length >= 3 && segments[0].equals("t")) {
+            return switch (segments[2]) {
+                case "authorize", "login", "logout" -> Audience.BROWSER;
+                case "revocations" -> Audience.MANAGEMENT;
+                default -> Audience.OAUTH;
+            };
+        }
+        return Audience.MANAGEMENT;
+    }
+
+    static void write(HttpServletRequest request, HttpServletResponse response, int status, String reason)
+            throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
+        if (status == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE) {
+            // the rest of the body was not read: the connection cannot carry another request
+            response.setHeader("Connection", "close");
+        }
+        String body = switch (audience(request.getRequestURI())) {
+            case OAUTH -> {
+                response.setContentType("application/json");
+                yield "{\"error\":\"invalid_request\",\"error_description\":\"" + json(reason) + "\"}";
+            }
+            case BROWSER -> {
+                response.setContentType("text/html;charset=UTF-8");
+                yield "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Request refused</title></head>"
+                        + "<body><h1>Request refused</h1><p>" + html(reason) + "</p></body></html>";
+            }
+            case MANAGEMENT -> {
+                response.setContentType("application/problem+json");
+                yield "{\"type\":\"about:blank\",\"title\":\"" + title(status) + "\",\"status\":" + status
+                        + ",\"detail\":\"" + json(reason) + "\"}";
+            }
+        };
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE -> "Content Too Large";
+            case HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE -> "Unsupported Media Type";
+            default -> "Bad Request";
+        };
+    }
+
+    /** Reasons are this filter's own fixed texts; escaped anyway so no future reason can break the JSON. */
+    private static String json(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
