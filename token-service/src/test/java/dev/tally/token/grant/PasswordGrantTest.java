@@ -152,7 +152,7 @@ class PasswordGrantTest {
 
     /** The default limit is five failures per user in fifteen minutes; then even the right password waits. */
     @Test
-    void issueWhenTooManyFailuresThenThrottledEvenWithTheRightPasswordUntilTheOldestLeavesTheWindow() {
+    void issueWhenTooManyFailuresThenSlowDownEvenWithTheRightPasswordUntilTheOldestLeavesTheWindow() {
         for (int i = 0; i < 5; i++) {
             fx.clock.advance(Duration.ofSeconds(10));
             assertThat(refusal(() -> grant.issue(fx.grantRequest("acme", "legacy", "username", "alice",
@@ -162,9 +162,10 @@ class PasswordGrantTest {
         OAuthError throttled = refusal(() -> grant.issue(fx.grantRequest("acme", "legacy", "username", "alice",
                 "password", PASSWORD)));
 
-        assertThat(throttled.error()).isEqualTo("invalid_grant");
+        assertThat(throttled.error()).isEqualTo("slow_down");
         assertThat(throttled.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         // the oldest failure was at T0+10s; it leaves the 15-minute window at T0+910s; now is T0+50s
+        assertThat(throttled.retryAfter()).isEqualTo(Duration.ofSeconds(860));
         assertThat(throttled.getMessage()).isEqualTo("too many failed attempts; retry in 860 s");
         assertThat(fx.store().recorded()).isEmpty();
 
