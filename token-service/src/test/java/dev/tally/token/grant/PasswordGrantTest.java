@@ -150,9 +150,9 @@ class PasswordGrantTest {
                 "password", PASSWORD))).error()).isEqualTo("invalid_grant");
     }
 
-    /** The default limit is five failures per user in fifteen minutes; then even the right password waits. */
+    /** The default limit is five failures per user and address in fifteen minutes; then even the right password waits. */
     @Test
-    void issueWhenTooManyFailuresThenSlowDownEvenWithTheRightPasswordUntilTheOldestLeavesTheWindow() {
+    void issueWhenTooManyFailuresFromAnAddressThenSlowDownThereEvenWithTheRightPasswordUntilTheOldestLeavesTheWindow() {
         for (int i = 0; i < 5; i++) {
             fx.clock.advance(Duration.ofSeconds(10));
             assertThat(refusal(() -> grant.issue(fx.grantRequest("acme", "legacy", "username", "alice",
@@ -170,6 +170,20 @@ class PasswordGrantTest {
         assertThat(fx.store().recorded()).isEmpty();
 
         fx.clock.set(T0.plusSeconds(911));
+        assertThat(grant.issue(fx.grantRequest("acme", "legacy", "username", "alice", "password", PASSWORD))
+                .accessToken()).isNotNull();
+    }
+
+    /** Issue 15's lock-out: wrong passwords from anywhere used to refuse the real user for fifteen minutes. */
+    @Test
+    void issueWhenAnotherAddressFailedForTheUserUntilThrottledThenTheUserStillSignsInFromTheirOwn() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(refusal(() -> grant.issue(fx.grantRequestFrom("192.0.2.66", "acme", "legacy", "username", "alice",
+                    "password", "guess"))).error()).isEqualTo("invalid_grant");
+        }
+        assertThat(refusal(() -> grant.issue(fx.grantRequestFrom("192.0.2.66", "acme", "legacy", "username", "alice",
+                "password", PASSWORD))).error()).as("the guesser's address waits").isEqualTo("slow_down");
+
         assertThat(grant.issue(fx.grantRequest("acme", "legacy", "username", "alice", "password", PASSWORD))
                 .accessToken()).isNotNull();
     }
