@@ -16,8 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param failureWindow                how long a failed password counts
  * @param userDelayAfterFailures       failed passwords for one user, all addresses together, within the window from
  *                                     which on every attempt for that user waits after the last failure: 1 s, doubling
- *                                     with each further failure
- * @param maxUserDelay                 the longest that delay grows
+ *                                     with each further failure up to {@code max-user-delay}; a delay, never a lock
+ * @param maxUserDelay                 the longest an attempt for a user waits after that user's last failure (the
+ *                                     delay of {@code user-delay-after-failures})
  */
 @ConfigurationProperties("tally.login")
 public record LoginProperties(
