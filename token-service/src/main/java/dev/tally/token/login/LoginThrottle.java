@@ -104,7 +104,7 @@ public class LoginThrottle {
     }
 
     /** The wait after a user's last failure when the user has {@code failures} in the window, from all addresses. */
-    Duration userDelay(int failures) {
+    private Duration userDelay(int failures) {
         if (failures < limits.userDelayAfterFailures()) {
             return Duration.ZERO;
         }
