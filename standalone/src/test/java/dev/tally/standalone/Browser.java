@@ -3,6 +3,7 @@ package dev.tally.standalone;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -20,11 +21,18 @@ import java.util.stream.Collectors;
 /** A browser as far as the login flow needs one: keeps cookies, does not follow redirects, submits forms. */
 final class Browser {
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-    private final HttpClient client = HttpClient.newBuilder().cookieHandler(cookies)
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final String baseUrl;
 
     Browser(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    /** A browser whose connections leave from {@code localAddress} (see {@code TestHttp.loopback}); null: any. */
+    Browser(String baseUrl, InetAddress localAddress) {
+        HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5));
+        this.client = (localAddress == null ? builder : builder.localAddress(localAddress)).build();
         this.baseUrl = baseUrl;
     }
 

@@ -270,7 +270,7 @@ class LoginFlowEndToEndTest {
     }
 
     @Test
-    void failedLoginsAreThrottledPerUserAndTheLoginFormIsBoundToItsBrowser() {
+    void failedLoginsAreThrottledPerUserAndAddressAndTheLoginFormIsBoundToItsBrowser() {
         String clientId = setUpTenant("throttle", 3600, 86400);
         Browser browser = new Browser("http://localhost:" + port);
         HttpResponse<String> form = browser.get(authorizePath("throttle", clientId, ""));
@@ -285,6 +285,8 @@ class LoginFlowEndToEndTest {
         HttpResponse<String> blocked = browser.post("/t/throttle/login", Map.of("request", request, "csrf", csrf,
                 "username", "alice", "password", "correct horse battery staple"));
         assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.headers().firstValue("Retry-After")).hasValue("900");
+        assertThat(blocked.body()).contains("Too many failed attempts. Try again in 15 minutes.");
 
         Browser other = new Browser("http://localhost:" + port);
         HttpResponse<String> forged = other.post("/t/throttle/login", Map.of("request", request, "csrf", csrf,
@@ -297,6 +299,50 @@ class LoginFlowEndToEndTest {
         assertThat(stale.statusCode()).as("a login form lives ten minutes").isEqualTo(403);
         assertThat(login(browser, "throttle", clientId, "correct horse battery staple"))
                 .as("the failures left the window: a fresh login succeeds").isNotBlank();
+    }
+
+    /**
+     * Issue 15's targeted lock-out: five wrong passwords from anywhere used to refuse the real user for fifteen
+     * minutes. Now they refuse that user only at the guesser's address, on the login page and the password grant
+     * alike; the user signs in from their own. (127.0.0.0/8 is all this machine's: two addresses, two places.)
+     */
+    @Test
+    void wrongPasswordsFromOneAddressDoNotLockTheUserOutAtAnother() {
+        String clientId = setUpTenant("lockout", 3600, 86400);
+        Response legacy = admin().admin("POST", "/admin/tenants/lockout/clients", Map.of("name", "legacy",
+                "app_type", "regular_web", "grant_types", List.of("password")));
+        String base = "http://127.0.0.1:" + port;
+        Browser guesser = new Browser(base, TestHttp.loopback("127.0.0.31"));
+        HttpResponse<String> form = guesser.get(authorizePath("lockout", clientId, ""));
+        Map<String, String> post = new java.util.HashMap<>(Map.of("request", Browser.hidden(form.body(), "request"),
+                "csrf", Browser.hidden(form.body(), "csrf"), "username", "alice"));
+        for (int i = 0; i < 5; i++) {
+            post.put("password", "guess " + i);
+            assertThat(guesser.post("/t/lockout/login", post).statusCode()).isEqualTo(401);
+        }
+        post.put("password", "correct horse battery staple");
+        HttpResponse<String> guesserWaits = guesser.post("/t/lockout/login", post);
+        assertThat(guesserWaits.statusCode()).as("the guesser's address waits, even with the right password").isEqualTo(429);
+        assertThat(guesserWaits.headers().firstValue("Retry-After")).hasValue("900");
+        Map<String, String> grant = TestHttp.params("grant_type", "password", "username", "alice",
+                "password", "correct horse battery staple");
+        Response guesserGrant = new TestHttp(base, null, TestHttp.loopback("127.0.0.31"))
+                .form("/t/lockout/oauth/token", grant, legacy.text("client_id"), legacy.text("client_secret"));
+        assertThat(guesserGrant.status()).isEqualTo(429);
+        assertThat(guesserGrant.text("error")).isEqualTo("slow_down");
+        assertThat(guesserGrant.header("Retry-After")).isEqualTo("900");
+
+        Browser user = new Browser(base, TestHttp.loopback("127.0.0.32"));
+        assertThat(login(user, "lockout", clientId, "correct horse battery staple"))
+                .as("the user signs in on the login page from their own address").isNotBlank();
+        Response userGrant = new TestHttp(base, null, TestHttp.loopback("127.0.0.33"))
+                .form("/t/lockout/oauth/token", grant, legacy.text("client_id"), legacy.text("client_secret"));
+        assertThat(userGrant.status()).as("and with the password grant from another: " + userGrant).isEqualTo(200);
+
+        CLOCK.advance(Duration.ofMinutes(15));
+        Response later = new TestHttp(base, null, TestHttp.loopback("127.0.0.31"))
+                .form("/t/lockout/oauth/token", grant, legacy.text("client_id"), legacy.text("client_secret"));
+        assertThat(later.status()).as("the guesses have left the window: " + later).isEqualTo(200);
     }
 
     @Test

@@ -61,12 +61,12 @@ class SettingsReferenceTest {
         MutablePropertySources sources = new MutablePropertySources();
         sources.addFirst(new SystemEnvironmentPropertySource("env", Map.of(
                 "TALLY_BASE_URL", "https://id.example.com",
-                "TALLY_LOGIN_MAX_FAILURES_PER_USER", "7",
+                "TALLY_LOGIN_MAX_FAILURES_PER_ADDRESS", "7",
                 "TALLY_TOKEN_CATCH_UP_MAX_PER_SECOND", "9")));
         Binder binder = new Binder(ConfigurationPropertySources.from(sources));
 
         assertThat(binder.bind("tally.base-url", String.class).get()).isEqualTo("https://id.example.com");
-        assertThat(binder.bind("tally.login.max-failures-per-user", Integer.class).get()).isEqualTo(7);
+        assertThat(binder.bind("tally.login.max-failures-per-address", Integer.class).get()).isEqualTo(7);
         assertThat(binder.bind("tally.token.catch-up.max-per-second", Integer.class).get()).isEqualTo(9);
     }
 

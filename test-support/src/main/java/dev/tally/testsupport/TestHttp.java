@@ -1,6 +1,7 @@
 package dev.tally.testsupport;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,13 +19,32 @@ import tools.jackson.databind.json.JsonMapper;
 /** Talks to a running Tally over real HTTP, the way a client application would. */
 public final class TestHttp {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final String baseUrl;
     private final String adminToken;
 
     public TestHttp(String baseUrl, String adminToken) {
+        this(baseUrl, adminToken, null);
+    }
+
+    /**
+     * A client whose connections leave from {@code localAddress} (null: the system's choice), so a server on this
+     * machine sees requests from several addresses: any of 127.0.0.0/8 is this machine's on Linux.
+     */
+    public TestHttp(String baseUrl, String adminToken, InetAddress localAddress) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        this.client = (localAddress == null ? builder : builder.localAddress(localAddress)).build();
         this.baseUrl = baseUrl;
         this.adminToken = adminToken;
+    }
+
+    /** A loopback address by its text, such as {@code 127.0.0.2}; nothing is looked up. */
+    public static InetAddress loopback(String address) {
+        try {
+            return InetAddress.getByName(address);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(address, e);
+        }
     }
 
     public String baseUrl() {

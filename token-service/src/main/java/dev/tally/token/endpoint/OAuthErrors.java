@@ -3,6 +3,7 @@ package dev.tally.token.endpoint;
 import dev.tally.token.login.LoginStateUnavailable;
 import dev.tally.token.protocol.OAuthEndpoint;
 import dev.tally.token.protocol.OAuthError;
+import dev.tally.token.protocol.RetryAfter;
 import dev.tally.transport.CommandServiceUnavailable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +33,9 @@ public class OAuthErrors {
         if (e.status() == HttpStatus.UNAUTHORIZED) {
             String scheme = e.error().equals("invalid_token") ? "Bearer" : "Basic";
             response.header(HttpHeaders.WWW_AUTHENTICATE, scheme + " realm=\"tally\", error=\"" + e.error() + "\"");
+        }
+        if (e.retryAfter() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(RetryAfter.seconds(e.retryAfter())));
         }
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", e.error());

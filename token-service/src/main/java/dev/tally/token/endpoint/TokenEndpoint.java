@@ -46,7 +46,8 @@ public class TokenEndpoint {
     public ResponseEntity<Map<String, Object>> token(@PathVariable String tenant, HttpServletRequest http) {
         OAuthRequest request = OAuthRequest.formPost(http);
         TenantView tenantView = views.tenant(tenant).orElseThrow(() -> OAuthError.notFound("no tenant '" + tenant + "'"));
-        ClientView client = clientAuthentication.authenticate(tenant, http.getHeader(HttpHeaders.AUTHORIZATION), request);
+        ClientView client = clientAuthentication.authenticate(tenant, http.getHeader(HttpHeaders.AUTHORIZATION), request,
+                http.getRemoteAddr());
         Grant grant = grants.of(request.required("grant_type"));
         if (!client.grantTypes().contains(grant.type())) {
             throw OAuthError.unauthorizedClient("this client may not use grant_type " + grant.type());

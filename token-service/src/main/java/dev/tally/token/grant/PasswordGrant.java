@@ -9,6 +9,7 @@ import dev.tally.token.issuance.UserTokens.Login;
 import dev.tally.token.login.PasswordLogin;
 import dev.tally.token.protocol.OAuthError;
 import dev.tally.token.protocol.OAuthRequest;
+import dev.tally.token.protocol.RetryAfter;
 import dev.tally.token.protocol.Scope;
 import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.ApiView;
@@ -53,7 +54,8 @@ public class PasswordGrant implements Grant {
         String tenantId = request.tenant().tenantId();
         PasswordLogin.Outcome outcome = passwords.attempt(tenantId, username, password, request.remoteAddress());
         if (outcome.throttled()) {
-            throw OAuthError.slowDown("too many failed attempts; retry in " + Math.max(1, outcome.retryAfter().toSeconds()) + " s");
+            throw OAuthError.slowDown("too many failed attempts; retry in " + RetryAfter.seconds(outcome.retryAfter()) + " s",
+                    outcome.retryAfter());
         }
         if (!outcome.succeeded()) {
             throw OAuthError.invalidGrant("wrong username or password");

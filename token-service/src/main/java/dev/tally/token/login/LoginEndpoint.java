@@ -3,6 +3,7 @@ package dev.tally.token.login;
 import dev.tally.token.login.Authorizations.StartedSession;
 import dev.tally.token.login.PendingAuthorizations.Pending;
 import dev.tally.token.protocol.Issuers;
+import dev.tally.token.protocol.RetryAfter;
 import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.ClientView;
 import dev.tally.token.view.TokenConfigState.TenantView;
@@ -19,9 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /t/{tenant}/login}: the login form's target. Checks the form belongs to this browser's pending
- * request (CSRF), throttles failures per user and per address, verifies the password (Argon2id), uses the form up
- * (once, whichever node it is posted to), starts the login session, sets its cookie and sends the browser back to
- * the client with a code.
+ * request (CSRF), throttles failures ({@link LoginThrottle}: a 429 page with {@code Retry-After}), verifies the
+ * password (Argon2id), uses the form up (once, whichever node it is posted to), starts the login session, sets its
+ * cookie and sends the browser back to the client with a code.
  */
 @RestController
 public class LoginEndpoint {
@@ -62,9 +63,11 @@ public class LoginEndpoint {
         }
         PasswordLogin.Outcome outcome = passwords.attempt(tenant, username, password, http.getRemoteAddr());
         if (outcome.throttled()) {
-            long minutes = Math.max(1, (outcome.retryAfter().toSeconds() + 59) / 60);
-            return Pages.login(HttpStatus.TOO_MANY_REQUESTS, tenant, client.name(), p.id(), p.csrfToken(), username,
-                    "Too many failed attempts. Try again in " + minutes + " minute" + (minutes == 1 ? "" : "s") + ".");
+            long seconds = RetryAfter.seconds(outcome.retryAfter());
+            ResponseEntity<String> page = Pages.login(HttpStatus.TOO_MANY_REQUESTS, tenant, client.name(), p.id(),
+                    p.csrfToken(), username, "Too many failed attempts. Try again in " + inWords(seconds) + ".");
+            return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)).body(page.getBody());
         }
         if (!outcome.succeeded()) {
             return Pages.login(HttpStatus.UNAUTHORIZED, tenant, client.name(), p.id(), p.csrfToken(), username,
@@ -84,6 +87,15 @@ public class LoginEndpoint {
                 .header(HttpHeaders.SET_COOKIE, cookies.set(http, tenant, SessionCookies.SESSION, session.cookieValue()))
                 .header(HttpHeaders.SET_COOKIE, cookies.clear(http, tenant, SessionCookies.LOGIN_BINDING))
                 .build();
+    }
+
+    /** Seconds under a minute (the per-user delay), else whole minutes rounded up (the hard limits' windows). */
+    private static String inWords(long seconds) {
+        if (seconds < 60) {
+            return seconds + " second" + (seconds == 1 ? "" : "s");
+        }
+        long minutes = (seconds + 59) / 60;
+        return minutes + " minute" + (minutes == 1 ? "" : "s");
     }
 
     private static ResponseEntity<String> expired() {

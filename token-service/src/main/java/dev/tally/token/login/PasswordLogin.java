@@ -8,8 +8,8 @@ import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks a username and password, for the login page and for the password grant alike: refuses while the user or
- * the address is throttled, verifies with Argon2id, and counts failures. An unknown username costs the same
+ * Checks a username and password, for the login page and for the password grant alike: refuses while
+ * {@link LoginThrottle} says to wait (before the password is looked at), verifies with Argon2id, and counts failures. An unknown username costs the same
  * verification as a wrong password, so timing does not tell which usernames exist.
  */
 @Component
@@ -54,7 +54,7 @@ public class PasswordLogin {
             throttle.failed(tenantId, canonical, address);
             return new Outcome(null, Duration.ZERO);
         }
-        throttle.succeeded(tenantId, canonical);
+        throttle.succeeded(tenantId, canonical, address);
         return new Outcome(user, Duration.ZERO);
     }
 }

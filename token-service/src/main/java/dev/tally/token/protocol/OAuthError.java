@@ -1,16 +1,26 @@
 package dev.tally.token.protocol;
 
+import java.time.Duration;
 import org.springframework.http.HttpStatus;
 
-/** An RFC 6749 §5.2 error: the {@code error} code, a description for the developer, and the HTTP status. */
+/**
+ * An RFC 6749 §5.2 error: the {@code error} code, a description for the developer, the HTTP status, and for a
+ * throttled request how long to wait ({@code Retry-After}).
+ */
 public class OAuthError extends RuntimeException {
     private final String error;
     private final HttpStatus status;
+    private final Duration retryAfter;
 
     private OAuthError(String error, String description, HttpStatus status) {
+        this(error, description, status, null);
+    }
+
+    private OAuthError(String error, String description, HttpStatus status, Duration retryAfter) {
         super(description);
         this.error = error;
         this.status = status;
+        this.retryAfter = retryAfter;
     }
 
     public static OAuthError invalidRequest(String description) {
@@ -39,8 +49,14 @@ public class OAuthError extends RuntimeException {
         return new OAuthError("invalid_token", description, HttpStatus.UNAUTHORIZED);
     }
 
-    public static OAuthError slowDown(String description) {
-        return new OAuthError("invalid_grant", description, HttpStatus.TOO_MANY_REQUESTS);
+    /**
+     * A throttle refused the request before checking its credentials: {@code 429} (RFC 6585) with {@code Retry-After}
+     * in whole seconds, at least 1. The code is {@code slow_down}, the token endpoint's registered error for "too
+     * many requests, wait" (RFC 8628 §3.5), so a client tells it from an outage ({@code 503 temporarily_unavailable})
+     * and from wrong credentials; a throttled request with the right credentials gets the same answer.
+     */
+    public static OAuthError slowDown(String description, Duration retryAfter) {
+        return new OAuthError("slow_down", description, HttpStatus.TOO_MANY_REQUESTS, retryAfter);
     }
 
     public static OAuthError invalidScope(String description) {
@@ -66,5 +82,10 @@ public class OAuthError extends RuntimeException {
 
     public HttpStatus status() {
         return status;
+    }
+
+    /** How long a throttled client must wait; null when the request was not throttled. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 }

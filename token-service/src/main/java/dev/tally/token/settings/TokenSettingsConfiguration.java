@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
  * with its default and its checks, and is described in the configuration metadata the README's list is checked against.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({IssuerProperties.class, CookieProperties.class, LoginProperties.class,
-        SessionActivityProperties.class, TokenNodeProperties.class})
+@EnableConfigurationProperties({IssuerProperties.class, CookieProperties.class, ClientAuthProperties.class,
+        LoginProperties.class, SessionActivityProperties.class, TokenNodeProperties.class})
 public class TokenSettingsConfiguration {
 }

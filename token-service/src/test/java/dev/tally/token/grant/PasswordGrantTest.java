@@ -167,9 +167,9 @@ class PasswordGrantTest {
                 "password", PASSWORD))).error()).isEqualTo("invalid_grant");
     }
 
-    /** The default limit is five failures per user in fifteen minutes; then even the right password waits. */
+    /** The default limit is five failures per user and address in fifteen minutes; then even the right password waits. */
     @Test
-    void issueWhenTooManyFailuresThenThrottledEvenWithTheRightPasswordUntilTheOldestLeavesTheWindow() {
+    void issueWhenTooManyFailuresFromAnAddressThenSlowDownThereEvenWithTheRightPasswordUntilTheOldestLeavesTheWindow() {
         for (int i = 0; i < 5; i++) {
             fx.clock.advance(Duration.ofSeconds(10));
             assertThat(refusal(() -> grant.issue(fx.grantRequest("acme", "legacy", "username", "alice",
@@ -179,13 +179,28 @@ class PasswordGrantTest {
         OAuthError throttled = refusal(() -> grant.issue(fx.grantRequest("acme", "legacy", "username", "alice",
                 "password", PASSWORD)));
 
-        assertThat(throttled.error()).isEqualTo("invalid_grant");
+        assertThat(throttled.error()).isEqualTo("slow_down");
         assertThat(throttled.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         // the oldest failure was at T0+10s; it leaves the 15-minute window at T0+910s; now is T0+50s
+        assertThat(throttled.retryAfter()).isEqualTo(Duration.ofSeconds(860));
         assertThat(throttled.getMessage()).isEqualTo("too many failed attempts; retry in 860 s");
         assertThat(fx.store().recorded()).isEmpty();
 
         fx.clock.set(T0.plusSeconds(911));
+        assertThat(grant.issue(fx.grantRequest("acme", "legacy", "username", "alice", "password", PASSWORD))
+                .accessToken()).isNotNull();
+    }
+
+    /** Issue 15's lock-out: wrong passwords from anywhere used to refuse the real user for fifteen minutes. */
+    @Test
+    void issueWhenAnotherAddressFailedForTheUserUntilThrottledThenTheUserStillSignsInFromTheirOwn() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(refusal(() -> grant.issue(fx.grantRequestFrom("192.0.2.66", "acme", "legacy", "username", "alice",
+                    "password", "guess"))).error()).isEqualTo("invalid_grant");
+        }
+        assertThat(refusal(() -> grant.issue(fx.grantRequestFrom("192.0.2.66", "acme", "legacy", "username", "alice",
+                "password", PASSWORD))).error()).as("the guesser's address waits").isEqualTo("slow_down");
+
         assertThat(grant.issue(fx.grantRequest("acme", "legacy", "username", "alice", "password", PASSWORD))
                 .accessToken()).isNotNull();
     }

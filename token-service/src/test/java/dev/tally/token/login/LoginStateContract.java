@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.token.login.PendingAuthorizations.Pending;
 import dev.tally.testsupport.MutableClock;
+import dev.tally.token.settings.LoginProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -196,8 +197,13 @@ abstract class LoginStateContract {
 
     // ---- failed logins
 
-    LoginThrottle throttle(int perUser, int perAddress) {
-        return new LoginThrottle(new JdbcTemplate(node()), clock, perUser, perAddress, Duration.ofMinutes(15));
+    LoginThrottle throttle(int perUserAndAddress, int perAddress) {
+        return throttle(perUserAndAddress, perAddress, 10);
+    }
+
+    LoginThrottle throttle(int perUserAndAddress, int perAddress, int userDelayAfter) {
+        return new LoginThrottle(new JdbcTemplate(node()), clock, new LoginProperties(perUserAndAddress, perAddress,
+                Duration.ofMinutes(15), userDelayAfter, Duration.ofMinutes(1)));
     }
 
     @Test
@@ -205,24 +211,48 @@ abstract class LoginStateContract {
         LoginThrottle a = throttle(5, 20);
         LoginThrottle b = throttle(5, 20);
         for (int i = 0; i < 4; i++) {
-            (i % 2 == 0 ? a : b).failed("acme", "alice", "10.0.0." + i);
+            (i % 2 == 0 ? a : b).failed("acme", "alice", "10.0.0.1");
             clock.advance(Duration.ofMinutes(1));
         }
-        assertThat(a.retryAfter("acme", "alice", "10.0.0.9")).as("four failures: one more try").isZero();
-        b.failed("acme", "alice", "10.0.0.4"); // at T0+4m; the oldest was at T0
+        assertThat(a.retryAfter("acme", "alice", "10.0.0.1")).as("four failures: one more try").isZero();
+        b.failed("acme", "alice", "10.0.0.1"); // at T0+4m; the oldest was at T0
         clock.advance(Duration.ofMinutes(1)); // T0+5m
 
-        assertThat(a.retryAfter("acme", "alice", "10.0.0.9")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(b.retryAfter("acme", "alice", "10.0.0.9")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(a.retryAfter("acme", "bob", "10.0.0.9")).as("another user").isZero();
-        assertThat(a.retryAfter("globex", "alice", "10.0.0.9")).as("the same name in another tenant").isZero();
+        assertThat(a.retryAfter("acme", "alice", "10.0.0.1")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(b.retryAfter("acme", "alice", "10.0.0.1")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(a.retryAfter("acme", "bob", "10.0.0.1")).as("another user").isZero();
+        assertThat(a.retryAfter("globex", "alice", "10.0.0.1")).as("the same name in another tenant").isZero();
 
         clock.advance(Duration.ofMinutes(10).minusSeconds(1));
-        assertThat(a.retryAfter("acme", "alice", "10.0.0.9")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(a.retryAfter("acme", "alice", "10.0.0.1")).isEqualTo(Duration.ofSeconds(1));
         clock.advance(Duration.ofSeconds(1)); // T0+15m: the first failure has left the window
-        assertThat(b.retryAfter("acme", "alice", "10.0.0.9")).isZero();
-        a.failed("acme", "alice", "10.0.0.9"); // five again; now the oldest is the one at T0+1m
-        assertThat(b.retryAfter("acme", "alice", "10.0.0.9")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(b.retryAfter("acme", "alice", "10.0.0.1")).isZero();
+        a.failed("acme", "alice", "10.0.0.1"); // five again; now the oldest is the one at T0+1m
+        assertThat(b.retryAfter("acme", "alice", "10.0.0.1")).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    /** Issue 15's lock-out: five wrong passwords from anywhere used to refuse the real user for fifteen minutes. */
+    @Test
+    void failuresFromOneAddressDoNotRefuseTheUserAtAnother() {
+        LoginThrottle a = throttle(5, 20);
+        LoginThrottle b = throttle(5, 20);
+        for (int i = 0; i < 5; i++) {
+            a.failed("acme", "alice", "203.0.113.66");
+        }
+
+        assertThat(b.retryAfter("acme", "alice", "203.0.113.66")).as("the guesser's address").isEqualTo(Duration.ofMinutes(15));
+        assertThat(b.retryAfter("acme", "alice", "198.51.100.1")).as("the user at home").isZero();
+        assertThat(b.retryAfter("acme", "bob", "203.0.113.66")).as("another user at the guesser's, 5 of its 20").isZero();
+    }
+
+    @Test
+    void failuresFromOneIpv6Slash64CountAsOneAddress() {
+        LoginThrottle a = throttle(2, 20);
+        a.failed("acme", "alice", "2001:db8:7:7::1");
+        a.failed("acme", "alice", "2001:db8:7:7:ffff::2");
+
+        assertThat(a.retryAfter("acme", "alice", "2001:db8:7:7:1234::9")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(a.retryAfter("acme", "alice", "2001:db8:7:8::1")).isZero();
     }
 
     @Test
@@ -237,21 +267,60 @@ abstract class LoginStateContract {
         assertThat(b.retryAfter("globex", "someone-new", "203.0.113.7")).as("another tenant").isZero();
     }
 
+    /**
+     * Failures for one user spread over many addresses never lock: from the tenth in the window on, every attempt for
+     * the user waits after the last failure, 1 s doubling to at most a minute.
+     */
     @Test
-    void successClearsTheUsersFailuresButNotTheAddresss() {
-        LoginThrottle a = throttle(3, 4);
-        LoginThrottle b = throttle(3, 4);
+    void failuresForOneUserFromManyAddressesOnlyDelayTheUsersNextAttempt() {
+        LoginThrottle a = throttle(5, 20, 10);
+        LoginThrottle b = throttle(5, 20, 10);
+        for (int i = 0; i < 9; i++) {
+            a.failed("acme", "alice", "192.0.2." + i);
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(b.retryAfter("acme", "alice", "198.51.100.1")).as("nine failures: no delay").isZero();
+
+        long[] expectedSeconds = {1, 2, 4, 8, 16, 32, 60, 60};
+        for (int n = 0; n < expectedSeconds.length; n++) {
+            Duration expected = Duration.ofSeconds(expectedSeconds[n]);
+            a.failed("acme", "alice", "192.0.2." + (100 + n)); // the 10th failure, the 11th, …
+            assertThat(b.retryAfter("acme", "alice", "198.51.100.1")).as("after failure %d", 10 + n).isEqualTo(expected);
+            clock.advance(expected.minusMillis(1));
+            assertThat(b.retryAfter("acme", "alice", "198.51.100.1")).isEqualTo(Duration.ofMillis(1));
+            clock.advance(Duration.ofMillis(1));
+            assertThat(b.retryAfter("acme", "alice", "198.51.100.1")).as("the delay is over").isZero();
+        }
+        assertThat(b.retryAfter("acme", "bob", "198.51.100.1")).as("another user").isZero();
+
+        clock.advance(Duration.ofMinutes(15)); // every failure has left the window
+        assertThat(b.retryAfter("acme", "alice", "198.51.100.1")).isZero();
+    }
+
+    @Test
+    void successClearsTheUsersFailuresAtThatAddressOnly() {
+        LoginThrottle a = throttle(3, 4, 3);
+        LoginThrottle b = throttle(3, 4, 3);
         a.failed("acme", "alice", "198.51.100.1");
         a.failed("acme", "alice", "198.51.100.1");
         b.failed("acme", "alice", "198.51.100.1");
-        assertThat(b.retryAfter("acme", "alice", "198.51.100.2")).isEqualTo(Duration.ofMinutes(15));
+        clock.advance(Duration.ofSeconds(2)); // past the one-second delay the user's third failure brings
+        assertThat(b.retryAfter("acme", "alice", "198.51.100.1")).isEqualTo(Duration.ofMinutes(15).minusSeconds(2));
 
-        b.succeeded("acme", "alice");
+        b.succeeded("acme", "alice", "198.51.100.2"); // the user signs in elsewhere: nothing changes here
+        assertThat(a.retryAfter("acme", "alice", "198.51.100.1")).isEqualTo(Duration.ofMinutes(15).minusSeconds(2));
 
-        assertThat(a.retryAfter("acme", "alice", "198.51.100.2")).as("the user's failures are gone").isZero();
+        b.succeeded("acme", "alice", "198.51.100.1");
+        assertThat(a.retryAfter("acme", "alice", "198.51.100.1")).as("the user's failures there are gone").isZero();
+
         a.failed("acme", "mallory", "198.51.100.1");
         assertThat(a.retryAfter("acme", "alice", "198.51.100.1"))
-                .as("the address's four failures remain, alice's success does not vouch for it").isEqualTo(Duration.ofMinutes(15));
+                .as("the address's four failures remain: alice's success does not vouch for it")
+                .isEqualTo(Duration.ofMinutes(15).minusSeconds(2));
+        a.failed("acme", "alice", "192.0.2.1");
+        assertThat(a.retryAfter("acme", "alice", "192.0.2.9"))
+                .as("nor did it clear alice's failures across addresses: with a fourth, her next attempt waits 2 s")
+                .isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -260,9 +329,9 @@ abstract class LoginStateContract {
         String huge = "ü".repeat(5_000);
         a.failed("acme", huge, "192.0.2.1");
         a.failed("acme", "", "192.0.2.1");
-        a.failed("acme", huge, "192.0.2.2");
-        assertThat(a.retryAfter("acme", huge, "192.0.2.3")).isEqualTo(Duration.ofMinutes(15));
-        assertThat(a.retryAfter("acme", "", "192.0.2.3")).isZero();
+        a.failed("acme", huge, "192.0.2.1");
+        assertThat(a.retryAfter("acme", huge, "192.0.2.1")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(a.retryAfter("acme", "", "192.0.2.1")).isZero();
     }
 
     @Test
@@ -270,14 +339,16 @@ abstract class LoginStateContract {
         LoginThrottle a = throttle(5, 20);
         a.failed("acme", "alice", "192.0.2.1");
         a.failed("acme", "bob", "192.0.2.1");
-        assertThat(rows("login_failure")).as("a row per key and failure").isEqualTo(4);
+        assertThat(rows("login_failure")).as("a row per key and failure: user at address, address, user").isEqualTo(6);
 
         clock.advance(Duration.ofMinutes(15));
         a.failed("acme", "carol", "192.0.2.2");
 
-        assertThat(rows("login_failure")).as("only the new failure's rows are left").isEqualTo(2);
+        assertThat(rows("login_failure")).as("only the new failure's rows are left").isEqualTo(3);
         assertThat(jdbc.queryForList("SELECT DISTINCT key_kind FROM login_failure", String.class))
-                .extracting(String::strip).containsExactlyInAnyOrder("u", "a");
+                .extracting(String::strip).containsExactlyInAnyOrder("p", "u", "a");
+        assertThat(jdbc.queryForList("SELECT key_hash FROM login_failure", String.class))
+                .as("keys are kept as SHA-256 only").allSatisfy(h -> assertThat(h).hasSize(64).doesNotContain("carol"));
     }
 
     @Test
@@ -287,7 +358,7 @@ abstract class LoginStateContract {
 
         assertThatThrownBy(() -> a.retryAfter("acme", "alice", "192.0.2.1")).isInstanceOf(LoginStateUnavailable.class);
         assertThatThrownBy(() -> a.failed("acme", "alice", "192.0.2.1")).isInstanceOf(LoginStateUnavailable.class);
-        assertThatThrownBy(() -> a.succeeded("acme", "alice")).isInstanceOf(LoginStateUnavailable.class);
+        assertThatThrownBy(() -> a.succeeded("acme", "alice", "192.0.2.1")).isInstanceOf(LoginStateUnavailable.class);
     }
 
     int rows(String table) {

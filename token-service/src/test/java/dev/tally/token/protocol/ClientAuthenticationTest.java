@@ -9,6 +9,7 @@ import dev.tally.token.fixture.TokenFixtures;
 import dev.tally.token.view.TokenConfigState.ClientView;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import org.springframework.http.HttpStatus;
 
 class ClientAuthenticationTest {
     static final String SECRET = "s3cret-of-the-web-app-0123456789";
+    static final String ADDRESS = "198.51.100.20";
 
     @RegisterExtension
     final TokenFixtures fx = new TokenFixtures();
@@ -32,7 +34,7 @@ class ClientAuthenticationTest {
 
     @Test
     void authenticateWhenClientSecretBasicThenTheClient() {
-        ClientView client = authentication.authenticate("acme", basic("web", SECRET), form("grant_type", "x"));
+        ClientView client = authentication.authenticate("acme", basic("web", SECRET), form("grant_type", "x"), ADDRESS);
 
         assertThat(client.clientId()).isEqualTo("web");
         assertThat(client.tenantId()).isEqualTo("acme");
@@ -42,7 +44,7 @@ class ClientAuthenticationTest {
     void authenticateWhenBasicSchemeInAnyCaseThenAccepted() {
         String header = basic("web", SECRET).replace("Basic ", "bAsIc ");
 
-        assertThat(authentication.authenticate("acme", header, form()).clientId()).isEqualTo("web");
+        assertThat(authentication.authenticate("acme", header, form(), ADDRESS).clientId()).isEqualTo("web");
     }
 
     /** RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded. */
@@ -53,18 +55,19 @@ class ClientAuthenticationTest {
         String header = "Basic " + Base64.getEncoder().encodeToString((URLEncoder.encode("id:with space", StandardCharsets.UTF_8)
                 + ":" + URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
 
-        assertThat(authentication.authenticate("acme", header, form()).clientId()).isEqualTo("id:with space");
+        assertThat(authentication.authenticate("acme", header, form(), ADDRESS).clientId()).isEqualTo("id:with space");
     }
 
     @Test
     void authenticateWhenBasicAndTheSameClientIdInTheBodyThenTheClient() {
-        assertThat(authentication.authenticate("acme", basic("web", SECRET), form("client_id", "web")).clientId())
+        assertThat(authentication.authenticate("acme", basic("web", SECRET), form("client_id", "web"), ADDRESS).clientId())
                 .isEqualTo("web");
     }
 
     @Test
     void authenticateWhenBasicAndAnotherClientIdInTheBodyThenInvalidRequest() {
-        OAuthError error = refusal(() -> authentication.authenticate("acme", basic("web", SECRET), form("client_id", "spa")));
+        OAuthError error = refusal(() -> authentication.authenticate("acme", basic("web", SECRET), form("client_id", "spa"),
+                ADDRESS));
 
         assertThat(error.error()).isEqualTo("invalid_request");
         assertThat(error.getMessage()).isEqualTo("client_id in the body differs from the authenticated client");
@@ -72,7 +75,7 @@ class ClientAuthenticationTest {
 
     @Test
     void authenticateWhenClientSecretPostThenTheClient() {
-        ClientView client = authentication.authenticate("acme", null, form("client_id", "web", "client_secret", SECRET));
+        ClientView client = authentication.authenticate("acme", null, form("client_id", "web", "client_secret", SECRET), ADDRESS);
 
         assertThat(client.clientId()).isEqualTo("web");
     }
@@ -80,7 +83,7 @@ class ClientAuthenticationTest {
     @Test
     void authenticateWhenBothBasicAndClientSecretPostThenInvalidRequest() {
         OAuthError error = refusal(() -> authentication.authenticate("acme", basic("web", SECRET),
-                form("client_id", "web", "client_secret", SECRET)));
+                form("client_id", "web", "client_secret", SECRET), ADDRESS));
 
         assertThat(error.error()).isEqualTo("invalid_request");
         assertThat(error.status()).isEqualTo(HttpStatus.BAD_REQUEST);
@@ -89,9 +92,9 @@ class ClientAuthenticationTest {
 
     @Test
     void authenticateWhenWrongSecretThenInvalidClient() {
-        OAuthError basic = refusal(() -> authentication.authenticate("acme", basic("web", SECRET + "x"), form()));
+        OAuthError basic = refusal(() -> authentication.authenticate("acme", basic("web", SECRET + "x"), form(), ADDRESS));
         OAuthError post = refusal(() -> authentication.authenticate("acme", null,
-                form("client_id", "web", "client_secret", "wrong")));
+                form("client_id", "web", "client_secret", "wrong"), ADDRESS));
 
         for (OAuthError error : new OAuthError[] {basic, post}) {
             assertThat(error.error()).isEqualTo("invalid_client");
@@ -103,8 +106,8 @@ class ClientAuthenticationTest {
     /** The same answer as for a wrong secret: the response must not tell which client ids exist. */
     @Test
     void authenticateWhenUnknownClientThenTheSameInvalidClientAsAWrongSecret() {
-        OAuthError unknown = refusal(() -> authentication.authenticate("acme", basic("nobody", SECRET), form()));
-        OAuthError wrongSecret = refusal(() -> authentication.authenticate("acme", basic("web", "wrong"), form()));
+        OAuthError unknown = refusal(() -> authentication.authenticate("acme", basic("nobody", SECRET), form(), ADDRESS));
+        OAuthError wrongSecret = refusal(() -> authentication.authenticate("acme", basic("web", "wrong"), form(), ADDRESS));
 
         assertThat(unknown.error()).isEqualTo("invalid_client");
         assertThat(unknown.getMessage()).isEqualTo(wrongSecret.getMessage());
@@ -115,7 +118,7 @@ class ClientAuthenticationTest {
     void authenticateWhenTheClientIsAnotherTenantsThenInvalidClient() {
         fx.tenant("globex");
 
-        OAuthError error = refusal(() -> authentication.authenticate("globex", basic("web", SECRET), form()));
+        OAuthError error = refusal(() -> authentication.authenticate("globex", basic("web", SECRET), form(), ADDRESS));
 
         assertThat(error.error()).isEqualTo("invalid_client");
         assertThat(error.getMessage()).isEqualTo("client authentication failed");
@@ -123,7 +126,7 @@ class ClientAuthenticationTest {
 
     @Test
     void authenticateWhenNoClientIdAtAllThenInvalidClient() {
-        OAuthError error = refusal(() -> authentication.authenticate("acme", null, form("grant_type", "client_credentials")));
+        OAuthError error = refusal(() -> authentication.authenticate("acme", null, form("grant_type", "client_credentials"), ADDRESS));
 
         assertThat(error.error()).isEqualTo("invalid_client");
         assertThat(error.getMessage()).contains("client authentication is required");
@@ -131,7 +134,7 @@ class ClientAuthenticationTest {
 
     @Test
     void authenticateWhenAnotherSchemeThanBasicThenItIsNotClientAuthentication() {
-        OAuthError error = refusal(() -> authentication.authenticate("acme", "Bearer " + SECRET, form()));
+        OAuthError error = refusal(() -> authentication.authenticate("acme", "Bearer " + SECRET, form(), ADDRESS));
 
         assertThat(error.error()).isEqualTo("invalid_client");
         assertThat(error.getMessage()).contains("client authentication is required");
@@ -139,7 +142,7 @@ class ClientAuthenticationTest {
 
     @Test
     void authenticateWhenConfidentialClientSendsNoSecretThenInvalidClient() {
-        OAuthError error = refusal(() -> authentication.authenticate("acme", null, form("client_id", "web")));
+        OAuthError error = refusal(() -> authentication.authenticate("acme", null, form("client_id", "web"), ADDRESS));
 
         assertThat(error.error()).isEqualTo("invalid_client");
         assertThat(error.getMessage()).isEqualTo("client authentication failed");
@@ -147,7 +150,7 @@ class ClientAuthenticationTest {
 
     @Test
     void authenticateWhenPublicClientSendsOnlyItsIdThenTheClient() {
-        ClientView client = authentication.authenticate("acme", null, form("client_id", "spa"));
+        ClientView client = authentication.authenticate("acme", null, form("client_id", "spa"), ADDRESS);
 
         assertThat(client.clientId()).isEqualTo("spa");
         assertThat(client.confidential()).isFalse();
@@ -157,8 +160,8 @@ class ClientAuthenticationTest {
     @Test
     void authenticateWhenPublicClientPresentsASecretThenInvalidClient() {
         OAuthError post = refusal(() -> authentication.authenticate("acme", null,
-                form("client_id", "spa", "client_secret", "guess")));
-        OAuthError basicEmpty = refusal(() -> authentication.authenticate("acme", basic("spa", ""), form()));
+                form("client_id", "spa", "client_secret", "guess"), ADDRESS));
+        OAuthError basicEmpty = refusal(() -> authentication.authenticate("acme", basic("spa", ""), form(), ADDRESS));
 
         assertThat(post.error()).isEqualTo("invalid_client");
         assertThat(basicEmpty.error()).isEqualTo("invalid_client");
@@ -170,7 +173,7 @@ class ClientAuthenticationTest {
         String badEscape = "Basic " + Base64.getEncoder().encodeToString("web:%zz".getBytes(StandardCharsets.UTF_8));
 
         for (String header : new String[] {"Basic !!!not-base64!!!", noColon, badEscape}) {
-            OAuthError error = refusal(() -> authentication.authenticate("acme", header, form()));
+            OAuthError error = refusal(() -> authentication.authenticate("acme", header, form(), ADDRESS));
             assertThat(error.error()).as(header).isEqualTo("invalid_client");
             assertThat(error.getMessage()).as(header).isEqualTo("malformed Basic credentials");
         }
@@ -180,9 +183,67 @@ class ClientAuthenticationTest {
     void authenticateWhenTheSecretWasRotatedThenOnlyTheNewOneWorks() {
         fx.secretRotated("acme", "web", "the-new-secret");
 
-        assertThat(refusal(() -> authentication.authenticate("acme", basic("web", SECRET), form())).error())
+        assertThat(refusal(() -> authentication.authenticate("acme", basic("web", SECRET), form(), ADDRESS)).error())
                 .isEqualTo("invalid_client");
-        assertThat(authentication.authenticate("acme", basic("web", "the-new-secret"), form()).clientId()).isEqualTo("web");
+        assertThat(authentication.authenticate("acme", basic("web", "the-new-secret"), form(), ADDRESS).clientId()).isEqualTo("web");
+    }
+
+    // ---- the throttle (tally.client-auth.* defaults: 10 per client and address, 30 per address, in a minute)
+
+    /** Checked before the secret: a throttled address learns nothing, not even from the right secret. */
+    @Test
+    void authenticateWhenTheClientFailedTenTimesFromAnAddressThenSlowDownThereEvenWithTheRightSecret() {
+        for (int i = 0; i < 10; i++) {
+            fx.clock.advance(Duration.ofSeconds(1));
+            String guess = "guess-" + i;
+            assertThat(refusal(() -> authentication.authenticate("acme", basic("web", guess), form(), ADDRESS))
+                    .error()).isEqualTo("invalid_client");
+        }
+
+        OAuthError throttled = refusal(() -> authentication.authenticate("acme", basic("web", SECRET), form(), ADDRESS));
+
+        assertThat(throttled.error()).isEqualTo("slow_down");
+        assertThat(throttled.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        // the first failure was at T0+1s and leaves the one-minute window at T0+61s; now is T0+10s
+        assertThat(throttled.retryAfter()).isEqualTo(Duration.ofSeconds(51));
+        assertThat(throttled.getMessage()).isEqualTo("too many failed client authentications; retry in 51 s");
+        assertThat(authentication.authenticate("acme", basic("web", SECRET), form(), "192.0.2.99").clientId())
+                .as("the client from its own address").isEqualTo("web");
+
+        fx.clock.advance(Duration.ofSeconds(51));
+        assertThat(authentication.authenticate("acme", basic("web", SECRET), form(), ADDRESS).clientId()).isEqualTo("web");
+    }
+
+    @Test
+    void authenticateWhenAnAddressFailedThirtyTimesWithWhateverCredentialsThenEveryClientThereWaits() {
+        String malformed = "Basic " + Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 30; i++) {
+            int n = i;
+            OAuthError failed = refusal(() -> authentication.authenticate("acme", switch (n % 3) {
+                case 0 -> basic("nobody-" + n, "x");
+                case 1 -> malformed;
+                default -> null;
+            }, n % 3 == 2 ? form("client_id", "spa", "client_secret", "guess") : form(), ADDRESS));
+            assertThat(failed.error()).as("attempt %d", n).isEqualTo("invalid_client");
+        }
+
+        OAuthError publicClient = refusal(() -> authentication.authenticate("acme", null, form("client_id", "spa"), ADDRESS));
+
+        assertThat(publicClient.error()).isEqualTo("slow_down");
+        assertThat(publicClient.retryAfter()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(authentication.authenticate("acme", null, form("client_id", "spa"), "192.0.2.99").clientId())
+                .isEqualTo("spa");
+    }
+
+    @Test
+    void authenticateWhenSuccessesOrMalformedRequestsThenNothingIsCounted() {
+        for (int i = 0; i < 50; i++) {
+            authentication.authenticate("acme", basic("web", SECRET), form(), ADDRESS);
+            assertThat(refusal(() -> authentication.authenticate("acme", basic("web", SECRET),
+                    form("client_secret", SECRET), ADDRESS)).error()).isEqualTo("invalid_request");
+        }
+
+        assertThat(authentication.authenticate("acme", basic("web", SECRET), form(), ADDRESS).clientId()).isEqualTo("web");
     }
 
     static String basic(String clientId, String secret) {
