@@ -7,6 +7,10 @@ import dev.tally.testsupport.fuzz.HostileInputRun;
 import dev.tally.testsupport.fuzz.HostileInputRun.Options;
 import dev.tally.testsupport.fuzz.HostileInputRun.Report;
 import dev.tally.testsupport.fuzz.HostileInputRun.Server;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -43,11 +47,21 @@ class HostileInputFuzzTest {
         try (ServiceProcess server = ServiceProcess.start("standalone-fuzz", TallyStandalone.class,
                 Map.of("TALLY_DATA_DIR", dataDir.toString(), "TALLY_ADMIN_TOKEN", admin), ServiceProcess.freePort(),
                 STARTUP)) {
-            Report report = HostileInputRun.run(new Server(server.url(), admin, server::output), options, System.out);
+            // bytes that are not UTF-8 become replacement characters rather than an error
+            Report report = HostileInputRun.run(new Server(server.url(), admin,
+                    () -> new String(readAll(server.log()), StandardCharsets.UTF_8)), options, System.out);
             System.out.println(report.summary());
             assertThat(report.outcomes().requests()).as("requests sent").isEqualTo(only == null ? options.requests() : 1);
             assertThat(report.failures()).as("the fuzz run's checks (seed %d); server log: %s", options.seed(), server.log())
                     .isEmpty();
+        }
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
