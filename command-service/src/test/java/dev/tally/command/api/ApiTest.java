@@ -79,6 +79,16 @@ class ApiTest {
                 .expectNoEvents();
     }
 
+    /** Found by the fuzz harness: the token service's view refused the recorded event, and health went DOWN. */
+    @Test
+    void registerApiWhenLifetimeIsBeyondARepresentableExpiryThenInvalid() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", Long.MAX_VALUE, null, null, null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("must be at most 3155760000 seconds"))
+                .expectNoEvents();
+    }
+
     @Test
     void registerApiWhenLifetimeMissingThenInvalid() {
         fixture.givenNoPriorActivity()
@@ -124,6 +134,14 @@ class ApiTest {
     void updateApiWhenLifetimeDropsBelowWebLifetimeThenInvalid() {
         fixture.given(ORDERS)
                 .when(new UpdateApi("api_1", "acme", null, 600L, null, null, null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void updateApiWhenLifetimeIsBeyondARepresentableExpiryThenInvalid() {
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", null, Long.MAX_VALUE, null, null, null))
                 .expectException(InvalidInput.class)
                 .expectNoEvents();
     }
