@@ -130,6 +130,24 @@ class ApiTest {
                 .expectException(InvalidInput.class);
     }
 
+    /** Found by the fuzz harness: 200,000 scopes overflowed the catalog's column, a 500. */
+    @Test
+    void registerApiWithMoreThan100ScopesThenInvalidAndUpdateToMoreThenInvalid() {
+        List<String> scopes = java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(i -> "s" + i).toList();
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, scopes, null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("at most 100 scopes"))
+                .expectNoEvents();
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", null, null, null, scopes, null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, scopes.subList(0, 100), null))
+                .expectSuccessfulHandlerExecution();
+    }
+
     @Test
     void updateApiWhenLifetimeDropsBelowWebLifetimeThenInvalid() {
         fixture.given(ORDERS)
