@@ -261,6 +261,24 @@ class CommandSideOnPostgresTest {
         assertThat(over.text("field")).isEqualTo("scopes");
     }
 
+    /** Found by the fuzz harness: 50 logout URLs of 190 characters overflowed the catalog's column (500). */
+    @Test
+    void aClientHoldsFiftyCallbacksAndLogoutUrlsOf1000Characters() {
+        TestHttp http = http();
+        assertThat(http.admin("POST", "/admin/tenants", Map.of("id", "urls", "name", "Urls")).status()).isEqualTo(201);
+        List<String> urls = java.util.stream.IntStream.rangeClosed(1, 50)
+                .mapToObj(i -> "https://app.test/" + String.format("%02d", i) + "/" + "a".repeat(1000 - 20)).toList();
+        Response client = http.admin("POST", "/admin/tenants/urls/clients", Map.of("name", "Web", "app_type",
+                "regular_web", "callbacks", urls, "allowed_logout_urls", urls));
+        assertThat(client.status()).as(client.body()).isEqualTo(201);
+        assertThat(http.admin("GET", "/admin/tenants/urls/clients/" + client.text("client_id"), null).json()
+                .get("allowed_logout_urls")).hasSize(50);
+        Response tooLong = http.admin("POST", "/admin/tenants/urls/clients", Map.of("name", "Web", "app_type",
+                "regular_web", "callbacks", List.of(urls.get(0) + "a")));
+        assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(400);
+        assertThat(tooLong.text("field")).isEqualTo("callbacks");
+    }
+
     @Test
     void apisAndClientsCanBeReadChangedAndDeletedAndStayInTheirTenant() {
         TestHttp http = http();

@@ -94,6 +94,23 @@ class ClientTest {
                 .expectNoEvents();
     }
 
+    /** Found by the fuzz harness: 50 logout URLs of 190 characters overflowed the catalog's column (500). */
+    @Test
+    void registerOrUpdateWithAUrlOfMoreThan1000CharactersThenInvalid() {
+        String longUrl = "https://app.test/" + "a".repeat(1000 - "https://app.test/".length() + 1);
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "acme", "web", AppType.REGULAR_WEB, List.of("authorization_code"), HASH,
+                        null, null, new ClientUrls(List.of(longUrl), List.of()), null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("at most 1000 characters"))
+                .expectNoEvents();
+        fixture.given(BILLING)
+                .when(new UpdateClient("c1", "acme", null, null, null, null,
+                        new ClientUrls(List.of(), List.of(longUrl)), null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
     @Test
     void registerSpaWithClientCredentialsThenInvalidGrantTypes() {
         fixture.givenNoPriorActivity()
