@@ -389,6 +389,19 @@ public final class HostileInputs {
 
     private void oversize(Draft d, Picks p, Map<String, String> variables, Endpoint e) {
         String unit = p.oneOf("a", "\u00e9", "\ud83d\ude00", "%");
+        if (d.json != null && p.chance(0.25)) {
+            // a list at a plausible count limit, of long entries shaped like what the field takes (URLs pass URL checks)
+            String field = p.oneOf("scopes", "callbacks", "allowed_logout_urls", "roles", "permissions", "grant_types");
+            int count = p.oneOf(20, 50, 100);
+            int length = p.oneOf(190, 500, 2_000);
+            ArrayNode list = d.json.putArray(field);
+            for (int i = 0; i < count; i++) {
+                String prefix = "https://fz.test/" + i + "/";
+                list.add(prefix + Picks.repeat("a", Math.max(1, length - prefix.length())));
+            }
+            d.mutation = "JSON member " + field + " of " + count + " entries of " + length + " characters";
+            return;
+        }
         switch (p.between(0, 4)) {
             case 0 -> {
                 int length = p.oneOf(10_000, 100_000, 1_000_000);
