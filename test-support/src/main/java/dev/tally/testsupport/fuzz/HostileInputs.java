@@ -262,6 +262,12 @@ public final class HostileInputs {
         String name = param.name() == null ? "x" : param.name();
         String value = param.value() == null ? "" : param.value();
         int cut = value.isEmpty() ? 0 : p.random.nextInt(value.length() + 1);
+        String label = secrets.labelOf(value);
+        if (label != null) {
+            // the container prints the value it could not decode: the pieces of a secret are what a log would show
+            secrets.add(label + " (a piece of it before undecodable bytes)", value.substring(0, cut));
+            secrets.add(label + " (a piece of it after undecodable bytes)", value.substring(cut));
+        }
         list.set(at, Param.raw(Draft.encode(name) + "=" + Draft.encode(value.substring(0, cut)) + bad
                 + Draft.encode(value.substring(cut))));
         d.mutation = HostileRequest.escape(bad) + " in " + name + ", in the " + (body ? "body" : "query");

@@ -40,6 +40,11 @@ public final class Secrets {
         }
     }
 
+    /** What {@code value} is, if it is a registered secret; {@code null} otherwise. */
+    String labelOf(String value) {
+        return value == null ? null : labels.get(value);
+    }
+
     public int size() {
         return labels.size();
     }
