@@ -43,7 +43,7 @@ class HostileInputFuzzTest {
         String admin = "fuzzadmin" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE) + "x0";
         Long only = Long.getLong("tally.fuzz.only");
         Options options = new Options(Long.getLong("tally.fuzz.seed", SEED), Integer.getInteger("tally.fuzz.requests", REQUESTS),
-                Integer.getInteger("tally.fuzz.concurrency", 2), 60_000, only);
+                Integer.getInteger("tally.fuzz.concurrency", 4), 60_000, only);
         try (ServiceProcess server = ServiceProcess.start("standalone-fuzz", TallyStandalone.class,
                 Map.of("TALLY_DATA_DIR", dataDir.toString(), "TALLY_ADMIN_TOKEN", admin), ServiceProcess.freePort(),
                 STARTUP)) {

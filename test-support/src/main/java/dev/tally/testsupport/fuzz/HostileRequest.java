@@ -26,8 +26,9 @@ public record HostileRequest(long seed, long index, String endpoint, Category ca
         String head = new String(bytes, 0, split, StandardCharsets.ISO_8859_1);
         StringBuilder text = new StringBuilder();
         String[] lines = head.split("\r\n");
+        // masked before shortened, so that no part of a secret shows
         for (int i = 0; i < lines.length; i++) {
-            String line = escape(lines[i]);
+            String line = secrets.mask(escape(lines[i]));
             if (line.length() > SHOWN_TARGET) {
                 line = line.substring(0, SHOWN_TARGET) + "... (" + lines[i].length() + " bytes)";
             }
@@ -36,11 +37,12 @@ public record HostileRequest(long seed, long index, String endpoint, Category ca
         int bodyLength = bytes.length - split - (split < bytes.length ? 4 : 0);
         if (bodyLength > 0) {
             int from = split + 4;
-            String body = escape(new String(bytes, from, Math.min(SHOWN_BODY, bodyLength), StandardCharsets.ISO_8859_1));
-            text.append("\n    body (").append(bodyLength).append(" bytes): ").append(body)
-                    .append(bodyLength > SHOWN_BODY ? "..." : "");
+            String body = secrets.mask(escape(new String(bytes, from, Math.min(SHOWN_BODY * 8, bodyLength),
+                    StandardCharsets.ISO_8859_1)));
+            text.append("\n    body (").append(bodyLength).append(" bytes): ")
+                    .append(body.length() > SHOWN_BODY ? body.substring(0, SHOWN_BODY) + "..." : body);
         }
-        return secrets.mask(text.toString());
+        return text.toString();
     }
 
     /** Where the headers end (the index of the blank line's CR LF CR LF), or the length if they never do. */

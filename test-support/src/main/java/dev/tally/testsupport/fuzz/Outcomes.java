@@ -50,7 +50,7 @@ public final class Outcomes {
         if (status >= 500) {
             Matcher code = ERROR_CODE.matcher(answer.body() == null ? "" : answer.body());
             String key = request.cause() + " -> " + status + (code.find() ? " " + code.group(1) : "");
-            remember(serverErrors, key, request, status + " " + excerpt(answer.body()));
+            remember(serverErrors, key, request, status + " " + excerpt(secrets.mask(answer.body())));
         } else if (!answer.answered()) {
             String reason = answer.failure().replaceAll("\\d+ bytes", "N bytes");
             remember(unanswered, request.cause() + " -> " + reason, request, reason);

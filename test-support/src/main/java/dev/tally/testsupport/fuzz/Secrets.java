@@ -121,7 +121,7 @@ public final class Secrets {
                     if (log.startsWith(secret, at)) {
                         // by what it is: the pieces of one password, or many tokens of one kind, are one finding
                         String label = labels.get(secret);
-                        found.merge(label, new Leak(label, 1, mask(lineAround(log, at))),
+                        found.merge(label, new Leak(label, 1, lineAround(log, at)),
                                 (first, again) -> new Leak(label, first.occurrences() + 1, first.firstLine()));
                     }
                 }
@@ -143,10 +143,11 @@ public final class Secrets {
         return h;
     }
 
-    private static String lineAround(String log, int at) {
+    /** The line, masked before it is shortened, so that no part of a secret shows. */
+    private String lineAround(String log, int at) {
         int start = log.lastIndexOf('\n', at) + 1;
         int end = log.indexOf('\n', at);
-        String line = log.substring(start, end < 0 ? log.length() : end);
+        String line = mask(log.substring(start, end < 0 ? log.length() : end));
         return line.length() > 400 ? line.substring(0, 400) + "..." : line;
     }
 
