@@ -265,8 +265,7 @@ public final class HostileInputs {
         String label = secrets.labelOf(value);
         if (label != null) {
             // the container prints the value it could not decode: the pieces of a secret are what a log would show
-            secrets.add(label + " (a piece of it before undecodable bytes)", value.substring(0, cut));
-            secrets.add(label + " (a piece of it after undecodable bytes)", value.substring(cut));
+            secrets.addPieces(label, value, cut);
         }
         list.set(at, Param.raw(Draft.encode(name) + "=" + Draft.encode(value.substring(0, cut)) + bad
                 + Draft.encode(value.substring(cut))));
@@ -283,9 +282,8 @@ public final class HostileInputs {
         String label = real ? "the target user's password" : "a password sent with undecodable bytes";
         int cut = p.between(Secrets.SHORTEST, password.length() - Secrets.SHORTEST);
         String bad = p.oneOf("%F6", "\u00f6", "%C3", "%F6%F6", "%ff");
-        secrets.add(label + " (the piece before the undecodable bytes)", password.substring(0, cut));
-        secrets.add(label + " (the piece after the undecodable bytes)", password.substring(cut));
         secrets.add(label, password);
+        secrets.addPieces(label, password, cut);
         d.form.removeIf(param -> "password".equals(param.name()));
         d.form.add(p.random.nextInt(d.form.size() + 1),
                 Param.raw("password=" + password.substring(0, cut) + bad + password.substring(cut)));

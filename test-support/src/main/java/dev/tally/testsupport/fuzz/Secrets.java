@@ -40,6 +40,22 @@ public final class Secrets {
         }
     }
 
+    /**
+     * The two pieces of {@code secret} around a cut at {@code cut} (where the run put bytes the container cannot decode,
+     * and the container prints what it read), each registered if it holds at least {@link #SHORTEST} characters of the
+     * secret part: in a dotted token (a JWT, a refresh token) that is what follows the last dot, since a JWT's header and
+     * payload, and a refresh token's family id, are readable by design.
+     */
+    void addPieces(String label, String secret, int cut) {
+        int secretFrom = secret.lastIndexOf('.') + 1;
+        if (cut - secretFrom >= SHORTEST) {
+            add(label + " (the piece before the undecodable bytes)", secret.substring(0, cut));
+        }
+        if (secret.length() - Math.max(cut, secretFrom) >= SHORTEST) {
+            add(label + " (the piece after the undecodable bytes)", secret.substring(cut));
+        }
+    }
+
     /** What {@code value} is, if it is a registered secret; {@code null} otherwise. */
     String labelOf(String value) {
         return value == null ? null : labels.get(value);
