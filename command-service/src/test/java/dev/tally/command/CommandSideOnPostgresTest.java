@@ -240,6 +240,45 @@ class CommandSideOnPostgresTest {
         assertThat(http.admin("GET", "/admin/tenants/nope/apis", null).status()).isEqualTo(404);
     }
 
+    /**
+     * Found by the fuzz harness: an API's scopes had no bound, and a long list overflowed the catalog's column (500).
+     * Now at most 100, of up to 200 characters each, which the widened column holds.
+     */
+    @Test
+    void anApiHoldsAHundredScopesOf200CharactersAndNoMore() {
+        TestHttp http = http();
+        assertThat(http.admin("POST", "/admin/tenants", Map.of("id", "scopes", "name", "Scopes")).status()).isEqualTo(201);
+        List<String> scopes = java.util.stream.IntStream.rangeClosed(1, 101)
+                .mapToObj(i -> String.format("%03d", i) + "x".repeat(197)).toList();
+        Response full = http.admin("POST", "/admin/tenants/scopes/apis", Map.of("identifier", "https://full",
+                "name", "Full", "token_lifetime", 60, "scopes", scopes.subList(0, 100)));
+        assertThat(full.status()).as(full.body()).isEqualTo(201);
+        assertThat(http.admin("GET", "/admin/tenants/scopes/apis/" + full.text("id"), null).json().get("scopes"))
+                .hasSize(100);
+        Response over = http.admin("POST", "/admin/tenants/scopes/apis", Map.of("identifier", "https://over",
+                "name", "Over", "token_lifetime", 60, "scopes", scopes));
+        assertThat(over.status()).as(over.body()).isEqualTo(400);
+        assertThat(over.text("field")).isEqualTo("scopes");
+    }
+
+    /** Found by the fuzz harness: 50 logout URLs of 190 characters overflowed the catalog's column (500). */
+    @Test
+    void aClientHoldsFiftyCallbacksAndLogoutUrlsOf1000Characters() {
+        TestHttp http = http();
+        assertThat(http.admin("POST", "/admin/tenants", Map.of("id", "urls", "name", "Urls")).status()).isEqualTo(201);
+        List<String> urls = java.util.stream.IntStream.rangeClosed(1, 50)
+                .mapToObj(i -> "https://app.test/" + String.format("%02d", i) + "/" + "a".repeat(1000 - 20)).toList();
+        Response client = http.admin("POST", "/admin/tenants/urls/clients", Map.of("name", "Web", "app_type",
+                "regular_web", "callbacks", urls, "allowed_logout_urls", urls));
+        assertThat(client.status()).as(client.body()).isEqualTo(201);
+        assertThat(http.admin("GET", "/admin/tenants/urls/clients/" + client.text("client_id"), null).json()
+                .get("allowed_logout_urls")).hasSize(50);
+        Response tooLong = http.admin("POST", "/admin/tenants/urls/clients", Map.of("name", "Web", "app_type",
+                "regular_web", "callbacks", List.of(urls.get(0) + "a")));
+        assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(400);
+        assertThat(tooLong.text("field")).isEqualTo("callbacks");
+    }
+
     @Test
     void apisAndClientsCanBeReadChangedAndDeletedAndStayInTheirTenant() {
         TestHttp http = http();

@@ -206,6 +206,27 @@ class LoginFlowEndToEndTest {
         assertThat(Browser.redirectParams(token)).containsEntry("error", "unsupported_response_type");
     }
 
+    /** Found by the fuzz harness: such a state, or a long scope quoted in an error, made a redirect too long to write (500). */
+    @Test
+    void aStateTooLongToSendBackIsRefusedWithAPageAndALongScopeStillGetsItsErrorRedirect() {
+        String clientId = setUpTenant("longstate", 3600, 86400);
+        Browser browser = new Browser("http://localhost:" + port);
+        String state = "\ud83d\ude00".repeat(2_500);
+        HttpResponse<String> authorize = browser.post("/t/longstate/authorize", Map.of("response_type", "code",
+                "client_id", clientId, "redirect_uri", CALLBACK, "code_challenge", CHALLENGE,
+                "code_challenge_method", "S256", "state", state));
+        assertThat(authorize.statusCode()).as(authorize.body()).isEqualTo(400);
+        assertThat(authorize.headers().firstValue("Location")).isEmpty();
+        HttpResponse<String> logout = browser.post("/t/longstate/logout", Map.of("client_id", clientId,
+                "post_logout_redirect_uri", "https://app.test/bye", "state", state));
+        assertThat(logout.statusCode()).as(logout.body()).isEqualTo(400);
+
+        HttpResponse<String> scope = browser.post("/t/longstate/authorize", Map.of("response_type", "code",
+                "client_id", clientId, "redirect_uri", CALLBACK, "code_challenge", CHALLENGE,
+                "code_challenge_method", "S256", "state", "s-3", "scope", "x".repeat(9_000)));
+        assertThat(Browser.redirectParams(scope)).containsEntry("error", "invalid_scope").containsEntry("state", "s-3");
+    }
+
     @Test
     void silentReauthenticationWorksWhileIdleLessThanTheTimeoutAndNotAfter() {
         String clientId = setUpTenant("idle", 3600, 86400);

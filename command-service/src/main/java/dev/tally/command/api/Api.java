@@ -10,6 +10,7 @@ import dev.tally.kernel.api.ApiCommands.UpdateApi;
 import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
+import dev.tally.kernel.lifetime.ApiLifetimeSettings;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.problem.InvalidInput;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -28,6 +30,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 @Aggregate
 public class Api {
     static final int MAX_IDENTIFIER = 600;
+    static final int MAX_SCOPES = 100;
     private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,200}");
 
     @AggregateIdentifier
@@ -53,7 +56,7 @@ public class Api {
         if (command.tokenLifetime() == null) {
             throw new InvalidInput("token_lifetime", "is required (seconds)");
         }
-        requireLifetimes(command.tokenLifetime(), command.tokenLifetimeForWeb());
+        requireLifetimes(identifier, command.tokenLifetime(), command.tokenLifetimeForWeb());
         List<String> scopes = requireScopes(command.scopes());
         if (directory.apiIdentifierTaken(command.tenantId(), identifier)) {
             throw new Conflict("identifier", "an API with identifier '" + identifier + "' already exists in this tenant");
@@ -68,7 +71,7 @@ public class Api {
         String newName = command.name() == null ? name : DisplayNames.require(command.name());
         long newLifetime = command.tokenLifetime() == null ? tokenLifetime : command.tokenLifetime();
         Long newWeb = command.tokenLifetimeForWeb() == null ? tokenLifetimeForWeb : command.tokenLifetimeForWeb();
-        requireLifetimes(newLifetime, newWeb);
+        requireLifetimes(identifier, newLifetime, newWeb);
         List<String> newScopes = command.scopes() == null ? scopes : requireScopes(command.scopes());
         boolean newOffline = command.allowOfflineAccess() == null ? allowOfflineAccess : command.allowOfflineAccess();
         if (!newName.equals(name) || newLifetime != tokenLifetime || !Objects.equals(newWeb, tokenLifetimeForWeb)
@@ -116,7 +119,12 @@ public class Api {
         }
     }
 
-    static void requireLifetimes(long tokenLifetime, Long tokenLifetimeForWeb) {
+    /**
+     * The lifetimes must also make the kernel's {@link ApiLifetimeSettings}, which the token service builds from every
+     * {@code ApiRegistered} and {@code ApiUpdated}: a lifetime the aggregate recorded and the token service's view
+     * refused (one beyond a representable expiry, such as 2^63-1 seconds) left that view failing and health DOWN.
+     */
+    static void requireLifetimes(String identifier, long tokenLifetime, Long tokenLifetimeForWeb) {
         if (tokenLifetime <= 0) {
             throw new InvalidInput("token_lifetime", "must be a positive number of seconds");
         }
@@ -129,6 +137,8 @@ public class Api {
                         "must not exceed token_lifetime (" + tokenLifetime + " s), got " + tokenLifetimeForWeb + " s");
             }
         }
+        new ApiLifetimeSettings(identifier, tokenLifetime,
+                tokenLifetimeForWeb == null ? OptionalLong.empty() : OptionalLong.of(tokenLifetimeForWeb));
     }
 
     private static String requireIdentifier(String identifier) {
@@ -148,9 +158,16 @@ public class Api {
 
 
     /** Scope tokens per RFC 6749 §3.3: printable ASCII without space, quote or backslash. */
+    /**
+     * At most {@link #MAX_SCOPES}: without a bound, a list of 200,000 scopes overflowed the catalog's column and the
+     * management API answered 500 (found by the fuzz harness).
+     */
     private static List<String> requireScopes(List<String> scopes) {
         if (scopes == null) {
             return List.of();
+        }
+        if (scopes.size() > MAX_SCOPES) {
+            throw new InvalidInput("scopes", "may hold at most " + MAX_SCOPES + " scopes");
         }
         for (String s : scopes) {
             if (s == null || !SCOPE.matcher(s).matches()) {

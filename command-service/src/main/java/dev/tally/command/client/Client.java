@@ -22,12 +22,14 @@ import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.lifetime.ClientProfile;
+import dev.tally.kernel.lifetime.RepresentableLifetimes;
 import dev.tally.kernel.management.ManagementScopes;
 import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -39,6 +41,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 /** An application of a tenant. Confidential clients hold a secret, kept only as its hash. */
 @Aggregate
 public class Client {
+    static final int MAX_URL = 1000;
     @AggregateIdentifier
     private String clientId;
     private String tenantId;
@@ -51,6 +54,7 @@ public class Client {
     private ClientSessionLimits sessionLimits;
     private RefreshTokenSettings refreshSettings = RefreshTokenSettings.NONE;
     private List<String> managementScopes = List.of();
+    private Instant createdAt;
 
     protected Client() {
     }
@@ -71,9 +75,12 @@ public class Client {
         }
         long idToken = command.idTokenLifetime() == null ? ClientProfile.DEFAULT_ID_TOKEN_LIFETIME
                 : requireIdTokenLifetime(command.idTokenLifetime());
+        ClientSessionLimits limits = command.sessionLimits() == null ? ClientSessionLimits.NONE : command.sessionLimits();
+        Instant now = clock.instant();
+        ClientProfile.of(command.clientId(), command.appType(), metadata, now, idToken, limits, null);
         apply(new ClientRegistered(command.clientId(), command.tenantId(), name, command.appType(), grants,
-                command.secretHash(), metadata, idToken, command.urls() == null ? ClientUrls.NONE : command.urls(),
-                command.sessionLimits() == null ? ClientSessionLimits.NONE : command.sessionLimits(), clock.instant()));
+                command.secretHash(), metadata, idToken, command.urls() == null ? ClientUrls.NONE : requireUrls(command.urls()),
+                limits, now));
     }
 
     @CommandHandler
@@ -84,8 +91,9 @@ public class Client {
         Map<String, String> newMetadata = command.clientMetadata() == null ? clientMetadata
                 : ClientMetadata.requireValid(command.clientMetadata());
         long newIdToken = command.idTokenLifetime() == null ? idTokenLifetime : requireIdTokenLifetime(command.idTokenLifetime());
-        ClientUrls newUrls = command.urls() == null ? urls : command.urls();
+        ClientUrls newUrls = command.urls() == null ? urls : requireUrls(command.urls());
         ClientSessionLimits newLimits = command.sessionLimits() == null ? sessionLimits : command.sessionLimits();
+        requireProfile(newMetadata, newIdToken, newLimits, refreshSettings);
         if (!newName.equals(name) || !newGrants.equals(grantTypes) || !newMetadata.equals(clientMetadata)
                 || newIdToken != idTokenLifetime || !newUrls.equals(urls) || !newLimits.equals(sessionLimits)) {
             apply(new ClientUpdated(clientId, tenantId, newName, newGrants, newMetadata, newIdToken, newUrls, newLimits));
@@ -109,6 +117,7 @@ public class Client {
     @CommandHandler
     void handle(ChangeClientRefreshSettings command) {
         requireSameTenant(command.tenantId());
+        requireProfile(clientMetadata, idTokenLifetime, sessionLimits, RepresentableLifetimes.require(command.settings()));
         if (!command.settings().equals(refreshSettings)) {
             apply(new ClientRefreshSettingsChanged(clientId, tenantId, command.settings()));
         }
@@ -140,6 +149,7 @@ public class Client {
         this.idTokenLifetime = event.idTokenLifetime();
         this.urls = event.urls();
         this.sessionLimits = event.sessionLimits();
+        this.createdAt = event.createdAt();
     }
 
     @EventSourcingHandler
@@ -193,6 +203,33 @@ public class Client {
                     "only a confidential client whose grant_types include client_credentials can be granted management scopes");
         }
         return List.copyOf(sorted);
+    }
+
+    /**
+     * The client's settings must make the profile the token service builds from its events: a lifetime this aggregate
+     * recorded and the token service's view refused (one beyond a representable expiry, such as 2^63-1 seconds) left
+     * that view failing, health DOWN and the client unable to authenticate.
+     */
+    private void requireProfile(Map<String, String> metadata, long idToken, ClientSessionLimits limits,
+                                RefreshTokenSettings refresh) {
+        ClientProfile.of(clientId, appType, metadata, createdAt, idToken, limits, refresh.tokenLifetime());
+    }
+
+    /**
+     * Each URL at most {@link #MAX_URL} characters (here, not in {@code ClientUrls}, so that events recorded before the
+     * bound still load): without a bound, 50 logout URLs of 190 characters overflowed the catalog's column (500, found by
+     * the fuzz harness), and a long callback can make the authorize endpoint's redirect too long to write.
+     */
+    private static ClientUrls requireUrls(ClientUrls urls) {
+        for (String field : List.of("callbacks", "allowed_logout_urls")) {
+            List<String> list = field.equals("callbacks") ? urls.callbacks() : urls.allowedLogoutUrls();
+            for (String url : list) {
+                if (url.length() > MAX_URL) {
+                    throw new InvalidInput(field, "URLs may be at most " + MAX_URL + " characters long");
+                }
+            }
+        }
+        return urls;
     }
 
     private static long requireIdTokenLifetime(long seconds) {

@@ -13,6 +13,7 @@ import dev.tally.kernel.client.ClientIds;
 import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.kernel.lifetime.RepresentableLifetimes;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.RefreshTokenSettings;
@@ -74,8 +75,9 @@ public class ClientController {
     /** {@code refresh_token}: {@code rotation} none | rotate | rotate-sliding; lifetimes and leeway in seconds. */
     public record RefreshTokenRequest(String rotation, Long tokenLifetime, Long idleTokenLifetime, Long leeway) {
         RefreshTokenSettings settings() {
-            return new RefreshTokenSettings(rotation == null ? null : RotationMode.parse(rotation), tokenLifetime,
-                    idleTokenLifetime, leeway);
+            // checked here too, before the client is registered, so a refused setting leaves no client behind
+            return RepresentableLifetimes.require(new RefreshTokenSettings(rotation == null ? null
+                    : RotationMode.parse(rotation), tokenLifetime, idleTokenLifetime, leeway));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
+import dev.tally.kernel.lifetime.RepresentableLifetimes;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
@@ -80,7 +81,7 @@ public class Tenant {
 
     @CommandHandler
     void handle(ChangeTenantRefreshSettings command) {
-        if (!command.settings().equals(refreshSettings)) {
+        if (!RepresentableLifetimes.require(command.settings()).equals(refreshSettings)) {
             apply(new TenantRefreshSettingsChanged(tenantId, command.settings()));
         }
     }

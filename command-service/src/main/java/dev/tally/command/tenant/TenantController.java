@@ -2,6 +2,7 @@ package dev.tally.command.tenant;
 
 import dev.tally.command.catalog.Catalog;
 import dev.tally.command.catalog.CatalogRows.TenantRow;
+import dev.tally.kernel.lifetime.RepresentableLifetimes;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.RotationMode;
@@ -88,8 +89,10 @@ public class TenantController {
             }
             revoke = onReuse.equals("revoke_session");
         }
-        return new TenantRefreshSettings(rotation == null ? current.rotation() : RotationMode.parse(rotation),
-                idle == null ? current.idleTokenLifetime() : idle, leeway == null ? current.leeway() : leeway, revoke);
+        // checked here too, before the tenant is created, so a refused setting leaves no tenant behind
+        return RepresentableLifetimes.require(new TenantRefreshSettings(rotation == null ? current.rotation()
+                : RotationMode.parse(rotation), idle == null ? current.idleTokenLifetime() : idle,
+                leeway == null ? current.leeway() : leeway, revoke));
     }
 
     private static TenantRefreshSettings current(TenantRow row) {

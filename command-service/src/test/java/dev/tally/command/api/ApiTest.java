@@ -79,6 +79,16 @@ class ApiTest {
                 .expectNoEvents();
     }
 
+    /** Found by the fuzz harness: the token service's view refused the recorded event, and health went DOWN. */
+    @Test
+    void registerApiWhenLifetimeIsBeyondARepresentableExpiryThenInvalid() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", Long.MAX_VALUE, null, null, null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("must be at most 3155760000 seconds"))
+                .expectNoEvents();
+    }
+
     @Test
     void registerApiWhenLifetimeMissingThenInvalid() {
         fixture.givenNoPriorActivity()
@@ -120,10 +130,36 @@ class ApiTest {
                 .expectException(InvalidInput.class);
     }
 
+    /** Found by the fuzz harness: 200,000 scopes overflowed the catalog's column, a 500. */
+    @Test
+    void registerApiWithMoreThan100ScopesThenInvalidAndUpdateToMoreThenInvalid() {
+        List<String> scopes = java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(i -> "s" + i).toList();
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, scopes, null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("at most 100 scopes"))
+                .expectNoEvents();
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", null, null, null, scopes, null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, scopes.subList(0, 100), null))
+                .expectSuccessfulHandlerExecution();
+    }
+
     @Test
     void updateApiWhenLifetimeDropsBelowWebLifetimeThenInvalid() {
         fixture.given(ORDERS)
                 .when(new UpdateApi("api_1", "acme", null, 600L, null, null, null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void updateApiWhenLifetimeIsBeyondARepresentableExpiryThenInvalid() {
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", null, Long.MAX_VALUE, null, null, null))
                 .expectException(InvalidInput.class)
                 .expectNoEvents();
     }

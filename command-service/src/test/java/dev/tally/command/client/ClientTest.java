@@ -5,6 +5,7 @@ import dev.tally.kernel.client.AppType;
 import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.ClientCommands.ChangeClientManagementScopes;
+import dev.tally.kernel.client.ClientCommands.ChangeClientRefreshSettings;
 import dev.tally.kernel.client.ClientCommands.DeleteClient;
 import dev.tally.kernel.client.ClientCommands.RegisterClient;
 import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
@@ -16,6 +17,7 @@ import dev.tally.kernel.client.ClientEvents.ClientSecretRotated;
 import dev.tally.kernel.client.ClientEvents.ClientUpdated;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.refresh.RefreshTokenSettings;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,6 +49,66 @@ class ClientTest {
                 .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
                         HASH, Map.of("tier", "gold"), null, null, null))
                 .expectEvents(BILLING);
+    }
+
+    // Found by the fuzz harness: lifetimes of 2^63-1 seconds were recorded, the token service's view refused the event,
+    // the view failed, health went DOWN and the client could not authenticate; an idle lifetime overflowed (500).
+
+    @Test
+    void registerWhenIdTokenLifetimeIsBeyondARepresentableExpiryThenInvalid() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
+                        HASH, null, Long.MAX_VALUE, null, null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("id_token_lifetime must be at most"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void registerWhenSessionTimeoutIsBeyondARepresentableExpiryThenInvalid() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
+                        HASH, null, null, null, new ClientSessionLimits(null, Long.MAX_VALUE)))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void updateWhenIdTokenLifetimeIsBeyondARepresentableExpiryThenInvalid() {
+        fixture.given(BILLING)
+                .when(new UpdateClient("c1", "acme", null, null, null, Long.MAX_VALUE, null, null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void changeRefreshSettingsWhenALifetimeIsBeyondARepresentableExpiryThenInvalid() {
+        fixture.given(BILLING)
+                .when(new ChangeClientRefreshSettings("c1", "acme", new RefreshTokenSettings(null, Long.MAX_VALUE, null, null)))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
+        fixture.given(BILLING)
+                .when(new ChangeClientRefreshSettings("c1", "acme", new RefreshTokenSettings(null, null, Long.MAX_VALUE, null)))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("refresh_token.idle_token_lifetime must be at most"))
+                .expectNoEvents();
+    }
+
+    /** Found by the fuzz harness: 50 logout URLs of 190 characters overflowed the catalog's column (500). */
+    @Test
+    void registerOrUpdateWithAUrlOfMoreThan1000CharactersThenInvalid() {
+        String longUrl = "https://app.test/" + "a".repeat(1000 - "https://app.test/".length() + 1);
+        fixture.givenNoPriorActivity()
+                .when(new RegisterClient("c1", "acme", "web", AppType.REGULAR_WEB, List.of("authorization_code"), HASH,
+                        null, null, new ClientUrls(List.of(longUrl), List.of()), null))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("at most 1000 characters"))
+                .expectNoEvents();
+        fixture.given(BILLING)
+                .when(new UpdateClient("c1", "acme", null, null, null, null,
+                        new ClientUrls(List.of(), List.of(longUrl)), null))
+                .expectException(InvalidInput.class)
+                .expectNoEvents();
     }
 
     @Test

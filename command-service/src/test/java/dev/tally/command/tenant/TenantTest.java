@@ -12,9 +12,12 @@ import dev.tally.command.catalog.InMemoryTenantDirectory;
 import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.refresh.RotationMode;
+import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
+import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
@@ -171,6 +174,17 @@ class TenantTest {
         fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
                 .when(new RenameTenant("acme", "Acme"))
                 .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    /** Found by the fuzz harness: 2^63-1 seconds overflowed when a family started, and the password grant answered 500. */
+    @Test
+    void changeRefreshSettingsWhenIdleLifetimeIsBeyondARepresentableExpiryThenInvalid() {
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
+                .when(new ChangeTenantRefreshSettings("acme", new TenantRefreshSettings(RotationMode.ROTATE,
+                        Long.MAX_VALUE, 30, true)))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("refresh_token_idle_lifetime must be at most"))
                 .expectNoEvents();
     }
 

@@ -15,6 +15,8 @@ import java.util.Set;
 public final class Params {
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private final Map<String, String> values;
 
@@ -44,17 +46,27 @@ public final class Params {
         return v;
     }
 
+    /**
+     * An instant of the years 1 to 9999: {@code Instant} reaches the year 1,000,000,000, where the database's
+     * timestamps (and {@code OffsetDateTime}) do not, and such a bound answered 500 (found by the fuzz harness).
+     */
     public Instant instant(String name) {
         String v = values.get(name);
         if (v == null) {
             return null;
         }
+        Instant instant;
         try {
-            return Instant.parse(v);
+            instant = Instant.parse(v);
         } catch (DateTimeParseException e) {
             throw new InvalidInput(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z; was '"
                     + abbreviated(v) + "'");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new InvalidInput(name, "must be an instant from " + EARLIEST + " to " + LATEST + "; was '"
+                    + abbreviated(v) + "'");
+        }
+        return instant;
     }
 
     public int limit() {

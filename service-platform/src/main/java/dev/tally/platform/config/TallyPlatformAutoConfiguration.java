@@ -8,12 +8,14 @@ import dev.tally.platform.admin.ManagementAuthenticationFilter;
 import dev.tally.platform.admin.ManagementTokenVerifier;
 import dev.tally.platform.input.InputLimits;
 import dev.tally.platform.input.RequestInputFilter;
+import dev.tally.platform.problem.ErrorPathGuard;
 import dev.tally.platform.problem.ManagementProblems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -111,6 +113,16 @@ public class TallyPlatformAutoConfiguration {
         FilterRegistrationBean<RequestInputFilter> registration = new FilterRegistrationBean<>(new RequestInputFilter(limits));
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    /** The error path reached directly is a path Tally does not serve (404), not a failure (500). */
+    @Bean
+    public FilterRegistrationBean<ErrorPathGuard> errorPathGuard(@Value("${server.error.path:/error}") String errorPath) {
+        FilterRegistrationBean<ErrorPathGuard> registration = new FilterRegistrationBean<>(new ErrorPathGuard());
+        registration.addUrlPatterns(errorPath);
+        // request dispatches only (the default): the container's error dispatches must still reach the error controller
+        registration.setOrder(0);
         return registration;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tally.kernel.lifetime;
 
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientSessionLimits;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +55,27 @@ public record ClientProfile(
         if (seconds.isPresent()) {
             Seconds.requirePositive(field, seconds.getAsLong());
         }
+    }
+
+    /**
+     * The profile of a client with these settings, as the token service builds it from the client's events; the
+     * client aggregate builds it too before it records them, so that it records nothing the token service refuses.
+     *
+     * @param refreshTokenLifetime the client's {@code refresh_token.token_lifetime}, or {@code null}
+     */
+    public static ClientProfile of(String clientId, AppType appType, Map<String, String> metadata, Instant createdAt,
+                                   long idTokenLifetime, ClientSessionLimits limits, Long refreshTokenLifetime) {
+        Builder b = builder(clientId, appType).metadata(metadata).createdAt(createdAt).idTokenLifetime(idTokenLifetime);
+        if (refreshTokenLifetime != null) {
+            b.refreshTokenLifetime(refreshTokenLifetime);
+        }
+        if (limits.sessionIdleTimeout() != null) {
+            b.sessionIdleTimeout(limits.sessionIdleTimeout());
+        }
+        if (limits.sessionAbsoluteTimeout() != null) {
+            b.sessionAbsoluteTimeout(limits.sessionAbsoluteTimeout());
+        }
+        return b.build();
     }
 
     public static Builder builder(String clientId, AppType appType) {

@@ -43,6 +43,14 @@ public class Authorizations {
     static final long CODE_LIFETIME_SECONDS = 60;
     private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "email", "offline_access");
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
+    /**
+     * The longest {@code state} (bytes of UTF-8) that is sent back in a redirect. The redirect's {@code Location} must fit
+     * the container's response headers (8 KB): a longer one could not be written, and the browser got a 500 (found by the
+     * fuzz harness, with a state of 10,000 characters).
+     */
+    public static final int MAX_STATE_BYTES = 1024;
+    /** An error redirect's description may quote what the request named (a scope, an audience): at most this much. */
+    static final int MAX_ERROR_DESCRIPTION = 200;
 
     private final TokenConfig config;
 
@@ -174,11 +182,20 @@ public class Authorizations {
         return redirect(request.redirectUri(), params);
     }
 
-    /** The client's redirect URI with an error (RFC 6749 §4.1.2.1) and the request's state. */
+    /** Whether {@code state} is too long to be sent back in a redirect ({@link #MAX_STATE_BYTES}). */
+    public static boolean stateTooLong(String state) {
+        return state != null && state.getBytes(StandardCharsets.UTF_8).length > MAX_STATE_BYTES;
+    }
+
+    /**
+     * The client's redirect URI with an error (RFC 6749 §4.1.2.1) and the request's state; the description is cut to
+     * {@link #MAX_ERROR_DESCRIPTION} characters, so a long scope or audience it quotes cannot overflow the redirect.
+     */
     public static String errorRedirect(String redirectUri, String error, String description, String state, String issuer) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("error", error);
-        params.put("error_description", description);
+        params.put("error_description", description.length() <= MAX_ERROR_DESCRIPTION ? description
+                : description.substring(0, MAX_ERROR_DESCRIPTION - 3) + "...");
         params.put("state", state);
         params.put("iss", issuer);
         return redirect(redirectUri, params);

@@ -66,6 +66,11 @@ public class AuthorizeEndpoint {
             return Pages.message(HttpStatus.BAD_REQUEST, "Invalid request",
                     "redirect_uri is missing or is not one of this application's registered callbacks.");
         }
+        if (Authorizations.stateTooLong(p.get("state"))) {
+            // not redirected: the redirect that carries it back could not be written
+            return Pages.message(HttpStatus.BAD_REQUEST, "Invalid request",
+                    "state is longer than " + Authorizations.MAX_STATE_BYTES + " bytes.");
+        }
         String issuer = issuers.issuer(tenant, http);
         AuthorizationRequest request;
         try {

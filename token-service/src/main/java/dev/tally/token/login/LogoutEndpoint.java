@@ -65,6 +65,10 @@ public class LogoutEndpoint {
         if (t == null) {
             return Pages.message(HttpStatus.NOT_FOUND, "Unknown tenant", "There is no tenant '" + tenant + "'.");
         }
+        if (Authorizations.stateTooLong(state)) {
+            return Pages.message(HttpStatus.BAD_REQUEST, "Invalid request",
+                    "state is longer than " + Authorizations.MAX_STATE_BYTES + " bytes.");
+        }
         String issuer = issuers.issuer(tenant, http);
         JWTClaimsSet hint = null;
         if (idTokenHint != null && !idTokenHint.isBlank()) {

@@ -97,18 +97,7 @@ public final class TokenConfigState {
         private static ClientProfile profile(String clientId, AppType appType, Map<String, String> metadata,
                                              long idTokenLifetime, ClientSessionLimits limits, RefreshTokenSettings refresh,
                                              Instant createdAt) {
-            ClientProfile.Builder b = ClientProfile.builder(clientId, appType).metadata(metadata).createdAt(createdAt)
-                    .idTokenLifetime(idTokenLifetime);
-            if (refresh.tokenLifetime() != null) {
-                b.refreshTokenLifetime(refresh.tokenLifetime());
-            }
-            if (limits.sessionIdleTimeout() != null) {
-                b.sessionIdleTimeout(limits.sessionIdleTimeout());
-            }
-            if (limits.sessionAbsoluteTimeout() != null) {
-                b.sessionAbsoluteTimeout(limits.sessionAbsoluteTimeout());
-            }
-            return b.build();
+            return ClientProfile.of(clientId, appType, metadata, createdAt, idTokenLifetime, limits, refresh.tokenLifetime());
         }
 
         public boolean confidential() {
