@@ -146,7 +146,7 @@ class HostileInputTest {
                 Map.of("Authorization", "Bearer " + ADMIN, "Content-Type", "*/*"), latin1("{}"));
         assertThat(wildcard.status).as(wildcard.toString()).isEqualTo(415);
         assertThat(wildcard.contentType).startsWith("application/problem+json");
-        for (String type : List.of(";;;", "application/x-www-form-urlencoded; charset=no-such-charset", "text/", "/",
+        for (String type : List.of(";;;", " ", "application/x-www-form-urlencoded; charset=no-such-charset", "text/", "/",
                 "application/x-www-form-urlencoded; charset=\"", "application/x-www-form-urlencoded; charset=UTF-16")) {
             for (String endpoint : List.of("token", "introspect", "revoke")) {
                 Raw answer = raw("POST", "/t/" + tenant + "/oauth/" + endpoint, Map.of("Content-Type", type), latin1("token=t"));

@@ -61,8 +61,12 @@ public class RequestInputFilter extends OncePerRequestFilter {
 
     /** The declared media type, {@code null} when none is declared. */
     static MediaType contentType(String header) throws Refused {
-        if (header == null || header.isBlank()) {
+        if (header == null) {
             return null;
+        }
+        if (header.isBlank()) {
+            // present but empty: not "no body type", which an endpoint might read as its default
+            throw new Refused(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "the Content-Type header is empty");
         }
         MediaType type;
         try {

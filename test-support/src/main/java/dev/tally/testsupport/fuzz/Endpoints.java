@@ -48,6 +48,7 @@ final class Endpoints {
             }
         }));
         all.add(form("password", "/t/{tenant}/oauth/token", Set.of("scope"), Set.of(), (d, p) -> {
+            // the native app is refused the password grant (a public client): a quarter of these ask anyway
             clientAuth(d, p, p.chance(0.75) ? p.fixture.confidential() : p.fixture.nativeApp());
             d.form("grant_type", "password");
             d.form("username", p.fixture.user().username());

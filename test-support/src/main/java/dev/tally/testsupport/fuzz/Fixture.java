@@ -7,7 +7,7 @@ import java.util.Map;
  * What a run aims at and what it must leave alone, all made through the real API before the run.
  *
  * <p>Targets: tenant {@code tenant} with an API, a confidential client, two public clients (a browser app and a native
- * app allowed the password grant), a management client, a user with a login session, tokens of every kind, fresh
+ * app, which may not have the password grant: the generator still asks it for one), a management client, a user with a login session, tokens of every kind, fresh
  * authorization codes, login forms waiting for a password. The generator names them in its requests, valid ones
  * included, so a run may change them. Spares ({@code spare*}) exist to be deleted.
  *

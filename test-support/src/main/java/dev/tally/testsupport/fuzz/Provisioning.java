@@ -84,7 +84,7 @@ final class Provisioning {
                 "grant_types", List.of("authorization_code", "refresh_token"), "callbacks", List.of(CALLBACK),
                 "allowed_logout_urls", List.of(LOGOUT_URL)));
         Client nativeApp = client(t, "native app", Map.of("name", "Fuzz native app", "app_type", "native",
-                "grant_types", List.of("authorization_code", "password", "refresh_token"), "callbacks", List.of(CALLBACK)));
+                "grant_types", List.of("authorization_code", "refresh_token"), "callbacks", List.of(CALLBACK)));
         Client management = client(t, "management client", Map.of("name", "Fuzz tooling", "app_type", "non_interactive",
                 "management_scopes", List.of("tenant:read")));
         Client spareClient = client(t, "spare client", Map.of("name", "Spare", "app_type", "non_interactive"));

@@ -2,6 +2,7 @@ package dev.tally.token.protocol;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
 /**
@@ -15,14 +16,21 @@ public record OAuthRequest(Map<String, String[]> parameters) {
      * in a URL ends up in logs.
      */
     public static OAuthRequest formPost(HttpServletRequest http) {
-        String contentType = http.getContentType();
-        if (contentType == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(MediaType.parseMediaType(contentType))) {
+        if (!isForm(http.getContentType())) {
             throw OAuthError.invalidRequest("the body must be application/x-www-form-urlencoded");
         }
         if (http.getQueryString() != null && !http.getQueryString().isEmpty()) {
             throw OAuthError.invalidRequest("parameters belong in the body, not the URL");
         }
         return new OAuthRequest(http.getParameterMap());
+    }
+
+    private static boolean isForm(String contentType) {
+        try {
+            return contentType != null && MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(MediaType.parseMediaType(contentType));
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     /** The parameter's value, {@code null} when absent or empty. */
