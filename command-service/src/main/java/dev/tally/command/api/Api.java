@@ -157,10 +157,10 @@ public class Api {
     }
 
 
-    /** Scope tokens per RFC 6749 §3.3: printable ASCII without space, quote or backslash. */
     /**
-     * At most {@link #MAX_SCOPES}: without a bound, a list of 200,000 scopes overflowed the catalog's column and the
-     * management API answered 500 (found by the fuzz harness).
+     * Scope tokens per RFC 6749 §3.3: printable ASCII without space, quote or backslash. At most {@link #MAX_SCOPES}:
+     * without a bound, a list of 200,000 scopes overflowed the catalog's column and the management API answered 500
+     * (found by the fuzz harness).
      */
     private static List<String> requireScopes(List<String> scopes) {
         if (scopes == null) {
