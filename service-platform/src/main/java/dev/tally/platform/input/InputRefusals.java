@@ -4,6 +4,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a refusal of {@link RequestInputFilter} in the form the addressed endpoint documents: an RFC 6749 §5.2 error
@@ -12,6 +15,8 @@ import java.nio.charset.StandardCharsets;
  * list, the internal endpoints).
  */
 final class InputRefusals {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private InputRefusals() {
     }
 
@@ -44,7 +49,10 @@ final class InputRefusals {
         String body = switch (audience(request.getRequestURI())) {
             case OAUTH -> {
                 response.setContentType("application/json");
-                yield "{\"error\":\"invalid_request\",\"error_description\":\"" + json(reason) + "\"}";
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("error", "invalid_request");
+                error.put("error_description", reason);
+                yield JSON.writeValueAsString(error);
             }
             case BROWSER -> {
                 response.setContentType("text/html;charset=UTF-8");
@@ -53,8 +61,12 @@ final class InputRefusals {
             }
             case MANAGEMENT -> {
                 response.setContentType("application/problem+json");
-                yield "{\"type\":\"about:blank\",\"title\":\"" + title(status) + "\",\"status\":" + status
-                        + ",\"detail\":\"" + json(reason) + "\"}";
+                Map<String, Object> problem = new LinkedHashMap<>();
+                problem.put("type", "about:blank");
+                problem.put("title", title(status));
+                problem.put("status", status);
+                problem.put("detail", reason);
+                yield JSON.writeValueAsString(problem);
             }
         };
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -69,25 +81,6 @@ final class InputRefusals {
             case HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE -> "Unsupported Media Type";
             default -> "Bad Request";
         };
-    }
-
-    /** Reasons are this filter's own fixed texts; escaped anyway so no future reason can break the JSON. */
-    private static String json(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 
     private static String html(String text) {
