@@ -1,7 +1,5 @@
 package dev.tally.token.view;
 
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiEvent;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
@@ -25,19 +23,22 @@ import dev.tally.kernel.rule.RuleEvents.LifetimeRuleCreated;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleDeleted;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleUpdated;
 import dev.tally.kernel.rule.RuleEvents.RuleEvent;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyActivated;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyRetired;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyRevoked;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantEvent;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRefreshSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
+import dev.tally.token.signing.TenantKeys;
 import dev.tally.token.signing.TenantSigningKey;
 import dev.tally.token.view.TokenConfigState.ApiView;
 import dev.tally.token.view.TokenConfigState.ClientView;
 import dev.tally.token.view.TokenConfigState.TenantView;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,7 +129,7 @@ public class TokenConfig extends SequencedView {
     @Override
     void applyPayload(Object event) {
         switch (event) {
-            case TenantCreated e -> tenants.put(e.tenantId(), new TenantView(e.tenantId(), e.name(), null, new JWKSet(),
+            case TenantCreated e -> tenants.put(e.tenantId(), new TenantView(e.tenantId(), e.name(), e.signingAlg(), TenantKeys.NONE,
                     TenantLifetimeSettings.defaults(), LifetimeRuleSet.empty(), TenantRefreshSettings.DEFAULTS));
             case TenantRenamed e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withName(e.name()));
             case TenantLifetimeSettingsChanged e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withLifetimes(e.settings()));
@@ -139,12 +140,17 @@ public class TokenConfig extends SequencedView {
                 apiIdByAudience.dropTenant(e.tenantId());
                 clients.dropTenant(e.tenantId());
             }
-            case SigningKeyAdded e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> {
+            // before rotation: a new key signed at once and the older ones stayed published
+            case SigningKeyAdded e -> tenants.computeIfPresent(e.tenantId(), (id, t) ->
+                    t.withKeys(t.keys().signingWith(TenantSigningKey.unseal(e, masterKey), e.alg())));
+            case SigningKeyCreated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> {
                 TenantSigningKey key = TenantSigningKey.unseal(e, masterKey);
-                List<JWK> keys = new ArrayList<>(t.jwks().getKeys());
-                keys.add(key.publicJwk());
-                return t.withKey(key, new JWKSet(keys));
+                return t.withKeys(e.activatesAt() == null ? t.keys().signingWith(key, e.alg()) : t.keys().prePublished(key));
             });
+            case SigningKeyActivated e -> tenants.computeIfPresent(e.tenantId(), (id, t) ->
+                    t.withKeys(t.keys().activated(e.kid(), e.alg())));
+            case SigningKeyRetired e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withKeys(t.keys().without(e.kid())));
+            case SigningKeyRevoked e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withKeys(t.keys().without(e.kid())));
             case LifetimeRuleCreated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(
                     t.rules().with(compile(e.ruleId(), e.name(), e.priority(), e.condition(), e.effects()))));
             case LifetimeRuleUpdated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(
