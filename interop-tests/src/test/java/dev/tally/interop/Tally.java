@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -74,18 +76,13 @@ final class Tally implements AutoCloseable {
         return http;
     }
 
-    /** The end of the server's output, for a failure's message. */
-    String logTail() {
-        return process.logTail(40);
-    }
-
     void tenant(String id) {
         created(http.admin("POST", "/admin/tenants", Map.of("id", id, "name", id)));
     }
 
     /** An API with the scope {@code read:orders}; {@code more} adds or overrides fields (e.g. {@code token_dialect}). */
     void api(String tenant, String identifier, Map<String, Object> more) {
-        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("identifier", identifier, "name", identifier,
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("identifier", identifier, "name", identifier,
                 "token_lifetime", 600, "scopes", List.of("read:orders")));
         body.putAll(more);
         created(http.admin("POST", "/admin/tenants/" + tenant + "/apis", body));
@@ -126,7 +123,7 @@ final class Tally implements AutoCloseable {
     public void close() {
         process.close();
         try (var files = Files.walk(dataDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a temporary directory left behind harms nothing
         }
