@@ -6,6 +6,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tally.testsupport.Browser;
 import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;

@@ -5,6 +5,7 @@ import static dev.tally.standalone.LoginFlowEndToEndTest.VERIFIER;
 import static dev.tally.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.testsupport.Browser;
 import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.RefreshTabs;
 import dev.tally.testsupport.RefreshTabs.FollowUp;

@@ -5,6 +5,7 @@ import static dev.tally.standalone.LoginFlowEndToEndTest.CLOCK;
 import static dev.tally.standalone.LoginFlowEndToEndTest.VERIFIER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.testsupport.Browser;
 import dev.tally.testsupport.FaultyTcpProxy;
 import dev.tally.testsupport.PostgresTestDatabase;
 import dev.tally.testsupport.TestHttp;

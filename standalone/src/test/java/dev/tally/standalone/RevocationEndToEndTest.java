@@ -17,6 +17,7 @@ import dev.tally.kernel.user.PermissionChangePolicy;
 import dev.tally.kernel.user.UserEvents.UserPermissionsChanged;
 import dev.tally.kernel.user.UserEvents.UserTokensRevoked;
 import dev.tally.testsupport.Await;
+import dev.tally.testsupport.Browser;
 import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;

@@ -63,14 +63,31 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String name, Class<?> mainClass, Map<String, String> environment, int port,
                                 Duration startup) {
+        return launch(name, List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()), environment,
+                port, startup);
+    }
+
+    /**
+     * Like {@link #start}, but runs an executable jar ({@code java -jar}) on its own class path, not this JVM's: for
+     * tests whose class path holds libraries the service must not see (a resource server's Spring Security would
+     * change Tally's behaviour).
+     */
+    public static ServiceProcess startJar(String name, Path jar, Map<String, String> environment, int port,
+                                          Duration startup) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build it first (mvn package, or verify, with -am)");
+        }
+        return launch(name, List.of("-jar", jar.toString()), environment, port, startup);
+    }
+
+    private static ServiceProcess launch(String name, List<String> what, Map<String, String> environment, int port,
+                                         Duration startup) {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java runs this JVM"));
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(JVM_OPTIONS);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
+        command.addAll(what);
 
         Path log = logFile(name);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

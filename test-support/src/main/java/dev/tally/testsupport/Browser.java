@@ -1,4 +1,4 @@
-package dev.tally.standalone;
+package dev.tally.testsupport;
 
 import java.io.IOException;
 import java.net.CookieManager;
@@ -19,39 +19,39 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** A browser as far as the login flow needs one: keeps cookies, does not follow redirects, submits forms. */
-final class Browser {
+public final class Browser {
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient client;
     private final String baseUrl;
 
-    Browser(String baseUrl) {
+    public Browser(String baseUrl) {
         this(baseUrl, null);
     }
 
     /** A browser whose connections leave from {@code localAddress} (see {@code TestHttp.loopback}); null: any. */
-    Browser(String baseUrl, InetAddress localAddress) {
+    public Browser(String baseUrl, InetAddress localAddress) {
         HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5));
         this.client = (localAddress == null ? builder : builder.localAddress(localAddress)).build();
         this.baseUrl = baseUrl;
     }
 
-    HttpResponse<String> get(String pathAndQuery) {
+    public HttpResponse<String> get(String pathAndQuery) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).GET());
     }
 
-    HttpResponse<String> post(String path, Map<String, String> form) {
+    public HttpResponse<String> post(String path, Map<String, String> form) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))));
     }
 
-    void forgetCookies() {
+    public void forgetCookies() {
         cookies.getCookieStore().removeAll();
     }
 
     /** The value of a hidden input of the page's form. */
-    static String hidden(String html, String name) {
+    public static String hidden(String html, String name) {
         Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]*)\"").matcher(html);
         if (!m.find()) {
             throw new AssertionError("no hidden input '" + name + "' in: " + html);
@@ -60,7 +60,7 @@ final class Browser {
     }
 
     /** The query parameters of a redirect's Location. */
-    static Map<String, String> redirectParams(HttpResponse<String> response) {
+    public static Map<String, String> redirectParams(HttpResponse<String> response) {
         String location = response.headers().firstValue("Location").orElseThrow(() -> new AssertionError(
                 "no Location; status " + response.statusCode() + ": " + response.body()));
         Map<String, String> params = new LinkedHashMap<>();
@@ -75,7 +75,7 @@ final class Browser {
         return params;
     }
 
-    static String encode(Map<String, String> form) {
+    public static String encode(Map<String, String> form) {
         return form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
     }
