@@ -11,6 +11,7 @@ import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.lifetime.RepresentableLifetimes;
 import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.tenant.TenantCommands.ChangeDefaultAudience;
 import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
@@ -18,6 +19,7 @@ import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
 import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDefaultAudienceChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantPermissionChangePolicyChanged;
@@ -42,6 +44,7 @@ public class Tenant {
     private TenantLifetimeSettings lifetimeSettings;
     private TenantRefreshSettings refreshSettings = TenantRefreshSettings.DEFAULTS;
     private PermissionChangePolicy permissionChangePolicy = PermissionChangePolicy.DEFAULT;
+    private String defaultAudience;
 
     protected Tenant() {
     }
@@ -97,6 +100,21 @@ public class Tenant {
         }
     }
 
+    /**
+     * {@code default_audience}: an identifier of one of the tenant's APIs, or {@code null} to clear it. That API cannot
+     * be deleted while it is the default ({@code Api} refuses), so the default never names nothing.
+     */
+    @CommandHandler
+    void handle(ChangeDefaultAudience command, TenantDirectory directory) {
+        String audience = command.defaultAudience();
+        if (audience != null && !directory.apiIdentifierTaken(tenantId, audience)) {
+            throw new InvalidInput("default_audience", "'" + audience + "' is not the identifier of an API of this tenant");
+        }
+        if (!java.util.Objects.equals(audience, defaultAudience)) {
+            apply(new TenantDefaultAudienceChanged(tenantId, audience));
+        }
+    }
+
     @CommandHandler
     void handle(DeleteTenant command) {
         apply(new TenantDeleted(tenantId));
@@ -122,6 +140,11 @@ public class Tenant {
     @EventSourcingHandler
     void on(TenantPermissionChangePolicyChanged event) {
         this.permissionChangePolicy = event.policy();
+    }
+
+    @EventSourcingHandler
+    void on(TenantDefaultAudienceChanged event) {
+        this.defaultAudience = event.defaultAudience();
     }
 
     @EventSourcingHandler
