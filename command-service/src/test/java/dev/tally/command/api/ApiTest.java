@@ -1,5 +1,8 @@
 package dev.tally.command.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tally.command.catalog.InMemoryTenantDirectory;
 import dev.tally.kernel.api.ApiCommands.DeleteApi;
 import dev.tally.kernel.api.ApiCommands.RegisterApi;
@@ -11,11 +14,11 @@ import dev.tally.kernel.api.TokenDialect;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
@@ -23,8 +26,6 @@ import org.axonframework.serialization.jackson3.Jackson3Serializer;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ApiTest {
     static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
