@@ -10,6 +10,7 @@ import dev.tally.kernel.api.ApiCommands.UpdateApi;
 import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
+import dev.tally.kernel.api.TokenDialect;
 import dev.tally.kernel.lifetime.ApiLifetimeSettings;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.DisplayNames;
@@ -42,6 +43,7 @@ public class Api {
     private Long tokenLifetimeForWeb;
     private List<String> scopes;
     private boolean allowOfflineAccess;
+    private TokenDialect tokenDialect;
 
     protected Api() {
     }
@@ -62,7 +64,8 @@ public class Api {
             throw new Conflict("identifier", "an API with identifier '" + identifier + "' already exists in this tenant");
         }
         apply(new ApiRegistered(command.apiId(), command.tenantId(), identifier, name, command.tokenLifetime(),
-                command.tokenLifetimeForWeb(), scopes, Boolean.TRUE.equals(command.allowOfflineAccess()), clock.instant()));
+                command.tokenLifetimeForWeb(), scopes, Boolean.TRUE.equals(command.allowOfflineAccess()), clock.instant(),
+                command.tokenDialect() == null ? TokenDialect.DEFAULT : command.tokenDialect()));
     }
 
     @CommandHandler
@@ -74,15 +77,25 @@ public class Api {
         requireLifetimes(identifier, newLifetime, newWeb);
         List<String> newScopes = command.scopes() == null ? scopes : requireScopes(command.scopes());
         boolean newOffline = command.allowOfflineAccess() == null ? allowOfflineAccess : command.allowOfflineAccess();
+        TokenDialect newDialect = command.tokenDialect() == null ? tokenDialect : command.tokenDialect();
         if (!newName.equals(name) || newLifetime != tokenLifetime || !Objects.equals(newWeb, tokenLifetimeForWeb)
-                || !newScopes.equals(scopes) || newOffline != allowOfflineAccess) {
-            apply(new ApiUpdated(apiId, tenantId, newName, newLifetime, newWeb, newScopes, newOffline));
+                || !newScopes.equals(scopes) || newOffline != allowOfflineAccess || newDialect != tokenDialect) {
+            apply(new ApiUpdated(apiId, tenantId, newName, newLifetime, newWeb, newScopes, newOffline, newDialect));
         }
     }
 
+    /**
+     * The tenant's {@code default_audience} must name an API that exists, so the API it names cannot be deleted until
+     * the default is changed or cleared: deleting it would silently move every request that names no audience to
+     * another kind of token.
+     */
     @CommandHandler
-    void handle(DeleteApi command) {
+    void handle(DeleteApi command, TenantDirectory directory) {
         requireSameTenant(command.tenantId());
+        if (directory.isDefaultAudience(tenantId, identifier)) {
+            throw new Conflict("default_audience", "API '" + identifier + "' is the tenant's default_audience; "
+                    + "change or clear default_audience before deleting it");
+        }
         apply(new ApiDeleted(apiId, tenantId, identifier));
     }
 
@@ -96,6 +109,7 @@ public class Api {
         this.tokenLifetimeForWeb = event.tokenLifetimeForWeb();
         this.scopes = event.scopes();
         this.allowOfflineAccess = event.allowOfflineAccess();
+        this.tokenDialect = event.tokenDialect();
     }
 
     @EventSourcingHandler
@@ -105,6 +119,7 @@ public class Api {
         this.tokenLifetimeForWeb = event.tokenLifetimeForWeb();
         this.scopes = event.scopes();
         this.allowOfflineAccess = event.allowOfflineAccess();
+        this.tokenDialect = event.tokenDialect();
     }
 
     @EventSourcingHandler

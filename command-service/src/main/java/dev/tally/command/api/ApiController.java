@@ -6,6 +6,7 @@ import dev.tally.kernel.api.ApiCommands.DeleteApi;
 import dev.tally.kernel.api.ApiCommands.RegisterApi;
 import dev.tally.kernel.api.ApiCommands.UpdateApi;
 import dev.tally.kernel.api.ApiIds;
+import dev.tally.kernel.api.TokenDialect;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.platform.problem.ManagementApi;
 import java.net.URI;
@@ -34,20 +35,25 @@ public class ApiController {
         this.catalog = catalog;
     }
 
+    /** @param tokenDialect {@code rfc9068_profile} (the default: {@code typ: at+jwt}) or {@code access_token} ({@code typ: JWT}) */
     public record CreateApiRequest(String identifier, String name, Long tokenLifetime, Long tokenLifetimeForWeb,
-                                   List<String> scopes, Boolean allowOfflineAccess) {
+                                   List<String> scopes, Boolean allowOfflineAccess, String tokenDialect) {
     }
 
     /** Absent fields keep their value. */
     public record UpdateApiRequest(String name, Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes,
-                                   Boolean allowOfflineAccess) {
+                                   Boolean allowOfflineAccess, String tokenDialect) {
+    }
+
+    private static TokenDialect dialect(String wireName) {
+        return wireName == null ? null : TokenDialect.fromWire(wireName);
     }
 
     @PostMapping
     public ResponseEntity<ApiRow> create(@PathVariable String tenant, @RequestBody CreateApiRequest request) {
         String apiId = ApiIds.newId();
         commands.sendAndWait(new RegisterApi(apiId, tenant, request.identifier(), request.name(), request.tokenLifetime(),
-                request.tokenLifetimeForWeb(), request.scopes(), request.allowOfflineAccess()));
+                request.tokenLifetimeForWeb(), request.scopes(), request.allowOfflineAccess(), dialect(request.tokenDialect())));
         return ResponseEntity.created(URI.create("/admin/tenants/" + tenant + "/apis/" + apiId)).body(get(tenant, apiId));
     }
 
@@ -67,7 +73,7 @@ public class ApiController {
     public ApiRow update(@PathVariable String tenant, @PathVariable String apiId, @RequestBody UpdateApiRequest request) {
         get(tenant, apiId);
         commands.sendAndWait(new UpdateApi(apiId, tenant, request.name(), request.tokenLifetime(),
-                request.tokenLifetimeForWeb(), request.scopes(), request.allowOfflineAccess()));
+                request.tokenLifetimeForWeb(), request.scopes(), request.allowOfflineAccess(), dialect(request.tokenDialect())));
         return get(tenant, apiId);
     }
 

@@ -28,12 +28,13 @@ public class Catalog implements TenantDirectory {
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), s.maxTokenLifetime(), s.maxTokenLifetimeForWeb(),
                 s.defaultTokenLifetime(), s.timeZone(), s.sessionIdleTimeout(), s.sessionAbsoluteTimeout(), s.refreshTokenLifetime(),
                 r.rotation().wireName(), r.idleTokenLifetime(), r.leeway(), r.revokeSessionOnReuse() ? "revoke_session" : "keep_session",
-                rs.getString("on_permission_change"), rs.getObject("signing_key_rotation_interval", Long.class));
+                rs.getString("on_permission_change"), rs.getObject("signing_key_rotation_interval", Long.class),
+                rs.getString("default_audience"));
     };
     private static final RowMapper<ApiRow> API = (rs, i) -> new ApiRow(rs.getString("api_id"), rs.getString("identifier"),
             rs.getString("name"), rs.getLong("token_lifetime"), (Long) rs.getObject("token_lifetime_for_web", Long.class),
             Json.stringList(rs.getString("scopes")), rs.getBoolean("allow_offline_access"),
-            rs.getObject("created_at", OffsetDateTime.class).toInstant());
+            rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("token_dialect"));
     private static final RowMapper<ClientRow> CLIENT = (rs, i) -> new ClientRow(rs.getString("client_id"),
             rs.getString("name"), rs.getString("app_type"), Json.stringList(rs.getString("grant_types")),
             Json.stringMap(rs.getString("client_metadata")), rs.getBoolean("confidential"), rs.getLong("id_token_lifetime"),
@@ -72,6 +73,11 @@ public class Catalog implements TenantDirectory {
     @Override
     public boolean apiIdentifierTaken(String tenantId, String identifier) {
         return exists("SELECT COUNT(*) FROM api_catalog WHERE tenant_id = ? AND identifier = ?", tenantId, identifier);
+    }
+
+    @Override
+    public boolean isDefaultAudience(String tenantId, String identifier) {
+        return exists("SELECT COUNT(*) FROM tenant_catalog WHERE tenant_id = ? AND default_audience = ?", tenantId, identifier);
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.tally.kernel.rule.RuleEvents.LifetimeRuleCreated;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleDeleted;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleUpdated;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDefaultAudienceChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantPermissionChangePolicyChanged;
@@ -83,6 +84,11 @@ public class CatalogProjection {
     }
 
     @EventHandler
+    void on(TenantDefaultAudienceChanged e) {
+        jdbc.update("UPDATE tenant_catalog SET default_audience = ? WHERE tenant_id = ?", e.defaultAudience(), e.tenantId());
+    }
+
+    @EventHandler
     void on(TenantDeleted e) {
         // The row stays (deleted) so the id is never handed out again.
         jdbc.update("UPDATE tenant_catalog SET deleted = TRUE WHERE tenant_id = ?", e.tenantId());
@@ -92,9 +98,10 @@ public class CatalogProjection {
     void on(ApiRegistered e) {
         try {
             jdbc.update("INSERT INTO api_catalog (tenant_id, api_id, identifier, name, token_lifetime, token_lifetime_for_web, scopes, "
-                            + "allow_offline_access, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "allow_offline_access, created_at, token_dialect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     e.tenantId(), e.apiId(), e.identifier(), e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(),
-                    Json.write(e.scopes()), e.allowOfflineAccess(), e.createdAt().atOffset(ZoneOffset.UTC));
+                    Json.write(e.scopes()), e.allowOfflineAccess(), e.createdAt().atOffset(ZoneOffset.UTC),
+                    e.tokenDialect().wireName());
         } catch (DuplicateKeyException raced) {
             throw new Conflict("identifier", "an API with identifier '" + e.identifier() + "' already exists in this tenant");
         }
@@ -103,9 +110,9 @@ public class CatalogProjection {
     @EventHandler
     void on(ApiUpdated e) {
         jdbc.update("UPDATE api_catalog SET name = ?, token_lifetime = ?, token_lifetime_for_web = ?, scopes = ?, "
-                        + "allow_offline_access = ? WHERE tenant_id = ? AND api_id = ?",
+                        + "allow_offline_access = ?, token_dialect = ? WHERE tenant_id = ? AND api_id = ?",
                 e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), Json.write(e.scopes()), e.allowOfflineAccess(),
-                e.tenantId(), e.apiId());
+                e.tokenDialect().wireName(), e.tenantId(), e.apiId());
     }
 
     @EventHandler

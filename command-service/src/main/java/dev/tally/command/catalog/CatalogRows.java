@@ -15,11 +15,12 @@ public final class CatalogRows {
                             Long maxTokenLifetimeForWeb, Long defaultTokenLifetime, String timeZone,
                             Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime,
                             String refreshTokenRotation, Long refreshTokenIdleLifetime, Long refreshTokenLeeway,
-                            String onRefreshTokenReuse, String onPermissionChange, Long signingKeyRotationInterval) {
+                            String onRefreshTokenReuse, String onPermissionChange, Long signingKeyRotationInterval,
+                            String defaultAudience) {
     }
 
     public record ApiRow(String id, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,
-                         List<String> scopes, boolean allowOfflineAccess, Instant createdAt) {
+                         List<String> scopes, boolean allowOfflineAccess, Instant createdAt, String tokenDialect) {
     }
 
     public record ClientRow(String clientId, String name, String appType, List<String> grantTypes,

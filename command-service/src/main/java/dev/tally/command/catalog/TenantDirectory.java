@@ -16,6 +16,9 @@ public interface TenantDirectory {
     /** True if an API of the tenant already has this identifier (audience). */
     boolean apiIdentifierTaken(String tenantId, String identifier);
 
+    /** True if the tenant's {@code default_audience} is this API identifier. */
+    boolean isDefaultAudience(String tenantId, String identifier);
+
     /** True if another rule of the tenant (not {@code exceptRuleId}) already has this name. */
     boolean ruleNameTaken(String tenantId, String name, String exceptRuleId);
 }

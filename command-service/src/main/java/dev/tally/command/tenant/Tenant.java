@@ -25,6 +25,7 @@ import dev.tally.kernel.tenant.TenantEvents.SigningKeyRotationChanged;
 import dev.tally.command.tenant.SigningKeyRing.Key;
 import java.util.ArrayList;
 import java.util.List;
+import dev.tally.kernel.tenant.TenantCommands.ChangeDefaultAudience;
 import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
@@ -32,6 +33,7 @@ import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
 import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDefaultAudienceChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantPermissionChangePolicyChanged;
@@ -68,6 +70,7 @@ public class Tenant {
 
     /** At most this often on a schedule: a day. */
     static final long MIN_ROTATION_INTERVAL = 86_400;
+    private String defaultAudience;
 
     protected Tenant() {
     }
@@ -227,6 +230,21 @@ public class Tenant {
         }
     }
 
+    /**
+     * {@code default_audience}: an identifier of one of the tenant's APIs, or {@code null} to clear it. That API cannot
+     * be deleted while it is the default ({@code Api} refuses), so the default never names nothing.
+     */
+    @CommandHandler
+    void handle(ChangeDefaultAudience command, TenantDirectory directory) {
+        String audience = command.defaultAudience();
+        if (audience != null && !directory.apiIdentifierTaken(tenantId, audience)) {
+            throw new InvalidInput("default_audience", "'" + audience + "' is not the identifier of an API of this tenant");
+        }
+        if (!java.util.Objects.equals(audience, defaultAudience)) {
+            apply(new TenantDefaultAudienceChanged(tenantId, audience));
+        }
+    }
+
     @CommandHandler
     void handle(DeleteTenant command) {
         apply(new TenantDeleted(tenantId));
@@ -283,6 +301,11 @@ public class Tenant {
     @EventSourcingHandler
     void on(TenantPermissionChangePolicyChanged event) {
         this.permissionChangePolicy = event.policy();
+    }
+
+    @EventSourcingHandler
+    void on(TenantDefaultAudienceChanged event) {
+        this.defaultAudience = event.defaultAudience();
     }
 
     @EventSourcingHandler

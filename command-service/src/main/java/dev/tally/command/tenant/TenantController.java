@@ -8,6 +8,7 @@ import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.tenant.TenantCommands.ChangeDefaultAudience;
 import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantCommands.ChangeSigningKeyRotation;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
@@ -37,6 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
  * ({@code revoke_refresh_tokens}, the default, {@code revoke_all} or {@code none}) decides what a change of a user's
  * roles or permissions revokes. {@code signing_key_rotation_interval} (seconds, at least a day; 0 for none, the
  * default) pre-publishes new signing keys on a schedule; the keys themselves are under {@code signing-keys}.
+ * roles or permissions revokes. {@code default_audience} (set with PATCH once the API exists; {@code ""} clears it) is
+ * the API a token request that names neither {@code audience} nor {@code resource} is for.
  */
 @RestController
 @ManagementApi
@@ -67,12 +70,12 @@ public class TenantController {
         }
     }
 
-    /** Absent fields keep their value. */
+    /** Absent fields keep their value; {@code default_audience: ""} clears the default. */
     public record UpdateTenantRequest(String name, Long maxTokenLifetime, Long maxTokenLifetimeForWeb,
                                       Long defaultTokenLifetime, String timeZone, Long sessionIdleTimeout,
                                       Long sessionAbsoluteTimeout, Long refreshTokenLifetime, String refreshTokenRotation,
                                       Long refreshTokenIdleLifetime, Long refreshTokenLeeway, String onRefreshTokenReuse,
-                                      String onPermissionChange, Long signingKeyRotationInterval) {
+                                      String onPermissionChange, Long signingKeyRotationInterval, String defaultAudience) {
         TenantSettingsPatch settings() {
             return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
                     sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
@@ -154,6 +157,10 @@ public class TenantController {
         }
         if (request.signingKeyRotationInterval() != null) {
             commands.sendAndWait(new ChangeSigningKeyRotation(tenant, request.signingKeyRotationInterval()));
+        }
+        if (request.defaultAudience() != null) {
+            commands.sendAndWait(new ChangeDefaultAudience(tenant,
+                    request.defaultAudience().isEmpty() ? null : request.defaultAudience()));
         }
         return get(tenant);
     }

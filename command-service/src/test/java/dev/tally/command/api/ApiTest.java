@@ -1,5 +1,8 @@
 package dev.tally.command.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tally.command.catalog.InMemoryTenantDirectory;
 import dev.tally.kernel.api.ApiCommands.DeleteApi;
 import dev.tally.kernel.api.ApiCommands.RegisterApi;
@@ -7,13 +10,19 @@ import dev.tally.kernel.api.ApiCommands.UpdateApi;
 import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
+import dev.tally.kernel.api.TokenDialect;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.axonframework.serialization.jackson3.Jackson3Serializer;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,5 +202,102 @@ class ApiTest {
                 .when(new DeleteApi("api_1", "acme"))
                 .expectEvents(new ApiDeleted("api_1", "acme", AUDIENCE))
                 .expectMarkedDeleted();
+    }
+
+    // --- token_dialect
+
+    @Test
+    void registerApiWithoutDialectThenTheRfc9068Profile() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, null, null))
+                .expectEvents(new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 3600L, null, List.of(), false, NOW,
+                        TokenDialect.RFC9068_PROFILE));
+    }
+
+    @Test
+    void registerApiWithTheAccessTokenDialectThenRecordedWithIt() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, null, null, TokenDialect.ACCESS_TOKEN))
+                .expectEvents(new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 3600L, null, List.of(), false, NOW,
+                        TokenDialect.ACCESS_TOKEN));
+    }
+
+    @Test
+    void updateApiWhenTheDialectChangesThenUpdatedWithItAndTheRestKept() {
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", null, null, null, null, null, TokenDialect.ACCESS_TOKEN))
+                .expectEvents(new ApiUpdated("api_1", "acme", "Orders", 3600L, 900L, List.of("read:orders"), false,
+                        TokenDialect.ACCESS_TOKEN));
+    }
+
+    @Test
+    void updateApiWhenTheDialectIsAbsentOrTheSameThenNothingRecorded() {
+        fixture.given(ORDERS, new ApiUpdated("api_1", "acme", "Orders", 3600L, 900L, List.of("read:orders"), false,
+                        TokenDialect.ACCESS_TOKEN))
+                .when(new UpdateApi("api_1", "acme", "Orders", null, null, null, null, null))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", null, null, null, null, null, TokenDialect.RFC9068_PROFILE))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void tokenDialectWhenUnknownThenInvalidTokenDialect() {
+        assertThatThrownBy(() -> TokenDialect.fromWire("jwt"))
+                .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.field()).isEqualTo("token_dialect"))
+                .hasMessageContaining("rfc9068_profile or access_token");
+        assertThat(TokenDialect.fromWire("access_token")).isEqualTo(TokenDialect.ACCESS_TOKEN);
+        assertThat(TokenDialect.fromWire("rfc9068_profile")).isEqualTo(TokenDialect.RFC9068_PROFILE);
+    }
+
+    /** Revision 1 events were recorded before the dialect existed: they read as the one form there was. */
+    @Test
+    void revisionOneApiEventsReadAsTheRfc9068ProfileAndRevisionTwoRoundTrips() {
+        Serializer serializer = Jackson3Serializer.builder().build();
+        String registered = "{\"apiId\":\"api_1\",\"tenantId\":\"acme\",\"identifier\":\"https://api.acme.test\","
+                + "\"name\":\"Orders\",\"tokenLifetime\":3600,\"tokenLifetimeForWeb\":900,\"scopes\":[\"read:orders\"],"
+                + "\"allowOfflineAccess\":false,\"createdAt\":\"2026-11-22T10:00:00Z\"}";
+        String updated = "{\"apiId\":\"api_1\",\"tenantId\":\"acme\",\"name\":\"Orders\",\"tokenLifetime\":60,"
+                + "\"tokenLifetimeForWeb\":null,\"scopes\":[],\"allowOfflineAccess\":true}";
+
+        Object oldRegistered = serializer.deserialize(new SimpleSerializedObject<>(registered.getBytes(StandardCharsets.UTF_8),
+                byte[].class, ApiRegistered.class.getName(), "1"));
+        Object oldUpdated = serializer.deserialize(new SimpleSerializedObject<>(updated.getBytes(StandardCharsets.UTF_8),
+                byte[].class, ApiUpdated.class.getName(), "1"));
+
+        assertThat(oldRegistered).isEqualTo(ORDERS);
+        assertThat(((ApiRegistered) oldRegistered).tokenDialect()).isEqualTo(TokenDialect.RFC9068_PROFILE);
+        assertThat(oldUpdated).isEqualTo(new ApiUpdated("api_1", "acme", "Orders", 60L, null, List.of(), true,
+                TokenDialect.RFC9068_PROFILE));
+        ApiRegistered current = new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 3600L, null, List.of(), false, NOW,
+                TokenDialect.ACCESS_TOKEN);
+        SerializedObject<byte[]> stored = serializer.serialize(current, byte[].class);
+        assertThat(stored.getType().getRevision()).isEqualTo("2");
+        assertThat((Object) serializer.deserialize(stored)).isEqualTo(current);
+    }
+
+    // --- default_audience
+
+    @Test
+    void deleteApiWhenItIsTheTenantsDefaultAudienceThenConflictAndNothingRecorded() {
+        directory.withDefaultAudience("acme", AUDIENCE);
+
+        fixture.given(ORDERS)
+                .when(new DeleteApi("api_1", "acme"))
+                .expectException(Conflict.class)
+                .expectExceptionMessage("API 'https://api.acme.test' is the tenant's default_audience; "
+                        + "change or clear default_audience before deleting it")
+                .expectNoEvents();
+    }
+
+    @Test
+    void deleteApiWhenAnotherApiIsTheDefaultAudienceThenDeleted() {
+        directory.withDefaultAudience("acme", "https://other.acme.test");
+
+        fixture.given(ORDERS)
+                .when(new DeleteApi("api_1", "acme"))
+                .expectEvents(new ApiDeleted("api_1", "acme", AUDIENCE));
     }
 }

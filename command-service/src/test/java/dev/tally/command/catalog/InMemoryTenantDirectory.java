@@ -9,6 +9,7 @@ public class InMemoryTenantDirectory implements TenantDirectory {
     private final Set<String> deleted = new HashSet<>();
     private final Set<String> apiIdentifiers = new HashSet<>();
     private final Set<String> ruleNames = new HashSet<>();
+    private final Set<String> defaultAudiences = new HashSet<>();
 
     public InMemoryTenantDirectory withTenant(String tenantId) {
         tenants.add(tenantId);
@@ -26,9 +27,19 @@ public class InMemoryTenantDirectory implements TenantDirectory {
         return this;
     }
 
+    public InMemoryTenantDirectory withDefaultAudience(String tenantId, String identifier) {
+        defaultAudiences.add(tenantId + "\n" + identifier);
+        return this;
+    }
+
     public InMemoryTenantDirectory withRuleName(String tenantId, String name) {
         ruleNames.add(tenantId + "\n" + name);
         return this;
+    }
+
+    @Override
+    public boolean isDefaultAudience(String tenantId, String identifier) {
+        return defaultAudiences.contains(tenantId + "\n" + identifier);
     }
 
     @Override

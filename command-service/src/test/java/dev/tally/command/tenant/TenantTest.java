@@ -16,6 +16,7 @@ import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
+import dev.tally.kernel.tenant.TenantCommands.ChangeDefaultAudience;
 import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
@@ -25,6 +26,7 @@ import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDefaultAudienceChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantPermissionChangePolicyChanged;
@@ -248,5 +250,46 @@ class TenantTest {
                 d.appendText("SigningKeyCreated " + alg + " activating " + activatesAt + " because " + cause);
             }
         };
+    }
+
+    // --- default_audience
+
+    @Test
+    void changeDefaultAudienceWhenItNamesAnApiOfTheTenantThenRecorded() {
+        directory.withApiIdentifier("acme", "https://api.acme.test");
+
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
+                .when(new ChangeDefaultAudience("acme", "https://api.acme.test"))
+                .expectEvents(new TenantDefaultAudienceChanged("acme", "https://api.acme.test"));
+    }
+
+    @Test
+    void changeDefaultAudienceWhenItNamesNoApiOfTheTenantThenInvalidDefaultAudience() {
+        directory.withApiIdentifier("globex", "https://api.globex.test");
+
+        fixture.given(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW))
+                .when(new ChangeDefaultAudience("acme", "https://api.globex.test"))
+                .expectException(InvalidInput.class)
+                .expectExceptionMessage("'https://api.globex.test' is not the identifier of an API of this tenant")
+                .expectNoEvents();
+    }
+
+    @Test
+    void changeDefaultAudienceToNoneThenClearedAndWhenUnchangedNothingRecorded() {
+        directory.withApiIdentifier("acme", "https://api.acme.test");
+        TenantCreated created = new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW);
+        TenantDefaultAudienceChanged set = new TenantDefaultAudienceChanged("acme", "https://api.acme.test");
+
+        fixture.given(created, set)
+                .when(new ChangeDefaultAudience("acme", null))
+                .expectEvents(new TenantDefaultAudienceChanged("acme", null));
+        fixture.given(created, set)
+                .when(new ChangeDefaultAudience("acme", "https://api.acme.test"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(created)
+                .when(new ChangeDefaultAudience("acme", null))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
     }
 }

@@ -10,9 +10,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a refusal of {@link RequestInputFilter} in the form the addressed endpoint documents: an RFC 6749 §5.2 error
- * on the OAuth and OpenID endpoints ({@code /t/{tenant}/...}), a plain page on the pages a browser shows ({@code
- * authorize}, {@code login}, {@code logout}), an RFC 9457 problem everywhere else (the management API, the revocation
- * list, the internal endpoints).
+ * on the OAuth and OpenID endpoints ({@code /t/{tenant}/...}, and the metadata at {@code /.well-known/.../t/{tenant}}),
+ * a plain page on the pages a browser shows ({@code authorize}, {@code login}, {@code logout}), an RFC 9457 problem
+ * everywhere else (the management API, the revocation list, the internal endpoints).
  */
 final class InputRefusals {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -24,6 +24,10 @@ final class InputRefusals {
 
     static Audience audience(String path) {
         String[] segments = path == null ? new String[0] : path.replaceFirst("^/+", "").split("/+");
+        if (segments.length >= 4 && segments[0].equals(".well-known") && segments[2].equals("t")) {
+            // RFC 8414 §3.1: a tenant's metadata at /.well-known/{name}/t/{tenant}
+            return Audience.OAUTH;
+        }
         if (segments.length >= 3 && segments[0].equals("t")) {
             return switch (segments[2]) {
                 case "authorize", "login", "logout" -> Audience.BROWSER;

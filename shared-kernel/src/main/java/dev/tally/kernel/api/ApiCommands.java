@@ -8,14 +8,27 @@ public final class ApiCommands {
     private ApiCommands() {
     }
 
-    /** @param allowOfflineAccess whether clients may get refresh tokens for this API ({@code null}: no) */
+    /**
+     * @param allowOfflineAccess whether clients may get refresh tokens for this API ({@code null}: no)
+     * @param tokenDialect       the form of its access tokens ({@code null}: {@link TokenDialect#DEFAULT})
+     */
     public record RegisterApi(String apiId, String tenantId, String identifier, String name, Long tokenLifetime,
-                              Long tokenLifetimeForWeb, List<String> scopes, Boolean allowOfflineAccess) {
+                              Long tokenLifetimeForWeb, List<String> scopes, Boolean allowOfflineAccess,
+                              TokenDialect tokenDialect) {
+        public RegisterApi(String apiId, String tenantId, String identifier, String name, Long tokenLifetime,
+                           Long tokenLifetimeForWeb, List<String> scopes, Boolean allowOfflineAccess) {
+            this(apiId, tenantId, identifier, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess, null);
+        }
     }
 
     /** The new values of the changeable fields; {@code null} keeps a field as it is. */
     public record UpdateApi(@TargetAggregateIdentifier String apiId, String tenantId, String name,
-                            Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes, Boolean allowOfflineAccess) {
+                            Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes, Boolean allowOfflineAccess,
+                            TokenDialect tokenDialect) {
+        public UpdateApi(String apiId, String tenantId, String name, Long tokenLifetime, Long tokenLifetimeForWeb,
+                         List<String> scopes, Boolean allowOfflineAccess) {
+            this(apiId, tenantId, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess, null);
+        }
     }
 
     public record DeleteApi(@TargetAggregateIdentifier String apiId, String tenantId) {

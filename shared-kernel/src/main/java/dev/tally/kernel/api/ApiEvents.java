@@ -15,17 +15,43 @@ public final class ApiEvents {
         String tenantId();
     }
 
-    /** @param tokenLifetimeForWeb {@code null} when browser flows use {@code tokenLifetime} */
-    @Revision("1")
+    /**
+     * @param tokenLifetimeForWeb {@code null} when browser flows use {@code tokenLifetime}
+     * @param tokenDialect        the form of the API's access tokens; absent from revision 1 events, which read as
+     *                            {@link TokenDialect#DEFAULT} (the only form there was)
+     */
+    @Revision("2")
     public record ApiRegistered(String apiId, String tenantId, String identifier, String name, long tokenLifetime,
                                 Long tokenLifetimeForWeb, List<String> scopes, boolean allowOfflineAccess,
-                                Instant createdAt) implements ApiEvent {
+                                Instant createdAt, TokenDialect tokenDialect) implements ApiEvent {
+        public ApiRegistered {
+            tokenDialect = tokenDialect == null ? TokenDialect.DEFAULT : tokenDialect;
+        }
+
+        public ApiRegistered(String apiId, String tenantId, String identifier, String name, long tokenLifetime,
+                             Long tokenLifetimeForWeb, List<String> scopes, boolean allowOfflineAccess, Instant createdAt) {
+            this(apiId, tenantId, identifier, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess,
+                    createdAt, TokenDialect.DEFAULT);
+        }
     }
 
-    /** The API's changeable state after the change, whole. */
-    @Revision("1")
+    /**
+     * The API's changeable state after the change, whole.
+     *
+     * @param tokenDialect absent from revision 1 events, which read as {@link TokenDialect#DEFAULT}
+     */
+    @Revision("2")
     public record ApiUpdated(String apiId, String tenantId, String name, long tokenLifetime, Long tokenLifetimeForWeb,
-                             List<String> scopes, boolean allowOfflineAccess) implements ApiEvent {
+                             List<String> scopes, boolean allowOfflineAccess, TokenDialect tokenDialect)
+            implements ApiEvent {
+        public ApiUpdated {
+            tokenDialect = tokenDialect == null ? TokenDialect.DEFAULT : tokenDialect;
+        }
+
+        public ApiUpdated(String apiId, String tenantId, String name, long tokenLifetime, Long tokenLifetimeForWeb,
+                          List<String> scopes, boolean allowOfflineAccess) {
+            this(apiId, tenantId, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess, TokenDialect.DEFAULT);
+        }
     }
 
     @Revision("1")

@@ -83,6 +83,7 @@ public final class EventTypes {
             type("dev.tally.tenant.TenantRefreshSettingsChanged", TenantEvents.TenantRefreshSettingsChanged.class, "1"),
             type("dev.tally.tenant.TenantPermissionChangePolicyChanged",
                     TenantEvents.TenantPermissionChangePolicyChanged.class, "1"),
+            type("dev.tally.tenant.TenantDefaultAudienceChanged", TenantEvents.TenantDefaultAudienceChanged.class, "1"),
             type("dev.tally.tenant.TenantDeleted", TenantEvents.TenantDeleted.class, "1"),
             type("dev.tally.tenant.SigningKeyAdded", TenantEvents.SigningKeyAdded.class, "1"),
             type("dev.tally.tenant.SigningKeyCreated", TenantEvents.SigningKeyCreated.class, "1"),
@@ -91,8 +92,8 @@ public final class EventTypes {
             type("dev.tally.tenant.SigningKeyRevoked", TenantEvents.SigningKeyRevoked.class, "1"),
             type("dev.tally.tenant.SigningKeyRotationChanged", TenantEvents.SigningKeyRotationChanged.class, "1"),
             // api
-            type("dev.tally.api.ApiRegistered", ApiEvents.ApiRegistered.class, "1"),
-            type("dev.tally.api.ApiUpdated", ApiEvents.ApiUpdated.class, "1"),
+            type("dev.tally.api.ApiRegistered", ApiEvents.ApiRegistered.class, "1", "2"),
+            type("dev.tally.api.ApiUpdated", ApiEvents.ApiUpdated.class, "1", "2"),
             type("dev.tally.api.ApiDeleted", ApiEvents.ApiDeleted.class, "1"),
             // client
             type("dev.tally.client.ClientRegistered", ClientEvents.ClientRegistered.class, "1"),

@@ -41,6 +41,14 @@ public final class TenantCommands {
         }
     }
 
+    /** The tenant setting {@code default_audience}: an API identifier of the tenant, or {@code null} to clear it. */
+    public record ChangeDefaultAudience(String tenantId, String defaultAudience) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
     public record DeleteTenant(String tenantId) {
         @TargetAggregateIdentifier
         public String aggregateId() {

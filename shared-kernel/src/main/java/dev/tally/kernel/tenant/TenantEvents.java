@@ -13,7 +13,8 @@ public final class TenantEvents {
     /** Marker for every event of a tenant, so projections can route them by tenant. */
     public sealed interface TenantEvent permits TenantCreated, TenantRenamed, TenantDeleted, SigningKeyAdded,
             TenantLifetimeSettingsChanged, TenantRefreshSettingsChanged, TenantPermissionChangePolicyChanged,
-            SigningKeyCreated, SigningKeyActivated, SigningKeyRetired, SigningKeyRevoked, SigningKeyRotationChanged {
+            SigningKeyCreated, SigningKeyActivated, SigningKeyRetired, SigningKeyRevoked, SigningKeyRotationChanged,
+            TenantDefaultAudienceChanged {
         String tenantId();
     }
 
@@ -63,6 +64,14 @@ public final class TenantEvents {
     public record TenantPermissionChangePolicyChanged(String tenantId,
                                                       dev.tally.kernel.user.PermissionChangePolicy policy)
             implements TenantEvent {
+    }
+
+    /**
+     * The tenant setting {@code default_audience}: the identifier of the tenant's API that a token request naming
+     * neither {@code audience} nor {@code resource} is for; {@code null} when cleared. Until the first, none.
+     */
+    @Revision("1")
+    public record TenantDefaultAudienceChanged(String tenantId, String defaultAudience) implements TenantEvent {
     }
 
     /**

@@ -19,7 +19,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The tenant's issuer metadata (OpenID Connect Discovery, RFC 8414) and its public keys (RFC 7517). */
+/**
+ * The tenant's issuer metadata (OpenID Connect Discovery, RFC 8414) and its public keys (RFC 7517). The metadata is
+ * served where OpenID Connect Discovery §4 looks for it (appended to the issuer, {@code /t/{tenant}/.well-known/...})
+ * and where RFC 8414 §3.1 does for an issuer with a path (inserted before it, {@code /.well-known/.../t/{tenant}}):
+ * the same document at all four locations. It publishes only what Tally does: no request objects, no {@code claims}
+ * parameter, no locales, no registration endpoint.
+ */
 @RestController
 @OAuthEndpoint
 public class DiscoveryEndpoint {
@@ -33,7 +39,8 @@ public class DiscoveryEndpoint {
         this.grants = grants;
     }
 
-    @GetMapping({"/t/{tenant}/.well-known/openid-configuration", "/t/{tenant}/.well-known/oauth-authorization-server"})
+    @GetMapping({"/t/{tenant}/.well-known/openid-configuration", "/t/{tenant}/.well-known/oauth-authorization-server",
+            "/.well-known/openid-configuration/t/{tenant}", "/.well-known/oauth-authorization-server/t/{tenant}"})
     public ResponseEntity<Map<String, Object>> metadata(@PathVariable String tenant, HttpServletRequest request) {
         TenantView t = tenant(tenant);
         String issuer = issuers.issuer(tenant, request);
@@ -55,13 +62,20 @@ public class DiscoveryEndpoint {
         m.put("revocation_endpoint", issuer + "/oauth/revoke");
         m.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
         m.put("scopes_supported", List.of("openid", "profile", "offline_access"));
-        m.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "at_hash",
-                "preferred_username", "name"));
+        // what ID tokens and the userinfo endpoint carry (TokenSigner.idToken, UserinfoEndpoint), nothing more
+        m.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "jti", "azp", "auth_time", "nonce", "sid",
+                "at_hash", "preferred_username", "name"));
         m.put("prompt_values_supported", List.of("none", "login"));
         m.put("subject_types_supported", List.of("public"));
         // every tenant holds a key per algorithm; RS256 first, the default OpenID Connect requires (Core §15.1)
         m.put("id_token_signing_alg_values_supported", List.of(SigningAlgorithm.RS256.name(), SigningAlgorithm.ES256.name()));
         m.put("authorization_response_iss_parameter_supported", true);
+        // OpenID Connect Discovery §3: request_uri_parameter_supported defaults to true, so its false must be said;
+        // the request and claims parameters are ignored, and claims come only as plain JSON (no aggregated, distributed)
+        m.put("claim_types_supported", List.of("normal"));
+        m.put("claims_parameter_supported", false);
+        m.put("request_parameter_supported", false);
+        m.put("request_uri_parameter_supported", false);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                 .cacheControl(CacheControl.maxAge(JwksCaching.MAX_AGE).cachePublic()).body(m);
     }

@@ -5,7 +5,6 @@ import dev.tally.token.protocol.Issuers;
 import dev.tally.token.protocol.OAuthEndpoint;
 import dev.tally.token.protocol.OAuthError;
 import dev.tally.token.revocation.AccessTokenCheck;
-import dev.tally.token.signing.TokenVerifier;
 import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.TenantView;
 import dev.tally.token.view.TokenConfigState.UserView;
@@ -47,7 +46,7 @@ public class UserinfoEndpoint {
         TenantView t = config.tenant(tenant).orElseThrow(() -> OAuthError.notFound("no tenant '" + tenant + "'"));
         String token = bearer(http);
         String issuer = issuers.issuer(tenant, http);
-        if (!"at+jwt".equals(TokenVerifier.type(token))) {
+        if (!AccessTokenCheck.isAccessToken(token)) {
             throw OAuthError.invalidToken("not an access token");
         }
         // The same check as introspection: signature, issuer, expiry, and every kind of revocation.

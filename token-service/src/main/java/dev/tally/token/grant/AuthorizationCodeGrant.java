@@ -6,6 +6,7 @@ import dev.tally.kernel.code.CodeCommands.RedeemAuthorizationCode;
 import dev.tally.kernel.code.CodeRedemption;
 import dev.tally.platform.axon.ConcurrentAppend;
 import dev.tally.platform.axon.StoreFailure;
+import dev.tally.token.audience.Audiences;
 import dev.tally.token.issuance.Issued;
 import dev.tally.token.issuance.TokenIssuer;
 import dev.tally.token.issuance.UserTokens;
@@ -20,6 +21,7 @@ import dev.tally.token.view.TokenConfigState.ClientView;
 import dev.tally.token.view.TokenConfigState.UserView;
 import dev.tally.token.view.Users;
 import java.util.List;
+import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
@@ -29,7 +31,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * RFC 6749 §4.1.3 with RFC 7636: the code's aggregate checks client, redirect URI, verifier, expiry and single use.
- * The tokens' ids are chosen before the redemption, so a code used twice can name what its first use issued.
+ * The tokens' ids are chosen before the redemption, so a code used twice can name what its first use issued. The API is
+ * the one the authorization request named; an {@code audience} or {@code resource} sent here too must name the same
+ * one ({@code invalid_target} otherwise). That is known only once the code is redeemed, so such a refusal spends the
+ * code (no token was issued with it).
  */
 @Component
 @Order(2)
@@ -64,6 +69,7 @@ public class AuthorizationCodeGrant implements Grant {
             throw OAuthError.invalidRequest("code_verifier is required for public clients (PKCE)");
         }
         String tenantId = request.tenant().tenantId();
+        Optional<String> named = Audiences.named(parameters);
         Jtis jtis = Jtis.fresh();
         CodeRedemption redemption;
         try {
@@ -83,6 +89,10 @@ public class AuthorizationCodeGrant implements Grant {
         }
         if (redemption == null || !redemption.redeemed()) {
             throw OAuthError.invalidGrant(redemption == null ? "the code was refused" : redemption.failure());
+        }
+        if (named.isPresent() && !named.get().equals(redemption.audience())) {
+            throw OAuthError.invalidTarget("the code was issued for " + (redemption.audience() == null
+                    ? "no API" : "API '" + redemption.audience() + "'") + ", not the one this request names");
         }
         UserView user = users.user(tenantId, redemption.userId())
                 .orElseThrow(() -> OAuthError.invalidGrant("the user no longer exists"));

@@ -2,6 +2,7 @@ package dev.tally.token.grant;
 
 import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.management.ManagementScopes;
+import dev.tally.token.audience.Audiences;
 import dev.tally.token.issuance.Issued;
 import dev.tally.token.issuance.TokenIssuer;
 import dev.tally.token.protocol.OAuthError;
@@ -15,18 +16,21 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * RFC 6749 §4.4: a client's own token for one API, named by {@code audience}; or, for the audience
- * {@code urn:tally:management}, a management token for the client's own tenant.
+ * RFC 6749 §4.4: a client's own token for one API, named by {@code audience} or {@code resource} (RFC 8707), else the
+ * tenant's {@code default_audience} ({@link Audiences}); or, for the audience {@code urn:tally:management}, a
+ * management token for the client's own tenant.
  */
 @Component
 @Order(1)
 public class ClientCredentialsGrant implements Grant {
     private final TokenConfig views;
     private final TokenIssuer issuer;
+    private final Audiences audiences;
 
     public ClientCredentialsGrant(TokenConfig views, TokenIssuer issuer) {
         this.views = views;
         this.issuer = issuer;
+        this.audiences = new Audiences(views);
     }
 
     @Override
@@ -36,10 +40,9 @@ public class ClientCredentialsGrant implements Grant {
 
     @Override
     public Issued issue(GrantRequest request) {
-        String audience = request.parameters().single("audience");
-        if (audience == null) {
-            throw OAuthError.invalidRequest("parameter 'audience' is required: the identifier of the API the token is for");
-        }
+        String audience = audiences.requested(request.tenant().tenantId(), request.parameters()).orElseThrow(() ->
+                OAuthError.invalidRequest("parameter 'audience' is required: the identifier of the API the token is for "
+                        + "(or name it with resource, or set the tenant's default_audience)"));
         if (audience.equals(ManagementScopes.AUDIENCE)) {
             return managementToken(request);
         }

@@ -1,6 +1,7 @@
 package dev.tally.token.grant;
 
 import dev.tally.kernel.client.GrantTypes;
+import dev.tally.token.audience.Audiences;
 import dev.tally.token.issuance.Issued;
 import dev.tally.token.issuance.TokenIssuer;
 import dev.tally.token.issuance.UserTokens;
@@ -28,9 +29,11 @@ public class PasswordGrant implements Grant {
     private final TokenIssuer issuer;
     private final PasswordLogin passwords;
     private final Clock clock;
+    private final Audiences audiences;
 
     public PasswordGrant(TokenConfig views, TokenIssuer issuer, PasswordLogin passwords, Clock clock) {
         this.views = views;
+        this.audiences = new Audiences(views);
         this.issuer = issuer;
         this.passwords = passwords;
         this.clock = clock;
@@ -60,7 +63,8 @@ public class PasswordGrant implements Grant {
         if (!outcome.succeeded()) {
             throw OAuthError.invalidGrant("wrong username or password");
         }
-        String audience = parameters.single("audience");
+        // audience or resource (RFC 8707), else the tenant's default_audience; none: a token for the userinfo endpoint only
+        String audience = audiences.requested(tenantId, parameters).orElse(null);
         ApiView api = audience == null ? null : views.api(tenantId, audience)
                 .orElseThrow(() -> OAuthError.invalidTarget("no API with identifier '" + audience + "' in this tenant"));
         Scope scope = ApiScopes.granted(api, parameters.scope(), ApiScopes.USER_SCOPES);

@@ -4,10 +4,12 @@ import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
 import dev.tally.kernel.refresh.RefreshOutcome;
+import dev.tally.kernel.refresh.RefreshTokenIntrospection;
 import dev.tally.kernel.refresh.RefreshTokens;
 import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
+import dev.tally.token.audience.Audiences;
 import dev.tally.token.family.RefreshFamilies;
 import dev.tally.token.family.RefreshSuccessors;
 import dev.tally.token.issuance.Issued;
@@ -22,6 +24,7 @@ import dev.tally.token.view.TokenConfigState.ApiView;
 import dev.tally.token.view.TokenConfigState.TenantView;
 import dev.tally.token.view.TokenConfigState.UserView;
 import dev.tally.token.view.Users;
+import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,9 @@ import org.springframework.stereotype.Component;
  * {@link RefreshSuccessors derived} from the presented token, so a token presented again within the leeway (another
  * tab, a retry after a lost answer, on any node) gets the same successor as its first use. A family the store cannot
  * update answers 503 and stays exactly as it was; the same token works once the store is back. A reuse ends the
- * user's login session too when the tenant says so ({@code on_refresh_token_reuse}).
+ * user's login session too when the tenant says so ({@code on_refresh_token_reuse}). A refresh keeps the family's API:
+ * an {@code audience} or {@code resource} (RFC 8707 §2.2) naming another is {@code invalid_target}, asked of the family
+ * before the token is spent.
  */
 @Component
 @Order(3)
@@ -72,6 +77,13 @@ public class RefreshTokenGrant implements Grant {
         if (familyId == null) {
             throw OAuthError.invalidGrant("unknown refresh token");
         }
+        Optional<String> named = Audiences.named(request.parameters());
+        if (named.isPresent()) {
+            RefreshTokenIntrospection current = families.inspect(tenant.tenantId(), presented);
+            if (current.active()) {
+                requireFamilyAudience(named.get(), current.audience());
+            }
+        }
         String next = successors.successorOf(presented);
         Jtis jtis = Jtis.fresh();
         Scope requested = request.parameters().scope();
@@ -87,6 +99,10 @@ public class RefreshTokenGrant implements Grant {
             throw RefreshOutcome.INVALID_SCOPE.equals(outcome.error()) ? OAuthError.invalidScope(why)
                     : OAuthError.invalidGrant(why);
         }
+        if (named.isPresent()) {
+            // a token within the leeway is not the family's current one, so the question above had no answer
+            requireFamilyAudience(named.get(), outcome.audience());
+        }
         UserView user = users.user(tenant.tenantId(), outcome.userId())
                 .orElseThrow(() -> OAuthError.invalidGrant("the user no longer exists"));
         ApiView api = outcome.audience() == null ? null : views.api(tenant.tenantId(), outcome.audience())
@@ -99,6 +115,13 @@ public class RefreshTokenGrant implements Grant {
         }
         return issuer.userTokens(new UserTokens(tenant, request.client(), user, api, scope, type(), request.issuer(),
                 new Login(outcome.sessionId(), null, null), jtis, outcome.rotated() ? next : presented));
+    }
+
+    private static void requireFamilyAudience(String named, String familyAudience) {
+        if (!named.equals(familyAudience)) {
+            throw OAuthError.invalidTarget("the refresh token was issued for " + (familyAudience == null ? "no API"
+                    : "API '" + familyAudience + "'") + "; a refresh cannot name another");
+        }
     }
 
     private void revokeSessionAfterReuse(String tenantId, String sessionId, String familyId) {

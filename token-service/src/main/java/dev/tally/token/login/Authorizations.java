@@ -10,7 +10,9 @@ import dev.tally.kernel.session.SessionCommands;
 import dev.tally.kernel.session.SessionCommands.StartSession;
 import dev.tally.kernel.session.SessionCommands.UseSession;
 import dev.tally.kernel.session.SessionUse;
+import dev.tally.token.audience.Audiences;
 import dev.tally.token.lifetime.TokenLifetimes;
+import dev.tally.token.protocol.OAuthError;
 import dev.tally.token.settings.SessionActivityProperties;
 import dev.tally.token.view.LoginSessions;
 import dev.tally.token.view.TokenConfig;
@@ -53,6 +55,7 @@ public class Authorizations {
     static final int MAX_ERROR_DESCRIPTION = 200;
 
     private final TokenConfig config;
+    private final Audiences audiences;
 
     private final LoginSessions sessions;
     private final CommandGateway commands;
@@ -63,6 +66,7 @@ public class Authorizations {
     public Authorizations(TokenConfig config, CommandGateway commands, TokenLifetimes lifetimes, Clock clock,
                           SessionActivityProperties activity, LoginSessions sessions) {
         this.config = config;
+        this.audiences = new Audiences(config);
         this.sessions = sessions;
         this.commands = commands;
         this.lifetimes = lifetimes;
@@ -75,8 +79,18 @@ public class Authorizations {
         return clientId == null ? Optional.empty() : config.client(tenantId, clientId);
     }
 
-    /** Validates the rest of the request (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2.1) once client and redirect URI are. */
+    /** {@link #validate(String, ClientView, String, Map, List)} with the {@code resource} parameter as {@code p} holds it. */
     public AuthorizationRequest validate(String tenantId, ClientView client, String redirectUri, Map<String, String> p) {
+        return validate(tenantId, client, redirectUri, p, p.get("resource") == null ? List.of() : List.of(p.get("resource")));
+    }
+
+    /**
+     * Validates the rest of the request (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2.1) once client and redirect URI are.
+     * The API is named by {@code audience} or {@code resource} (RFC 8707, every value of it in {@code resources}), else
+     * it is the tenant's {@code default_audience}; the code carries it to the token request.
+     */
+    public AuthorizationRequest validate(String tenantId, ClientView client, String redirectUri, Map<String, String> p,
+                                         List<String> resources) {
         String responseType = p.get("response_type");
         if (responseType == null) {
             throw new AuthorizationFailure("invalid_request", "response_type is required");
@@ -98,11 +112,17 @@ public class Authorizations {
         if (challenge != null && !challenge.matches("[A-Za-z0-9._~-]{43,128}")) {
             throw new AuthorizationFailure("invalid_request", "code_challenge must be 43-128 characters of base64url");
         }
-        String audience = p.get("audience");
+        String audience;
+        try {
+            audience = audiences.requested(tenantId, p.get("audience"), resources).orElse(null);
+        } catch (OAuthError e) {
+            throw new AuthorizationFailure(e.error(), e.getMessage());
+        }
         ApiView api = null;
         if (audience != null) {
+            // RFC 8707 §2: a resource (or audience) that names nothing this tenant serves
             api = config.api(tenantId, audience)
-                    .orElseThrow(() -> new AuthorizationFailure("invalid_request", "no API with identifier '" + audience + "'"));
+                    .orElseThrow(() -> new AuthorizationFailure("invalid_target", "no API with identifier '" + audience + "'"));
         }
         List<String> scopes = p.get("scope") == null ? List.of() : List.copyOf(new LinkedHashSet<>(List.of(p.get("scope").trim().split(" +"))));
         for (String s : scopes) {

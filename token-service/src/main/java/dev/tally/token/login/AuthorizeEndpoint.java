@@ -9,6 +9,7 @@ import dev.tally.token.view.TokenConfigState.TenantView;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
@@ -49,7 +50,13 @@ public class AuthorizeEndpoint {
             return Pages.message(HttpStatus.NOT_FOUND, "Unknown tenant", "There is no tenant '" + tenant + "'.");
         }
         Map<String, String> p = new HashMap<>();
+        // resource may repeat (RFC 8707 §2); Authorizations judges its values
+        List<String> resources = http.getParameterValues("resource") == null ? List.of()
+                : List.of(http.getParameterValues("resource"));
         for (Map.Entry<String, String[]> e : http.getParameterMap().entrySet()) {
+            if (e.getKey().equals("resource")) {
+                continue;
+            }
             if (e.getValue().length > 1) {
                 return Pages.message(HttpStatus.BAD_REQUEST, "Invalid request", "Parameter '" + e.getKey() + "' is repeated.");
             }
@@ -74,7 +81,7 @@ public class AuthorizeEndpoint {
         String issuer = issuers.issuer(tenant, http);
         AuthorizationRequest request;
         try {
-            request = authorizations.validate(tenant, client, redirectUri, p);
+            request = authorizations.validate(tenant, client, redirectUri, p, resources);
         } catch (AuthorizationFailure f) {
             return redirect(Authorizations.errorRedirect(redirectUri, f.error(), f.getMessage(), p.get("state"), issuer));
         }

@@ -1,6 +1,8 @@
 package dev.tally.token.revocation;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.tally.kernel.api.TokenDialect;
 import dev.tally.token.signing.TokenVerifier;
 import dev.tally.token.view.RevocationView;
 import dev.tally.token.view.TokenConfigState.TenantView;
@@ -11,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Whether an access token is active, the one check every endpoint that accepts one makes (userinfo, introspection):
- * an RFC 9068 token ({@code typ: at+jwt}) signed by one of the tenant's keys, issued by the tenant's issuer, not
+ * an access token ({@link #isAccessToken}) signed by one of the tenant's keys, issued by the tenant's issuer, not
  * expired by the injected clock, and not revoked in the {@link RevocationView}: neither its {@code jti}, nor its
  * login session ({@code sid}), nor its refresh-token family ({@code fid}), nor everything its subject was issued
  * before its {@code iat} ("not before", compared as full instants: {@code iat < notBefore} is inactive).
@@ -34,11 +36,27 @@ public class AccessTokenCheck {
         return verifier.verify(tenant.jwks(), issuer, token, true).filter(claims -> !revoked(tenant.tenantId(), claims));
     }
 
-    /** True if the token parses as a JWT whose {@code typ} is {@code at+jwt}; false for anything else, never throws. */
+    /**
+     * True if the token parses as one of Tally's access tokens: {@code typ: at+jwt}, or {@code typ: JWT} (an API's
+     * {@code access_token} dialect) with a {@code client_id} claim and no {@code at_hash}. An ID token is also
+     * {@code typ: JWT}, but always carries {@code at_hash} and never {@code client_id}, so it never passes for an access
+     * token. False for anything else; never throws. The signature is checked after, by whoever asks.
+     */
     public static boolean isAccessToken(String token) {
         try {
-            return token != null && "at+jwt".equals(TokenVerifier.type(token));
-        } catch (RuntimeException unparseable) {
+            if (token == null) {
+                return false;
+            }
+            String type = TokenVerifier.type(token);
+            if (TokenDialect.RFC9068_PROFILE.headerType().equals(type)) {
+                return true;
+            }
+            if (!TokenDialect.ACCESS_TOKEN.headerType().equals(type)) {
+                return false;
+            }
+            JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
+            return claims.getClaim("client_id") instanceof String && claims.getClaim("at_hash") == null;
+        } catch (ParseException | RuntimeException unparseable) {
             return false;
         }
     }

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tally.kernel.api.TokenDialect;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,26 +17,34 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
- * Signs the tenant's tokens with its current key: RFC 9068 access tokens ({@code typ: at+jwt}) and OpenID Connect
- * ID tokens. Times are whole seconds: JWT NumericDates are, and {@code expires_in} must equal {@code exp - iat}.
+ * Signs the tenant's tokens with its current key: access tokens (RFC 9068, {@code typ: at+jwt}, or in the API's
+ * {@link TokenDialect#ACCESS_TOKEN} dialect {@code typ: JWT} with the same claims) and OpenID Connect ID tokens. Times are whole seconds: JWT NumericDates are, and {@code expires_in} must equal {@code exp - iat}.
  */
 @Component
 public class TokenSigner {
-    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType(TokenDialect.RFC9068_PROFILE.headerType());
 
     public SignedToken accessToken(TenantSigningKey key, String jti, String issuer, String subject, String clientId,
                                    List<String> audience, String scope, Instant issuedAt, long lifetimeSeconds) {
         return accessToken(key, jti, issuer, subject, clientId, audience, scope, issuedAt, lifetimeSeconds, null, null);
     }
 
+    public SignedToken accessToken(TenantSigningKey key, String jti, String issuer, String subject, String clientId,
+                                   List<String> audience, String scope, Instant issuedAt, long lifetimeSeconds,
+                                   String sessionId, String familyId) {
+        return accessToken(key, jti, issuer, subject, clientId, audience, scope, issuedAt, lifetimeSeconds, sessionId,
+                familyId, TokenDialect.DEFAULT);
+    }
+
     /**
      * @param sessionId the login session the token is issued in ({@code sid}), or {@code null}
      * @param familyId  the refresh-token family it is issued with or from ({@code fid}), or {@code null}; with
      *                  {@code sid} they let a revoked session or family be told from the token alone
+     * @param dialect   the API's {@code token_dialect}: only the header's {@code typ} depends on it
      */
     public SignedToken accessToken(TenantSigningKey key, String jti, String issuer, String subject, String clientId,
                                    List<String> audience, String scope, Instant issuedAt, long lifetimeSeconds,
-                                   String sessionId, String familyId) {
+                                   String sessionId, String familyId, TokenDialect dialect) {
         Instant expiresAt = issuedAt.plusSeconds(lifetimeSeconds);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
@@ -54,7 +63,8 @@ public class TokenSigner {
         if (familyId != null) {
             claims.claim("fid", familyId);
         }
-        return sign(key, AT_JWT, claims.build(), jti, issuedAt, expiresAt, lifetimeSeconds);
+        JOSEObjectType type = dialect == TokenDialect.ACCESS_TOKEN ? JOSEObjectType.JWT : AT_JWT;
+        return sign(key, type, claims.build(), jti, issuedAt, expiresAt, lifetimeSeconds);
     }
 
     /**

@@ -29,6 +29,7 @@ import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyRetired;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyRevoked;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDefaultAudienceChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantEvent;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
@@ -56,6 +57,8 @@ public class TokenConfig extends SequencedView {
     private final TenantKeyed<ApiView> apisById = new TenantKeyed<>();
     private final TenantKeyed<String> apiIdByAudience = new TenantKeyed<>();
     private final TenantKeyed<ClientView> clients = new TenantKeyed<>();
+    /** Each tenant's {@code default_audience}, kept beside the tenant's view: only the audience resolution reads it. */
+    private final Map<String, String> defaultAudiences = new ConcurrentHashMap<>();
     private volatile CatchUp catchUp = CatchUp.NONE;
 
     /**
@@ -117,6 +120,11 @@ public class TokenConfig extends SequencedView {
         return api;
     }
 
+    /** The tenant's {@code default_audience} (an API identifier), if it has one. */
+    public Optional<String> defaultAudience(String tenantId) {
+        return tenantId == null ? Optional.empty() : Optional.ofNullable(defaultAudiences.get(tenantId));
+    }
+
     /** The client, only if it belongs to this tenant and the tenant exists. */
     public Optional<ClientView> client(String tenantId, String clientId) {
         Optional<ClientView> c = clients.get(tenantId, clientId);
@@ -134,8 +142,16 @@ public class TokenConfig extends SequencedView {
             case TenantRenamed e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withName(e.name()));
             case TenantLifetimeSettingsChanged e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withLifetimes(e.settings()));
             case TenantRefreshSettingsChanged e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRefresh(e.settings()));
+            case TenantDefaultAudienceChanged e -> {
+                if (e.defaultAudience() == null) {
+                    defaultAudiences.remove(e.tenantId());
+                } else {
+                    defaultAudiences.put(e.tenantId(), e.defaultAudience());
+                }
+            }
             case TenantDeleted e -> {
                 tenants.remove(e.tenantId());
+                defaultAudiences.remove(e.tenantId());
                 apisById.dropTenant(e.tenantId());
                 apiIdByAudience.dropTenant(e.tenantId());
                 clients.dropTenant(e.tenantId());
@@ -158,11 +174,12 @@ public class TokenConfig extends SequencedView {
             case LifetimeRuleDeleted e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(t.rules().without(e.ruleId())));
             case ApiRegistered e -> {
                 apisById.put(e.tenantId(), e.apiId(), new ApiView(e.apiId(), e.tenantId(), e.identifier(), e.name(),
-                        e.tokenLifetime(), e.tokenLifetimeForWeb(), e.scopes(), e.allowOfflineAccess()));
+                        e.tokenLifetime(), e.tokenLifetimeForWeb(), e.scopes(), e.allowOfflineAccess(), e.tokenDialect()));
                 apiIdByAudience.put(e.tenantId(), e.identifier(), e.apiId());
             }
             case ApiUpdated e -> apisById.update(e.tenantId(), e.apiId(), a -> new ApiView(a.apiId(), a.tenantId(),
-                    a.identifier(), e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), e.scopes(), e.allowOfflineAccess()));
+                    a.identifier(), e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), e.scopes(), e.allowOfflineAccess(),
+                    e.tokenDialect()));
             case ApiDeleted e -> {
                 apisById.remove(e.tenantId(), e.apiId());
                 apiIdByAudience.remove(e.tenantId(), e.identifier(), e.apiId());

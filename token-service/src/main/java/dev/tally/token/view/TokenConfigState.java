@@ -1,6 +1,7 @@
 package dev.tally.token.view;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.tally.kernel.api.TokenDialect;
 import dev.tally.kernel.client.AppType;
 import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
@@ -74,14 +75,15 @@ public final class TokenConfigState {
         }
     }
 
+    /** @param tokenDialect the form of the API's access tokens ({@code token_dialect}) */
     public record ApiView(String apiId, String tenantId, String identifier, String name, long tokenLifetime,
                           Long tokenLifetimeForWeb, List<String> scopes, boolean allowOfflineAccess,
-                          ApiLifetimeSettings lifetime) {
+                          ApiLifetimeSettings lifetime, TokenDialect tokenDialect) {
         ApiView(String apiId, String tenantId, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,
-                List<String> scopes, boolean allowOfflineAccess) {
+                List<String> scopes, boolean allowOfflineAccess, TokenDialect tokenDialect) {
             this(apiId, tenantId, identifier, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess,
                     tokenLifetimeForWeb == null ? new ApiLifetimeSettings(identifier, tokenLifetime)
-                            : new ApiLifetimeSettings(identifier, tokenLifetime, tokenLifetimeForWeb));
+                            : new ApiLifetimeSettings(identifier, tokenLifetime, tokenLifetimeForWeb), tokenDialect);
         }
     }
 

@@ -273,4 +273,39 @@ class AuthorizationCodeGrantTest {
         fx.commands.answer(RedeemAuthorizationCode.class, command -> new CodeRedemption(true, null, alice.userId(),
                 "ses_1", scope, audience, "n-0S6", AUTH_TIME));
     }
+
+    // --- resource (RFC 8707) at the code exchange
+
+    @Test
+    void issueWhenTheResourceOrAudienceIsTheCodesApiThenTheTokensForIt() throws Exception {
+        redeemsAs("read:orders", API);
+
+        Issued issued = grant.issue(fx.grantRequest("acme", "web", "code", CODE, "redirect_uri", CALLBACK,
+                "resource", API, "audience", API));
+
+        assertThat(fx.verified("acme", issued.accessToken()).getAudience()).containsExactly(API);
+    }
+
+    @Test
+    void issueWhenTheResourceNamesAnotherApiThanTheCodesThenInvalidTargetAndNoToken() {
+        redeemsAs("read:orders", API);
+
+        OAuthError error = refusal(() -> grant.issue(fx.grantRequest("acme", "web", "code", CODE, "redirect_uri", CALLBACK,
+                "resource", "https://billing.acme.test")));
+
+        assertThat(error.error()).isEqualTo("invalid_target");
+        assertThat(error.getMessage()).isEqualTo("the code was issued for API 'https://api.acme.test', not the one this request names");
+        assertThat(fx.store().recorded()).isEmpty();
+    }
+
+    @Test
+    void issueWhenTheResourceIsMalformedOrResourcesDifferThenInvalidTargetBeforeTheCodeIsSpent() {
+        redeemsAs("read:orders", API);
+
+        assertThat(refusal(() -> grant.issue(fx.grantRequest("acme", "web", "code", CODE, "redirect_uri", CALLBACK,
+                "resource", "orders"))).error()).isEqualTo("invalid_target");
+        assertThat(refusal(() -> grant.issue(fx.grantRequest("acme", "web", "code", CODE, "redirect_uri", CALLBACK,
+                "resource", API, "resource", "https://billing.acme.test"))).error()).isEqualTo("invalid_target");
+        assertThat(fx.commands.sent(RedeemAuthorizationCode.class)).isEmpty();
+    }
 }

@@ -4,7 +4,10 @@ import static dev.tally.token.fixture.TokenFixtures.T0;
 import static dev.tally.token.fixture.TokenFixtures.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.tally.kernel.api.TokenDialect;
 import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.management.ManagementScopes;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
@@ -169,5 +172,75 @@ class ClientCredentialsGrantTest {
 
         assertThat(refusal(() -> grant.issue(fx.grantRequest("acme", "m2m", "audience", ManagementScopes.AUDIENCE))).error())
                 .isEqualTo("invalid_target");
+    }
+
+    // --- resource (RFC 8707), default_audience, token_dialect
+
+    @Test
+    void issueWhenTheResourceNamesAnApiThenATokenForIt() throws Exception {
+        Issued issued = grant.issue(fx.grantRequest("acme", "m2m", "resource", API, "scope", "read:orders"));
+
+        assertThat(fx.verified("acme", issued.accessToken()).getAudience()).containsExactly(API);
+    }
+
+    @Test
+    void issueWhenAudienceAndResourceAreEqualThenATokenForTheApi() throws Exception {
+        Issued issued = grant.issue(fx.grantRequest("acme", "m2m", "audience", API, "resource", API));
+
+        assertThat(fx.verified("acme", issued.accessToken()).getAudience()).containsExactly(API);
+    }
+
+    @Test
+    void issueWhenAudienceAndResourceDifferOrResourcesDifferThenInvalidTargetAndNothingRecorded() {
+        fx.api("acme", "https://billing.acme.test", 600, false);
+
+        assertThat(refusal(() -> grant.issue(fx.grantRequest("acme", "m2m", "audience", API,
+                "resource", "https://billing.acme.test"))).error()).isEqualTo("invalid_target");
+        assertThat(refusal(() -> grant.issue(fx.grantRequest("acme", "m2m", "resource", API,
+                "resource", "https://billing.acme.test"))).error()).isEqualTo("invalid_target");
+        assertThat(fx.store().recorded()).isEmpty();
+    }
+
+    @Test
+    void issueWhenTheResourceNamesNoApiOrIsMalformedThenInvalidTarget() {
+        OAuthError unknown = refusal(() -> grant.issue(fx.grantRequest("acme", "m2m", "resource", "https://nope.test")));
+        OAuthError malformed = refusal(() -> grant.issue(fx.grantRequest("acme", "m2m", "resource", "api.acme.test")));
+
+        assertThat(unknown.error()).isEqualTo("invalid_target");
+        assertThat(unknown.getMessage()).isEqualTo("no API with identifier 'https://nope.test' in this tenant");
+        assertThat(malformed.error()).isEqualTo("invalid_target");
+        assertThat(malformed.getMessage()).isEqualTo("resource must be an absolute URI (RFC 8707 §2)");
+    }
+
+    @Test
+    void issueWhenTheResourceIsTheManagementAudienceThenAManagementToken() throws Exception {
+        fx.managementScopes("acme", "m2m", "users:read");
+
+        Issued issued = grant.issue(fx.grantRequest("acme", "m2m", "resource", ManagementScopes.AUDIENCE));
+
+        assertThat(fx.verified("acme", issued.accessToken()).getAudience()).containsExactly(ManagementScopes.AUDIENCE);
+    }
+
+    @Test
+    void issueWhenNeitherIsNamedThenATokenForTheTenantsDefaultAudience() throws Exception {
+        fx.defaultAudience("acme", API);
+
+        Issued issued = grant.issue(fx.grantRequest("acme", "m2m", "grant_type", "client_credentials"));
+
+        assertThat(fx.verified("acme", issued.accessToken()).getAudience()).containsExactly(API);
+        assertThat(fx.store().recordedOnce(AccessTokenIssued.class).audience()).isEqualTo(API);
+    }
+
+    @Test
+    void issueWhenTheApiIsInTheAccessTokenDialectThenTypJwtWithTheSameClaims() throws Exception {
+        fx.api("acme", "https://legacy.acme.test", TokenDialect.ACCESS_TOKEN, "read");
+
+        Issued legacy = grant.issue(fx.grantRequest("acme", "m2m", "audience", "https://legacy.acme.test", "scope", "read"));
+        Issued rfc9068 = grant.issue(fx.grantRequest("acme", "m2m", "audience", API, "scope", "read:orders"));
+
+        assertThat(SignedJWT.parse(legacy.accessToken().value()).getHeader().getType()).isEqualTo(JOSEObjectType.JWT);
+        assertThat(SignedJWT.parse(rfc9068.accessToken().value()).getHeader().getType().getType()).isEqualTo("at+jwt");
+        assertThat(fx.verified("acme", legacy.accessToken()).getClaims().keySet())
+                .isEqualTo(fx.verified("acme", rfc9068.accessToken()).getClaims().keySet());
     }
 }

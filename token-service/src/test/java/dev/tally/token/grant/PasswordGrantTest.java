@@ -233,4 +233,42 @@ class PasswordGrantTest {
 
         assertThat(issued.scope()).isEqualTo(Scope.parse("openid profile email"));
     }
+
+    // --- resource (RFC 8707) and default_audience
+
+    @Test
+    void issueWhenTheResourceNamesTheApiThenTheUsersTokenForIt() throws Exception {
+        Issued issued = grant.issue(fx.grantRequest("acme", "legacy", "username", "alice", "password", PASSWORD,
+                "resource", API, "scope", "read:orders"));
+
+        assertThat(fx.verified("acme", issued.accessToken()).getAudience()).containsExactly(API);
+    }
+
+    @Test
+    void issueWhenAudienceAndResourceAreEqualThenTheTokenForTheApiAndWhenTheyDifferInvalidTarget() throws Exception {
+        Issued issued = grant.issue(fx.grantRequest("acme", "legacy", "username", "alice", "password", PASSWORD,
+                "audience", API, "resource", API));
+        OAuthError differ = refusal(() -> grant.issue(fx.grantRequest("acme", "legacy", "username", "alice",
+                "password", PASSWORD, "audience", API, "resource", "https://billing.acme.test")));
+        OAuthError malformed = refusal(() -> grant.issue(fx.grantRequest("acme", "legacy", "username", "alice",
+                "password", PASSWORD, "resource", "https://api.acme.test#orders")));
+
+        assertThat(fx.verified("acme", issued.accessToken()).getAudience()).containsExactly(API);
+        assertThat(differ.error()).isEqualTo("invalid_target");
+        assertThat(malformed.error()).isEqualTo("invalid_target");
+        assertThat(malformed.getMessage()).isEqualTo("resource must not include a fragment (RFC 8707 §2)");
+    }
+
+    @Test
+    void issueWhenNeitherIsNamedThenTheDefaultAudienceElseTheUserinfoEndpointOnly() throws Exception {
+        Issued before = grant.issue(fx.grantRequest("acme", "legacy", "username", "alice", "password", PASSWORD));
+        fx.defaultAudience("acme", API);
+        Issued after = grant.issue(fx.grantRequest("acme", "legacy", "username", "alice", "password", PASSWORD,
+                "scope", "read:orders"));
+
+        assertThat(fx.verified("acme", before.accessToken()).getAudience())
+                .containsExactly(TokenFixtures.issuer("acme") + "/userinfo");
+        assertThat(fx.verified("acme", after.accessToken()).getAudience()).containsExactly(API);
+        assertThat(fx.verified("acme", after.accessToken()).getStringClaim("scope")).isEqualTo("read:orders");
+    }
 }

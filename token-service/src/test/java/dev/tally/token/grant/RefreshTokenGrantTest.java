@@ -7,8 +7,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.problem.NotFound;
+import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
 import dev.tally.kernel.refresh.RefreshOutcome;
+import dev.tally.kernel.refresh.RefreshTokenIntrospection;
 import dev.tally.kernel.refresh.RefreshTokens;
 import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
@@ -400,5 +402,59 @@ class RefreshTokenGrantTest {
     /** As the family answers a reuse it detected (and has revoked the family for). */
     private RefreshOutcome reuse(String sessionId, String failure) {
         return new RefreshOutcome(false, false, true, failure, alice.userId(), sessionId, null, null, 0);
+    }
+
+    // --- resource (RFC 8707 §2.2) at a refresh: the family's API, or nothing spent
+
+    @Test
+    void issueWhenTheResourceIsTheFamilysApiThenRotatedAndATokenForIt() throws Exception {
+        familyIs(API);
+        familyAnswers(granted(true, GRANTED));
+
+        Issued issued = grant.issue(fx.grantRequest("acme", "web", "refresh_token", presented, "resource", API));
+
+        assertThat(fx.verified("acme", issued.accessToken()).getAudience()).containsExactly(API);
+        fx.commands.sentOnce(RotateRefreshToken.class);
+    }
+
+    @Test
+    void issueWhenTheResourceNamesAnotherApiThenInvalidTargetAndTheTokenIsNotSpent() {
+        familyIs(API);
+        familyAnswers(granted(true, GRANTED));
+
+        OAuthError error = refusal(() -> grant.issue(fx.grantRequest("acme", "web", "refresh_token", presented,
+                "resource", "https://billing.acme.test")));
+
+        assertThat(error.error()).isEqualTo("invalid_target");
+        assertThat(error.getMessage()).isEqualTo("the refresh token was issued for API 'https://api.acme.test'; a refresh cannot name another");
+        assertThat(fx.commands.sent(RotateRefreshToken.class)).as("the family was not asked to rotate").isEmpty();
+        assertThat(fx.store().recorded()).isEmpty();
+    }
+
+    /** Within the leeway the presented token is no longer the family's current one: the family's answer decides. */
+    @Test
+    void issueWhenTheResourceNamesAnotherApiAndTheTokenIsNotTheCurrentOneThenStillInvalidTarget() {
+        fx.commands.answer(InspectRefreshToken.class, command -> RefreshTokenIntrospection.INACTIVE);
+        familyAnswers(granted(true, GRANTED));
+
+        OAuthError error = refusal(() -> grant.issue(fx.grantRequest("acme", "web", "refresh_token", presented,
+                "audience", "https://billing.acme.test")));
+
+        assertThat(error.error()).isEqualTo("invalid_target");
+        assertThat(fx.store().recorded()).isEmpty();
+    }
+
+    @Test
+    void issueWhenTheResourceIsMalformedThenInvalidTargetWithoutAskingTheFamily() {
+        OAuthError error = refusal(() -> grant.issue(fx.grantRequest("acme", "web", "refresh_token", presented,
+                "resource", "not a uri")));
+
+        assertThat(error.error()).isEqualTo("invalid_target");
+        assertThat(fx.commands.sent()).isEmpty();
+    }
+
+    private void familyIs(String audience) {
+        fx.commands.answer(InspectRefreshToken.class, command -> new RefreshTokenIntrospection(true, "web",
+                alice.userId(), "ses_1", GRANTED, audience, fx.clock.instant(), fx.clock.instant().plusSeconds(3600)));
     }
 }

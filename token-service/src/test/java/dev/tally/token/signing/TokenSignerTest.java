@@ -11,6 +11,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tally.kernel.api.TokenDialect;
 import dev.tally.token.fixture.TestKeys;
 import dev.tally.token.fixture.TokenFixtures;
 import dev.tally.token.signing.TokenSigner.SignedToken;
@@ -140,5 +141,32 @@ class TokenSignerTest {
     private static String leftHalfOfSha256(String accessToken) throws Exception {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
+    }
+
+    // --- token_dialect
+
+    @Test
+    void accessTokenWhenTheAccessTokenDialectThenTypJwtAndExactlyTheClaimsOfTheRfc9068Profile() throws Exception {
+        SignedToken profile = signer.accessToken(key, "jti-1", issuer("acme"), "usr_1", "web", List.of(API), "read",
+                T0, 600, "ses_1", "rtf_1", TokenDialect.RFC9068_PROFILE);
+        SignedToken plain = signer.accessToken(key, "jti-1", issuer("acme"), "usr_1", "web", List.of(API), "read",
+                T0, 600, "ses_1", "rtf_1", TokenDialect.ACCESS_TOKEN);
+
+        JWSHeader plainHeader = SignedJWT.parse(plain.value()).getHeader();
+        assertThat(plainHeader.getType()).isEqualTo(JOSEObjectType.JWT);
+        assertThat(plainHeader.getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+        assertThat(plainHeader.getKeyID()).isEqualTo(TestKeys.ec(1).getKeyID());
+        assertThat(SignedJWT.parse(profile.value()).getHeader().getType()).isEqualTo(new JOSEObjectType("at+jwt"));
+        assertThat(SignedJWT.parse(plain.value()).getJWTClaimsSet().toJSONObject())
+                .isEqualTo(SignedJWT.parse(profile.value()).getJWTClaimsSet().toJSONObject());
+        assertThat(SignedJWT.parse(plain.value()).verify(new ECDSAVerifier(TestKeys.ec(1).toPublicJWK()))).isTrue();
+    }
+
+    @Test
+    void accessTokenWithoutADialectThenTheRfc9068Profile() throws Exception {
+        SignedToken token = signer.accessToken(key, "jti-1", issuer("acme"), "usr_1", "web", List.of(API), "read",
+                T0, 600, null, null);
+
+        assertThat(SignedJWT.parse(token.value()).getHeader().getType()).isEqualTo(new JOSEObjectType("at+jwt"));
     }
 }
