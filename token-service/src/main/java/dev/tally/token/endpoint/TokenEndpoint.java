@@ -45,7 +45,7 @@ public class TokenEndpoint {
     public ResponseEntity<Map<String, Object>> token(@PathVariable String tenant, HttpServletRequest http) {
         OAuthRequest request = OAuthRequest.formPost(http);
         TenantView tenantView = views.tenant(tenant).orElseThrow(() -> OAuthError.notFound("no tenant '" + tenant + "'"));
-        ClientView client = clientAuthentication.authenticate(tenant, http, request, "/oauth/token");
+        ClientView client = clientAuthentication.authenticateAt(tenant, http, request, "/oauth/token");
         Grant grant = grants.of(request.required("grant_type"));
         if (!client.grantTypes().contains(grant.type())) {
             throw OAuthError.unauthorizedClient("this client may not use grant_type " + grant.type());

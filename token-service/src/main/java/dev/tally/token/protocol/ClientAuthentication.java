@@ -56,7 +56,7 @@ public class ClientAuthentication {
      * The endpoints' entry: {@code endpointPath} is the endpoint's path under the tenant's issuer
      * ({@code /oauth/token}), whose URL, with the issuer, an assertion's {@code aud} may name.
      */
-    public ClientView authenticate(String tenantId, HttpServletRequest http, OAuthRequest request, String endpointPath) {
+    public ClientView authenticateAt(String tenantId, HttpServletRequest http, OAuthRequest request, String endpointPath) {
         Set<String> audiences = Set.of();
         if (issuers != null) {
             String issuer = issuers.issuer(tenantId, http);
