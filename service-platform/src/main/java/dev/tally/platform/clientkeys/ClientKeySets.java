@@ -97,9 +97,6 @@ public final class ClientKeySets {
     }
 
     private static void requireUsable(JWK key) throws Refused {
-        if (key.isPrivate()) {
-            throw new Refused("holds private key material: register public keys only (and replace the leaked key)");
-        }
         switch (key) {
             case RSAKey rsa -> {
                 if (rsa.size() < 2048) {
@@ -115,6 +112,9 @@ public final class ClientKeySets {
             }
             default -> throw new Refused(key.getKeyType() == null ? "holds a key without kty"
                     : "holds a " + key.getKeyType() + " key: only public RSA and EC (P-256) keys; symmetric keys are never accepted");
+        }
+        if (key.isPrivate()) {
+            throw new Refused("holds private key material: register public keys only (and replace the leaked key)");
         }
         if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
             throw new Refused("holds a key whose use is not sig");
