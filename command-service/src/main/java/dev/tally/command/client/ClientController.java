@@ -21,7 +21,6 @@ import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.refresh.RotationMode;
-import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.platform.clientkeys.ClientJwksProperties;
 import dev.tally.platform.clientkeys.ClientKeySets;
 import dev.tally.platform.admin.ManagementPrincipal;
@@ -31,6 +30,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.ResponseEntity;
@@ -114,7 +114,7 @@ public class ClientController {
             return new ClientResponse(row.clientId(), secret, row.name(), row.appType(), row.grantTypes(),
                     row.clientMetadata(), auth.tokenEndpointAuthMethod().wireName(),
                     auth.jwks() == null ? null : JSON.readValue(auth.jwks(), JWKS_TYPE), auth.jwksUri(),
-                    auth.idTokenSignedResponseAlg().name(), row.idTokenLifetime(),
+                    auth.idTokenSignedResponseAlg(), row.idTokenLifetime(),
                     row.callbacks(), row.allowedLogoutUrls(), row.sessionIdleTimeout(), row.sessionAbsoluteTimeout(),
                     new RefreshTokenRequest(row.refreshToken().rotation() == null ? null : row.refreshToken().rotation().wireName(),
                             row.refreshToken().tokenLifetime(), row.refreshToken().idleTokenLifetime(), row.refreshToken().leeway()),
@@ -122,8 +122,7 @@ public class ClientController {
         }
     }
 
-    private static final tools.jackson.core.type.TypeReference<Map<String, Object>> JWKS_TYPE =
-            new tools.jackson.core.type.TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> JWKS_TYPE = new TypeReference<>() { };
 
     /**
      * The authentication settings a request asks for, over {@code current} (absent fields keep their value), checked
@@ -146,18 +145,10 @@ public class ClientController {
         }
         return new ClientAuthSettings(
                 method == null ? current.tokenEndpointAuthMethod() : TokenEndpointAuthMethod.parse(method),
-                newJwks, newJwksUri, idTokenAlg == null ? current.idTokenSignedResponseAlg() : idTokenAlg(idTokenAlg))
+                newJwks, newJwksUri, idTokenAlg == null ? current.idTokenSignedResponseAlg() : idTokenAlg)
                 .requireConsistent(appType);
     }
 
-    private static SigningAlgorithm idTokenAlg(String value) {
-        for (SigningAlgorithm a : SigningAlgorithm.values()) {
-            if (a.name().equals(value)) {
-                return a;
-            }
-        }
-        throw new InvalidInput("id_token_signed_response_alg", "must be RS256 or ES256");
-    }
 
     @PostMapping
     public ResponseEntity<ClientResponse> create(@PathVariable String tenant, @RequestBody CreateClientRequest request,

@@ -13,7 +13,6 @@ import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.TokenEndpointAuthMethod;
 import dev.tally.kernel.problem.InvalidInput;
-import dev.tally.kernel.tenant.SigningAlgorithm;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,7 +28,7 @@ class ClientAuthenticationSettingsTest {
     static final String HASH = "a".repeat(64);
     static final String JWKS = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"x\",\"y\":\"y\"}]}";
     static final ClientAuthSettings KEYS = new ClientAuthSettings(TokenEndpointAuthMethod.PRIVATE_KEY_JWT, JWKS, null,
-            SigningAlgorithm.RS256);
+            "RS256");
     static final ClientRegistered KEY_CLIENT = new ClientRegistered("c1", "acme", "batch", AppType.NON_INTERACTIVE,
             List.of("client_credentials"), null, Map.of(), 36000L, ClientUrls.NONE, ClientSessionLimits.NONE, NOW);
     static final ClientRegistered SECRET_CLIENT = new ClientRegistered("c1", "acme", "batch", AppType.NON_INTERACTIVE,
@@ -67,7 +66,7 @@ class ClientAuthenticationSettingsTest {
     void registerForPrivateKeyJwtWithoutKeysThenInvalid() {
         fixture.givenNoPriorActivity()
                 .when(register(AppType.NON_INTERACTIVE, null, new ClientAuthSettings(TokenEndpointAuthMethod.PRIVATE_KEY_JWT,
-                        null, null, SigningAlgorithm.RS256)))
+                        null, null, "RS256")))
                 .expectException(InvalidInput.class).expectNoEvents();
     }
 
@@ -83,7 +82,7 @@ class ClientAuthenticationSettingsTest {
     void registerWithBothJwksAndJwksUriThenInvalid() {
         fixture.givenNoPriorActivity()
                 .when(register(AppType.NON_INTERACTIVE, null, new ClientAuthSettings(TokenEndpointAuthMethod.PRIVATE_KEY_JWT,
-                        JWKS, "https://keys.test/jwks", SigningAlgorithm.RS256)))
+                        JWKS, "https://keys.test/jwks", "RS256")))
                 .expectException(InvalidInput.class).expectNoEvents();
     }
 
@@ -97,7 +96,7 @@ class ClientAuthenticationSettingsTest {
     @Test
     void changeFromPrivateKeyJwtToASecretThenANewSecretFirst() {
         ClientAuthSettings post = new ClientAuthSettings(TokenEndpointAuthMethod.CLIENT_SECRET_POST, JWKS, null,
-                SigningAlgorithm.ES256);
+                "ES256");
         fixture.given(KEY_CLIENT, new ClientAuthenticationChanged("c1", "acme", KEYS))
                 .when(new ChangeClientAuthentication("c1", "acme", post, HASH))
                 .expectEvents(new ClientSecretRotated("c1", "acme", HASH), new ClientAuthenticationChanged("c1", "acme", post));

@@ -1,7 +1,7 @@
 package dev.tally.kernel.client;
 
 import dev.tally.kernel.problem.InvalidInput;
-import dev.tally.kernel.tenant.SigningAlgorithm;
+import java.util.List;
 
 /**
  * How a client authenticates and what its ID tokens are signed with (OpenID Connect Dynamic Client Registration §2).
@@ -11,16 +11,22 @@ import dev.tally.kernel.tenant.SigningAlgorithm;
  * @param jwks                    the client's public keys, a JWK Set as JSON text (checked and normalized by the
  *                                management API: public keys only), or null
  * @param jwksUri                 where the client publishes its JWK Set, or null; never both this and {@code jwks}
- * @param idTokenSignedResponseAlg the JWS algorithm of the client's ID tokens ({@code id_token_signed_response_alg})
+ * @param idTokenSignedResponseAlg the JWS algorithm of the client's ID tokens ({@code id_token_signed_response_alg}):
+ *                                {@code RS256} or {@code ES256}, the names of {@code kernel.tenant.SigningAlgorithm}
+ *                                (kept as text here: this package may not depend on that one)
  */
 public record ClientAuthSettings(TokenEndpointAuthMethod tokenEndpointAuthMethod, String jwks, String jwksUri,
-                                 SigningAlgorithm idTokenSignedResponseAlg) {
+                                 String idTokenSignedResponseAlg) {
     /** OpenID Connect Registration §2: RS256 when the client does not say. */
-    public static final SigningAlgorithm DEFAULT_ID_TOKEN_ALG = SigningAlgorithm.RS256;
+    public static final String DEFAULT_ID_TOKEN_ALG = "RS256";
+    public static final List<String> ID_TOKEN_ALGS = List.of("RS256", "ES256");
 
     public ClientAuthSettings {
-        if (tokenEndpointAuthMethod == null || idTokenSignedResponseAlg == null) {
-            throw new IllegalArgumentException("token_endpoint_auth_method and id_token_signed_response_alg are required");
+        if (tokenEndpointAuthMethod == null) {
+            throw new IllegalArgumentException("token_endpoint_auth_method is required");
+        }
+        if (!ID_TOKEN_ALGS.contains(idTokenSignedResponseAlg)) {
+            throw new InvalidInput("id_token_signed_response_alg", "must be RS256 or ES256");
         }
     }
 

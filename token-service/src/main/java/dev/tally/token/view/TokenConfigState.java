@@ -128,7 +128,7 @@ public final class TokenConfigState {
 
         /** The algorithm this client's ID tokens are to be signed with (RS256 unless it registered ES256). */
         public SigningAlgorithm idTokenSignedResponseAlg() {
-            return authentication.idTokenSignedResponseAlg();
+            return SigningAlgorithm.valueOf(authentication.idTokenSignedResponseAlg());
         }
 
         private static ClientProfile profile(String clientId, AppType appType, Map<String, String> metadata,

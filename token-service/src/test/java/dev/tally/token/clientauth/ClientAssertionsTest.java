@@ -76,7 +76,7 @@ class ClientAssertionsTest {
                 fx.clock.instant()));
         fx.apply("Client", clientId, new ClientAuthenticationChanged(clientId, "acme", new ClientAuthSettings(
                 TokenEndpointAuthMethod.PRIVATE_KEY_JWT, ClientKeySets.normalized(new JWKSet(List.of(keys)).toPublicJWKSet()),
-                null, SigningAlgorithm.RS256)));
+                null, "RS256")));
         return fx.clientView("acme", clientId);
     }
 
@@ -108,6 +108,16 @@ class ClientAssertionsTest {
                 .doesNotThrowAnyException();
         assertThatCode(() -> assertions.verify(signed(rsa, JWSAlgorithm.RS256, rsa.getKeyID(), claims().build()), client,
                 AUDIENCES)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void theClientViewShowsTheRegisteredIdTokenAlgorithmAndRs256ByDefault() {
+        fx.apply("Client", "svc", new ClientAuthenticationChanged("svc", "acme", new ClientAuthSettings(
+                TokenEndpointAuthMethod.PRIVATE_KEY_JWT, client.authentication().jwks(), null, "ES256")));
+
+        assertThat(fx.clientView("acme", "svc").idTokenSignedResponseAlg()).isEqualTo(SigningAlgorithm.ES256);
+        assertThat(secretClient.idTokenSignedResponseAlg()).isEqualTo(SigningAlgorithm.RS256);
+        assertThat(secretClient.tokenEndpointAuthMethod()).isEqualTo(TokenEndpointAuthMethod.CLIENT_SECRET_BASIC);
     }
 
     @Test
