@@ -277,7 +277,7 @@ class RevocationEndToEndTest {
         assertThat(metadata.get("introspection_endpoint").asString()).isEqualTo(issuer("disco") + "/oauth/introspect");
         assertThat(metadata.get("revocation_endpoint").asString()).isEqualTo(issuer("disco") + "/oauth/revoke");
         assertThat(metadata.get("introspection_endpoint_auth_methods_supported").values().stream().map(JsonNode::asString)
-                .toList()).containsExactly("client_secret_basic", "client_secret_post");
+                .toList()).containsExactly("client_secret_basic", "client_secret_post", "private_key_jwt");
         assertThat(metadata.get("revocation_endpoint_auth_methods_supported").values().stream().map(JsonNode::asString)
                 .toList()).contains("none");
 

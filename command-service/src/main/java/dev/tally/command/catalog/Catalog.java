@@ -3,6 +3,8 @@ package dev.tally.command.catalog;
 import dev.tally.command.catalog.CatalogRows.ApiRow;
 import dev.tally.command.catalog.CatalogRows.ClientRow;
 import dev.tally.command.catalog.CatalogRows.RuleRow;
+import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientAuthSettings;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
@@ -42,7 +44,9 @@ public class Catalog implements TenantDirectory {
             (Long) rs.getObject("session_idle_timeout", Long.class), (Long) rs.getObject("session_absolute_timeout", Long.class),
             rs.getString("refresh_token") == null ? RefreshTokenSettings.NONE : Json.read(rs.getString("refresh_token"), RefreshTokenSettings.class),
             rs.getString("management_scopes") == null ? List.of() : Json.stringList(rs.getString("management_scopes")),
-            rs.getObject("created_at", OffsetDateTime.class).toInstant());
+            rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+            rs.getString("authentication") == null ? ClientAuthSettings.defaults(AppType.parse(rs.getString("app_type")))
+                    : Json.read(rs.getString("authentication"), ClientAuthSettings.class));
     private static final RowMapper<RuleRow> RULE = (rs, i) -> new RuleRow(rs.getString("rule_id"), rs.getString("name"),
             rs.getInt("priority"), rs.getString("condition"), Json.read(rs.getString("effects"), RuleEffects.class),
             rs.getObject("created_at", OffsetDateTime.class).toInstant());

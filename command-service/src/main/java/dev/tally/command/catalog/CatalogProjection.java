@@ -3,6 +3,7 @@ package dev.tally.command.catalog;
 import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
+import dev.tally.kernel.client.ClientEvents.ClientAuthenticationChanged;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
 import dev.tally.kernel.client.ClientEvents.ClientManagementScopesChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRefreshSettingsChanged;
@@ -73,6 +74,12 @@ public class CatalogProjection {
     }
 
     @EventHandler
+    void on(ClientAuthenticationChanged e) {
+        jdbc.update("UPDATE client_catalog SET authentication = ? WHERE tenant_id = ? AND client_id = ?",
+                Json.write(e.settings()), e.tenantId(), e.clientId());
+    }
+
+    @EventHandler
     void on(ClientManagementScopesChanged e) {
         jdbc.update("UPDATE client_catalog SET management_scopes = ? WHERE tenant_id = ? AND client_id = ?",
                 Json.write(e.scopes()), e.tenantId(), e.clientId());
@@ -127,7 +134,7 @@ public class CatalogProjection {
                         + "id_token_lifetime, callbacks, allowed_logout_urls, session_idle_timeout, session_absolute_timeout, created_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.tenantId(), e.clientId(), e.name(), e.appType().wireName(), Json.write(e.grantTypes()),
-                Json.write(e.clientMetadata()), e.secretHash() != null, e.idTokenLifetime(), Json.write(e.urls().callbacks()),
+                Json.write(e.clientMetadata()), e.appType().confidential(), e.idTokenLifetime(), Json.write(e.urls().callbacks()),
                 Json.write(e.urls().allowedLogoutUrls()), e.sessionLimits().sessionIdleTimeout(),
                 e.sessionLimits().sessionAbsoluteTimeout(), e.createdAt().atOffset(ZoneOffset.UTC));
     }

@@ -1,5 +1,6 @@
 package dev.tally.command.catalog;
 
+import dev.tally.kernel.client.ClientAuthSettings;
 import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.rule.RuleEffects;
 import java.time.Instant;
@@ -27,7 +28,7 @@ public final class CatalogRows {
                             Map<String, String> clientMetadata, boolean confidential, long idTokenLifetime,
                             List<String> callbacks, List<String> allowedLogoutUrls, Long sessionIdleTimeout,
                             Long sessionAbsoluteTimeout, RefreshTokenSettings refreshToken, List<String> managementScopes,
-                            Instant createdAt) {
+                            Instant createdAt, ClientAuthSettings authentication) {
     }
 
     public record RuleRow(String id, String name, int priority, String condition, RuleEffects effects, Instant createdAt) {

@@ -5,12 +5,15 @@ import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted
 
 import dev.tally.command.catalog.TenantDirectory;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientAuthSettings;
+import dev.tally.kernel.client.ClientCommands.ChangeClientAuthentication;
 import dev.tally.kernel.client.ClientCommands.ChangeClientManagementScopes;
 import dev.tally.kernel.client.ClientCommands.ChangeClientRefreshSettings;
 import dev.tally.kernel.client.ClientCommands.DeleteClient;
 import dev.tally.kernel.client.ClientCommands.RegisterClient;
 import dev.tally.kernel.client.ClientCommands.RotateClientSecret;
 import dev.tally.kernel.client.ClientCommands.UpdateClient;
+import dev.tally.kernel.client.ClientEvents.ClientAuthenticationChanged;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
 import dev.tally.kernel.client.ClientEvents.ClientManagementScopesChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRefreshSettingsChanged;
@@ -21,6 +24,7 @@ import dev.tally.kernel.client.ClientMetadata;
 import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.GrantTypes;
+import dev.tally.kernel.client.TokenEndpointAuthMethod;
 import dev.tally.kernel.lifetime.ClientProfile;
 import dev.tally.kernel.lifetime.RepresentableLifetimes;
 import dev.tally.kernel.management.ManagementScopes;
@@ -38,7 +42,10 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
-/** An application of a tenant. Confidential clients hold a secret, kept only as its hash. */
+/**
+ * An application of a tenant. Confidential clients hold a secret, kept only as its hash, or authenticate with their
+ * own keys ({@code private_key_jwt}, then without a secret).
+ */
 @Aggregate
 public class Client {
     static final int MAX_URL = 1000;
@@ -54,6 +61,7 @@ public class Client {
     private ClientSessionLimits sessionLimits;
     private RefreshTokenSettings refreshSettings = RefreshTokenSettings.NONE;
     private List<String> managementScopes = List.of();
+    private ClientAuthSettings authentication;
     private Instant createdAt;
 
     protected Client() {
@@ -70,8 +78,10 @@ public class Client {
         }
         List<String> grants = GrantTypes.requireValid(command.appType(), command.grantTypes());
         Map<String, String> metadata = ClientMetadata.requireValid(command.clientMetadata());
-        if (command.appType().confidential() != (command.secretHash() != null)) {
-            throw new IllegalArgumentException("a confidential client needs a secret hash, a public client must have none");
+        ClientAuthSettings auth = command.authentication() == null ? ClientAuthSettings.defaults(command.appType())
+                : command.authentication().requireConsistent(command.appType());
+        if (auth.tokenEndpointAuthMethod().usesSecret() != (command.secretHash() != null)) {
+            throw new IllegalArgumentException("a client authenticating with a secret needs a secret hash, any other must have none");
         }
         long idToken = command.idTokenLifetime() == null ? ClientProfile.DEFAULT_ID_TOKEN_LIFETIME
                 : requireIdTokenLifetime(command.idTokenLifetime());
@@ -81,6 +91,9 @@ public class Client {
         apply(new ClientRegistered(command.clientId(), command.tenantId(), name, command.appType(), grants,
                 command.secretHash(), metadata, idToken, command.urls() == null ? ClientUrls.NONE : requireUrls(command.urls()),
                 limits, now));
+        if (!auth.equals(ClientAuthSettings.defaults(command.appType()))) {
+            apply(new ClientAuthenticationChanged(command.clientId(), command.tenantId(), auth));
+        }
     }
 
     @CommandHandler
@@ -129,7 +142,35 @@ public class Client {
         if (!appType.confidential()) {
             throw new InvalidInput("app_type", "a " + appType.wireName() + " client is public and has no secret");
         }
+        if (authentication.tokenEndpointAuthMethod() == TokenEndpointAuthMethod.PRIVATE_KEY_JWT) {
+            throw new InvalidInput("token_endpoint_auth_method",
+                    "the client authenticates with private_key_jwt, not a secret; change token_endpoint_auth_method first");
+        }
         apply(new ClientSecretRotated(clientId, tenantId, command.secretHash()));
+    }
+
+    /**
+     * The settings are replaced whole. A client turning from {@code private_key_jwt} to a secret method gets a new
+     * secret (the command brings its hash, {@link #needsNewSecret}): it may never have had one, and an old one kept
+     * unused meanwhile should not come back to life.
+     */
+    @CommandHandler
+    void handle(ChangeClientAuthentication command) {
+        requireSameTenant(command.tenantId());
+        ClientAuthSettings settings = command.settings().requireConsistent(appType);
+        if (needsNewSecret(authentication, settings)) {
+            if (command.newSecretHash() == null) {
+                throw new IllegalArgumentException("a client turning from private_key_jwt to a secret needs a new secret hash");
+            }
+            apply(new ClientSecretRotated(clientId, tenantId, command.newSecretHash()));
+        }
+        if (!settings.equals(authentication)) {
+            apply(new ClientAuthenticationChanged(clientId, tenantId, settings));
+        }
+    }
+
+    static boolean needsNewSecret(ClientAuthSettings current, ClientAuthSettings next) {
+        return next.tokenEndpointAuthMethod().usesSecret() && !current.tokenEndpointAuthMethod().usesSecret();
     }
 
     @CommandHandler
@@ -150,6 +191,12 @@ public class Client {
         this.urls = event.urls();
         this.sessionLimits = event.sessionLimits();
         this.createdAt = event.createdAt();
+        this.authentication = ClientAuthSettings.defaults(event.appType());
+    }
+
+    @EventSourcingHandler
+    void on(ClientAuthenticationChanged event) {
+        this.authentication = event.settings();
     }
 
     @EventSourcingHandler

@@ -6,6 +6,7 @@ import dev.tally.platform.admin.AdminToken;
 import dev.tally.platform.admin.AdminTokenProperties;
 import dev.tally.platform.admin.ManagementAuthenticationFilter;
 import dev.tally.platform.admin.ManagementTokenVerifier;
+import dev.tally.platform.clientkeys.ClientJwksProperties;
 import dev.tally.platform.input.InputLimits;
 import dev.tally.platform.input.RequestInputFilter;
 import dev.tally.platform.problem.ErrorPathGuard;
@@ -31,7 +32,8 @@ import org.springframework.core.Ordered;
  */
 @AutoConfiguration
 @Import(ManagementProblems.class)
-@EnableConfigurationProperties({MasterKeyProperties.class, AdminTokenProperties.class, InputLimits.class})
+@EnableConfigurationProperties({MasterKeyProperties.class, AdminTokenProperties.class, InputLimits.class,
+        ClientJwksProperties.class})
 public class TallyPlatformAutoConfiguration {
 
     /** Every expiry decision reads this clock; tests replace it with one they advance. */

@@ -12,10 +12,27 @@ public final class ClientCommands {
     /**
      * @param secretHash the hash of the generated secret for a confidential client, else {@code null}
      * @param idTokenLifetime seconds; {@code null} for the default
+     * @param authentication how the client authenticates; {@code null} for {@link ClientAuthSettings#defaults}. A
+     *                       {@code private_key_jwt} client has no secret.
      */
     public record RegisterClient(String clientId, String tenantId, String name, AppType appType,
                                  List<String> grantTypes, String secretHash, Map<String, String> clientMetadata,
-                                 Long idTokenLifetime, ClientUrls urls, ClientSessionLimits sessionLimits) {
+                                 Long idTokenLifetime, ClientUrls urls, ClientSessionLimits sessionLimits,
+                                 ClientAuthSettings authentication) {
+        public RegisterClient(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
+                              String secretHash, Map<String, String> clientMetadata, Long idTokenLifetime,
+                              ClientUrls urls, ClientSessionLimits sessionLimits) {
+            this(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime, urls,
+                    sessionLimits, null);
+        }
+    }
+
+    /**
+     * The client's authentication settings, whole. {@code newSecretHash}: the hash of a secret generated for a client
+     * that turns to a secret method without having one; else {@code null}.
+     */
+    public record ChangeClientAuthentication(@TargetAggregateIdentifier String clientId, String tenantId,
+                                             ClientAuthSettings settings, String newSecretHash) {
     }
 
     /** The new values of the changeable fields; {@code null} keeps a field as it is. */

@@ -11,7 +11,7 @@ public final class ClientEvents {
     }
 
     public sealed interface ClientEvent permits ClientRegistered, ClientUpdated, ClientSecretRotated, ClientRefreshSettingsChanged,
-            ClientDeleted, ClientManagementScopesChanged {
+            ClientDeleted, ClientManagementScopesChanged, ClientAuthenticationChanged {
         String clientId();
 
         String tenantId();
@@ -46,6 +46,15 @@ public final class ClientEvents {
      */
     @Revision("1")
     public record ClientManagementScopesChanged(String clientId, String tenantId, List<String> scopes)
+            implements ClientEvent {
+    }
+
+    /**
+     * How the client authenticates and its ID-token algorithm, whole. A client without this event has
+     * {@link ClientAuthSettings#defaults}. Keys are public keys only.
+     */
+    @Revision("1")
+    public record ClientAuthenticationChanged(String clientId, String tenantId, ClientAuthSettings settings)
             implements ClientEvent {
     }
 

@@ -101,6 +101,7 @@ public final class EventTypes {
             type("dev.tally.client.ClientSecretRotated", ClientEvents.ClientSecretRotated.class, "1"),
             type("dev.tally.client.ClientRefreshSettingsChanged", ClientEvents.ClientRefreshSettingsChanged.class, "1"),
             type("dev.tally.client.ClientManagementScopesChanged", ClientEvents.ClientManagementScopesChanged.class, "1"),
+            type("dev.tally.client.ClientAuthenticationChanged", ClientEvents.ClientAuthenticationChanged.class, "1"),
             type("dev.tally.client.ClientDeleted", ClientEvents.ClientDeleted.class, "1"),
             // lifetime rules
             type("dev.tally.rule.LifetimeRuleCreated", RuleEvents.LifetimeRuleCreated.class, "1"),

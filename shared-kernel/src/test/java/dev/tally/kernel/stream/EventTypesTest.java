@@ -42,6 +42,7 @@ class EventTypesTest {
             "dev.tally.client.ClientSecretRotated.v1",
             "dev.tally.client.ClientRefreshSettingsChanged.v1",
             "dev.tally.client.ClientManagementScopesChanged.v1",
+            "dev.tally.client.ClientAuthenticationChanged.v1",
             "dev.tally.client.ClientDeleted.v1",
             "dev.tally.rule.LifetimeRuleCreated.v1",
             "dev.tally.rule.LifetimeRuleUpdated.v1",

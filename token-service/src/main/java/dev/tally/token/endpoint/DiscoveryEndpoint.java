@@ -29,6 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @OAuthEndpoint
 public class DiscoveryEndpoint {
+    /** What a private_key_jwt client may sign its assertions with (ClientKeySets.ALGORITHMS). */
+    private static final List<String> CLIENT_ASSERTION_ALGS = List.of("ES256", "PS256", "RS256");
     private final TokenConfig config;
     private final Issuers issuers;
     private final Grants grants;
@@ -55,12 +57,18 @@ public class DiscoveryEndpoint {
         m.put("response_types_supported", List.of("code"));
         m.put("response_modes_supported", List.of("query"));
         m.put("code_challenge_methods_supported", List.of("S256"));
-        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        m.put("token_endpoint_auth_methods_supported",
+                List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
+        m.put("token_endpoint_auth_signing_alg_values_supported", CLIENT_ASSERTION_ALGS);
         // RFC 7662 and RFC 7009 (RFC 8414 §2): a public client cannot introspect, but may revoke its own tokens.
         m.put("introspection_endpoint", issuer + "/oauth/introspect");
-        m.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        m.put("introspection_endpoint_auth_methods_supported",
+                List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
+        m.put("introspection_endpoint_auth_signing_alg_values_supported", CLIENT_ASSERTION_ALGS);
         m.put("revocation_endpoint", issuer + "/oauth/revoke");
-        m.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        m.put("revocation_endpoint_auth_methods_supported",
+                List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
+        m.put("revocation_endpoint_auth_signing_alg_values_supported", CLIENT_ASSERTION_ALGS);
         m.put("scopes_supported", List.of("openid", "profile", "offline_access"));
         // what ID tokens and the userinfo endpoint carry (TokenSigner.idToken, UserinfoEndpoint), nothing more
         m.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "jti", "azp", "auth_time", "nonce", "sid",

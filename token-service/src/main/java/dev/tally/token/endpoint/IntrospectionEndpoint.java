@@ -58,8 +58,7 @@ public class IntrospectionEndpoint {
     public ResponseEntity<Map<String, Object>> introspect(@PathVariable String tenant, HttpServletRequest http) {
         OAuthRequest request = OAuthRequest.formPost(http);
         TenantView tenantView = config.tenant(tenant).orElseThrow(() -> OAuthError.notFound("no tenant '" + tenant + "'"));
-        ClientView client = clientAuthentication.authenticate(tenant, http.getHeader(HttpHeaders.AUTHORIZATION), request,
-                http.getRemoteAddr());
+        ClientView client = clientAuthentication.authenticateAt(tenant, http, request, "/oauth/introspect");
         if (!client.confidential()) {
             throw OAuthError.invalidClient("introspection is for confidential clients; a public client cannot authenticate");
         }

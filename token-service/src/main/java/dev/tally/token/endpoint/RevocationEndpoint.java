@@ -77,8 +77,7 @@ public class RevocationEndpoint {
     public ResponseEntity<Void> revoke(@PathVariable String tenant, HttpServletRequest http) {
         OAuthRequest request = OAuthRequest.formPost(http);
         TenantView tenantView = config.tenant(tenant).orElseThrow(() -> OAuthError.notFound("no tenant '" + tenant + "'"));
-        ClientView client = clientAuthentication.authenticate(tenant, http.getHeader(HttpHeaders.AUTHORIZATION), request,
-                http.getRemoteAddr());
+        ClientView client = clientAuthentication.authenticateAt(tenant, http, request, "/oauth/revoke");
         String token = request.required("token");
         request.single("token_type_hint");
         if (RefreshFamilies.looksLikeRefreshToken(token)) {

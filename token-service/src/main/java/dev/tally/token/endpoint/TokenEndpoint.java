@@ -15,7 +15,6 @@ import dev.tally.token.view.TokenConfigState.ClientView;
 import dev.tally.token.view.TokenConfigState.TenantView;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -46,8 +45,7 @@ public class TokenEndpoint {
     public ResponseEntity<Map<String, Object>> token(@PathVariable String tenant, HttpServletRequest http) {
         OAuthRequest request = OAuthRequest.formPost(http);
         TenantView tenantView = views.tenant(tenant).orElseThrow(() -> OAuthError.notFound("no tenant '" + tenant + "'"));
-        ClientView client = clientAuthentication.authenticate(tenant, http.getHeader(HttpHeaders.AUTHORIZATION), request,
-                http.getRemoteAddr());
+        ClientView client = clientAuthentication.authenticateAt(tenant, http, request, "/oauth/token");
         Grant grant = grants.of(request.required("grant_type"));
         if (!client.grantTypes().contains(grant.type())) {
             throw OAuthError.unauthorizedClient("this client may not use grant_type " + grant.type());

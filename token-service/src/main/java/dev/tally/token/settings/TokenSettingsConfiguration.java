@@ -10,7 +10,7 @@ import org.springframework.core.env.Environment;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({IssuerProperties.class, CookieProperties.class, ClientAuthProperties.class,
-        LoginProperties.class, SessionActivityProperties.class, TokenNodeProperties.class})
+        LoginProperties.class, SessionActivityProperties.class, TokenNodeProperties.class, ClientAssertionProperties.class})
 public class TokenSettingsConfiguration {
     /** Settings that were renamed: one set under the old name stops the start-up instead of being ignored. */
     static final String[][] RENAMED = {

@@ -4,6 +4,7 @@ import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiEvent;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
+import dev.tally.kernel.client.ClientEvents.ClientAuthenticationChanged;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
 import dev.tally.kernel.client.ClientEvents.ClientEvent;
 import dev.tally.kernel.client.ClientEvents.ClientManagementScopesChanged;
@@ -190,11 +191,13 @@ public class TokenConfig extends SequencedView {
             case ClientUpdated e -> clients.update(e.tenantId(), e.clientId(), c -> new ClientView(c.clientId(),
                     c.tenantId(), e.name(), c.appType(), e.grantTypes(), c.secretHash(), e.clientMetadata(),
                     e.idTokenLifetime(), e.urls(), e.sessionLimits(), c.refresh(), c.createdAt())
-                    .withManagementScopes(c.managementScopes()));
+                    .withManagementScopes(c.managementScopes()).withAuthentication(c.authentication(), c.keys()));
             case ClientSecretRotated e -> clients.update(e.tenantId(), e.clientId(), c -> c.withSecretHash(e.secretHash()));
             case ClientRefreshSettingsChanged e -> clients.update(e.tenantId(), e.clientId(), c -> c.withRefresh(e.settings()));
             case ClientManagementScopesChanged e ->
                     clients.update(e.tenantId(), e.clientId(), c -> c.withManagementScopes(e.scopes()));
+            case ClientAuthenticationChanged e ->
+                    clients.update(e.tenantId(), e.clientId(), c -> c.withAuthentication(e.settings()));
             case ClientDeleted e -> clients.remove(e.tenantId(), e.clientId());
             default -> { }
         }

@@ -3,8 +3,10 @@ package dev.tally.token.view;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.tally.kernel.api.TokenDialect;
 import dev.tally.kernel.client.AppType;
+import dev.tally.kernel.client.ClientAuthSettings;
 import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
+import dev.tally.kernel.client.TokenEndpointAuthMethod;
 import dev.tally.kernel.lifetime.ApiLifetimeSettings;
 import dev.tally.kernel.lifetime.ClientProfile;
 import dev.tally.kernel.lifetime.LifetimeRuleSet;
@@ -13,6 +15,7 @@ import dev.tally.kernel.lifetime.UserProfile;
 import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.platform.clientkeys.ClientKeySets;
 import dev.tally.token.signing.TenantKeys;
 import dev.tally.token.signing.TenantSigningKey;
 import java.time.Instant;
@@ -90,32 +93,65 @@ public final class TokenConfigState {
     /**
      * @param managementScopes the management scopes ({@link dev.tally.kernel.management.ManagementScopes}) the
      *                         platform administrator granted this client over its tenant; empty for most clients
+     * @param authentication   how the client authenticates and its ID-token algorithm
+     * @param keys             the client's registered {@code jwks}, parsed once; null when it has none (a
+     *                         {@code jwks_uri} is fetched when needed, not held here)
      */
     public record ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
                              String secretHash, Map<String, String> clientMetadata, long idTokenLifetime,
                              ClientUrls urls, ClientSessionLimits sessionLimits, RefreshTokenSettings refresh,
-                             Instant createdAt, ClientProfile profile, List<String> managementScopes) {
+                             Instant createdAt, ClientProfile profile, List<String> managementScopes,
+                             ClientAuthSettings authentication, JWKSet keys) {
         ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
                    String secretHash, Map<String, String> clientMetadata, long idTokenLifetime, ClientUrls urls,
                    ClientSessionLimits sessionLimits, RefreshTokenSettings refresh, Instant createdAt) {
             this(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime, urls,
                     sessionLimits, refresh, createdAt,
-                    profile(clientId, appType, clientMetadata, idTokenLifetime, sessionLimits, refresh, createdAt), List.of());
+                    profile(clientId, appType, clientMetadata, idTokenLifetime, sessionLimits, refresh, createdAt), List.of(),
+                    ClientAuthSettings.defaults(appType), null);
         }
 
         ClientView withRefresh(RefreshTokenSettings settings) {
             return new ClientView(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime,
-                    urls, sessionLimits, settings, createdAt).withManagementScopes(managementScopes);
+                    urls, sessionLimits, settings, createdAt).withManagementScopes(managementScopes)
+                    .withAuthentication(authentication, keys);
         }
 
         ClientView withSecretHash(String hash) {
             return new ClientView(clientId, tenantId, name, appType, grantTypes, hash, clientMetadata, idTokenLifetime,
-                    urls, sessionLimits, refresh, createdAt, profile, managementScopes);
+                    urls, sessionLimits, refresh, createdAt, profile, managementScopes, authentication, keys);
         }
 
         ClientView withManagementScopes(List<String> scopes) {
             return new ClientView(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime,
-                    urls, sessionLimits, refresh, createdAt, profile, List.copyOf(scopes));
+                    urls, sessionLimits, refresh, createdAt, profile, List.copyOf(scopes), authentication, keys);
+        }
+
+        ClientView withAuthentication(ClientAuthSettings settings) {
+            JWKSet parsed = null;
+            if (settings.jwks() != null) {
+                try {
+                    parsed = ClientKeySets.parse(settings.jwks());
+                } catch (ClientKeySets.Refused e) {
+                    // The management API stored only key sets that pass these rules; one that no longer does is a bug.
+                    throw new IllegalStateException("client " + clientId + " has a registered jwks that " + e.getMessage(), e);
+                }
+            }
+            return withAuthentication(settings, parsed);
+        }
+
+        ClientView withAuthentication(ClientAuthSettings settings, JWKSet parsedKeys) {
+            return new ClientView(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime,
+                    urls, sessionLimits, refresh, createdAt, profile, managementScopes, settings, parsedKeys);
+        }
+
+        public TokenEndpointAuthMethod tokenEndpointAuthMethod() {
+            return authentication.tokenEndpointAuthMethod();
+        }
+
+        /** The algorithm this client's ID tokens are to be signed with (RS256 unless it registered ES256). */
+        public SigningAlgorithm idTokenSignedResponseAlg() {
+            return SigningAlgorithm.valueOf(authentication.idTokenSignedResponseAlg());
         }
 
         private static ClientProfile profile(String clientId, AppType appType, Map<String, String> metadata,
@@ -124,8 +160,9 @@ public final class TokenConfigState {
             return ClientProfile.of(clientId, appType, metadata, createdAt, idTokenLifetime, limits, refresh.tokenLifetime());
         }
 
+        /** A confidential client: one that authenticates with a secret or with its keys (its app type says which kind). */
         public boolean confidential() {
-            return secretHash != null;
+            return appType.confidential();
         }
     }
 
