@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tally.command.tenant.SigningKeySweeper;
 import dev.tally.testsupport.Await;
+import dev.tally.testsupport.Browser;
 import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
@@ -80,7 +81,7 @@ class SigningKeyRotationEndToEndTest {
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String api = "https://api." + tenant + ".test";
         assertThat(http.admin("POST", "/admin/tenants/" + tenant + "/apis", Map.of("identifier", api, "name", "API",
-                "token_lifetime", 7_200)).status()).isEqualTo(201);
+                "token_lifetime", 7_200, "scopes", List.of("read:orders"))).status()).isEqualTo(201);
         Response client = http.admin("POST", "/admin/tenants/" + tenant + "/clients", Map.of("name", "Service",
                 "app_type", "non_interactive"));
         assertThat(client.status()).as(client.toString()).isEqualTo(201);
@@ -227,6 +228,41 @@ class SigningKeyRotationEndToEndTest {
         CLOCK.advance(PRE_PUBLICATION);
         sweeper.sweep();
         assertThat(kid(token(s))).isNotEqualTo(oldKid);
+    }
+
+    /** OpenID Connect Registration: RS256 unless the client registered {@code id_token_signed_response_alg}. */
+    @Test
+    void idTokensAreSignedWithTheClientsAlgorithmRs256ByDefault() throws Exception {
+        Setup s = setUp("idtokens");
+        assertThat(http().admin("POST", "/admin/tenants/idtokens/users", Map.of("username", "alice",
+                "password", "correct horse battery staple")).status()).isEqualTo(201);
+        Response discovery = http().get("/t/idtokens/.well-known/openid-configuration");
+        assertThat(discovery.json().get("id_token_signing_alg_values_supported").toString()).isEqualTo("[\"RS256\",\"ES256\"]");
+
+        for (String alg : new String[] {null, "ES256", "RS256"}) {
+            Map<String, Object> client = new java.util.LinkedHashMap<>(Map.of("name", "SPA " + alg, "app_type", "spa",
+                    "callbacks", List.of(LoginFlowEndToEndTest.CALLBACK), "grant_types", List.of("authorization_code")));
+            if (alg != null) {
+                client.put("id_token_signed_response_alg", alg);
+            }
+            Response spa = http().admin("POST", "/admin/tenants/idtokens/clients", client);
+            assertThat(spa.status()).as(spa.toString()).isEqualTo(201);
+            String clientId = spa.text("client_id");
+            String code = LoginFlowEndToEndTest.login(new Browser("http://localhost:" + port), "idtokens", clientId,
+                    "correct horse battery staple");
+            Response tokens = http().form("/t/idtokens/oauth/token", TestHttp.params("grant_type", "authorization_code",
+                    "client_id", clientId, "code", code, "redirect_uri", LoginFlowEndToEndTest.CALLBACK,
+                    "code_verifier", LoginFlowEndToEndTest.VERIFIER), null, null);
+            assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+            SignedJWT id = SignedJWT.parse(tokens.text("id_token"));
+            assertThat(id.getHeader().getAlgorithm().getName()).as("client asking %s", alg).isEqualTo(alg == null ? "RS256" : alg);
+            assertThat(jwks(s)).contains(id.getHeader().getKeyID());
+            assertThat(SignedJWT.parse(tokens.text("access_token")).getHeader().getAlgorithm().getName())
+                    .as("access tokens keep the tenant's algorithm").isEqualTo("ES256");
+        }
+        assertThat(http().admin("POST", "/admin/tenants/idtokens/clients", Map.of("name", "bad", "app_type", "spa",
+                "callbacks", List.of(LoginFlowEndToEndTest.CALLBACK), "id_token_signed_response_alg", "none")).status())
+                .isEqualTo(400);
     }
 
     private static List<String> plus(List<String> list, String more) {

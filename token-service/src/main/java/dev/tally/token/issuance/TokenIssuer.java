@@ -169,6 +169,7 @@ public class TokenIssuer {
 
     /** OpenID Connect Registration's {@code id_token_signed_response_alg}; RS256 unless the client chose otherwise. */
     private static SigningAlgorithm idTokenAlg(ClientView client) {
-        return SigningAlgorithm.RS256;
+        SigningAlgorithm alg = client.idTokenSignedResponseAlg();
+        return alg == null ? SigningAlgorithm.RS256 : alg;
     }
 }
