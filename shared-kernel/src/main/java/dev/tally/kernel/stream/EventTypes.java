@@ -85,6 +85,7 @@ public final class EventTypes {
                     TenantEvents.TenantPermissionChangePolicyChanged.class, "1"),
             type("dev.tally.tenant.TenantDeleted", TenantEvents.TenantDeleted.class, "1"),
             type("dev.tally.tenant.SigningKeyAdded", TenantEvents.SigningKeyAdded.class, "1"),
+            type("dev.tally.tenant.SigningKeyResealed", TenantEvents.SigningKeyResealed.class, "1"),
             // api
             type("dev.tally.api.ApiRegistered", ApiEvents.ApiRegistered.class, "1"),
             type("dev.tally.api.ApiUpdated", ApiEvents.ApiUpdated.class, "1"),

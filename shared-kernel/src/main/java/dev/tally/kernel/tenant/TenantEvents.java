@@ -12,7 +12,8 @@ public final class TenantEvents {
 
     /** Marker for every event of a tenant, so projections can route them by tenant. */
     public sealed interface TenantEvent permits TenantCreated, TenantRenamed, TenantDeleted, SigningKeyAdded,
-            TenantLifetimeSettingsChanged, TenantRefreshSettingsChanged, TenantPermissionChangePolicyChanged {
+            TenantLifetimeSettingsChanged, TenantRefreshSettingsChanged, TenantPermissionChangePolicyChanged,
+            SigningKeyResealed {
         String tenantId();
     }
 
@@ -78,5 +79,16 @@ public final class TenantEvents {
         public static String associatedData(String tenantId, String kid) {
             return "signing-key:" + tenantId + "/" + kid;
         }
+    }
+
+    /**
+     * A signing key's private half sealed again, under the master key ring's primary (after a master-key rotation). The
+     * key itself is unchanged; from now on this is its sealed form. Associated data as {@link SigningKeyAdded}'s.
+     *
+     * @param sealedPrivateJwk the private JWK JSON, sealed under the primary master key
+     */
+    @Revision("1")
+    public record SigningKeyResealed(String tenantId, String kid, String sealedPrivateJwk, Instant resealedAt)
+            implements TenantEvent {
     }
 }

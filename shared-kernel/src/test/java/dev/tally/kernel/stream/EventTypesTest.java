@@ -26,6 +26,7 @@ class EventTypesTest {
             "dev.tally.tenant.TenantPermissionChangePolicyChanged.v1",
             "dev.tally.tenant.TenantDeleted.v1",
             "dev.tally.tenant.SigningKeyAdded.v1",
+            "dev.tally.tenant.SigningKeyResealed.v1",
             "dev.tally.api.ApiRegistered.v1",
             "dev.tally.api.ApiUpdated.v1",
             "dev.tally.api.ApiDeleted.v1",
