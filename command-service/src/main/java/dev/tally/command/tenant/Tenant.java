@@ -17,6 +17,9 @@ import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
 import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
+import dev.tally.kernel.tenant.TenantCommands.ResealSigningKeys;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
@@ -27,6 +30,9 @@ import dev.tally.kernel.tenant.TenantIds;
 import dev.tally.kernel.user.PermissionChangePolicy;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -42,6 +48,8 @@ public class Tenant {
     private TenantLifetimeSettings lifetimeSettings;
     private TenantRefreshSettings refreshSettings = TenantRefreshSettings.DEFAULTS;
     private PermissionChangePolicy permissionChangePolicy = PermissionChangePolicy.DEFAULT;
+    /** Each signing key's current sealed form by key id, in the order the keys were added. */
+    private final Map<String, String> sealedKeys = new LinkedHashMap<>();
 
     protected Tenant() {
     }
@@ -97,6 +105,14 @@ public class Tenant {
         }
     }
 
+    /** Answers the ids of the keys it re-sealed; none when every key is under the primary already. */
+    @CommandHandler
+    List<String> handle(ResealSigningKeys command, SigningKeyResealing resealing, Clock clock) {
+        List<SigningKeyResealed> resealed = resealing.resealAll(tenantId, sealedKeys, clock.instant());
+        resealed.forEach(event -> apply(event));
+        return resealed.stream().map(SigningKeyResealed::kid).toList();
+    }
+
     @CommandHandler
     void handle(DeleteTenant command) {
         apply(new TenantDeleted(tenantId));
@@ -127,6 +143,16 @@ public class Tenant {
     @EventSourcingHandler
     void on(TenantRenamed event) {
         this.name = event.name();
+    }
+
+    @EventSourcingHandler
+    void on(SigningKeyAdded event) {
+        sealedKeys.put(event.kid(), event.sealedPrivateJwk());
+    }
+
+    @EventSourcingHandler
+    void on(SigningKeyResealed event) {
+        sealedKeys.put(event.kid(), event.sealedPrivateJwk());
     }
 
     @EventSourcingHandler
