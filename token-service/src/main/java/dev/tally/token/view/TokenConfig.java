@@ -26,6 +26,7 @@ import dev.tally.kernel.rule.RuleEvents.LifetimeRuleDeleted;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleUpdated;
 import dev.tally.kernel.rule.RuleEvents.RuleEvent;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantEvent;
@@ -55,6 +56,7 @@ public class TokenConfig extends SequencedView {
     private final TenantKeyed<ApiView> apisById = new TenantKeyed<>();
     private final TenantKeyed<String> apiIdByAudience = new TenantKeyed<>();
     private final TenantKeyed<ClientView> clients = new TenantKeyed<>();
+    private final KeysAwaitingReseal awaitingReseal;
     private volatile CatchUp catchUp = CatchUp.NONE;
 
     /**
@@ -86,6 +88,21 @@ public class TokenConfig extends SequencedView {
     public TokenConfig(MasterKey masterKey, LifetimeRuleCompiler ruleCompiler) {
         this.masterKey = masterKey;
         this.ruleCompiler = ruleCompiler;
+        this.awaitingReseal = new KeysAwaitingReseal(masterKey);
+    }
+
+    /** The start-up replay begins: a key sealed under a master key no longer in the ring may wait for its re-seal. */
+    synchronized void replayStarted() {
+        awaitingReseal.replayStarted();
+    }
+
+    /**
+     * The start-up replay is done: every key a live tenant needs must open now.
+     *
+     * @throws dev.tally.kernel.crypto.MissingMasterKey naming the tenant, key, missing master key and setting
+     */
+    synchronized void replayFinished() {
+        awaitingReseal.replayFinished(tenants::containsKey);
     }
 
     /** Whether this projection cares about an event of this payload type (checked before deserializing it). */
@@ -139,12 +156,15 @@ public class TokenConfig extends SequencedView {
                 apiIdByAudience.dropTenant(e.tenantId());
                 clients.dropTenant(e.tenantId());
             }
+            case SigningKeyAdded e when awaitingReseal.defers(e) -> { }
             case SigningKeyAdded e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> {
                 TenantSigningKey key = TenantSigningKey.unseal(e, masterKey);
                 List<JWK> keys = new ArrayList<>(t.jwks().getKeys());
                 keys.add(key.publicJwk());
                 return t.withKey(key, new JWKSet(keys));
             });
+            // the key was opened when it was added, unless it waited in the replay for this form
+            case SigningKeyResealed e -> awaitingReseal.resealed(e).ifPresent(this::applyPayload);
             case LifetimeRuleCreated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(
                     t.rules().with(compile(e.ruleId(), e.name(), e.priority(), e.condition(), e.effects()))));
             case LifetimeRuleUpdated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(
