@@ -1,0 +1,148 @@
+package dev.tally.command.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
+import static org.axonframework.test.matchers.Matchers.payloadsMatching;
+
+import com.nimbusds.jose.jwk.JWK;
+import dev.tally.command.catalog.InMemoryTenantDirectory;
+import dev.tally.kernel.crypto.MasterKey;
+import dev.tally.kernel.crypto.MissingMasterKey;
+import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.tenant.TenantCommands.ResealSigningKeys;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed;
+import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
+import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.axonframework.eventsourcing.AggregateDeletedException;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.matchers.Matchers;
+import org.hamcrest.Description;
+import org.hamcrest.Matcher;
+import org.hamcrest.TypeSafeMatcher;
+import org.junit.jupiter.api.Test;
+
+/** The tenant re-seals its signing keys under the master key ring's primary, once, and only what needs it. */
+class TenantResealTest {
+    static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
+    static final MasterKey A = key(1);
+    static final MasterKey B = key(2);
+    static final MasterKey C = key(3);
+    static final TenantCreated CREATED = new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW.minusSeconds(3600));
+
+    private static MasterKey key(int fill) {
+        byte[] raw = new byte[32];
+        Arrays.fill(raw, (byte) fill);
+        return MasterKey.fromBase64(Base64.getEncoder().encodeToString(raw));
+    }
+
+    private static AggregateTestFixture<Tenant> fixtureWithRing(MasterKey ring) {
+        AggregateTestFixture<Tenant> fixture = new AggregateTestFixture<>(Tenant.class);
+        fixture.registerInjectableResource(new InMemoryTenantDirectory());
+        fixture.registerInjectableResource(new SigningKeyFactory(ring));
+        fixture.registerInjectableResource(new SigningKeyResealing(ring));
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+        return fixture;
+    }
+
+    @Test
+    void resealWhenAKeyIsUnderAPreviousMasterKeyThenResealedUnderThePrimaryWithTheSamePrivateKey() throws Exception {
+        SigningKeyAdded underA = new SigningKeyFactory(A).newKey("acme", SigningAlgorithm.ES256, NOW.minusSeconds(3600));
+
+        fixtureWithRing(B.withPrevious(List.of(A)))
+                .given(CREATED, underA)
+                .when(new ResealSigningKeys("acme"))
+                .expectSuccessfulHandlerExecution()
+                .expectResultMessagePayload(List.of(underA.kid()))
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(resealedUnder(B, underA), Matchers.andNoMore())));
+    }
+
+    @Test
+    void resealWhenEveryKeyIsUnderThePrimaryThenNothingIsRecorded() {
+        SigningKeyAdded underB = new SigningKeyFactory(B).newKey("acme", SigningAlgorithm.ES256, NOW);
+
+        fixtureWithRing(B.withPrevious(List.of(A)))
+                .given(CREATED, underB)
+                .when(new ResealSigningKeys("acme"))
+                .expectSuccessfulHandlerExecution()
+                .expectResultMessagePayload(List.of())
+                .expectNoEvents();
+    }
+
+    /** The second of two nodes asking at once finds the first one's re-seal in the history and does nothing. */
+    @Test
+    void resealWhenTheKeyWasResealedAlreadyThenTheLatestSealedFormCountsAndNothingIsRecorded() {
+        SigningKeyAdded underA = new SigningKeyFactory(A).newKey("acme", SigningAlgorithm.ES256, NOW);
+        String underB = B.withPrevious(List.of(A)).reseal(underA.sealedPrivateJwk(),
+                SigningKeyAdded.associatedData("acme", underA.kid()));
+
+        // A has left the ring: the aggregate must not need it
+        fixtureWithRing(B)
+                .given(CREATED, underA, new SigningKeyResealed("acme", underA.kid(), underB, NOW))
+                .when(new ResealSigningKeys("acme"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void resealWhenAKeyIsSealedUnderAMasterKeyTheRingLacksThenRefusedNamingTenantKeyFingerprintAndSetting() {
+        SigningKeyAdded underA = new SigningKeyFactory(A).newKey("acme", SigningAlgorithm.ES256, NOW);
+
+        fixtureWithRing(C.withPrevious(List.of(B)))
+                .given(CREATED, underA)
+                .when(new ResealSigningKeys("acme"))
+                .expectException(MissingMasterKey.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.allOf(
+                        org.hamcrest.Matchers.containsString("tenant 'acme'"),
+                        org.hamcrest.Matchers.containsString("'" + underA.kid() + "'"),
+                        org.hamcrest.Matchers.containsString(A.fingerprint()),
+                        org.hamcrest.Matchers.containsString("tally.master-key-previous")))
+                .expectNoEvents();
+    }
+
+    @Test
+    void resealWhenTheTenantWasDeletedThenRefusedAsForAnyCommand() {
+        SigningKeyAdded underA = new SigningKeyFactory(A).newKey("acme", SigningAlgorithm.ES256, NOW);
+
+        fixtureWithRing(B)
+                .given(CREATED, underA, new TenantDeleted("acme"))
+                .when(new ResealSigningKeys("acme"))
+                .expectException(AggregateDeletedException.class)
+                .expectNoEvents();
+    }
+
+    /** A re-seal of {@code added}'s key under {@code primary} that opens to the same private key. */
+    private static Matcher<Object> resealedUnder(MasterKey primary, SigningKeyAdded added) {
+        return new TypeSafeMatcher<>() {
+            @Override
+            protected boolean matchesSafely(Object item) {
+                if (!(item instanceof SigningKeyResealed r) || !r.tenantId().equals("acme") || !r.kid().equals(added.kid())
+                        || !r.resealedAt().equals(NOW) || !MasterKey.sealedBy(r.sealedPrivateJwk()).equals(primary.fingerprint())) {
+                    return false;
+                }
+                String aad = SigningKeyAdded.associatedData("acme", added.kid());
+                String before = new String(A.open(added.sealedPrivateJwk(), aad), StandardCharsets.UTF_8);
+                String after = new String(primary.open(r.sealedPrivateJwk(), aad), StandardCharsets.UTF_8);
+                try {
+                    assertThat(JWK.parse(after).isPrivate()).isTrue();
+                } catch (ParseException e) {
+                    return false;
+                }
+                return before.equals(after);
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText("SigningKeyResealed of " + added.kid() + " under " + primary.fingerprint());
+            }
+        };
+    }
+}
