@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -224,12 +223,23 @@ public final class MasterKey {
                 + "comma-separated) or as a further line of the tally.master-key-file, and restart";
 
         private final String fingerprint;
+        private final String ring;
 
         UnknownMasterKey(String fingerprint, List<String> ring) {
+            this(fingerprint, "primary " + ring.get(0) + (ring.size() > 1
+                    ? ", previous " + String.join(", ", ring.subList(1, ring.size())) : ", no previous keys"));
+        }
+
+        private UnknownMasterKey(String fingerprint, String ring) {
             super("sealed with another master key (fingerprint " + fingerprint + "), which is not in this deployment's "
-                    + "key ring (primary " + ring.get(0) + (ring.size() > 1 ? ", previous " + String.join(", ",
-                    new ArrayList<>(ring.subList(1, ring.size()))) : ", no previous keys") + ")");
+                    + "key ring (" + ring + ")");
             this.fingerprint = fingerprint;
+            this.ring = ring;
+        }
+
+        /** The ring's keys, for a message: {@code primary <fingerprint>, previous <fingerprint>, ...}. */
+        public String ring() {
+            return ring;
         }
 
         /** The fingerprint of the key that is missing. */

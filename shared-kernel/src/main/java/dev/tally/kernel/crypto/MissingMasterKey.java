@@ -14,7 +14,7 @@ public final class MissingMasterKey extends IllegalStateException {
 
     public MissingMasterKey(String tenantId, String kid, UnknownMasterKey cause) {
         super("signing key '" + kid + "' of tenant '" + tenantId + "' is sealed under master key " + cause.fingerprint()
-                + ", which this deployment's master key ring does not hold: " + cause.getMessage() + "; "
+                + ", which is not in this deployment's master key ring (" + cause.ring() + "): "
                 + UnknownMasterKey.HOW_TO_FIX, cause);
         this.tenantId = tenantId;
         this.kid = kid;

@@ -132,6 +132,23 @@ class KeysAwaitingResealTest {
                 .hasMessageContaining("master key " + B.fingerprint());
     }
 
+    /**
+     * The key opens in the form it was added in, but the ring lacks the key of its latest form: the command service
+     * could not re-seal it, and a node with the ring the operator meant would not open it. Refused at start.
+     */
+    @Test
+    void replayWhenOnlyAnEarlierFormOpensThenFinishingItFailsNamingTheLatestFormsKey() {
+        SigningKeyAdded underA = addedUnder(A);
+        TokenConfig config = new TokenConfig(C.withPrevious(List.of(A)), null);
+
+        config.replayStarted();
+        apply(config, new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, T0), underA,
+                resealedBy(B.withPrevious(List.of(A)), underA));
+
+        assertThatThrownBy(config::replayFinished).isInstanceOf(MissingMasterKey.class)
+                .hasMessageContaining("master key " + B.fingerprint());
+    }
+
     @Test
     void replayWhenTheTenantOfAnUnreadableKeyWasDeletedThenTheReplayFinishes() {
         TokenConfig config = new TokenConfig(B, null);
