@@ -125,7 +125,7 @@ class TenantResealTest {
             @Override
             protected boolean matchesSafely(Object item) {
                 if (!(item instanceof SigningKeyResealed r) || !r.tenantId().equals("acme") || !r.kid().equals(added.kid())
-                        || !r.resealedAt().equals(NOW) || !MasterKey.sealedBy(r.sealedPrivateJwk()).equals(primary.fingerprint())) {
+                        || !r.at().equals(NOW) || !MasterKey.sealedBy(r.sealedPrivateJwk()).equals(primary.fingerprint())) {
                     return false;
                 }
                 String aad = SigningKeyAdded.associatedData("acme", added.kid());

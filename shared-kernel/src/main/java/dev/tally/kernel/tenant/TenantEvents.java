@@ -88,7 +88,7 @@ public final class TenantEvents {
      * @param sealedPrivateJwk the private JWK JSON, sealed under the primary master key
      */
     @Revision("1")
-    public record SigningKeyResealed(String tenantId, String kid, String sealedPrivateJwk, Instant resealedAt)
+    public record SigningKeyResealed(String tenantId, String kid, String sealedPrivateJwk, Instant at)
             implements TenantEvent {
     }
 }
