@@ -15,7 +15,7 @@ public final class CatalogRows {
                             Long maxTokenLifetimeForWeb, Long defaultTokenLifetime, String timeZone,
                             Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime,
                             String refreshTokenRotation, Long refreshTokenIdleLifetime, Long refreshTokenLeeway,
-                            String onRefreshTokenReuse, String onPermissionChange) {
+                            String onRefreshTokenReuse, String onPermissionChange, Long signingKeyRotationInterval) {
     }
 
     public record ApiRow(String id, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,

@@ -11,6 +11,7 @@ import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.crypto.RandomTokens;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
@@ -24,12 +25,16 @@ public class SigningKeyFactory {
         this.masterKey = masterKey;
     }
 
-    public SigningKeyAdded newKey(String tenantId, SigningAlgorithm alg, Instant now) {
+    /**
+     * @param activatesAt when the key may start signing, or {@code null} to sign at once
+     * @param cause why it is made (see {@link SigningKeyCreated})
+     */
+    public SigningKeyCreated newKey(String tenantId, SigningAlgorithm alg, Instant now, Instant activatesAt, String cause) {
         String kid = RandomTokens.urlSafe(12);
         JWK jwk = generate(alg, kid);
         String sealed = masterKey.seal(jwk.toJSONString().getBytes(StandardCharsets.UTF_8),
                 SigningKeyAdded.associatedData(tenantId, kid));
-        return new SigningKeyAdded(tenantId, kid, alg, jwk.toPublicJWK().toJSONString(), sealed, now);
+        return new SigningKeyCreated(tenantId, kid, alg, jwk.toPublicJWK().toJSONString(), sealed, now, activatesAt, cause);
     }
 
     private static JWK generate(SigningAlgorithm alg, String kid) {

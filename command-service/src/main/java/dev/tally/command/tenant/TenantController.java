@@ -9,6 +9,7 @@ import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
+import dev.tally.kernel.tenant.TenantCommands.ChangeSigningKeyRotation;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
@@ -34,7 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /admin/tenants}: create, read, rename and delete tenants. {@code on_permission_change}
  * ({@code revoke_refresh_tokens}, the default, {@code revoke_all} or {@code none}) decides what a change of a user's
- * roles or permissions revokes.
+ * roles or permissions revokes. {@code signing_key_rotation_interval} (seconds, at least a day; 0 for none, the
+ * default) pre-publishes new signing keys on a schedule; the keys themselves are under {@code signing-keys}.
  */
 @RestController
 @ManagementApi
@@ -53,7 +55,8 @@ public class TenantController {
                                       Long maxTokenLifetimeForWeb, Long defaultTokenLifetime, String timeZone,
                                       Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime,
                                       String refreshTokenRotation, Long refreshTokenIdleLifetime, Long refreshTokenLeeway,
-                                      String onRefreshTokenReuse, String onPermissionChange) {
+                                      String onRefreshTokenReuse, String onPermissionChange,
+                                      Long signingKeyRotationInterval) {
         TenantSettingsPatch settings() {
             return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
                     sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
@@ -69,7 +72,7 @@ public class TenantController {
                                       Long defaultTokenLifetime, String timeZone, Long sessionIdleTimeout,
                                       Long sessionAbsoluteTimeout, Long refreshTokenLifetime, String refreshTokenRotation,
                                       Long refreshTokenIdleLifetime, Long refreshTokenLeeway, String onRefreshTokenReuse,
-                                      String onPermissionChange) {
+                                      String onPermissionChange, Long signingKeyRotationInterval) {
         TenantSettingsPatch settings() {
             return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
                     sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
@@ -114,6 +117,9 @@ public class TenantController {
         if (onPermissionChange != PermissionChangePolicy.DEFAULT) {
             commands.sendAndWait(new ChangePermissionChangePolicy(id, onPermissionChange));
         }
+        if (request.signingKeyRotationInterval() != null) {
+            commands.sendAndWait(new ChangeSigningKeyRotation(id, request.signingKeyRotationInterval()));
+        }
         return ResponseEntity.created(URI.create("/admin/tenants/" + id)).body(get(id));
     }
 
@@ -145,6 +151,9 @@ public class TenantController {
         }
         if (onPermissionChange != null && !onPermissionChange.wireName().equals(row.onPermissionChange())) {
             commands.sendAndWait(new ChangePermissionChangePolicy(tenant, onPermissionChange));
+        }
+        if (request.signingKeyRotationInterval() != null) {
+            commands.sendAndWait(new ChangeSigningKeyRotation(tenant, request.signingKeyRotationInterval()));
         }
         return get(tenant);
     }

@@ -6,7 +6,7 @@ import dev.tally.command.CommandServiceTestApplication;
 import dev.tally.command.tenant.SigningKeyFactory;
 import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.tenant.SigningAlgorithm;
-import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed;
 import dev.tally.kernel.tenant.TenantIds;
 import dev.tally.testsupport.PostgresTestDatabase;
@@ -142,9 +142,14 @@ class MasterKeyResealOnPostgresTest {
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
     }
 
-    /** A further key of the tenant, recorded as the command side records one, but sealed under {@code key}. */
+    /**
+     * A further key of the tenant, pre-published as a rotation records one, but sealed under {@code key} (as if made
+     * before the master key changed).
+     */
     private String addKeySealedUnder(MasterKey key, String tenant) {
-        SigningKeyAdded added = new SigningKeyFactory(key).newKey(tenant, SigningAlgorithm.ES256, Instant.now());
+        Instant now = Instant.now();
+        SigningKeyCreated added = new SigningKeyFactory(key).newKey(tenant, SigningAlgorithm.ES256, now,
+                now.plusSeconds(86_400), "rotation_requested");
         String aggregate = TenantIds.aggregateId(tenant);
         long next = eventStore.lastSequenceNumberFor(aggregate).orElseThrow() + 1;
         DefaultUnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(null);

@@ -11,6 +11,9 @@ import dev.tally.kernel.crypto.MissingMasterKey;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantCommands.ResealSigningKeys;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyRetired;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyRevoked;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
@@ -44,6 +47,12 @@ class TenantResealTest {
         return MasterKey.fromBase64(Base64.getEncoder().encodeToString(raw));
     }
 
+    /** A key of the tenant's, signing at once, sealed under {@code key}. */
+    private static SigningKeyCreated created(MasterKey key) {
+        return new SigningKeyFactory(key).newKey("acme", SigningAlgorithm.ES256, NOW.minusSeconds(3600), null,
+                "tenant_created");
+    }
+
     private static AggregateTestFixture<Tenant> fixtureWithRing(MasterKey ring) {
         AggregateTestFixture<Tenant> fixture = new AggregateTestFixture<>(Tenant.class);
         fixture.registerInjectableResource(new InMemoryTenantDirectory());
@@ -55,7 +64,7 @@ class TenantResealTest {
 
     @Test
     void resealWhenAKeyIsUnderAPreviousMasterKeyThenResealedUnderThePrimaryWithTheSamePrivateKey() throws Exception {
-        SigningKeyAdded underA = new SigningKeyFactory(A).newKey("acme", SigningAlgorithm.ES256, NOW.minusSeconds(3600));
+        SigningKeyCreated underA = created(A);
 
         fixtureWithRing(B.withPrevious(List.of(A)))
                 .given(CREATED, underA)
@@ -67,7 +76,7 @@ class TenantResealTest {
 
     @Test
     void resealWhenEveryKeyIsUnderThePrimaryThenNothingIsRecorded() {
-        SigningKeyAdded underB = new SigningKeyFactory(B).newKey("acme", SigningAlgorithm.ES256, NOW);
+        SigningKeyCreated underB = created(B);
 
         fixtureWithRing(B.withPrevious(List.of(A)))
                 .given(CREATED, underB)
@@ -80,7 +89,7 @@ class TenantResealTest {
     /** The second of two nodes asking at once finds the first one's re-seal in the history and does nothing. */
     @Test
     void resealWhenTheKeyWasResealedAlreadyThenTheLatestSealedFormCountsAndNothingIsRecorded() {
-        SigningKeyAdded underA = new SigningKeyFactory(A).newKey("acme", SigningAlgorithm.ES256, NOW);
+        SigningKeyCreated underA = created(A);
         String underB = B.withPrevious(List.of(A)).reseal(underA.sealedPrivateJwk(),
                 SigningKeyAdded.associatedData("acme", underA.kid()));
 
@@ -94,7 +103,7 @@ class TenantResealTest {
 
     @Test
     void resealWhenAKeyIsSealedUnderAMasterKeyTheRingLacksThenRefusedNamingTenantKeyFingerprintAndSetting() {
-        SigningKeyAdded underA = new SigningKeyFactory(A).newKey("acme", SigningAlgorithm.ES256, NOW);
+        SigningKeyCreated underA = created(A);
 
         fixtureWithRing(C.withPrevious(List.of(B)))
                 .given(CREATED, underA)
@@ -108,9 +117,45 @@ class TenantResealTest {
                 .expectNoEvents();
     }
 
+    /** Tenants made before keys rotated hold a {@code SigningKeyAdded}: it is re-sealed the same way. */
+    @Test
+    void resealWhenAKeyOfBeforeRotationIsUnderAPreviousMasterKeyThenResealedUnderThePrimary() {
+        SigningKeyCreated k = created(A);
+        SigningKeyAdded underA = new SigningKeyAdded("acme", k.kid(), k.alg(), k.publicJwk(), k.sealedPrivateJwk(),
+                k.createdAt());
+
+        fixtureWithRing(B.withPrevious(List.of(A)))
+                .given(CREATED, underA)
+                .when(new ResealSigningKeys("acme"))
+                .expectSuccessfulHandlerExecution()
+                .expectResultMessagePayload(List.of(k.kid()))
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(resealedUnder(B, k), Matchers.andNoMore())));
+    }
+
+    /** A retired or revoked key never signs or verifies again: it is not re-sealed and its master key is not needed. */
+    @Test
+    void resealWhenKeysUnderAMissingMasterKeyWereRetiredOrRevokedThenOnlyTheLiveKeyIsResealed() {
+        SigningKeyCreated retired = created(A);
+        SigningKeyCreated revoked = created(A);
+        SigningKeyCreated live = created(A);
+
+        fixtureWithRing(C.withPrevious(List.of(A)))
+                .given(CREATED, retired, revoked, live, new SigningKeyRetired("acme", retired.kid(), NOW),
+                        new SigningKeyRevoked("acme", revoked.kid(), SigningAlgorithm.ES256, NOW, "compromised"))
+                .when(new ResealSigningKeys("acme"))
+                .expectSuccessfulHandlerExecution()
+                .expectResultMessagePayload(List.of(live.kid()));
+        fixtureWithRing(C)
+                .given(CREATED, retired, revoked, new SigningKeyRetired("acme", retired.kid(), NOW),
+                        new SigningKeyRevoked("acme", revoked.kid(), SigningAlgorithm.ES256, NOW, "compromised"))
+                .when(new ResealSigningKeys("acme"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
     @Test
     void resealWhenTheTenantWasDeletedThenRefusedAsForAnyCommand() {
-        SigningKeyAdded underA = new SigningKeyFactory(A).newKey("acme", SigningAlgorithm.ES256, NOW);
+        SigningKeyCreated underA = created(A);
 
         fixtureWithRing(B)
                 .given(CREATED, underA, new TenantDeleted("acme"))
@@ -120,7 +165,7 @@ class TenantResealTest {
     }
 
     /** A re-seal of {@code added}'s key under {@code primary} that opens to the same private key. */
-    private static Matcher<Object> resealedUnder(MasterKey primary, SigningKeyAdded added) {
+    private static Matcher<Object> resealedUnder(MasterKey primary, SigningKeyCreated added) {
         return new TypeSafeMatcher<>() {
             @Override
             protected boolean matchesSafely(Object item) {

@@ -23,6 +23,7 @@ import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
 import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
@@ -53,22 +54,24 @@ class TenantTest {
         fixture.registerInjectableResource(directory);
         fixture.registerInjectableResource(new SigningKeyFactory(MASTER_KEY));
         fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+        fixture.registerInjectableResource(SigningKeyProperties.defaults());
     }
 
     @Test
-    void createTenantThenCreatedAndItsFirstSigningKeyAdded() {
+    void createTenantThenCreatedWithASigningKeyPerAlgorithm() {
         fixture.givenNoPriorActivity()
                 .when(new CreateTenant("acme", "Acme", null, TenantSettingsPatch.NONE))
                 .expectSuccessfulHandlerExecution()
                 .expectEventsMatching(payloadsMatching(exactSequenceOf(
                         equalTo(new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, NOW)),
                         equalTo(TenantLifetimeSettingsChanged.of("acme", TenantLifetimeSettings.defaults())),
-                        instanceOf(SigningKeyAdded.class))));
+                        signingKey(SigningAlgorithm.ES256, null, "tenant_created"),
+                        signingKey(SigningAlgorithm.RS256, null, "tenant_created"))));
     }
 
     @Test
-    void signingKeyAddedHoldsThePrivateKeyOnlySealed() throws Exception {
-        SigningKeyAdded added = new SigningKeyFactory(MASTER_KEY).newKey("acme", SigningAlgorithm.ES256, NOW);
+    void signingKeyCreatedHoldsThePrivateKeyOnlySealed() throws Exception {
+        SigningKeyCreated added = new SigningKeyFactory(MASTER_KEY).newKey("acme", SigningAlgorithm.ES256, NOW, null, "tenant_created");
 
         assertThat(JWK.parse(added.publicJwk()).isPrivate()).isFalse();
         assertThat(added.sealedPrivateJwk()).doesNotContain("\"d\"").startsWith("v1.");
@@ -80,7 +83,7 @@ class TenantTest {
 
     @Test
     void createTenantWhenRs256ThenKeyIsRsa() throws Exception {
-        SigningKeyAdded added = new SigningKeyFactory(MASTER_KEY).newKey("acme", SigningAlgorithm.RS256, NOW);
+        SigningKeyCreated added = new SigningKeyFactory(MASTER_KEY).newKey("acme", SigningAlgorithm.RS256, NOW, null, "tenant_created");
 
         assertThat(JWK.parse(added.publicJwk()).getKeyType().getValue()).isEqualTo("RSA");
         assertThat(added.alg()).isEqualTo(SigningAlgorithm.RS256);
@@ -132,7 +135,7 @@ class TenantTest {
                         instanceOf(TenantCreated.class),
                         equalTo(new TenantLifetimeSettingsChanged("acme", 86_400L, 3_600L, 86_400L, "Europe/Berlin",
                                 259_200L, 2_592_000L, 2_592_000L)),
-                        instanceOf(SigningKeyAdded.class))));
+                        instanceOf(SigningKeyCreated.class), instanceOf(SigningKeyCreated.class))));
     }
 
     @Test
@@ -230,5 +233,20 @@ class TenantTest {
                 .when(new DeleteTenant("acme"))
                 .expectEvents(new TenantDeleted("acme"))
                 .expectMarkedDeleted();
+    }
+
+    static org.hamcrest.Matcher<Object> signingKey(SigningAlgorithm alg, Instant activatesAt, String cause) {
+        return new org.hamcrest.TypeSafeMatcher<>() {
+            @Override
+            protected boolean matchesSafely(Object item) {
+                return item instanceof SigningKeyCreated k && k.alg() == alg && java.util.Objects.equals(k.activatesAt(), activatesAt)
+                        && k.cause().equals(cause) && k.tenantId().equals("acme") && k.createdAt().equals(NOW);
+            }
+
+            @Override
+            public void describeTo(org.hamcrest.Description d) {
+                d.appendText("SigningKeyCreated " + alg + " activating " + activatesAt + " because " + cause);
+            }
+        };
     }
 }

@@ -91,6 +91,7 @@ public class RevocationController {
                 n.put("session_id", e.refId());
                 n.put("subject", e.subject());
             }
+            case RevocationEntry.SIGNING_KEY -> n.put("kid", e.refId());
             default -> {
                 n.put("subject", e.refId());
                 n.put("not_before", QueryJson.text(e.notBefore()));

@@ -6,8 +6,8 @@ import java.time.Instant;
  * One entry of a tenant's revocation log, in the order resource servers read it ({@code position}, then
  * {@code ordinal} within one event).
  *
- * @param kind      {@code jti}, {@code family}, {@code session} or {@code subject}
- * @param refId     the revoked jti, family id, session id, or the subject
+ * @param kind      {@code jti}, {@code family}, {@code session}, {@code subject} or {@code signing_key}
+ * @param refId     the revoked jti, family id, session id, the subject, or the signing key's {@code kid}
  * @param expiresAt jti entries: when the token expires by itself ({@code null} if unknown)
  * @param notBefore subject entries: tokens issued before this instant are refused
  */
@@ -18,4 +18,5 @@ public record RevocationEntry(String tenantId, long position, int ordinal, Strin
     public static final String FAMILY = "family";
     public static final String SESSION = "session";
     public static final String SUBJECT = "subject";
+    public static final String SIGNING_KEY = "signing_key";
 }

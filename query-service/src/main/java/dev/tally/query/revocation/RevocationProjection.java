@@ -9,6 +9,7 @@ import dev.tally.kernel.user.UserEvents.UserDeleted;
 import dev.tally.kernel.user.UserEvents.UserTokensRevoked;
 import dev.tally.platform.axon.EventPositions;
 import dev.tally.query.projection.QueryProcessing;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyRevoked;
 import java.time.Instant;
 import java.util.List;
 import org.axonframework.config.ProcessingGroup;
@@ -82,6 +83,13 @@ public class RevocationProjection {
         repository.record(new RevocationEntry(e.tenantId(), positions.of(message), 0, RevocationEntry.SUBJECT,
                 e.userId(), e.userId(), null, at, at, RevocationCause.USER_DELETED, RevocationCause.USER_DELETED,
                 e.userId()), null, null);
+    }
+
+    /** Every token the key signed is refused; resource servers tell them by the {@code kid} of their header. */
+    @EventHandler
+    void on(SigningKeyRevoked e, EventMessage<?> message) {
+        repository.record(new RevocationEntry(e.tenantId(), positions.of(message), 0, RevocationEntry.SIGNING_KEY,
+                e.kid(), null, null, null, e.revokedAt(), "signing_key_revoked", "signing_key", e.kid()), null, null);
     }
 
     @ResetHandler

@@ -117,6 +117,9 @@ public class RevocationRepository {
                     ps.setString(9, e.refId());
                 });
             }
+            case RevocationEntry.SIGNING_KEY -> {
+                // the log is the whole record: a revoked key's tokens are told by the kid in their header
+            }
             default -> throw new IllegalArgumentException("unknown revocation kind " + e.kind());
         }
     }

@@ -85,6 +85,11 @@ public final class EventTypes {
                     TenantEvents.TenantPermissionChangePolicyChanged.class, "1"),
             type("dev.tally.tenant.TenantDeleted", TenantEvents.TenantDeleted.class, "1"),
             type("dev.tally.tenant.SigningKeyAdded", TenantEvents.SigningKeyAdded.class, "1"),
+            type("dev.tally.tenant.SigningKeyCreated", TenantEvents.SigningKeyCreated.class, "1"),
+            type("dev.tally.tenant.SigningKeyActivated", TenantEvents.SigningKeyActivated.class, "1"),
+            type("dev.tally.tenant.SigningKeyRetired", TenantEvents.SigningKeyRetired.class, "1"),
+            type("dev.tally.tenant.SigningKeyRevoked", TenantEvents.SigningKeyRevoked.class, "1"),
+            type("dev.tally.tenant.SigningKeyRotationChanged", TenantEvents.SigningKeyRotationChanged.class, "1"),
             type("dev.tally.tenant.SigningKeyResealed", TenantEvents.SigningKeyResealed.class, "1"),
             // api
             type("dev.tally.api.ApiRegistered", ApiEvents.ApiRegistered.class, "1"),

@@ -49,6 +49,44 @@ public final class TenantCommands {
     }
 
     /**
+     * Pre-publishes a new key for {@code alg}, or for every algorithm of the tenant when {@code alg} is null; it signs
+     * once its pre-publication is over.
+     */
+    public record RotateSigningKeys(String tenantId, SigningAlgorithm alg) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
+    /** Emergency revocation of one key. */
+    public record RevokeSigningKey(String tenantId, String kid, String reason) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
+    /**
+     * Takes every key step that is due by the clock: a key for each algorithm, activations at the end of
+     * pre-publication, retirements, a scheduled rotation. Idempotent; sent by the sweeper.
+     */
+    public record AdvanceSigningKeys(String tenantId) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
+    /** {@code signing_key_rotation_interval} in seconds; {@code null} or 0 turns the schedule off. */
+    public record ChangeSigningKeyRotation(String tenantId, Long interval) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
+    /**
      * Seal every signing key of the tenant that is not under the master key ring's primary again under it. Nothing
      * happens for keys already under the primary, so nodes may send it at once.
      */

@@ -13,6 +13,7 @@ public final class TenantEvents {
     /** Marker for every event of a tenant, so projections can route them by tenant. */
     public sealed interface TenantEvent permits TenantCreated, TenantRenamed, TenantDeleted, SigningKeyAdded,
             TenantLifetimeSettingsChanged, TenantRefreshSettingsChanged, TenantPermissionChangePolicyChanged,
+            SigningKeyCreated, SigningKeyActivated, SigningKeyRetired, SigningKeyRevoked, SigningKeyRotationChanged,
             SigningKeyResealed {
         String tenantId();
     }
@@ -79,6 +80,62 @@ public final class TenantEvents {
         public static String associatedData(String tenantId, String kid) {
             return "signing-key:" + tenantId + "/" + kid;
         }
+    }
+
+    /**
+     * A new signing key of the tenant, published in its JWKS from now on.
+     *
+     * @param activatesAt when it may start signing (the end of its pre-publication, so resource servers' cached JWKS
+     *                    already hold it); {@code null} for a key that signs at once (a new tenant's, the first of an
+     *                    algorithm, the replacement of a revoked key). A pre-published key signs only once
+     *                    {@link SigningKeyActivated} is recorded.
+     * @param cause {@code tenant_created}, {@code algorithm_added}, {@code rotation_requested}, {@code rotation_scheduled}
+     *              or {@code replaces_revoked}
+     */
+    @Revision("1")
+    public record SigningKeyCreated(String tenantId, String kid, SigningAlgorithm alg, String publicJwk,
+                                    String sealedPrivateJwk, Instant createdAt, Instant activatesAt, String cause)
+            implements TenantEvent {
+    }
+
+    /**
+     * The key signs the tenant's tokens of its algorithm from now on. The key it replaces stops signing and stays
+     * published until {@code previousRetiresAt}, when every token it signed has expired.
+     *
+     * @param previousKid the key that signed before, or {@code null}
+     * @param previousRetiresAt when the previous key may leave the JWKS: now plus the longest lifetime a token it
+     *                          signed can have
+     */
+    @Revision("1")
+    public record SigningKeyActivated(String tenantId, String kid, SigningAlgorithm alg, Instant activatedAt,
+                                      String previousKid, Instant previousRetiresAt) implements TenantEvent {
+    }
+
+    /** Every token the key signed has expired: it leaves the JWKS. */
+    @Revision("1")
+    public record SigningKeyRetired(String tenantId, String kid, Instant retiredAt) implements TenantEvent {
+    }
+
+    /**
+     * Emergency revocation: the key leaves the JWKS at once and every token it signed is refused, though unexpired.
+     *
+     * @param reason what the administrator gave, or {@code compromised}
+     */
+    @Revision("1")
+    public record SigningKeyRevoked(String tenantId, String kid, SigningAlgorithm alg, Instant revokedAt, String reason)
+            implements TenantEvent {
+    }
+
+    /**
+     * The tenant setting {@code signing_key_rotation_interval}: a new key is pre-published this many seconds after
+     * the current one started signing; {@code null} for no schedule (the default).
+     *
+     * @param keysActiveSince when the tenant's current keys started signing, so the next rotation is due at
+     *                        {@code keysActiveSince + interval}
+     */
+    @Revision("1")
+    public record SigningKeyRotationChanged(String tenantId, Long interval, Instant keysActiveSince)
+            implements TenantEvent {
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.tally.token.endpoint;
 
+import dev.tally.kernel.tenant.JwksCaching;
+import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.token.grant.Grants;
 import dev.tally.token.protocol.Issuers;
 import dev.tally.token.protocol.OAuthEndpoint;
@@ -7,7 +9,6 @@ import dev.tally.token.protocol.OAuthError;
 import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.TenantView;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,17 +59,18 @@ public class DiscoveryEndpoint {
                 "preferred_username", "name"));
         m.put("prompt_values_supported", List.of("none", "login"));
         m.put("subject_types_supported", List.of("public"));
-        m.put("id_token_signing_alg_values_supported", List.of(t.signingKey().algorithm().getName()));
+        // every tenant holds a key per algorithm; RS256 first, the default OpenID Connect requires (Core §15.1)
+        m.put("id_token_signing_alg_values_supported", List.of(SigningAlgorithm.RS256.name(), SigningAlgorithm.ES256.name()));
         m.put("authorization_response_iss_parameter_supported", true);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic()).body(m);
+                .cacheControl(CacheControl.maxAge(JwksCaching.MAX_AGE).cachePublic()).body(m);
     }
 
     @GetMapping("/t/{tenant}/.well-known/jwks.json")
     public ResponseEntity<Map<String, Object>> jwks(@PathVariable String tenant) {
         TenantView t = tenant(tenant);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
+                .cacheControl(CacheControl.maxAge(JwksCaching.MAX_AGE).cachePublic())
                 .body(t.jwks().toJSONObject(true));
     }
 

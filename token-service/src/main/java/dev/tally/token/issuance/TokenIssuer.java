@@ -21,6 +21,7 @@ import dev.tally.token.view.TokenConfigState.ApiView;
 import dev.tally.token.view.TokenConfigState.ClientView;
 import dev.tally.token.view.TokenConfigState.TenantView;
 import java.time.Clock;
+import dev.tally.kernel.tenant.SigningAlgorithm;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ public class TokenIssuer {
         SignedToken idToken = null;
         if (openid) {
             LifetimeDecision id = d.idToken();
-            idToken = signer.idToken(tenant.signingKey(), request.jtis().id(), request.issuer(), userId,
+            idToken = signer.idToken(tenant.signingKey(idTokenAlg(client)), request.jtis().id(), request.issuer(), userId,
                     client.clientId(), now, id.lifetimeSeconds(), request.login().authTime(), request.login().nonce(),
                     sessionId, accessToken.value());
             records.add(new IdTokenIssued(tenant.tenantId(), idToken.jti(), client.clientId(), userId, sessionId,
@@ -162,5 +163,10 @@ public class TokenIssuer {
             LOG.error("could not record issued tokens; they are withheld", e);
             throw OAuthError.temporarilyUnavailable("the token could not be recorded; retry shortly");
         }
+    }
+
+    /** OpenID Connect Registration's {@code id_token_signed_response_alg}; RS256 unless the client chose otherwise. */
+    private static SigningAlgorithm idTokenAlg(ClientView client) {
+        return SigningAlgorithm.RS256;
     }
 }

@@ -7,7 +7,9 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWK;
 import dev.tally.kernel.crypto.MasterKey;
+import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Arrays;
@@ -30,16 +32,38 @@ public final class TenantSigningKey {
     }
 
     public static TenantSigningKey unseal(SigningKeyAdded event, MasterKey masterKey) {
-        byte[] privateJson = masterKey.open(event.sealedPrivateJwk(), SigningKeyAdded.associatedData(event.tenantId(), event.kid()));
+        return unseal(event.tenantId(), event.kid(), event.alg(), event.publicJwk(), event.sealedPrivateJwk(), masterKey);
+    }
+
+    public static TenantSigningKey unseal(SigningKeyCreated event, MasterKey masterKey) {
+        return unseal(event.tenantId(), event.kid(), event.alg(), event.publicJwk(), event.sealedPrivateJwk(), masterKey);
+    }
+
+    /**
+     * A key whose private half is not opened yet: the start-up replay met it sealed under a master key that has left
+     * the ring, and a later re-seal opens it ({@code KeysAwaitingReseal}). It never signs: the replay ends with every
+     * such key still published opened, or the service does not start.
+     */
+    public static TenantSigningKey unopened(String kid, SigningAlgorithm alg, String publicJwk) {
+        try {
+            return new TenantSigningKey(kid, JWSAlgorithm.parse(alg.name()), null, JWK.parse(publicJwk));
+        } catch (ParseException e) {
+            throw new IllegalStateException("signing key " + kid + " has an unreadable public key", e);
+        }
+    }
+
+    public static TenantSigningKey unseal(String tenantId, String kid, SigningAlgorithm alg, String publicJwk,
+                                          String sealedPrivateJwk, MasterKey masterKey) {
+        byte[] privateJson = masterKey.open(sealedPrivateJwk, SigningKeyAdded.associatedData(tenantId, kid));
         try {
             JWK jwk = JWK.parse(new String(privateJson, StandardCharsets.UTF_8));
-            JWSSigner signer = switch (event.alg()) {
+            JWSSigner signer = switch (alg) {
                 case ES256 -> new ECDSASigner(jwk.toECKey());
                 case RS256 -> new RSASSASigner(jwk.toRSAKey());
             };
-            return new TenantSigningKey(event.kid(), JWSAlgorithm.parse(event.alg().name()), signer, JWK.parse(event.publicJwk()));
+            return new TenantSigningKey(kid, JWSAlgorithm.parse(alg.name()), signer, JWK.parse(publicJwk));
         } catch (ParseException | JOSEException e) {
-            throw new IllegalStateException("signing key " + event.kid() + " of tenant " + event.tenantId() + " is unusable", e);
+            throw new IllegalStateException("signing key " + kid + " of tenant " + tenantId + " is unusable", e);
         } finally {
             Arrays.fill(privateJson, (byte) 0);
         }
@@ -51,6 +75,11 @@ public final class TenantSigningKey {
 
     public JWSAlgorithm algorithm() {
         return algorithm;
+    }
+
+    /** False only for a key {@link #unopened} in the start-up replay. */
+    public boolean opened() {
+        return signer != null;
     }
 
     public JWSSigner signer() {

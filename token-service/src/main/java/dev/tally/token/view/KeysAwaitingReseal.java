@@ -3,33 +3,39 @@ package dev.tally.token.view;
 import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.crypto.MasterKey.UnknownMasterKey;
 import dev.tally.kernel.crypto.MissingMasterKey;
-import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed;
-import java.util.HashMap;
+import dev.tally.token.signing.TenantKeys;
+import dev.tally.token.signing.TenantSigningKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The signing keys' sealed forms during the start-up replay. Each key's latest sealed form is what counts: a key sealed
- * under a master key that has left the ring is not lost if a later {@code SigningKeyResealed} of the history seals it
- * under a key the ring holds, so such a key waits here for that form and is opened in it. When the replay is done,
- * every key of a tenant that was not deleted must open in its latest form; one that cannot stops the token service's
- * start ({@link MissingMasterKey}), so a missing master key is found when it is configured, never on a later request.
+ * Opens the tenants' signing keys for the configuration view, with the master key ring, and knows their latest sealed
+ * forms during the start-up replay. A key met in the replay sealed under a master key that has left the ring is not
+ * lost if a later {@code SigningKeyResealed} of the history seals it under a key the ring holds: it is published
+ * unopened (so the key events after it apply in their order) and opened in that later form. When the replay is done,
+ * every key a live tenant still publishes must open in its latest sealed form; one that cannot stops the token
+ * service's start ({@link MissingMasterKey}), so a missing master key is found when it is configured, never on a
+ * later request. Retired and revoked keys, and deleted tenants' keys, are never needed again.
  *
  * <p>Outside the replay nothing waits: a key that does not open is the view's failure at once, as any other event.
  */
 final class KeysAwaitingReseal {
     private static final Logger LOG = LoggerFactory.getLogger(KeysAwaitingReseal.class);
 
+    private record Sealed(String tenantId, String kid, SigningAlgorithm alg, String publicJwk, String sealedPrivateJwk) {
+        Sealed resealed(String sealed) {
+            return new Sealed(tenantId, kid, alg, publicJwk, sealed);
+        }
+    }
+
     private final MasterKey masterKey;
     /** Replay only: each key's latest sealed form, in the order the keys were added. */
-    private final Map<String, SigningKeyAdded> latest = new LinkedHashMap<>();
-    /** Replay only: the keys not opened yet, because their latest form is under a key the ring lacks. */
-    private final Map<String, Boolean> waiting = new HashMap<>();
+    private final Map<String, Sealed> latest = new LinkedHashMap<>();
     private boolean replaying;
 
     KeysAwaitingReseal(MasterKey masterKey) {
@@ -40,60 +46,56 @@ final class KeysAwaitingReseal {
         replaying = true;
     }
 
-    /** True if the key waits for a later sealed form instead of being opened now. */
-    boolean defers(SigningKeyAdded added) {
-        if (!replaying) {
-            return false;
+    /** The key opened; in the replay, one under a master key the ring lacks is unopened until its re-seal. */
+    TenantSigningKey open(String tenantId, String kid, SigningAlgorithm alg, String publicJwk, String sealedPrivateJwk) {
+        if (replaying) {
+            latest.put(id(tenantId, kid), new Sealed(tenantId, kid, alg, publicJwk, sealedPrivateJwk));
+            if (!masterKey.holdsKeyOf(sealedPrivateJwk)) {
+                return TenantSigningKey.unopened(kid, alg, publicJwk);
+            }
         }
-        String id = id(added.tenantId(), added.kid());
-        latest.put(id, added);
-        if (masterKey.holdsKeyOf(added.sealedPrivateJwk())) {
-            waiting.remove(id);
-            return false;
-        }
-        waiting.put(id, Boolean.TRUE);
-        return true;
+        return TenantSigningKey.unseal(tenantId, kid, alg, publicJwk, sealedPrivateJwk, masterKey);
     }
 
     /**
-     * The key in its new sealed form if it waited for one the ring opens, to be opened now; empty otherwise (a key
-     * already opened stays as it is: re-sealing does not change it).
+     * The tenant's keys after a re-seal: a key published unopened is opened in its new form if the ring holds its key.
+     * An opened key stays as it is (re-sealing does not change it).
      */
-    Optional<SigningKeyAdded> resealed(SigningKeyResealed resealed) {
+    TenantKeys resealed(SigningKeyResealed resealed, TenantKeys keys) {
         if (!replaying) {
             if (!masterKey.holdsKeyOf(resealed.sealedPrivateJwk())) {
                 LOG.warn("signing key '{}' of tenant '{}' is now sealed under master key {}, which this node's ring does "
                         + "not hold: this node will refuse to start until it does; {}", resealed.kid(),
                         resealed.tenantId(), MasterKey.sealedBy(resealed.sealedPrivateJwk()), UnknownMasterKey.HOW_TO_FIX);
             }
-            return Optional.empty();
+            return keys;
         }
         String id = id(resealed.tenantId(), resealed.kid());
-        SigningKeyAdded before = latest.get(id);
+        Sealed before = latest.get(id);
         if (before == null) {
-            return Optional.empty();
+            return keys;
         }
-        SigningKeyAdded now = new SigningKeyAdded(before.tenantId(), before.kid(), before.alg(), before.publicJwk(),
-                resealed.sealedPrivateJwk(), before.createdAt());
+        Sealed now = before.resealed(resealed.sealedPrivateJwk());
         latest.put(id, now);
-        if (waiting.containsKey(id) && masterKey.holdsKeyOf(now.sealedPrivateJwk())) {
-            waiting.remove(id);
-            return Optional.of(now);
+        TenantSigningKey published = keys.published(now.kid());
+        if (published == null || published.opened() || !masterKey.holdsKeyOf(now.sealedPrivateJwk())) {
+            return keys;
         }
-        return Optional.empty();
+        return keys.replaced(TenantSigningKey.unseal(now.tenantId(), now.kid(), now.alg(), now.publicJwk(),
+                now.sealedPrivateJwk(), masterKey));
     }
 
     /**
-     * Ends the replay: every key of a live tenant must open in its latest sealed form.
+     * Ends the replay: every key still needed must open in its latest sealed form.
      *
-     * @param live whether a tenant still exists (a deleted tenant's keys are never needed again)
-     * @throws MissingMasterKey for the first key that cannot, the others added to it as suppressed
+     * @param needed whether a tenant (by id) still publishes a key (by id): not deleted, not retired or revoked
+     * @throws MissingMasterKey for the first key that cannot open, the others added to it as suppressed
      */
-    void replayFinished(Predicate<String> live) {
+    void replayFinished(BiPredicate<String, String> needed) {
         replaying = false;
         MissingMasterKey missing = null;
-        for (SigningKeyAdded key : latest.values()) {
-            if (!live.test(key.tenantId())) {
+        for (Sealed key : latest.values()) {
+            if (!needed.test(key.tenantId(), key.kid())) {
                 continue;
             }
             try {
@@ -108,7 +110,6 @@ final class KeysAwaitingReseal {
             }
         }
         latest.clear();
-        waiting.clear();
         if (missing != null) {
             throw missing;
         }

@@ -1,7 +1,5 @@
 package dev.tally.token.view;
 
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiEvent;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
@@ -25,20 +23,23 @@ import dev.tally.kernel.rule.RuleEvents.LifetimeRuleCreated;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleDeleted;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleUpdated;
 import dev.tally.kernel.rule.RuleEvents.RuleEvent;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyActivated;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyRetired;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyRevoked;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantEvents.TenantEvent;
 import dev.tally.kernel.tenant.TenantEvents.TenantLifetimeSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRefreshSettingsChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantRenamed;
+import dev.tally.token.signing.TenantKeys;
 import dev.tally.token.signing.TenantSigningKey;
 import dev.tally.token.view.TokenConfigState.ApiView;
 import dev.tally.token.view.TokenConfigState.ClientView;
 import dev.tally.token.view.TokenConfigState.TenantView;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +57,7 @@ public class TokenConfig extends SequencedView {
     private final TenantKeyed<ApiView> apisById = new TenantKeyed<>();
     private final TenantKeyed<String> apiIdByAudience = new TenantKeyed<>();
     private final TenantKeyed<ClientView> clients = new TenantKeyed<>();
-    private final KeysAwaitingReseal awaitingReseal;
+    private final KeysAwaitingReseal keysInReplay;
     private volatile CatchUp catchUp = CatchUp.NONE;
 
     /**
@@ -88,21 +89,24 @@ public class TokenConfig extends SequencedView {
     public TokenConfig(MasterKey masterKey, LifetimeRuleCompiler ruleCompiler) {
         this.masterKey = masterKey;
         this.ruleCompiler = ruleCompiler;
-        this.awaitingReseal = new KeysAwaitingReseal(masterKey);
+        this.keysInReplay = new KeysAwaitingReseal(masterKey);
     }
 
     /** The start-up replay begins: a key sealed under a master key no longer in the ring may wait for its re-seal. */
     synchronized void replayStarted() {
-        awaitingReseal.replayStarted();
+        keysInReplay.replayStarted();
     }
 
     /**
-     * The start-up replay is done: every key a live tenant needs must open now.
+     * The start-up replay is done: every key a live tenant still publishes must open now.
      *
      * @throws dev.tally.kernel.crypto.MissingMasterKey naming the tenant, key, missing master key and setting
      */
     synchronized void replayFinished() {
-        awaitingReseal.replayFinished(tenants::containsKey);
+        keysInReplay.replayFinished((tenantId, kid) -> {
+            TenantView t = tenants.get(tenantId);
+            return t != null && t.keys().published(kid) != null;
+        });
     }
 
     /** Whether this projection cares about an event of this payload type (checked before deserializing it). */
@@ -145,7 +149,7 @@ public class TokenConfig extends SequencedView {
     @Override
     void applyPayload(Object event) {
         switch (event) {
-            case TenantCreated e -> tenants.put(e.tenantId(), new TenantView(e.tenantId(), e.name(), null, new JWKSet(),
+            case TenantCreated e -> tenants.put(e.tenantId(), new TenantView(e.tenantId(), e.name(), e.signingAlg(), TenantKeys.NONE,
                     TenantLifetimeSettings.defaults(), LifetimeRuleSet.empty(), TenantRefreshSettings.DEFAULTS));
             case TenantRenamed e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withName(e.name()));
             case TenantLifetimeSettingsChanged e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withLifetimes(e.settings()));
@@ -156,15 +160,19 @@ public class TokenConfig extends SequencedView {
                 apiIdByAudience.dropTenant(e.tenantId());
                 clients.dropTenant(e.tenantId());
             }
-            case SigningKeyAdded e when awaitingReseal.defers(e) -> { }
-            case SigningKeyAdded e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> {
-                TenantSigningKey key = TenantSigningKey.unseal(e, masterKey);
-                List<JWK> keys = new ArrayList<>(t.jwks().getKeys());
-                keys.add(key.publicJwk());
-                return t.withKey(key, new JWKSet(keys));
+            // before rotation: a new key signed at once and the older ones stayed published
+            case SigningKeyAdded e -> tenants.computeIfPresent(e.tenantId(), (id, t) ->
+                    t.withKeys(t.keys().signingWith(keysInReplay.open(e.tenantId(), e.kid(), e.alg(), e.publicJwk(),
+                            e.sealedPrivateJwk()), e.alg())));
+            case SigningKeyCreated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> {
+                TenantSigningKey key = keysInReplay.open(e.tenantId(), e.kid(), e.alg(), e.publicJwk(), e.sealedPrivateJwk());
+                return t.withKeys(e.activatesAt() == null ? t.keys().signingWith(key, e.alg()) : t.keys().prePublished(key));
             });
-            // the key was opened when it was added, unless it waited in the replay for this form
-            case SigningKeyResealed e -> awaitingReseal.resealed(e).ifPresent(this::applyPayload);
+            case SigningKeyActivated e -> tenants.computeIfPresent(e.tenantId(), (id, t) ->
+                    t.withKeys(t.keys().activated(e.kid(), e.alg())));
+            case SigningKeyRetired e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withKeys(t.keys().without(e.kid())));
+            case SigningKeyRevoked e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withKeys(t.keys().without(e.kid())));
+            case SigningKeyResealed e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withKeys(keysInReplay.resealed(e, t.keys())));
             case LifetimeRuleCreated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(
                     t.rules().with(compile(e.ruleId(), e.name(), e.priority(), e.condition(), e.effects()))));
             case LifetimeRuleUpdated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(

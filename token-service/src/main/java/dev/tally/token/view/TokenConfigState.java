@@ -11,6 +11,8 @@ import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import dev.tally.kernel.lifetime.UserProfile;
 import dev.tally.kernel.refresh.RefreshTokenSettings;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
+import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.token.signing.TenantKeys;
 import dev.tally.token.signing.TenantSigningKey;
 import java.time.Instant;
 import java.util.List;
@@ -25,30 +27,50 @@ public final class TokenConfigState {
     }
 
     /**
-     * @param signingKey the key new tokens are signed with
-     * @param jwks every public key of the tenant, as published
+     * @param accessTokenAlg the algorithm the tenant's access tokens are signed with, unless an API says otherwise
+     * @param keys the tenant's published keys and the one signing per algorithm
      * @param rules the tenant's lifetime rules, compiled
      */
-    public record TenantView(String tenantId, String name, TenantSigningKey signingKey, JWKSet jwks,
+    public record TenantView(String tenantId, String name, SigningAlgorithm accessTokenAlg, TenantKeys keys,
                              TenantLifetimeSettings lifetimes, LifetimeRuleSet rules, TenantRefreshSettings refresh) {
-        TenantView withKey(TenantSigningKey key, JWKSet keys) {
-            return new TenantView(tenantId, name, key, keys, lifetimes, rules, refresh);
+
+        /** The key access tokens are signed with by default; null until the tenant's first key is known. */
+        public TenantSigningKey signingKey() {
+            return keys.signing(accessTokenAlg);
+        }
+
+        /**
+         * The key signing {@code alg}'s tokens. A tenant made before it held a key per algorithm gets the missing one
+         * at the command service's first key sweep; until then its default key signs rather than nothing.
+         */
+        public TenantSigningKey signingKey(SigningAlgorithm alg) {
+            TenantSigningKey key = alg == null ? null : keys.signing(alg);
+            return key != null ? key : signingKey();
+        }
+
+        /** Every public key the tenant publishes. */
+        public JWKSet jwks() {
+            return keys.jwks();
+        }
+
+        TenantView withKeys(TenantKeys newKeys) {
+            return new TenantView(tenantId, name, accessTokenAlg, newKeys, lifetimes, rules, refresh);
         }
 
         TenantView withName(String newName) {
-            return new TenantView(tenantId, newName, signingKey, jwks, lifetimes, rules, refresh);
+            return new TenantView(tenantId, newName, accessTokenAlg, keys, lifetimes, rules, refresh);
         }
 
         TenantView withLifetimes(TenantLifetimeSettings settings) {
-            return new TenantView(tenantId, name, signingKey, jwks, settings, rules, refresh);
+            return new TenantView(tenantId, name, accessTokenAlg, keys, settings, rules, refresh);
         }
 
         TenantView withRules(LifetimeRuleSet newRules) {
-            return new TenantView(tenantId, name, signingKey, jwks, lifetimes, newRules, refresh);
+            return new TenantView(tenantId, name, accessTokenAlg, keys, lifetimes, newRules, refresh);
         }
 
         TenantView withRefresh(TenantRefreshSettings settings) {
-            return new TenantView(tenantId, name, signingKey, jwks, lifetimes, rules, settings);
+            return new TenantView(tenantId, name, accessTokenAlg, keys, lifetimes, rules, settings);
         }
     }
 

@@ -17,8 +17,11 @@ import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.crypto.MasterKey.UnknownMasterKey;
 import dev.tally.kernel.crypto.MissingMasterKey;
 import dev.tally.kernel.tenant.SigningAlgorithm;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyActivated;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyRetired;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.token.signing.TenantSigningKey;
@@ -39,7 +42,8 @@ class KeysAwaitingResealTest {
     static final MasterKey A = key(1);
     static final MasterKey B = key(2);
     static final MasterKey C = key(3);
-    static final ECKey PRIVATE = generate();
+    static final ECKey PRIVATE = generate("k1");
+    static final ECKey SECOND = generate("k2");
 
     private static MasterKey key(int fill) {
         byte[] raw = new byte[32];
@@ -47,9 +51,9 @@ class KeysAwaitingResealTest {
         return MasterKey.fromBase64(Base64.getEncoder().encodeToString(raw));
     }
 
-    private static ECKey generate() {
+    private static ECKey generate(String kid) {
         try {
-            return new ECKeyGenerator(Curve.P_256).keyID("k1").keyUse(KeyUse.SIGNATURE)
+            return new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.ES256).generate();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -74,9 +78,61 @@ class KeysAwaitingResealTest {
     }
 
     private static boolean signsVerifiably(TenantSigningKey key) throws Exception {
+        return signsVerifiably(key, PRIVATE);
+    }
+
+    private static boolean signsVerifiably(TenantSigningKey key, ECKey as) throws Exception {
         JWSObject jws = new JWSObject(new JWSHeader(key.algorithm()), new Payload("hello"));
         jws.sign(key.signer());
-        return jws.verify(new ECDSAVerifier(PRIVATE.toPublicJWK()));
+        return jws.verify(new ECDSAVerifier(as.toPublicJWK()));
+    }
+
+    private static SigningKeyCreated createdUnder(MasterKey key, ECKey jwk, Instant activatesAt) {
+        String sealed = key.seal(jwk.toJSONString().getBytes(StandardCharsets.UTF_8),
+                SigningKeyAdded.associatedData("acme", jwk.getKeyID()));
+        return new SigningKeyCreated("acme", jwk.getKeyID(), SigningAlgorithm.ES256, jwk.toPublicJWK().toJSONString(),
+                sealed, T0, activatesAt, activatesAt == null ? "tenant_created" : "rotation_requested");
+    }
+
+    /**
+     * With rotation, key events follow a key's creation: a key pre-published under a master key that later left the
+     * ring is activated in the replay before its re-seal comes; it must sign afterwards, in its place.
+     */
+    @Test
+    void replayWhenAPrePublishedKeyUnderARemovedMasterKeyIsActivatedThenResealedThenItSigns() throws Exception {
+        SigningKeyCreated first = createdUnder(B, PRIVATE, null);
+        SigningKeyCreated second = createdUnder(A, SECOND, T0.plusSeconds(60));
+        String resealed = B.withPrevious(List.of(A)).reseal(second.sealedPrivateJwk(),
+                SigningKeyAdded.associatedData("acme", "k2"));
+        TokenConfig config = new TokenConfig(B, null);
+
+        config.replayStarted();
+        apply(config, new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, T0), first, second,
+                new SigningKeyActivated("acme", "k2", SigningAlgorithm.ES256, T0.plusSeconds(60), "k1", T0.plusSeconds(3660)),
+                new SigningKeyResealed("acme", "k2", resealed, T0.plusSeconds(120)));
+        config.replayFinished();
+
+        TenantSigningKey signing = config.tenant("acme").orElseThrow().signingKey();
+        assertThat(signing.kid()).isEqualTo("k2");
+        assertThat(signsVerifiably(signing, SECOND)).isTrue();
+        assertThat(config.tenant("acme").orElseThrow().jwks().getKeys()).extracting(k -> k.getKeyID())
+                .containsExactly("k1", "k2");
+    }
+
+    /** A retired key never signs or verifies again: the master key it was sealed under is not needed. */
+    @Test
+    void replayWhenAKeyUnderAMissingMasterKeyWasRetiredThenTheReplayFinishes() {
+        SigningKeyCreated old = createdUnder(A, PRIVATE, null);
+        SigningKeyCreated next = createdUnder(B, SECOND, T0.plusSeconds(60));
+        TokenConfig config = new TokenConfig(B, null);
+
+        config.replayStarted();
+        apply(config, new TenantCreated("acme", "Acme", SigningAlgorithm.ES256, T0), old, next,
+                new SigningKeyActivated("acme", "k2", SigningAlgorithm.ES256, T0.plusSeconds(60), "k1", T0.plusSeconds(3660)),
+                new SigningKeyRetired("acme", "k1", T0.plusSeconds(3660)));
+
+        assertThatCode(config::replayFinished).doesNotThrowAnyException();
+        assertThat(config.tenant("acme").orElseThrow().signingKey().kid()).isEqualTo("k2");
     }
 
     @Test
