@@ -121,7 +121,7 @@ class CommandSideOnPostgresTest {
 
         List<? extends DomainEventMessage<?>> events = eventStore.readEvents("tenant:appendread").asStream().toList();
         assertThat(events.stream().map(e -> e.getPayloadType().getSimpleName()).toList())
-                .containsExactly("TenantCreated", "TenantLifetimeSettingsChanged", "SigningKeyAdded");
+                .containsExactly("TenantCreated", "TenantLifetimeSettingsChanged", "SigningKeyCreated", "SigningKeyCreated");
         assertThat(events.get(0).getPayload()).isEqualTo(new TenantCreated("appendread", "Append Read", SigningAlgorithm.ES256,
                 ((TenantCreated) events.get(0).getPayload()).createdAt()));
 
@@ -131,6 +131,7 @@ class CommandSideOnPostgresTest {
                 byte[].class).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
         assertThat(payloads.get(0)).contains("\"tenantId\":\"appendread\"");
         assertThat(payloads.get(2)).contains("sealedPrivateJwk").doesNotContain("\"d\"");
+        assertThat(payloads.get(3)).contains("sealedPrivateJwk").doesNotContain("\"d\"");
     }
 
     @Test
@@ -140,6 +141,13 @@ class CommandSideOnPostgresTest {
                 new TenantCreated("acme", "Acme", SigningAlgorithm.RS256, t),
                 new TenantRenamed("acme", "Acme Inc"),
                 new TenantDeleted("acme"),
+                new dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated("acme", "k2", SigningAlgorithm.ES256, "{}",
+                        "v1.x.y", t, t.plusSeconds(3600), "rotation_requested"),
+                new dev.tally.kernel.tenant.TenantEvents.SigningKeyActivated("acme", "k2", SigningAlgorithm.ES256, t, "k1",
+                        t.plusSeconds(86_400)),
+                new dev.tally.kernel.tenant.TenantEvents.SigningKeyRetired("acme", "k1", t),
+                new dev.tally.kernel.tenant.TenantEvents.SigningKeyRevoked("acme", "k2", SigningAlgorithm.ES256, t, "leaked"),
+                new dev.tally.kernel.tenant.TenantEvents.SigningKeyRotationChanged("acme", null, t),
                 new ApiRegistered("api_1", "acme", "https://api", "Orders", 3600, 900L, List.of("read"), true, t),
                 new ApiRegistered("api_2", "acme", "https://api2", "Orders", 3600, null, List.of(), false, t),
                 new ClientRegistered("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),
