@@ -51,12 +51,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * with it. Users and login sessions are views of their own ({@link Users}, {@link LoginSessions}).
  */
 public class TokenConfig extends SequencedView {
-    private final MasterKey masterKey;
     private final LifetimeRuleCompiler ruleCompiler;
     private final Map<String, TenantView> tenants = new ConcurrentHashMap<>();
     private final TenantKeyed<ApiView> apisById = new TenantKeyed<>();
     private final TenantKeyed<String> apiIdByAudience = new TenantKeyed<>();
     private final TenantKeyed<ClientView> clients = new TenantKeyed<>();
+    /** Opens the signing keys with the master key ring; in the start-up replay, knows their latest sealed forms. */
     private final KeysAwaitingReseal keysInReplay;
     private volatile CatchUp catchUp = CatchUp.NONE;
 
@@ -87,7 +87,6 @@ public class TokenConfig extends SequencedView {
     }
 
     public TokenConfig(MasterKey masterKey, LifetimeRuleCompiler ruleCompiler) {
-        this.masterKey = masterKey;
         this.ruleCompiler = ruleCompiler;
         this.keysInReplay = new KeysAwaitingReseal(masterKey);
     }
