@@ -1,6 +1,7 @@
 package dev.tally.command.masterkey;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.tally.command.CommandServiceTestApplication;
 import dev.tally.command.tenant.SigningKeyFactory;
@@ -44,7 +45,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Re-sealing on real PostgreSQL, through {@code POST /admin/master-key/reseal}: two command nodes at once record one
- * {@code SigningKeyResealed} per key, and a key under a master key the ring lacks is a 409 that names it.
+ * {@code SigningKeyResealed} per key, and a key under a master key the ring lacks is a 409 that names it and stops a
+ * command node's start.
  */
 @SpringBootTest(classes = CommandServiceTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class MasterKeyResealOnPostgresTest {
@@ -83,11 +85,7 @@ class MasterKeyResealOnPostgresTest {
 
     @Test
     void resealOnTwoNodesAtOnceRecordsExactlyOneResealPerKey() throws Exception {
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(CommandServiceTestApplication.class)
-                .properties("server.port=0", "spring.datasource.url=" + DB.jdbcUrl(), "spring.datasource.username=" + DB.user(),
-                        "spring.datasource.password=" + DB.password(), "tally.admin-token=" + ADMIN,
-                        "tally.master-key=" + base64(2), "tally.master-key-previous=" + base64(1))
-                .run()) {
+        try (ConfigurableApplicationContext second = secondNode()) {
             Set<String> underA = new HashSet<>();
             for (int i = 0; i < 30; i++) {
                 String tenant = "twonodes-" + i;
@@ -118,7 +116,7 @@ class MasterKeyResealOnPostgresTest {
     }
 
     @Test
-    void resealWhenAKeyIsUnderAMasterKeyTheRingLacksThenConflictNamingTenantKeyFingerprintAndSetting() {
+    void resealWhenAKeyIsUnderAMasterKeyTheRingLacksThenConflictAndRefusedStartNamingTenantKeyFingerprintAndSetting() {
         TestHttp http = new TestHttp("http://localhost:" + port, ADMIN);
         createTenant("lost-key");
         String kid = addKeySealedUnder(C, "lost-key");
@@ -129,11 +127,34 @@ class MasterKeyResealOnPostgresTest {
             assertThat(refused.json().get("detail").asString()).contains("tenant 'lost-key'").contains("'" + kid + "'")
                     .contains(C.fingerprint()).contains("tally.master-key-previous");
             assertThat(resealed("lost-key")).isEmpty();
+
+            // a command node starting with this ring re-seals at start-up (it holds a previous key) and cannot
+            Throwable notStarted = catchThrowable(() -> secondNode().close());
+            assertThat(notStarted).as("the start is refused").isNotNull();
+            assertThat(messages(notStarted)).contains("tenant 'lost-key'").contains("'" + kid + "'")
+                    .contains(C.fingerprint()).contains("tally.master-key-previous");
         } finally {
             assertThat(http.admin("DELETE", "/admin/tenants/lost-key", null).status()).isEqualTo(204);
         }
         assertThat(http.admin("POST", "/admin/master-key/reseal", null).status())
                 .as("a deleted tenant's keys are never needed again").isEqualTo(200);
+    }
+
+    /** Another command node on the same database, with the same ring (primary B, previous A). */
+    private static ConfigurableApplicationContext secondNode() {
+        return new SpringApplicationBuilder(CommandServiceTestApplication.class)
+                .properties("server.port=0", "spring.datasource.url=" + DB.jdbcUrl(), "spring.datasource.username=" + DB.user(),
+                        "spring.datasource.password=" + DB.password(), "tally.admin-token=" + ADMIN,
+                        "tally.master-key=" + base64(2), "tally.master-key-previous=" + base64(1))
+                .run();
+    }
+
+    private static String messages(Throwable thrown) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
     }
 
     private void createTenant(String id) {
