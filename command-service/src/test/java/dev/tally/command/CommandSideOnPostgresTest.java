@@ -148,6 +148,7 @@ class CommandSideOnPostgresTest {
                 new dev.tally.kernel.tenant.TenantEvents.SigningKeyRetired("acme", "k1", t),
                 new dev.tally.kernel.tenant.TenantEvents.SigningKeyRevoked("acme", "k2", SigningAlgorithm.ES256, t, "leaked"),
                 new dev.tally.kernel.tenant.TenantEvents.SigningKeyRotationChanged("acme", null, t),
+                new dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed("acme", "k2", "v1.x.z", t),
                 new ApiRegistered("api_1", "acme", "https://api", "Orders", 3600, 900L, List.of("read"), true, t),
                 new ApiRegistered("api_2", "acme", "https://api2", "Orders", 3600, null, List.of(), false, t),
                 new ClientRegistered("c1", "acme", "billing", AppType.NON_INTERACTIVE, List.of("client_credentials"),

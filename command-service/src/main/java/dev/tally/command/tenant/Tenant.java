@@ -19,19 +19,23 @@ import dev.tally.kernel.tenant.TenantCommands.RotateSigningKeys;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyActivated;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyRetired;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyRevoked;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyRotationChanged;
 import dev.tally.command.tenant.SigningKeyRing.Key;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import dev.tally.kernel.tenant.TenantCommands.ChangeDefaultAudience;
+import java.util.Map;
 import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantSettings;
 import dev.tally.kernel.tenant.TenantCommands.CreateTenant;
 import dev.tally.kernel.tenant.TenantCommands.DeleteTenant;
 import dev.tally.kernel.tenant.TenantCommands.RenameTenant;
+import dev.tally.kernel.tenant.TenantCommands.ResealSigningKeys;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
 import dev.tally.kernel.tenant.TenantEvents.TenantDefaultAudienceChanged;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
@@ -59,6 +63,8 @@ public class Tenant {
     private TenantRefreshSettings refreshSettings = TenantRefreshSettings.DEFAULTS;
     private PermissionChangePolicy permissionChangePolicy = PermissionChangePolicy.DEFAULT;
     private final SigningKeyRing keys = new SigningKeyRing();
+    /** The current sealed form of each key still published (not retired or revoked), by key id, oldest first. */
+    private final Map<String, String> sealedKeys = new LinkedHashMap<>();
     /** {@code signing_key_rotation_interval} in seconds, or null. */
     private Long rotationInterval;
     /**
@@ -245,6 +251,14 @@ public class Tenant {
         }
     }
 
+    /** Answers the ids of the keys it re-sealed; none when every key is under the master key ring's primary already. */
+    @CommandHandler
+    List<String> handle(ResealSigningKeys command, SigningKeyResealing resealing, Clock clock) {
+        List<SigningKeyResealed> resealed = resealing.resealAll(tenantId, sealedKeys, clock.instant());
+        resealed.forEach(event -> apply(event));
+        return resealed.stream().map(SigningKeyResealed::kid).toList();
+    }
+
     @CommandHandler
     void handle(DeleteTenant command) {
         apply(new TenantDeleted(tenantId));
@@ -266,11 +280,13 @@ public class Tenant {
     @EventSourcingHandler
     void on(SigningKeyAdded event) {
         keys.apply(event);
+        sealedKeys.put(event.kid(), event.sealedPrivateJwk());
     }
 
     @EventSourcingHandler
     void on(SigningKeyCreated event) {
         keys.apply(event);
+        sealedKeys.put(event.kid(), event.sealedPrivateJwk());
     }
 
     @EventSourcingHandler
@@ -281,11 +297,18 @@ public class Tenant {
     @EventSourcingHandler
     void on(SigningKeyRetired event) {
         keys.apply(event);
+        sealedKeys.remove(event.kid());
     }
 
     @EventSourcingHandler
     void on(SigningKeyRevoked event) {
         keys.apply(event);
+        sealedKeys.remove(event.kid());
+    }
+
+    @EventSourcingHandler
+    void on(SigningKeyResealed event) {
+        sealedKeys.computeIfPresent(event.kid(), (kid, before) -> event.sealedPrivateJwk());
     }
 
     @EventSourcingHandler

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -44,17 +45,20 @@ public class TallyPlatformAutoConfiguration {
     }
 
     /**
-     * {@code tally.master-key} (base64 of 32 bytes) or {@code tally.master-key-file} (created, owner-only, when
-     * absent). Without either, a service that needs the key refuses to start rather than invent one. Lazy, so a service
-     * that needs no key (the query service) starts without one; the command and token services inject it at start-up.
+     * The master key ring: the primary from {@code tally.master-key} (base64 of 32 bytes) or {@code tally.master-key-file}
+     * (created, owner-only, when absent; further lines are previous keys), and the previous keys of
+     * {@code tally.master-key-previous}. Without a primary, a service that needs the key refuses to start rather than
+     * invent one. Lazy, so a service that needs no key (the query service) starts without one; the command and token
+     * services inject it at start-up.
      */
     @Bean
     @Lazy
     @ConditionalOnMissingBean
     public MasterKey masterKey(MasterKeyProperties properties) {
+        List<MasterKey> previous = properties.masterKeyPrevious().stream().map(MasterKey::fromBase64).toList();
         String inline = properties.masterKey();
         if (inline != null && !inline.isBlank()) {
-            return MasterKey.fromBase64(inline);
+            return MasterKey.fromBase64(inline).withPrevious(previous);
         }
         String file = properties.masterKeyFile();
         if (file == null || file.isBlank()) {
@@ -62,7 +66,7 @@ public class TallyPlatformAutoConfiguration {
                     + "32 random bytes) or tally.master-key-file (TALLY_MASTER_KEY_FILE)");
         }
         try {
-            return MasterKey.loadOrCreate(Path.of(file));
+            return MasterKey.loadOrCreate(Path.of(file)).withPrevious(previous);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the master key file " + file, e);
         }

@@ -91,6 +91,7 @@ public final class EventTypes {
             type("dev.tally.tenant.SigningKeyRetired", TenantEvents.SigningKeyRetired.class, "1"),
             type("dev.tally.tenant.SigningKeyRevoked", TenantEvents.SigningKeyRevoked.class, "1"),
             type("dev.tally.tenant.SigningKeyRotationChanged", TenantEvents.SigningKeyRotationChanged.class, "1"),
+            type("dev.tally.tenant.SigningKeyResealed", TenantEvents.SigningKeyResealed.class, "1"),
             // api
             type("dev.tally.api.ApiRegistered", ApiEvents.ApiRegistered.class, "1", "2"),
             type("dev.tally.api.ApiUpdated", ApiEvents.ApiUpdated.class, "1", "2"),

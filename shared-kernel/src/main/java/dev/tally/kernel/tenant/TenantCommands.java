@@ -93,4 +93,15 @@ public final class TenantCommands {
             return TenantIds.aggregateId(tenantId);
         }
     }
+
+    /**
+     * Seal every signing key of the tenant that is not under the master key ring's primary again under it. Nothing
+     * happens for keys already under the primary, so nodes may send it at once.
+     */
+    public record ResealSigningKeys(String tenantId) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
 }

@@ -14,7 +14,7 @@ public final class TenantEvents {
     public sealed interface TenantEvent permits TenantCreated, TenantRenamed, TenantDeleted, SigningKeyAdded,
             TenantLifetimeSettingsChanged, TenantRefreshSettingsChanged, TenantPermissionChangePolicyChanged,
             SigningKeyCreated, SigningKeyActivated, SigningKeyRetired, SigningKeyRevoked, SigningKeyRotationChanged,
-            TenantDefaultAudienceChanged {
+            TenantDefaultAudienceChanged, SigningKeyResealed {
         String tenantId();
     }
 
@@ -143,6 +143,17 @@ public final class TenantEvents {
      */
     @Revision("1")
     public record SigningKeyRotationChanged(String tenantId, Long interval, Instant keysActiveSince)
+            implements TenantEvent {
+    }
+
+    /**
+     * A signing key's private half sealed again, under the master key ring's primary (after a master-key rotation). The
+     * key itself is unchanged; from now on this is its sealed form. Associated data as {@link SigningKeyAdded}'s.
+     *
+     * @param sealedPrivateJwk the private JWK JSON, sealed under the primary master key
+     */
+    @Revision("1")
+    public record SigningKeyResealed(String tenantId, String kid, String sealedPrivateJwk, Instant at)
             implements TenantEvent {
     }
 }

@@ -32,6 +32,7 @@ class EventTypesTest {
             "dev.tally.tenant.SigningKeyRetired.v1",
             "dev.tally.tenant.SigningKeyRevoked.v1",
             "dev.tally.tenant.SigningKeyRotationChanged.v1",
+            "dev.tally.tenant.SigningKeyResealed.v1",
             "dev.tally.api.ApiRegistered.v1",
             "dev.tally.api.ApiRegistered.v2",
             "dev.tally.api.ApiUpdated.v1",

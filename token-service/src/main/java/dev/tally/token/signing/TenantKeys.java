@@ -31,6 +31,23 @@ public final class TenantKeys {
         this.jwks = new JWKSet(keys);
     }
 
+    /** The published key with this id, or null. */
+    public TenantSigningKey published(String kid) {
+        return published.get(kid);
+    }
+
+    /** The same keys with {@code key} in place of the published key of its id (opened after a master-key re-seal). */
+    public TenantKeys replaced(TenantSigningKey key) {
+        if (!published.containsKey(key.kid())) {
+            return this;
+        }
+        Map<String, TenantSigningKey> p = new LinkedHashMap<>(published);
+        p.put(key.kid(), key);
+        Map<SigningAlgorithm, TenantSigningKey> s = new EnumMap<>(SigningAlgorithm.class);
+        signing.forEach((alg, k) -> s.put(alg, k.kid().equals(key.kid()) ? key : k));
+        return new TenantKeys(p, s);
+    }
+
     /** The key signing this algorithm's tokens, or null if the tenant has none. */
     public TenantSigningKey signing(SigningAlgorithm alg) {
         return signing.get(alg);

@@ -39,8 +39,21 @@ public final class TenantSigningKey {
         return unseal(event.tenantId(), event.kid(), event.alg(), event.publicJwk(), event.sealedPrivateJwk(), masterKey);
     }
 
-    private static TenantSigningKey unseal(String tenantId, String kid, SigningAlgorithm alg, String publicJwk,
-                                           String sealedPrivateJwk, MasterKey masterKey) {
+    /**
+     * A key whose private half is not opened yet: the start-up replay met it sealed under a master key that has left
+     * the ring, and a later re-seal opens it ({@code KeysAwaitingReseal}). It never signs: the replay ends with every
+     * such key still published opened, or the service does not start.
+     */
+    public static TenantSigningKey unopened(String kid, SigningAlgorithm alg, String publicJwk) {
+        try {
+            return new TenantSigningKey(kid, JWSAlgorithm.parse(alg.name()), null, JWK.parse(publicJwk));
+        } catch (ParseException e) {
+            throw new IllegalStateException("signing key " + kid + " has an unreadable public key", e);
+        }
+    }
+
+    public static TenantSigningKey unseal(String tenantId, String kid, SigningAlgorithm alg, String publicJwk,
+                                          String sealedPrivateJwk, MasterKey masterKey) {
         byte[] privateJson = masterKey.open(sealedPrivateJwk, SigningKeyAdded.associatedData(tenantId, kid));
         try {
             JWK jwk = JWK.parse(new String(privateJson, StandardCharsets.UTF_8));
@@ -62,6 +75,11 @@ public final class TenantSigningKey {
 
     public JWSAlgorithm algorithm() {
         return algorithm;
+    }
+
+    /** False only for a key {@link #unopened} in the start-up replay. */
+    public boolean opened() {
+        return signer != null;
     }
 
     public JWSSigner signer() {

@@ -56,6 +56,7 @@ public class StartupReplay implements SmartInitializingSingleton {
         startedAt = Instant.now();
         long started = System.nanoTime();
         long[] counts = new long[3];
+        config.replayStarted();
         try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(null, false)) {
             events.forEach(event -> {
                 counts[0]++;
@@ -69,6 +70,7 @@ public class StartupReplay implements SmartInitializingSingleton {
                 }
             });
         }
+        config.replayFinished();
         revocations.replayed();
         LOG.info("token service replayed {} events in {} ms ({} into the configuration, {} into the revocation view)",
                 counts[0], (System.nanoTime() - started) / 1_000_000, counts[1], counts[2]);

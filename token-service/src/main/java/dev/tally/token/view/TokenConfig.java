@@ -27,6 +27,7 @@ import dev.tally.kernel.rule.RuleEvents.RuleEvent;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyActivated;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyResealed;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyRetired;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyRevoked;
 import dev.tally.kernel.tenant.TenantEvents.TenantCreated;
@@ -52,7 +53,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * with it. Users and login sessions are views of their own ({@link Users}, {@link LoginSessions}).
  */
 public class TokenConfig extends SequencedView {
-    private final MasterKey masterKey;
     private final LifetimeRuleCompiler ruleCompiler;
     private final Map<String, TenantView> tenants = new ConcurrentHashMap<>();
     private final TenantKeyed<ApiView> apisById = new TenantKeyed<>();
@@ -60,6 +60,8 @@ public class TokenConfig extends SequencedView {
     private final TenantKeyed<ClientView> clients = new TenantKeyed<>();
     /** Each tenant's {@code default_audience}, kept beside the tenant's view: only the audience resolution reads it. */
     private final Map<String, String> defaultAudiences = new ConcurrentHashMap<>();
+    /** Opens the signing keys with the master key ring; in the start-up replay, knows their latest sealed forms. */
+    private final KeysAwaitingReseal keysInReplay;
     private volatile CatchUp catchUp = CatchUp.NONE;
 
     /**
@@ -89,8 +91,25 @@ public class TokenConfig extends SequencedView {
     }
 
     public TokenConfig(MasterKey masterKey, LifetimeRuleCompiler ruleCompiler) {
-        this.masterKey = masterKey;
         this.ruleCompiler = ruleCompiler;
+        this.keysInReplay = new KeysAwaitingReseal(masterKey);
+    }
+
+    /** The start-up replay begins: a key sealed under a master key no longer in the ring may wait for its re-seal. */
+    synchronized void replayStarted() {
+        keysInReplay.replayStarted();
+    }
+
+    /**
+     * The start-up replay is done: every key a live tenant still publishes must open now.
+     *
+     * @throws dev.tally.kernel.crypto.MissingMasterKey naming the tenant, key, missing master key and setting
+     */
+    synchronized void replayFinished() {
+        keysInReplay.replayFinished((tenantId, kid) -> {
+            TenantView t = tenants.get(tenantId);
+            return t != null && t.keys().published(kid) != null;
+        });
     }
 
     /** Whether this projection cares about an event of this payload type (checked before deserializing it). */
@@ -159,15 +178,17 @@ public class TokenConfig extends SequencedView {
             }
             // before rotation: a new key signed at once and the older ones stayed published
             case SigningKeyAdded e -> tenants.computeIfPresent(e.tenantId(), (id, t) ->
-                    t.withKeys(t.keys().signingWith(TenantSigningKey.unseal(e, masterKey), e.alg())));
+                    t.withKeys(t.keys().signingWith(keysInReplay.open(e.tenantId(), e.kid(), e.alg(), e.publicJwk(),
+                            e.sealedPrivateJwk()), e.alg())));
             case SigningKeyCreated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> {
-                TenantSigningKey key = TenantSigningKey.unseal(e, masterKey);
+                TenantSigningKey key = keysInReplay.open(e.tenantId(), e.kid(), e.alg(), e.publicJwk(), e.sealedPrivateJwk());
                 return t.withKeys(e.activatesAt() == null ? t.keys().signingWith(key, e.alg()) : t.keys().prePublished(key));
             });
             case SigningKeyActivated e -> tenants.computeIfPresent(e.tenantId(), (id, t) ->
                     t.withKeys(t.keys().activated(e.kid(), e.alg())));
             case SigningKeyRetired e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withKeys(t.keys().without(e.kid())));
             case SigningKeyRevoked e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withKeys(t.keys().without(e.kid())));
+            case SigningKeyResealed e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withKeys(keysInReplay.resealed(e, t.keys())));
             case LifetimeRuleCreated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(
                     t.rules().with(compile(e.ruleId(), e.name(), e.priority(), e.condition(), e.effects()))));
             case LifetimeRuleUpdated e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(

@@ -25,12 +25,14 @@ public class TokenConfigProjection {
     public static final String GROUP = "token-config";
     private static final Logger LOG = LoggerFactory.getLogger(TokenConfigProjection.class);
 
+    private final TokenConfig config;
     private final List<SequencedView> views;
     private final TokenViewFailures failures;
     private final AfterCommit<DomainEventMessage<?>> afterCommit =
             new AfterCommit<>(GROUP, messages -> messages.forEach(this::applyLogged));
 
     public TokenConfigProjection(TokenConfig config, Users users, LoginSessions sessions, TokenViewFailures failures) {
+        this.config = config;
         this.views = List.of(config, users, sessions);
         this.failures = failures;
     }
@@ -63,6 +65,16 @@ public class TokenConfigProjection {
                     message.getAggregateIdentifier(), e);
             failures.record(TokenViews.CONFIG, message, e);
         }
+    }
+
+    /** The start-up replay begins ({@link StartupReplay}). */
+    void replayStarted() {
+        config.replayStarted();
+    }
+
+    /** The start-up replay is done: throws, so the service does not start, if a key a tenant needs cannot be opened. */
+    void replayFinished() {
+        config.replayFinished();
     }
 
     /**
