@@ -265,6 +265,28 @@ class SigningKeyRotationEndToEndTest {
                 .isEqualTo(400);
     }
 
+    /** An API may sign its access tokens with another algorithm than the tenant's; cleared, it follows the tenant. */
+    @Test
+    void anApisSigningAlgChoosesItsAccessTokensAlgorithm() throws Exception {
+        Setup s = setUp("apialg");
+        assertThat(SignedJWT.parse(token(s)).getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        String apiId = http().admin("GET", "/admin/tenants/apialg/apis", null).json().get(0).get("id").asString();
+
+        Response rs = http().admin("PATCH", "/admin/tenants/apialg/apis/" + apiId, Map.of("signing_alg", "RS256"));
+        assertThat(rs.status()).as(rs.toString()).isEqualTo(200);
+        assertThat(rs.json().get("signing_alg").asString()).isEqualTo("RS256");
+        String token = token(s);
+        assertThat(SignedJWT.parse(token).getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+        assertThat(jwks(s)).contains(kid(token));
+        assertThat(active(s, token)).isTrue();
+
+        assertThat(http().admin("PATCH", "/admin/tenants/apialg/apis/" + apiId, Map.of("signing_alg", "none")).status())
+                .isEqualTo(400);
+        assertThat(http().admin("PATCH", "/admin/tenants/apialg/apis/" + apiId, Map.of("signing_alg", "")).status())
+                .isEqualTo(200);
+        assertThat(SignedJWT.parse(token(s)).getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+    }
+
     private static List<String> plus(List<String> list, String more) {
         List<String> all = new ArrayList<>(list);
         all.add(more);

@@ -11,6 +11,7 @@ import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
 import dev.tally.kernel.api.TokenDialect;
+import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.lifetime.ApiLifetimeSettings;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.DisplayNames;
@@ -44,6 +45,8 @@ public class Api {
     private List<String> scopes;
     private boolean allowOfflineAccess;
     private TokenDialect tokenDialect;
+    /** The API's own access-token algorithm, or null for the tenant's. */
+    private SigningAlgorithm signingAlg;
 
     protected Api() {
     }
@@ -65,7 +68,7 @@ public class Api {
         }
         apply(new ApiRegistered(command.apiId(), command.tenantId(), identifier, name, command.tokenLifetime(),
                 command.tokenLifetimeForWeb(), scopes, Boolean.TRUE.equals(command.allowOfflineAccess()), clock.instant(),
-                command.tokenDialect() == null ? TokenDialect.DEFAULT : command.tokenDialect()));
+                command.tokenDialect() == null ? TokenDialect.DEFAULT : command.tokenDialect(), command.signingAlg()));
     }
 
     @CommandHandler
@@ -78,9 +81,12 @@ public class Api {
         List<String> newScopes = command.scopes() == null ? scopes : requireScopes(command.scopes());
         boolean newOffline = command.allowOfflineAccess() == null ? allowOfflineAccess : command.allowOfflineAccess();
         TokenDialect newDialect = command.tokenDialect() == null ? tokenDialect : command.tokenDialect();
+        SigningAlgorithm newAlg = command.signingAlg() == null ? signingAlg
+                : command.signingAlg().isEmpty() ? null : SigningAlgorithm.parse(command.signingAlg());
         if (!newName.equals(name) || newLifetime != tokenLifetime || !Objects.equals(newWeb, tokenLifetimeForWeb)
-                || !newScopes.equals(scopes) || newOffline != allowOfflineAccess || newDialect != tokenDialect) {
-            apply(new ApiUpdated(apiId, tenantId, newName, newLifetime, newWeb, newScopes, newOffline, newDialect));
+                || !newScopes.equals(scopes) || newOffline != allowOfflineAccess || newDialect != tokenDialect
+                || newAlg != signingAlg) {
+            apply(new ApiUpdated(apiId, tenantId, newName, newLifetime, newWeb, newScopes, newOffline, newDialect, newAlg));
         }
     }
 
@@ -110,6 +116,7 @@ public class Api {
         this.scopes = event.scopes();
         this.allowOfflineAccess = event.allowOfflineAccess();
         this.tokenDialect = event.tokenDialect();
+        this.signingAlg = event.signingAlg();
     }
 
     @EventSourcingHandler
@@ -120,6 +127,7 @@ public class Api {
         this.scopes = event.scopes();
         this.allowOfflineAccess = event.allowOfflineAccess();
         this.tokenDialect = event.tokenDialect();
+        this.signingAlg = event.signingAlg();
     }
 
     @EventSourcingHandler

@@ -7,6 +7,7 @@ import dev.tally.kernel.api.ApiCommands.RegisterApi;
 import dev.tally.kernel.api.ApiCommands.UpdateApi;
 import dev.tally.kernel.api.ApiIds;
 import dev.tally.kernel.api.TokenDialect;
+import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.platform.problem.ManagementApi;
 import java.net.URI;
@@ -35,14 +36,17 @@ public class ApiController {
         this.catalog = catalog;
     }
 
-    /** @param tokenDialect {@code rfc9068_profile} (the default: {@code typ: at+jwt}) or {@code access_token} ({@code typ: JWT}) */
+    /**
+     * @param tokenDialect {@code rfc9068_profile} (the default: {@code typ: at+jwt}) or {@code access_token} ({@code typ: JWT})
+     * @param signingAlg   ES256 or RS256 for this API's access tokens; absent: the tenant's {@code signing_alg}
+     */
     public record CreateApiRequest(String identifier, String name, Long tokenLifetime, Long tokenLifetimeForWeb,
-                                   List<String> scopes, Boolean allowOfflineAccess, String tokenDialect) {
+                                   List<String> scopes, Boolean allowOfflineAccess, String tokenDialect, String signingAlg) {
     }
 
-    /** Absent fields keep their value. */
+    /** Absent fields keep their value; {@code "signing_alg": ""} follows the tenant's again. */
     public record UpdateApiRequest(String name, Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes,
-                                   Boolean allowOfflineAccess, String tokenDialect) {
+                                   Boolean allowOfflineAccess, String tokenDialect, String signingAlg) {
     }
 
     private static TokenDialect dialect(String wireName) {
@@ -53,7 +57,8 @@ public class ApiController {
     public ResponseEntity<ApiRow> create(@PathVariable String tenant, @RequestBody CreateApiRequest request) {
         String apiId = ApiIds.newId();
         commands.sendAndWait(new RegisterApi(apiId, tenant, request.identifier(), request.name(), request.tokenLifetime(),
-                request.tokenLifetimeForWeb(), request.scopes(), request.allowOfflineAccess(), dialect(request.tokenDialect())));
+                request.tokenLifetimeForWeb(), request.scopes(), request.allowOfflineAccess(), dialect(request.tokenDialect()),
+                request.signingAlg() == null ? null : SigningAlgorithm.parse(request.signingAlg())));
         return ResponseEntity.created(URI.create("/admin/tenants/" + tenant + "/apis/" + apiId)).body(get(tenant, apiId));
     }
 
@@ -73,7 +78,8 @@ public class ApiController {
     public ApiRow update(@PathVariable String tenant, @PathVariable String apiId, @RequestBody UpdateApiRequest request) {
         get(tenant, apiId);
         commands.sendAndWait(new UpdateApi(apiId, tenant, request.name(), request.tokenLifetime(),
-                request.tokenLifetimeForWeb(), request.scopes(), request.allowOfflineAccess(), dialect(request.tokenDialect())));
+                request.tokenLifetimeForWeb(), request.scopes(), request.allowOfflineAccess(), dialect(request.tokenDialect()),
+                request.signingAlg()));
         return get(tenant, apiId);
     }
 

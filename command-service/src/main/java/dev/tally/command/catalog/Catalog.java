@@ -36,7 +36,8 @@ public class Catalog implements TenantDirectory {
     private static final RowMapper<ApiRow> API = (rs, i) -> new ApiRow(rs.getString("api_id"), rs.getString("identifier"),
             rs.getString("name"), rs.getLong("token_lifetime"), (Long) rs.getObject("token_lifetime_for_web", Long.class),
             Json.stringList(rs.getString("scopes")), rs.getBoolean("allow_offline_access"),
-            rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("token_dialect"));
+            rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("token_dialect"),
+            rs.getString("signing_alg"));
     private static final RowMapper<ClientRow> CLIENT = (rs, i) -> new ClientRow(rs.getString("client_id"),
             rs.getString("name"), rs.getString("app_type"), Json.stringList(rs.getString("grant_types")),
             Json.stringMap(rs.getString("client_metadata")), rs.getBoolean("confidential"), rs.getLong("id_token_lifetime"),

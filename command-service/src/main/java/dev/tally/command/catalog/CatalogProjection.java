@@ -105,10 +105,10 @@ public class CatalogProjection {
     void on(ApiRegistered e) {
         try {
             jdbc.update("INSERT INTO api_catalog (tenant_id, api_id, identifier, name, token_lifetime, token_lifetime_for_web, scopes, "
-                            + "allow_offline_access, created_at, token_dialect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "allow_offline_access, created_at, token_dialect, signing_alg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     e.tenantId(), e.apiId(), e.identifier(), e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(),
                     Json.write(e.scopes()), e.allowOfflineAccess(), e.createdAt().atOffset(ZoneOffset.UTC),
-                    e.tokenDialect().wireName());
+                    e.tokenDialect().wireName(), e.signingAlg() == null ? null : e.signingAlg().name());
         } catch (DuplicateKeyException raced) {
             throw new Conflict("identifier", "an API with identifier '" + e.identifier() + "' already exists in this tenant");
         }
@@ -117,9 +117,9 @@ public class CatalogProjection {
     @EventHandler
     void on(ApiUpdated e) {
         jdbc.update("UPDATE api_catalog SET name = ?, token_lifetime = ?, token_lifetime_for_web = ?, scopes = ?, "
-                        + "allow_offline_access = ?, token_dialect = ? WHERE tenant_id = ? AND api_id = ?",
+                        + "allow_offline_access = ?, token_dialect = ?, signing_alg = ? WHERE tenant_id = ? AND api_id = ?",
                 e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), Json.write(e.scopes()), e.allowOfflineAccess(),
-                e.tokenDialect().wireName(), e.tenantId(), e.apiId());
+                e.tokenDialect().wireName(), e.signingAlg() == null ? null : e.signingAlg().name(), e.tenantId(), e.apiId());
     }
 
     @EventHandler

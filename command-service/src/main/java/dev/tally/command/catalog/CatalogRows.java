@@ -21,7 +21,8 @@ public final class CatalogRows {
     }
 
     public record ApiRow(String id, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,
-                         List<String> scopes, boolean allowOfflineAccess, Instant createdAt, String tokenDialect) {
+                         List<String> scopes, boolean allowOfflineAccess, Instant createdAt, String tokenDialect,
+                         String signingAlg) {
     }
 
     public record ClientRow(String clientId, String name, String appType, List<String> grantTypes,

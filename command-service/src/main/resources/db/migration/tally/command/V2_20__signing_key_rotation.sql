@@ -2,6 +2,8 @@
 -- fall due (a pre-published key's activation, a replaced key's retirement, the next scheduled rotation) so the
 -- sweeper finds due tenants without loading every tenant. The tenant aggregate decides what is really due.
 ALTER TABLE tenant_catalog ADD COLUMN signing_key_rotation_interval BIGINT;
+-- An API's own access-token algorithm; null: the tenant's signing_alg.
+ALTER TABLE api_catalog ADD COLUMN signing_alg VARCHAR(10);
 
 CREATE TABLE signing_key_step (
     tenant_id VARCHAR(63)              NOT NULL,

@@ -11,6 +11,7 @@ import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
 import dev.tally.kernel.api.TokenDialect;
+import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
@@ -211,34 +212,34 @@ class ApiTest {
         fixture.givenNoPriorActivity()
                 .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, null, null))
                 .expectEvents(new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 3600L, null, List.of(), false, NOW,
-                        TokenDialect.RFC9068_PROFILE));
+                        TokenDialect.RFC9068_PROFILE, null));
     }
 
     @Test
     void registerApiWithTheAccessTokenDialectThenRecordedWithIt() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, null, null, TokenDialect.ACCESS_TOKEN))
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, null, null, TokenDialect.ACCESS_TOKEN, null))
                 .expectEvents(new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 3600L, null, List.of(), false, NOW,
-                        TokenDialect.ACCESS_TOKEN));
+                        TokenDialect.ACCESS_TOKEN, null));
     }
 
     @Test
     void updateApiWhenTheDialectChangesThenUpdatedWithItAndTheRestKept() {
         fixture.given(ORDERS)
-                .when(new UpdateApi("api_1", "acme", null, null, null, null, null, TokenDialect.ACCESS_TOKEN))
+                .when(new UpdateApi("api_1", "acme", null, null, null, null, null, TokenDialect.ACCESS_TOKEN, null))
                 .expectEvents(new ApiUpdated("api_1", "acme", "Orders", 3600L, 900L, List.of("read:orders"), false,
-                        TokenDialect.ACCESS_TOKEN));
+                        TokenDialect.ACCESS_TOKEN, null));
     }
 
     @Test
     void updateApiWhenTheDialectIsAbsentOrTheSameThenNothingRecorded() {
         fixture.given(ORDERS, new ApiUpdated("api_1", "acme", "Orders", 3600L, 900L, List.of("read:orders"), false,
-                        TokenDialect.ACCESS_TOKEN))
-                .when(new UpdateApi("api_1", "acme", "Orders", null, null, null, null, null))
+                        TokenDialect.ACCESS_TOKEN, null))
+                .when(new UpdateApi("api_1", "acme", "Orders", null, null, null, null, null, null))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
         fixture.given(ORDERS)
-                .when(new UpdateApi("api_1", "acme", null, null, null, null, null, TokenDialect.RFC9068_PROFILE))
+                .when(new UpdateApi("api_1", "acme", null, null, null, null, null, TokenDialect.RFC9068_PROFILE, null))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
@@ -270,12 +271,38 @@ class ApiTest {
         assertThat(oldRegistered).isEqualTo(ORDERS);
         assertThat(((ApiRegistered) oldRegistered).tokenDialect()).isEqualTo(TokenDialect.RFC9068_PROFILE);
         assertThat(oldUpdated).isEqualTo(new ApiUpdated("api_1", "acme", "Orders", 60L, null, List.of(), true,
-                TokenDialect.RFC9068_PROFILE));
+                TokenDialect.RFC9068_PROFILE, null));
         ApiRegistered current = new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 3600L, null, List.of(), false, NOW,
-                TokenDialect.ACCESS_TOKEN);
+                TokenDialect.ACCESS_TOKEN, null);
         SerializedObject<byte[]> stored = serializer.serialize(current, byte[].class);
         assertThat(stored.getType().getRevision()).isEqualTo("2");
         assertThat((Object) serializer.deserialize(stored)).isEqualTo(current);
+    }
+
+    // --- signing_alg
+
+    @Test
+    void apiSigningAlgIsRecordedChangedAndFollowsTheTenantAgainWhenCleared() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterApi("api_1", "acme", AUDIENCE, "Orders", 3600L, null, null, null, null, SigningAlgorithm.RS256))
+                .expectEvents(new ApiRegistered("api_1", "acme", AUDIENCE, "Orders", 3600L, null, List.of(), false, NOW,
+                        TokenDialect.RFC9068_PROFILE, SigningAlgorithm.RS256));
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", null, null, null, null, null, null, "RS256"))
+                .expectEvents(new ApiUpdated("api_1", "acme", "Orders", 3600L, 900L, List.of("read:orders"), false,
+                        TokenDialect.RFC9068_PROFILE, SigningAlgorithm.RS256));
+        ApiUpdated rs = new ApiUpdated("api_1", "acme", "Orders", 3600L, 900L, List.of("read:orders"), false,
+                TokenDialect.RFC9068_PROFILE, SigningAlgorithm.RS256);
+        fixture.given(ORDERS, rs)
+                .when(new UpdateApi("api_1", "acme", null, null, null, null, null, null, ""))
+                .expectEvents(new ApiUpdated("api_1", "acme", "Orders", 3600L, 900L, List.of("read:orders"), false,
+                        TokenDialect.RFC9068_PROFILE, null));
+        fixture.given(ORDERS, rs)
+                .when(new UpdateApi("api_1", "acme", null, null, null, null, null, null, "RS256"))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+        fixture.given(ORDERS)
+                .when(new UpdateApi("api_1", "acme", null, null, null, null, null, null, "HS256"))
+                .expectException(InvalidInput.class).expectNoEvents();
     }
 
     // --- default_audience

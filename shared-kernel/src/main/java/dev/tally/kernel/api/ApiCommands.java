@@ -1,5 +1,6 @@
 package dev.tally.kernel.api;
 
+import dev.tally.kernel.tenant.SigningAlgorithm;
 import java.util.List;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
@@ -14,20 +15,21 @@ public final class ApiCommands {
      */
     public record RegisterApi(String apiId, String tenantId, String identifier, String name, Long tokenLifetime,
                               Long tokenLifetimeForWeb, List<String> scopes, Boolean allowOfflineAccess,
-                              TokenDialect tokenDialect) {
+                              TokenDialect tokenDialect, SigningAlgorithm signingAlg) {
         public RegisterApi(String apiId, String tenantId, String identifier, String name, Long tokenLifetime,
                            Long tokenLifetimeForWeb, List<String> scopes, Boolean allowOfflineAccess) {
-            this(apiId, tenantId, identifier, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess, null);
+            this(apiId, tenantId, identifier, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess, null, null);
         }
     }
 
     /** The new values of the changeable fields; {@code null} keeps a field as it is. */
+    /** @param signingAlg {@code null} keeps it, {@code ""} follows the tenant's again, else ES256 or RS256 */
     public record UpdateApi(@TargetAggregateIdentifier String apiId, String tenantId, String name,
                             Long tokenLifetime, Long tokenLifetimeForWeb, List<String> scopes, Boolean allowOfflineAccess,
-                            TokenDialect tokenDialect) {
+                            TokenDialect tokenDialect, String signingAlg) {
         public UpdateApi(String apiId, String tenantId, String name, Long tokenLifetime, Long tokenLifetimeForWeb,
                          List<String> scopes, Boolean allowOfflineAccess) {
-            this(apiId, tenantId, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess, null);
+            this(apiId, tenantId, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess, null, null);
         }
     }
 

@@ -61,19 +61,20 @@ public class TokenIssuer {
         Instant now = now();
         LifetimeDecision lifetime = lifetimes.accessToken(tenant, client, api, GrantTypes.CLIENT_CREDENTIALS,
                 scope.values(), false, now);
-        return clientToken(tenant, client, api.identifier(), scope, issuer, now, lifetime, api.tokenDialect());
+        return clientToken(tenant, client, api.identifier(), scope, issuer, now, lifetime, api.tokenDialect(),
+                api.signingAlg());
     }
 
     /** A client's management token for its own tenant ({@code urn:tally:management}). */
     public Issued managementToken(TenantView tenant, ClientView client, Scope scope, String issuer) {
         Instant now = now();
         LifetimeDecision lifetime = lifetimes.managementToken(tenant, client, scope.values(), now);
-        return clientToken(tenant, client, ManagementScopes.AUDIENCE, scope, issuer, now, lifetime, TokenDialect.DEFAULT);
+        return clientToken(tenant, client, ManagementScopes.AUDIENCE, scope, issuer, now, lifetime, TokenDialect.DEFAULT, null);
     }
 
     private Issued clientToken(TenantView tenant, ClientView client, String audience, Scope scope, String issuer,
-                               Instant now, LifetimeDecision lifetime, TokenDialect dialect) {
-        SignedToken token = signer.accessToken(tenant.signingKey(), RandomTokens.urlSafe(16), issuer, client.clientId(),
+                               Instant now, LifetimeDecision lifetime, TokenDialect dialect, SigningAlgorithm alg) {
+        SignedToken token = signer.accessToken(tenant.signingKey(alg), RandomTokens.urlSafe(16), issuer, client.clientId(),
                 client.clientId(), List.of(audience), scope.text(), now, lifetime.lifetimeSeconds(), null, null, dialect);
         record(new AccessTokenIssued(tenant.tenantId(), token.jti(), client.clientId(), client.clientId(), audience,
                 scope.text(), GrantTypes.CLIENT_CREDENTIALS, token.issuedAt(), token.expiresAt(),
@@ -116,7 +117,7 @@ public class TokenIssuer {
         String sessionId = request.login().sessionId();
         String userId = request.user().userId();
         LifetimeDecision access = d.accessToken();
-        SignedToken accessToken = signer.accessToken(tenant.signingKey(), request.jtis().access(), request.issuer(),
+        SignedToken accessToken = signer.accessToken(tenant.signingKey(api == null ? null : api.signingAlg()), request.jtis().access(), request.issuer(),
                 userId, client.clientId(), audience, scope.text(), now, access.lifetimeSeconds(), sessionId, familyId,
                 api == null ? TokenDialect.DEFAULT : api.tokenDialect());
         List<Object> records = new ArrayList<>(2);

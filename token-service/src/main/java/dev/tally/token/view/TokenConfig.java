@@ -196,12 +196,13 @@ public class TokenConfig extends SequencedView {
             case LifetimeRuleDeleted e -> tenants.computeIfPresent(e.tenantId(), (id, t) -> t.withRules(t.rules().without(e.ruleId())));
             case ApiRegistered e -> {
                 apisById.put(e.tenantId(), e.apiId(), new ApiView(e.apiId(), e.tenantId(), e.identifier(), e.name(),
-                        e.tokenLifetime(), e.tokenLifetimeForWeb(), e.scopes(), e.allowOfflineAccess(), e.tokenDialect()));
+                        e.tokenLifetime(), e.tokenLifetimeForWeb(), e.scopes(), e.allowOfflineAccess(), e.tokenDialect(),
+                        e.signingAlg()));
                 apiIdByAudience.put(e.tenantId(), e.identifier(), e.apiId());
             }
             case ApiUpdated e -> apisById.update(e.tenantId(), e.apiId(), a -> new ApiView(a.apiId(), a.tenantId(),
                     a.identifier(), e.name(), e.tokenLifetime(), e.tokenLifetimeForWeb(), e.scopes(), e.allowOfflineAccess(),
-                    e.tokenDialect()));
+                    e.tokenDialect(), e.signingAlg()));
             case ApiDeleted e -> {
                 apisById.remove(e.tenantId(), e.apiId());
                 apiIdByAudience.remove(e.tenantId(), e.identifier(), e.apiId());

@@ -44,7 +44,7 @@ public final class TokenConfigState {
         }
 
         /**
-         * The key signing {@code alg}'s tokens. A tenant made before it held a key per algorithm gets the missing one
+         * The key signing {@code alg}'s tokens ({@code null}: the tenant's access-token algorithm). A tenant made before it held a key per algorithm gets the missing one
          * at the command service's first key sweep; until then its default key signs rather than nothing.
          */
         public TenantSigningKey signingKey(SigningAlgorithm alg) {
@@ -78,15 +78,18 @@ public final class TokenConfigState {
         }
     }
 
-    /** @param tokenDialect the form of the API's access tokens ({@code token_dialect}) */
+    /**
+     * @param tokenDialect the form of the API's access tokens ({@code token_dialect})
+     * @param signingAlg   the algorithm of the API's access tokens ({@code signing_alg}), or {@code null} for the tenant's
+     */
     public record ApiView(String apiId, String tenantId, String identifier, String name, long tokenLifetime,
                           Long tokenLifetimeForWeb, List<String> scopes, boolean allowOfflineAccess,
-                          ApiLifetimeSettings lifetime, TokenDialect tokenDialect) {
+                          ApiLifetimeSettings lifetime, TokenDialect tokenDialect, SigningAlgorithm signingAlg) {
         ApiView(String apiId, String tenantId, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,
-                List<String> scopes, boolean allowOfflineAccess, TokenDialect tokenDialect) {
+                List<String> scopes, boolean allowOfflineAccess, TokenDialect tokenDialect, SigningAlgorithm signingAlg) {
             this(apiId, tenantId, identifier, name, tokenLifetime, tokenLifetimeForWeb, scopes, allowOfflineAccess,
                     tokenLifetimeForWeb == null ? new ApiLifetimeSettings(identifier, tokenLifetime)
-                            : new ApiLifetimeSettings(identifier, tokenLifetime, tokenLifetimeForWeb), tokenDialect);
+                            : new ApiLifetimeSettings(identifier, tokenLifetime, tokenLifetimeForWeb), tokenDialect, signingAlg);
         }
     }
 
