@@ -127,6 +127,9 @@ final class Endpoints {
         all.add(get("/t/{tenant}/.well-known/openid-configuration", (d, p) -> { }));
         all.add(get("/t/{tenant}/.well-known/oauth-authorization-server", (d, p) -> { }));
         all.add(get("/t/{tenant}/.well-known/jwks.json", (d, p) -> { }));
+        // RFC 8414 §3.1: the same documents at the locations with the issuer's path after the well-known part
+        all.add(get("/.well-known/openid-configuration/t/{tenant}", (d, p) -> { }));
+        all.add(get("/.well-known/oauth-authorization-server/t/{tenant}", (d, p) -> { }));
         // The query service's revocation list for resource servers: a management token of the tenant, or the administrator.
         all.add(endpoint("GET", null, "/t/{tenant}/revocations", Body.NONE, Set.of(), Set.of("since", "limit"), (d, p) -> {
             adminAuth(d, p, true);
@@ -161,6 +164,18 @@ final class Endpoints {
             d.json(body);
         }));
         all.add(endpoint("DELETE", null, T, Body.NONE, Set.of(), Set.of(), (d, p) -> adminAuth(d, p, false)));
+        all.add(get(T + "/signing-keys", (d, p) -> adminAuth(d, p, true)));
+        // A rotation only pre-publishes (it signs an hour later), so the witnesses' tokens keep verifying; a second
+        // one while the first is pending is a 409.
+        all.add(json("POST", T + "/signing-keys/rotate", Set.of(), (d, p) -> {
+            adminAuth(d, p, true);
+            d.json(p.chance(0.5) ? object() : object().put("alg", p.oneOf("ES256", "RS256")));
+        }));
+        // Never a real kid: revoking the key that signed the witnesses' tokens would end them, rightly.
+        all.add(json("POST", T + "/signing-keys/fz-unknown-kid/revoke", Set.of(), (d, p) -> {
+            adminAuth(d, p, true);
+            d.json(object().put("reason", "fuzzed " + p.alnum(6)));
+        }));
         all.add(json("POST", T + "/apis", API_NUMBERS, (d, p) -> {
             adminAuth(d, p, true);
             d.json(object().put("identifier", "https://fz-" + p.lowerAlnum(8) + ".test").put("name", "Fuzzed API")
