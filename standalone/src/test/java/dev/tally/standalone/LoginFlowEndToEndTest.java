@@ -2,7 +2,7 @@ package dev.tally.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -141,7 +141,8 @@ class LoginFlowEndToEndTest {
         String issuer = "http://localhost:" + port + "/t/codeflow";
         JWKSet jwks = JWKSet.parse(admin().get("/t/codeflow/.well-known/jwks.json").body());
         SignedJWT idToken = SignedJWT.parse(tokens.text("id_token"));
-        assertThat(idToken.verify(new ECDSAVerifier(jwks.getKeyByKeyId(idToken.getHeader().getKeyID()).toECKey()))).isTrue();
+        assertThat(idToken.getHeader().getAlgorithm().getName()).as("OpenID Connect's default").isEqualTo("RS256");
+        assertThat(idToken.verify(new RSASSAVerifier(jwks.getKeyByKeyId(idToken.getHeader().getKeyID()).toRSAKey()))).isTrue();
         JWTClaimsSet id = idToken.getJWTClaimsSet();
         assertThat(id.getIssuer()).isEqualTo(issuer);
         assertThat(id.getAudience()).containsExactly(clientId);

@@ -281,4 +281,27 @@ class TenantScopedManagementTest {
             }
         }
     }
+
+    /** A management token signed by a key the tenant revoked stops working within the verifier's key cache age. */
+    @Test
+    void aRevokedSigningKeysManagementTokensStopWorking() throws Exception {
+        String a = tenants()[0];
+        Client ops = machineClient(admin(), a, Map.of());
+        assertThat(admin().admin("PATCH", "/admin/tenants/" + a + "/clients/" + ops.id(),
+                Map.of("management_scopes", List.of("tenant:read"))).status()).isEqualTo(200);
+        String token = managementToken(a, ops, null);
+        TestHttp asOps = new TestHttp("http://localhost:" + port, token);
+        assertThat(asOps.admin("GET", "/admin/tenants/" + a, null).status()).isEqualTo(200);
+
+        String kid = SignedJWT.parse(token).getHeader().getKeyID();
+        Response revoked = admin().admin("POST", "/admin/tenants/" + a + "/signing-keys/" + kid + "/revoke", null);
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+        CLOCK.advance(Duration.ofSeconds(61));
+
+        assertProblem(asOps.admin("GET", "/admin/tenants/" + a, null), 401);
+        String fresh = managementToken(a, ops, null);
+        assertThat(SignedJWT.parse(fresh).getHeader().getKeyID()).isNotEqualTo(kid);
+        assertThat(new TestHttp("http://localhost:" + port, fresh).admin("GET", "/admin/tenants/" + a, null).status())
+                .as("the replacement key's tokens work").isEqualTo(200);
+    }
 }

@@ -18,7 +18,11 @@ import dev.tally.kernel.client.ClientEvents.ClientManagementScopesChanged;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.management.ManagementScopes;
 import dev.tally.kernel.problem.InvalidInput;
+import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyRetired;
+import dev.tally.kernel.tenant.TenantEvents.SigningKeyRevoked;
 import dev.tally.kernel.tenant.TenantEvents.TenantDeleted;
 import dev.tally.kernel.tenant.TenantIds;
 import java.text.ParseException;
@@ -45,10 +49,11 @@ import org.slf4j.LoggerFactory;
  * {@code .../t/{tenant}}, not expired and not issued in the future, by the injected clock.
  *
  * <p>Every service has this, so it cannot lean on the token service's projection: the tenant's public keys are read
- * from the tenant aggregate's own events ({@code SigningKeyAdded}; after {@code TenantDeleted} there are none) and
+ * from the tenant aggregate's own events (every published key: {@code SigningKeyAdded}, {@code SigningKeyCreated},
+ * until {@code SigningKeyRetired} or {@code SigningKeyRevoked}; after {@code TenantDeleted} there are none) and
  * cached per tenant. A token naming a key the cache does not know makes it read the tenant's history again, at most
  * once per {@link #UNKNOWN_KID_RELOAD}; every entry is read again after {@link #KEYS_MAX_AGE} anyway, so a deleted
- * tenant's tokens stop working within that time.
+ * tenant's tokens, and a revoked key's, stop working within that time.
  *
  * <p>The scopes granted are the token's, narrowed to what the client holds <em>now</em>: the client's own events
  * are read on each verification (management calls are rare), so taking a client's grant away, or deleting the
@@ -217,12 +222,15 @@ public class ManagementTokenVerifier {
         while (stream.hasNext()) {
             DomainEventMessage<?> message = stream.next();
             Class<?> type = message.getPayloadType();
-            if (SigningKeyAdded.class.equals(type)) {
-                SigningKeyAdded added = (SigningKeyAdded) message.getPayload();
-                Key key = key(added);
-                if (key != null && added.tenantId().equals(tenantId)) {
-                    keys.put(added.kid(), key);
-                }
+            Object payload = message.getPayload();
+            if (payload instanceof SigningKeyAdded added) {
+                put(keys, tenantId, added.tenantId(), added.kid(), added.alg(), added.publicJwk());
+            } else if (payload instanceof SigningKeyCreated created) {
+                put(keys, tenantId, created.tenantId(), created.kid(), created.alg(), created.publicJwk());
+            } else if (payload instanceof SigningKeyRetired retired) {
+                keys.remove(retired.kid());
+            } else if (payload instanceof SigningKeyRevoked revoked) {
+                keys.remove(revoked.kid());
             } else if (TenantDeleted.class.equals(type)) {
                 keys.clear();
                 break;
@@ -231,16 +239,20 @@ public class ManagementTokenVerifier {
         return new TenantKeys(Map.copyOf(keys), now);
     }
 
-    private static Key key(SigningKeyAdded added) {
+    /** A published key of the tenant: pre-published, signing, or replaced but not yet retired. */
+    private static void put(Map<String, Key> keys, String tenantId, String eventTenant, String kid, SigningAlgorithm alg,
+                            String publicJwk) {
+        if (!eventTenant.equals(tenantId)) {
+            return;
+        }
         try {
-            JWK jwk = JWK.parse(added.publicJwk());
-            return switch (added.alg()) {
+            JWK jwk = JWK.parse(publicJwk);
+            keys.put(kid, switch (alg) {
                 case ES256 -> new Key(JWSAlgorithm.ES256, new ECDSAVerifier(jwk.toECKey()));
                 case RS256 -> new Key(JWSAlgorithm.RS256, new RSASSAVerifier(jwk.toRSAKey()));
-            };
+            });
         } catch (ParseException | JOSEException | RuntimeException e) {
-            LOG.warn("public key {} of tenant {} is unusable and ignored", added.kid(), added.tenantId(), e);
-            return null;
+            LOG.warn("public key {} of tenant {} is unusable and ignored", kid, tenantId, e);
         }
     }
 
