@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -57,21 +58,24 @@ public class ClientAuthentication {
      * ({@code /oauth/token}), whose URL, with the issuer, an assertion's {@code aud} may name.
      */
     public ClientView authenticateAt(String tenantId, HttpServletRequest http, OAuthRequest request, String endpointPath) {
-        Set<String> audiences = Set.of();
-        if (issuers != null) {
+        // only an assertion needs them: a secret or a public client must not pay for building the issuer
+        Supplier<Set<String>> audiences = () -> {
+            if (issuers == null) {
+                return Set.of();
+            }
             String issuer = issuers.issuer(tenantId, http);
-            audiences = Set.of(issuer, issuer + endpointPath);
-        }
+            return Set.of(issuer, issuer + endpointPath);
+        };
         return authenticate(tenantId, http.getHeader(HttpHeaders.AUTHORIZATION), request, http.getRemoteAddr(), audiences);
     }
 
     /** {@code address}: where the request came from ({@code getRemoteAddr()}), for the throttle. */
     public ClientView authenticate(String tenantId, String authorizationHeader, OAuthRequest request, String address) {
-        return authenticate(tenantId, authorizationHeader, request, address, Set.of());
+        return authenticate(tenantId, authorizationHeader, request, address, Set::of);
     }
 
     private ClientView authenticate(String tenantId, String authorizationHeader, OAuthRequest request, String address,
-                                    Set<String> audiences) {
+                                    Supplier<Set<String>> audiences) {
         Presented presented = presented(authorizationHeader, request);
         Duration wait = throttle.retryAfter(tenantId, presented.clientId(), address);
         if (!wait.isZero()) {
@@ -104,13 +108,13 @@ public class ClientAuthentication {
     }
 
     private ClientView assertionAuthenticated(String tenantId, ClientView client, SignedJWT assertion, String address,
-                                              Set<String> audiences) {
+                                              Supplier<Set<String>> audiences) {
         if (client == null || assertions == null) {
             throttle.failed(tenantId, null, address);
             throw OAuthError.invalidClient(FAILED);
         }
         try {
-            assertions.verify(assertion, client, audiences);
+            assertions.verify(assertion, client, audiences.get());
         } catch (ClientAssertions.Refused e) {
             throttle.failed(tenantId, client.clientId(), address);
             throw OAuthError.invalidClient(e.getMessage());
