@@ -44,6 +44,15 @@ public class TallyPlatformAutoConfiguration {
         return Clock.systemUTC();
     }
 
+    /** A configured key, or a start-up error that names the setting, never the value. */
+    private static MasterKey key(String base64, String setting) {
+        try {
+            return MasterKey.fromBase64(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(setting + " is not a master key: it must be the base64 of 32 random bytes");
+        }
+    }
+
     /**
      * The master key ring: the primary from {@code tally.master-key} (base64 of 32 bytes) or {@code tally.master-key-file}
      * (created, owner-only, when absent; further lines are previous keys), and the previous keys of
@@ -55,10 +64,14 @@ public class TallyPlatformAutoConfiguration {
     @Lazy
     @ConditionalOnMissingBean
     public MasterKey masterKey(MasterKeyProperties properties) {
-        List<MasterKey> previous = properties.masterKeyPrevious().stream().map(MasterKey::fromBase64).toList();
+        List<String> configured = properties.masterKeyPrevious();
+        List<MasterKey> previous = new java.util.ArrayList<>();
+        for (int i = 0; i < configured.size(); i++) {
+            previous.add(key(configured.get(i), "tally.master-key-previous[" + i + "] (TALLY_MASTER_KEY_PREVIOUS)"));
+        }
         String inline = properties.masterKey();
         if (inline != null && !inline.isBlank()) {
-            return MasterKey.fromBase64(inline).withPrevious(previous);
+            return key(inline, "tally.master-key (TALLY_MASTER_KEY)").withPrevious(previous);
         }
         String file = properties.masterKeyFile();
         if (file == null || file.isBlank()) {
