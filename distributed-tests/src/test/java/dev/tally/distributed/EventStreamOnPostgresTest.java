@@ -209,6 +209,17 @@ class EventStreamOnPostgresTest {
                     jtis.add(jti(forNewApi));
                     assertThat(catchUp.reads()).as("the API was read from the store").isGreaterThan(apiReads);
 
+                    // a default_audience set a moment ago applies at once, without Kafka
+                    Thread.sleep(1100);
+                    assertThat(admin.admin("PATCH", "/admin/tenants/acme", Map.of("default_audience",
+                            "https://reports.acme.test")).status()).isEqualTo(200);
+                    Response byDefault = tokenHttp.form("/t/acme/oauth/token", TestHttp.params("grant_type",
+                            "client_credentials"), known.id(), known.secret());
+                    assertThat(byDefault.status()).as("the tenant's default audience, without Kafka: " + byDefault)
+                            .isEqualTo(200);
+                    assertThat(byDefault.json().get("expires_in").asLong()).as("the Reports API's lifetime").isEqualTo(300);
+                    jtis.add(jti(byDefault));
+
                     Thread.sleep(1100);
                     long garbageReads = catchUp.reads();
                     long garbageStarted = System.nanoTime();

@@ -140,9 +140,20 @@ public class TokenConfig extends SequencedView {
         return api;
     }
 
-    /** The tenant's {@code default_audience} (an API identifier), if it has one. */
+    /**
+     * The tenant's {@code default_audience} (an API identifier), if it has one. Read your writes in distributed mode:
+     * when this projection knows none, the tenant's events are read once more (at most once per catch-up interval)
+     * before a request without an audience is refused, so a default set a moment ago applies at once.
+     */
     public Optional<String> defaultAudience(String tenantId) {
-        return tenantId == null ? Optional.empty() : Optional.ofNullable(defaultAudiences.get(tenantId));
+        if (tenantId == null) {
+            return Optional.empty();
+        }
+        String audience = defaultAudiences.get(tenantId);
+        if (audience == null && tenants.containsKey(tenantId) && catchUp.tenant(tenantId)) {
+            audience = defaultAudiences.get(tenantId);
+        }
+        return Optional.ofNullable(audience);
     }
 
     /** The client, only if it belongs to this tenant and the tenant exists. */
