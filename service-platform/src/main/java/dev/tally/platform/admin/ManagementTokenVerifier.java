@@ -62,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public class ManagementTokenVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementTokenVerifier.class);
     static final Duration UNKNOWN_KID_RELOAD = Duration.ofSeconds(10);
+    private static final java.util.Set<Class<?>> KEY_EVENTS = java.util.Set.of(SigningKeyAdded.class,
+            SigningKeyCreated.class, SigningKeyRetired.class, SigningKeyRevoked.class);
     static final Duration KEYS_MAX_AGE = Duration.ofMinutes(1);
     /** How far in the future {@code iat} may be: clocks of several nodes differ a little. */
     static final Duration ISSUED_AT_SKEW = Duration.ofSeconds(30);
@@ -222,6 +224,14 @@ public class ManagementTokenVerifier {
         while (stream.hasNext()) {
             DomainEventMessage<?> message = stream.next();
             Class<?> type = message.getPayloadType();
+            if (!KEY_EVENTS.contains(type)) {
+                if (TenantDeleted.class.equals(type)) {
+                    keys.clear();
+                    break;
+                }
+                continue;
+            }
+            // only key events are deserialized: the tenant's other events say nothing about its keys
             Object payload = message.getPayload();
             if (payload instanceof SigningKeyAdded added) {
                 put(keys, tenantId, added.tenantId(), added.kid(), added.alg(), added.publicJwk());
@@ -231,9 +241,6 @@ public class ManagementTokenVerifier {
                 keys.remove(retired.kid());
             } else if (payload instanceof SigningKeyRevoked revoked) {
                 keys.remove(revoked.kid());
-            } else if (TenantDeleted.class.equals(type)) {
-                keys.clear();
-                break;
             }
         }
         return new TenantKeys(Map.copyOf(keys), now);

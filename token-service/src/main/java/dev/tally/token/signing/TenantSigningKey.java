@@ -9,7 +9,6 @@ import com.nimbusds.jose.jwk.JWK;
 import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
-import dev.tally.kernel.tenant.TenantEvents.SigningKeyCreated;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Arrays;
@@ -32,10 +31,6 @@ public final class TenantSigningKey {
     }
 
     public static TenantSigningKey unseal(SigningKeyAdded event, MasterKey masterKey) {
-        return unseal(event.tenantId(), event.kid(), event.alg(), event.publicJwk(), event.sealedPrivateJwk(), masterKey);
-    }
-
-    public static TenantSigningKey unseal(SigningKeyCreated event, MasterKey masterKey) {
         return unseal(event.tenantId(), event.kid(), event.alg(), event.publicJwk(), event.sealedPrivateJwk(), masterKey);
     }
 
