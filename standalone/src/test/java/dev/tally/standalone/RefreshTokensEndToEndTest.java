@@ -5,6 +5,7 @@ import static dev.tally.standalone.LoginFlowEndToEndTest.CLOCK;
 import static dev.tally.standalone.LoginFlowEndToEndTest.VERIFIER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.platform.axon.GroupCommitCommandBus;
 import dev.tally.testsupport.Browser;
 import dev.tally.testsupport.FaultyTcpProxy;
 import dev.tally.testsupport.PostgresTestDatabase;
@@ -66,6 +67,8 @@ class RefreshTokensEndToEndTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    GroupCommitCommandBus commandBus;
 
     TestHttp http() {
         return new TestHttp("http://localhost:" + port, ADMIN);
@@ -108,6 +111,7 @@ class RefreshTokensEndToEndTest {
         String clientId = setUp("rotation", Map.of("rotation", "rotate"));
         Browser browser = new Browser("http://localhost:" + port);
         String first = firstRefreshToken(browser, "rotation", clientId);
+        long groupedBefore = commandBus.groupedCommands();
 
         Response second = refresh("rotation", clientId, first);
         assertThat(second.status()).as(second.toString()).isEqualTo(200);
@@ -116,6 +120,7 @@ class RefreshTokensEndToEndTest {
         Response third = refresh("rotation", clientId, second.text("refresh_token"));
         assertThat(third.status()).isEqualTo(200);
         String newest = third.text("refresh_token");
+        assertThat(commandBus.groupedCommands() - groupedBefore).as("rotations are group-committed").isEqualTo(2);
 
         Response replay = refresh("rotation", clientId, first);
         assertThat(replay.status()).isEqualTo(400);
