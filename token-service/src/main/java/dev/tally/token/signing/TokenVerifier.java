@@ -29,14 +29,28 @@ import org.springframework.stereotype.Component;
  * injected clock (no skew: Tally issued the token by the same clock). A verifier is built once per key and kept
  * (Nimbus's verifiers are thread-safe); keys are immutable, so a key the tenant no longer publishes is simply not
  * found.
+ *
+ * <p>Signatures already verified are remembered: a resource server introspects the same token on each call it
+ * serves, and the signature check is most of an introspection's work (half of its CPU, measured). A token string
+ * whose signature verified under a key is remembered with that key and its claims ({@value #TOKENS_KEPT} tokens at
+ * most, forgotten all at once when full). A remembered token is taken only if the tenant still publishes that very
+ * key (a revoked or retired key ends it at once, as before), and its claims are checked again each time: the issuer,
+ * and the expiry by the injected clock. Only the signature's arithmetic is saved; revocations are asked by the
+ * caller after this, each time.
  */
 @Component
 public class TokenVerifier {
     private static final int KEYS_KEPT = 10_000;
+    static final int TOKENS_KEPT = 4_096;
 
     private final Clock clock;
     private final DefaultJWSVerifierFactory factory = new DefaultJWSVerifierFactory();
     private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    /** A token whose signature verified under {@code key}, and its claims. */
+    private record Verified(JWK key, JWTClaimsSet claims) {
+    }
 
     public TokenVerifier(Clock clock) {
         this.clock = clock;
@@ -48,19 +62,41 @@ public class TokenVerifier {
      */
     public Optional<JWTClaimsSet> verify(JWKSet keys, String issuer, String token, boolean requireUnexpired) {
         try {
-            SignedJWT jwt = SignedJWT.parse(token);
-            JWK jwk = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
-            if (jwk == null || jwk.getAlgorithm() == null
-                    || !jwk.getAlgorithm().getName().equals(jwt.getHeader().getAlgorithm().getName())
-                    || !jwt.verify(verifier(jwk, jwt))) {
+            JWTClaimsSet claims = signedClaims(keys, token);
+            if (claims == null) {
                 return Optional.empty();
             }
-            JWTClaimsSet claims = jwt.getJWTClaimsSet();
             claims(issuer, requireUnexpired).verify(claims, null);
             return Optional.of(claims);
         } catch (ParseException | JOSEException | BadJOSEException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The claims of a token signed by one of {@code keys}, remembered or verified now; null if it is not. */
+    private JWTClaimsSet signedClaims(JWKSet keys, String token) throws ParseException, JOSEException {
+        Verified known = verified.get(token);
+        if (known != null && known.key().equals(keys.getKeyByKeyId(known.key().getKeyID()))) {
+            return known.claims();
+        }
+        SignedJWT jwt = SignedJWT.parse(token);
+        JWK jwk = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+        if (jwk == null || jwk.getAlgorithm() == null
+                || !jwk.getAlgorithm().getName().equals(jwt.getHeader().getAlgorithm().getName())
+                || !jwt.verify(verifier(jwk, jwt))) {
+            return null;
+        }
+        JWTClaimsSet claims = jwt.getJWTClaimsSet();
+        if (verified.size() >= TOKENS_KEPT) {
+            verified.clear();
+        }
+        verified.put(token, new Verified(jwk, claims));
+        return claims;
+    }
+
+    /** How many verified tokens are remembered now. */
+    int remembered() {
+        return verified.size();
     }
 
     /** The token's {@code typ} header, or null if it cannot be parsed. */

@@ -187,6 +187,49 @@ class TokenVerifierTest {
         }
     }
 
+    /** A remembered signature counts only while the tenant still publishes the key that made it (revocation). */
+    @Test
+    void verifyWhenTheKeyOfARememberedTokenIsNoLongerPublishedThenEmpty() {
+        SignedToken token = accessToken(acme, 600);
+        assertThat(verifier.verify(acme.jwks(), issuer("acme"), token.value(), true)).as("remembered").isPresent();
+
+        TenantView otherKeysOnly = fx.tenant("acme", TestKeys.ec(3));
+        assertThat(verifier.verify(otherKeysOnly.jwks(), issuer("acme"), token.value(), true)).isEmpty();
+        assertThat(verifier.verify(new JWKSet(), issuer("acme"), token.value(), true)).isEmpty();
+    }
+
+    /** Another key published under the same kid is another key: the signature is checked again, and fails. */
+    @Test
+    void verifyWhenAnotherKeyIsPublishedUnderTheRememberedKidThenEmpty() {
+        SignedToken token = accessToken(acme, 600);
+        assertThat(verifier.verify(acme.jwks(), issuer("acme"), token.value(), true)).isPresent();
+
+        ECKey impostor = new ECKey.Builder(TestKeys.ec(2).toPublicJWK()).keyID(TestKeys.ec(1).getKeyID())
+                .algorithm(JWSAlgorithm.ES256).build();
+        assertThat(verifier.verify(new JWKSet(impostor), issuer("acme"), token.value(), true)).isEmpty();
+    }
+
+    /** Remembering is bounded, and forgetting changes no answer. */
+    @Test
+    void verifyWhenMoreTokensThanRememberedThenEveryAnswerStaysTheSame() {
+        List<SignedToken> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i <= TokenVerifier.TOKENS_KEPT; i++) {
+            tokens.add(fx.signer().accessToken(acme.signingKey(), "jti-" + i, issuer("acme"), "usr_1", "web",
+                    List.of(API), "read", T0, 600));
+        }
+        for (SignedToken token : tokens) {
+            assertThat(verifier.verify(acme.jwks(), issuer("acme"), token.value(), true)).isPresent();
+        }
+        assertThat(verifier.remembered()).isBetween(1, TokenVerifier.TOKENS_KEPT);
+        for (SignedToken token : tokens.subList(0, 10)) {
+            assertThat(verifier.verify(acme.jwks(), issuer("acme"), token.value(), true))
+                    .hasValueSatisfying(c -> assertThat(c.getJWTID()).isEqualTo(token.jti()));
+        }
+        fx.clock.set(T0.plusSeconds(600));
+        assertThat(verifier.verify(acme.jwks(), issuer("acme"), tokens.get(tokens.size() - 1).value(), true))
+                .as("a remembered token's expiry is checked again").isEmpty();
+    }
+
     @Test
     void typeWhenAnAccessTokenThenAtJwtAndWhenGarbageThenNull() {
         assertThat(TokenVerifier.type(accessToken(acme, 600).value())).isEqualTo("at+jwt");
