@@ -12,7 +12,7 @@
 #   --server-args go to the server after the tool's own arguments, e.g. a PostgreSQL database to use instead of H2
 #   (the tool neither creates nor drops it: give it a fresh one per run). --help lists every option.
 #   With --base-url=URL (a running Tally) or --peer-token-url=URL (another server, e.g. Keycloak, for the refresh
-#   scenario; see run-refresh-vs-keycloak.sh) the jar is neither started nor needed.
+#   scenario; see run-vs-keycloak.sh) the jar is neither started nor needed.
 #   TOOL=load (default) runs the load tool (ClientCredentialsLoad); TOOL=depth the rotation depth probe
 #   (RotationDepthProbe, see run-rotation-depth.sh) with the same server options.
 set -euo pipefail

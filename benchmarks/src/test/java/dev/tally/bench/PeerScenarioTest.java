@@ -64,6 +64,49 @@ class PeerScenarioTest {
 
     @Test
     @Timeout(60)
+    void clientCredentialsAtThePeerUseItsClientAndNeedNoUser() throws Exception {
+        try (FakePeerServer peer = FakePeerServer.start("m2m", "s3cret", "alice", "pw")) {
+            Run r = ClientCredentialsLoadTest.run(Map.of(), "--peer-token-url=" + peer.tokenUrl(),
+                    "--peer-client=m2m:s3cret", "--scenario=client_credentials", "--concurrency=2", "--warmup=0",
+                    "--duration=1", "--validate-every=1");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("| client_credentials (peer) | "), r.out());
+            assertTrue(r.out().contains("client_credentials at a peer"), r.out());
+            assertTrue(r.out().contains("errors:           0 "), r.out());
+            assertEquals(0, peer.passwordForms().size(), "no user is needed");
+            assertTrue(peer.machineTokens() > 1, "the smoke test's token and the load's");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void introspectionAtThePeerAsksItsIntrospectEndpointForOneTokenOfItsClient() throws Exception {
+        try (FakePeerServer peer = FakePeerServer.start("m2m", "s3cret", "alice", "pw")) {
+            Run r = ClientCredentialsLoadTest.run(Map.of(), "--peer-token-url=" + peer.tokenUrl(),
+                    "--peer-client=m2m:s3cret", "--scenario=introspect", "--concurrency=2", "--warmup=0",
+                    "--duration=1", "--validate-every=1");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("| introspect (peer) | "), r.out());
+            assertTrue(r.out().contains("errors:           0 "), r.out());
+            assertEquals(2, peer.machineTokens(), "one for the smoke test, one for the load");
+            assertTrue(peer.introspections() > 2, r.out());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aPeerUserIsRefusedWhereNoScenarioNeedsOne() throws Exception {
+        try (FakePeerServer peer = FakePeerServer.start("m2m", "s3cret", "alice", "pw")) {
+            Run r = ClientCredentialsLoadTest.run(Map.of(), "--peer-token-url=" + peer.tokenUrl(),
+                    "--peer-client=m2m:s3cret", "--peer-user=alice:pw", "--scenario=introspect", "--warmup=0",
+                    "--duration=1");
+            assertEquals(2, r.exit(), r.err());
+            assertTrue(r.err().contains("--peer-user and --peer-scope apply to the refresh scenario only"), r.err());
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void aGivenPidIsWatchedAndTheScopeIsSent() throws Exception {
         try (FakePeerServer peer = FakePeerServer.start("m2m", "s3cret", "alice", "pw")) {
             Run r = run(peer, "--concurrency=1", "--warmup=0", "--duration=1", "--peer-scope=offline_access",

@@ -66,16 +66,19 @@ public record LoadOptions(
                                        --server.address or --tally.data-dir: the tool sets those)
               --base-url=URL           an already running server, loopback only (e.g. http://127.0.0.1:8080)
               --admin-token=TOKEN      its admin token (default: environment TALLY_ADMIN_TOKEN)
-              --peer-token-url=URL     the refresh scenario against another server's token endpoint, loopback
-                                       only, e.g. Keycloak's
+              --peer-token-url=URL     the scenario against another server's token endpoint, loopback only,
+                                       e.g. Keycloak's
                                        http://127.0.0.1:8180/realms/bench/protocol/openid-connect/token:
-                                       nothing started or provisioned; each thread starts its family with the
-                                       password grant (client_secret_post) and rotates it as against Tally;
-                                       every answer must carry an access token and a new refresh token, but its
-                                       expires_in is the peer's own (not checked)
+                                       nothing started or provisioned; refresh (the default there): each thread
+                                       starts its family with the password grant (client_secret_post) and
+                                       rotates it as against Tally; client_credentials: the peer client's token
+                                       request; introspect: one token of the peer client, introspected at
+                                       URL/introspect by that client. Answers must carry an access token (and a
+                                       new refresh token), or say active=true; expires_in is the peer's own
               --peer-client=ID:SECRET  the peer's confidential client (split at the first ':'), allowed the
-                                       password and refresh_token grants
-              --peer-user=NAME:PASSWORD  the user whose families the threads start (split at the first ':')
+                                       password, refresh_token and client_credentials grants
+              --peer-user=NAME:PASSWORD  the user whose families the threads start (split at the first ':');
+                                       refresh only
               --peer-scope=SCOPE       scope of the password grant (default none: Keycloak returns a refresh
                                        token without one; offline_access asks it for an offline session)
               --peer-pid=PID           the peer's process, for its CPU and memory (default: the process
@@ -184,9 +187,6 @@ public record LoadOptions(
 
     /** With --peer-token-url: the refresh scenario there, as the given client and user, nothing provisioned. */
     private static Peer peer(Map<String, String> kv, String url) {
-        if (kv.containsKey("scenario") && !kv.get("scenario").equals(Scenario.REFRESH.option())) {
-            throw new IllegalArgumentException("--peer-token-url runs the refresh scenario only");
-        }
         for (String key : TALLY_KEYS) {
             if (kv.containsKey(key)) {
                 throw new IllegalArgumentException("--" + key
@@ -194,7 +194,11 @@ public record LoadOptions(
             }
         }
         String[] client = pair(kv, "peer-client", "ID:SECRET");
-        String[] user = pair(kv, "peer-user", "NAME:PASSWORD");
+        boolean refresh = Scenario.of(kv.getOrDefault("scenario", Scenario.REFRESH.option())) == Scenario.REFRESH;
+        if (!refresh && (kv.containsKey("peer-user") || kv.containsKey("peer-scope"))) {
+            throw new IllegalArgumentException("--peer-user and --peer-scope apply to the refresh scenario only");
+        }
+        String[] user = refresh ? pair(kv, "peer-user", "NAME:PASSWORD") : new String[] {null, null};
         String scope = kv.getOrDefault("peer-scope", "").trim();
         Long pid = kv.containsKey("peer-pid") ? number(kv, "peer-pid", 0, 1, Long.MAX_VALUE) : null;
         return new Peer(URI.create(checkLoopbackUrl("--peer-token-url", url)), client[0], client[1], user[0], user[1],

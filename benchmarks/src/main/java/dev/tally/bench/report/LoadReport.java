@@ -99,9 +99,15 @@ public final class LoadReport {
                     + " by the password grant), each answer's refresh_token presented next"
                     : "refresh: grant_type=refresh_token, rotation rotate, one family per thread (started by the"
                     + " password grant), each answer's refresh_token presented next";
-            case INTROSPECT -> "introspect: RFC 7662 introspection of one access token per tenant by its client"
+            case INTROSPECT -> atPeer
+                    ? "introspect at a peer: RFC 7662 introspection of one access token of its client by that client"
+                    + " (client_secret_post), answers checked for active=true"
+                    : "introspect: RFC 7662 introspection of one access token per tenant by its client"
                     + " (client_secret_post), answers checked for active=true";
-            case CLIENT_CREDENTIALS -> "client_credentials: grant_type=client_credentials, one prepared request per tenant";
+            case CLIENT_CREDENTIALS -> atPeer
+                    ? "client_credentials at a peer: grant_type=client_credentials (client_secret_post), one prepared"
+                    + " request"
+                    : "client_credentials: grant_type=client_credentials, one prepared request per tenant";
         });
         line(b, "host", machine.host() + ", " + machine.cpus() + " CPUs (shared by load generator and server)");
         line(b, "tool JDK", machine.toolJdk());
@@ -117,8 +123,8 @@ public final class LoadReport {
         }
         if (atPeer) {
             Peer p = o.peer();
-            line(b, "target", target + "  client " + p.clientId() + ", user " + p.username() + ", "
-                    + (p.scope() == null ? "no scope" : "scope " + p.scope()));
+            line(b, "target", target + "  client " + p.clientId() + (p.username() == null ? ""
+                    : ", user " + p.username() + ", " + (p.scope() == null ? "no scope" : "scope " + p.scope())));
         } else {
             line(b, "target", target + "  " + clients + " tenant(s)/client(s)" + (refresh ? "/user(s)" : "")
                     + ", audience " + Provisioning.AUDIENCE);

@@ -1,9 +1,11 @@
 package dev.tally.bench.scenario;
 
+import dev.tally.bench.server.Peer;
 import dev.tally.bench.provision.Provisioning;
 import dev.tally.bench.provision.TenantClient;
 import java.net.http.HttpRequest;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The client-credentials scenario: the prepared, immutable token request of each tenant's machine client, shared
@@ -11,14 +13,28 @@ import java.util.List;
  */
 final class ClientCredentialsSource implements RequestSource {
     private final List<HttpRequest> requests;
+    /** The lifetime the answers must state; empty at a peer, whose lifetime is its own. */
+    private final OptionalLong expiresIn;
     private int next;
 
     ClientCredentialsSource(List<HttpRequest> requests, int workerIndex) {
+        this(requests, workerIndex, OptionalLong.of(Provisioning.TOKEN_LIFETIME));
+    }
+
+    ClientCredentialsSource(List<HttpRequest> requests, int workerIndex, OptionalLong expiresIn) {
         if (requests.isEmpty()) {
             throw new IllegalArgumentException("no token requests");
         }
         this.requests = requests;
+        this.expiresIn = expiresIn;
         this.next = workerIndex % requests.size();
+    }
+
+    /** The client-credentials request of the peer's confidential client ({@code client_secret_post}, no audience). */
+    static HttpRequest tokenRequest(Peer peer) {
+        return FormPost.to(peer.tokenUri(), "grant_type=client_credentials"
+                + "&client_id=" + FormPost.enc(peer.clientId())
+                + "&client_secret=" + FormPost.enc(peer.clientSecret()));
     }
 
     /** The client-credentials request of one tenant's client, prepared once and reused. */
@@ -40,7 +56,7 @@ final class ClientCredentialsSource implements RequestSource {
 
     @Override
     public String validate(String body) {
-        return TokenResponseCheck.problem(body, Provisioning.TOKEN_LIFETIME);
+        return TokenResponseCheck.problem(body, expiresIn);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /** What each iteration of a worker sends ({@code --scenario}), and how a scenario starts before the load. */
 public enum Scenario {
@@ -65,9 +66,15 @@ public enum Scenario {
         smokeTest(http, source, "tenant " + c.tenant());
     }
 
-    /** The same for a peer: a password grant and one refresh of the family it started. */
+    /** The same for a peer: its client's token, an introspection of it, or a password grant and one refresh. */
     public void smokeTest(HttpClient http, Peer peer) throws IOException, InterruptedException {
-        smokeTest(http, RefreshRotationSource.start(http, FamilyEndpoint.of(refreshOnly(peer))), "the peer");
+        RequestSource source = switch (this) {
+            case REFRESH -> RefreshRotationSource.start(http, FamilyEndpoint.of(withUser(peer)));
+            case INTROSPECT -> new IntrospectionSource(List.of(IntrospectionSource.prepare(http, peer)), 0);
+            case CLIENT_CREDENTIALS -> new ClientCredentialsSource(List.of(ClientCredentialsSource.tokenRequest(peer)),
+                    0, OptionalLong.empty());
+        };
+        smokeTest(http, source, "the peer");
     }
 
     private void smokeTest(HttpClient http, RequestSource source, String where)
@@ -119,24 +126,43 @@ public enum Scenario {
         return sources;
     }
 
-    /** One refresh source per worker at a peer, each with a family of its own started here, before the load. */
+    /**
+     * One source per worker at a peer: for refresh each with a family of its own started here, before the load; for
+     * introspection one token of the peer's client, introspected by every worker.
+     */
     public List<RequestSource> sources(HttpClient http, Peer peer, int workers, PrintStream err)
             throws IOException, InterruptedException {
-        FamilyEndpoint endpoint = FamilyEndpoint.of(refreshOnly(peer));
         List<RequestSource> sources = new ArrayList<>(workers);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < workers; i++) {
-            sources.add(RefreshRotationSource.start(http, endpoint));
+        switch (this) {
+            case REFRESH -> {
+                FamilyEndpoint endpoint = FamilyEndpoint.of(withUser(peer));
+                long t0 = System.nanoTime();
+                for (int i = 0; i < workers; i++) {
+                    sources.add(RefreshRotationSource.start(http, endpoint));
+                }
+                err.printf(Locale.ROOT, "[bench] %d refresh token families started at the peer (password grant) in "
+                        + "%.2f s%n", workers, (System.nanoTime() - t0) / 1e9);
+            }
+            case INTROSPECT -> {
+                List<IntrospectionSource.Prepared> prepared = List.of(IntrospectionSource.prepare(http, peer));
+                for (int i = 0; i < workers; i++) {
+                    sources.add(new IntrospectionSource(prepared, i));
+                }
+            }
+            case CLIENT_CREDENTIALS -> {
+                List<HttpRequest> requests = List.of(ClientCredentialsSource.tokenRequest(peer));
+                for (int i = 0; i < workers; i++) {
+                    sources.add(new ClientCredentialsSource(requests, i, OptionalLong.empty()));
+                }
+            }
         }
-        err.printf(Locale.ROOT, "[bench] %d refresh token families started at the peer (password grant) in %.2f s%n",
-                workers, (System.nanoTime() - t0) / 1e9);
         return sources;
     }
 
-    /** A peer is only measured rotating refresh tokens: the other scenarios need what the tool provisions. */
-    private Peer refreshOnly(Peer peer) {
-        if (this != REFRESH) {
-            throw new IllegalStateException("a peer runs the refresh scenario only, not " + option);
+    /** The refresh scenario starts its families with the peer's user, which only it needs. */
+    private static Peer withUser(Peer peer) {
+        if (peer.username() == null) {
+            throw new IllegalArgumentException("the refresh scenario at a peer needs --peer-user");
         }
         return peer;
     }

@@ -53,6 +53,8 @@ public final class FakePeerServer implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final List<Map<String, String>> passwordForms = new CopyOnWriteArrayList<>();
     private final AtomicLong rotations = new AtomicLong();
+    private final Set<String> machineTokens = ConcurrentHashMap.newKeySet();
+    private final AtomicLong introspections = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
     private volatile boolean rotateRefreshTokens = true;
 
@@ -92,6 +94,16 @@ public final class FakePeerServer implements AutoCloseable {
     }
 
     /** Refresh requests answered 200. */
+    /** Client-credentials tokens issued so far. */
+    public int machineTokens() {
+        return machineTokens.size();
+    }
+
+    /** Introspection requests answered so far. */
+    public long introspections() {
+        return introspections.get();
+    }
+
     public long rotations() {
         return rotations.get();
     }
@@ -115,7 +127,9 @@ public final class FakePeerServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (!ex.getRequestMethod().equals("POST") || !ex.getRequestURI().getPath().equals(TOKEN_PATH)) {
+            String path = ex.getRequestURI().getPath();
+            boolean introspect = path.equals(TOKEN_PATH + "/introspect");
+            if (!ex.getRequestMethod().equals("POST") || !(path.equals(TOKEN_PATH) || introspect)) {
                 send(ex, 404, error("not_found", "Resource not found"));
                 return;
             }
@@ -124,9 +138,21 @@ public final class FakePeerServer implements AutoCloseable {
                 send(ex, 401, error("unauthorized_client", "Invalid client or Invalid client credentials"));
                 return;
             }
+            if (introspect) {
+                introspections.incrementAndGet();
+                send(ex, 200, Json.newObject().put("active", machineTokens.contains(form.get("token")))
+                        .put("client_id", clientId));
+                return;
+            }
             switch (String.valueOf(form.get("grant_type"))) {
                 case "password" -> password(ex, form);
                 case "refresh_token" -> refresh(ex, form);
+                case "client_credentials" -> {
+                    String token = "eyJhbGciOiJFUzI1NiJ9." + randomId(40) + "." + randomId(86);
+                    machineTokens.add(token);
+                    send(ex, 200, Json.newObject().put("access_token", token).put("expires_in", ACCESS_TOKEN_LIFESPAN)
+                            .put("token_type", "Bearer").put("scope", "email profile"));
+                }
                 default -> send(ex, 400, error("unsupported_grant_type", "Unsupported grant_type"));
             }
         } catch (RuntimeException e) {

@@ -98,8 +98,10 @@ class LoadOptionsTest {
 
     @Test
     void aPeerIsRefusedWhatOnlyATallyTheToolProvisionsOrStartsCouldUse() {
-        assertEquals("--peer-token-url runs the refresh scenario only",
+        assertEquals("--peer-user and --peer-scope apply to the refresh scenario only",
                 refused(KEYCLOAK, "--peer-client=m:s", "--peer-user=a:p", "--scenario=client_credentials"));
+        assertEquals(Scenario.CLIENT_CREDENTIALS, parse(KEYCLOAK, "--peer-client=m:s", "--scenario=client_credentials")
+                .scenario(), "the peer client's client_credentials need no user");
         assertEquals("--tenants does not apply to a peer: the tool does not provision it",
                 refused(KEYCLOAK, "--peer-client=m:s", "--peer-user=a:p", "--tenants=2"));
         assertEquals("--admin-token does not apply to a peer: the tool does not provision it",
