@@ -66,9 +66,18 @@ class DeploymentFilesTest {
             assertThat(dockerfile.lines().filter(l -> l.startsWith("USER "))).singleElement()
                     .satisfies(user -> assertThat(user).doesNotContain("root").isNotEqualTo("USER 0"));
             assertThat(dockerfile).containsPattern("(?m)^HEALTHCHECK ");
+            assertThat(dockerfile).as("the JVM settings bin/tally-standalone ships").contains(standaloneJvmSettings());
             // the repackaged jar the image copies is the module's build output of that name
             assertThat(Files.readString(ROOT.resolve(name).resolve("pom.xml"))).contains("<finalName>tally-" + name + "</finalName>");
         }
+    }
+
+    /** The default JVM settings of {@code bin/tally-standalone}, the ones measured in BENCHMARKS.md. */
+    static String standaloneJvmSettings() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("TALLY_JAVA_OPTS:-\"([^\"]+)\"")
+                .matcher(Files.readString(ROOT.resolve("bin/tally-standalone")));
+        assertThat(m.find()).as("bin/tally-standalone sets default JVM settings").isTrue();
+        return m.group(1);
     }
 
     /**
