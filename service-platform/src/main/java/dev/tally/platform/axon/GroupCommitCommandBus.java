@@ -17,6 +17,7 @@ import org.axonframework.commandhandling.CommandResultMessage;
 import org.axonframework.commandhandling.GenericCommandResultMessage;
 import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.common.Registration;
+import org.axonframework.common.lock.DeadlockException;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.messaging.GenericMessage;
@@ -58,6 +59,11 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * </ul>
  * A grouped command sent from inside a unit of work (by another handler) is not queued: it belongs to its sender's
  * transaction.
+ *
+ * <p>Locks: the writer holds each aggregate's lock from its command until the group commits, so a thread that holds
+ * one of those aggregates and waits for another of the group (a permission change revoking a user's families, one
+ * after the other) can close a cycle. Axon's lock manager refuses the acquisition that closes it; when that is the
+ * writer's, the command is handled again alone once the group has committed and released its locks.
  */
 public final class GroupCommitCommandBus implements CommandBus, SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitCommandBus.class);
@@ -204,6 +210,13 @@ public final class GroupCommitCommandBus implements CommandBus, SmartLifecycle {
         }
         groups.incrementAndGet();
         groupedCommands.addAndGet(group.size());
+        for (Pending<?, ?> pending : group) {
+            if (pending.deadlocked()) {
+                // the group's locks are released now; alone, it waits for the other thread like any command
+                alone.incrementAndGet();
+                pending.handleOn(local);
+            }
+        }
         group.forEach(Pending::answerDecision);
     }
 
@@ -267,6 +280,22 @@ public final class GroupCommitCommandBus implements CommandBus, SmartLifecycle {
         void handleOn(SimpleCommandBus bus) {
             decision = null;
             bus.dispatch(command, (CommandCallback<C, Object>) (message, result) -> decision = result);
+        }
+
+        /**
+         * Refused by the lock manager because it closed a cycle: the writer holds the locks of the group's earlier
+         * aggregates until the group commits, and another thread that holds one of them waited for this one.
+         */
+        boolean deadlocked() {
+            if (decision == null || !decision.isExceptional()) {
+                return false;
+            }
+            for (Throwable t = decision.exceptionResult(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof DeadlockException) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void answerDecision() {

@@ -21,7 +21,10 @@ import org.axonframework.commandhandling.CommandCallback;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.Registration;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.Repository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -239,6 +242,78 @@ class GroupCommitCommandBusTest {
         assertThat(entries(poison)).isZero();
         assertThat(bus.handledAlone() - aloneBefore).isEqualTo(9);
         assertThat(bus.groups() - groupsBefore).as("only the gate's group committed as a group").isEqualTo(1);
+    }
+
+    /**
+     * A thread that holds one of the group's aggregates and waits for another that the writer holds closes a cycle;
+     * Axon's lock manager refuses one of the two acquisitions. Whichever it is, nothing hangs, every command of the
+     * group is decided and committed (one the writer was refused is handled again alone after the group), and the
+     * other thread's work either commits or fails with the deadlock, never half.
+     */
+    @Test
+    void aLockCycleWithAnotherThreadEndsWithEveryGroupedCommandDecided() throws Exception {
+        Repository<GroupCommitTestApplication.Ledger> ledgers = context.getBean(org.axonframework.config.Configuration.class)
+                .repository(GroupCommitTestApplication.Ledger.class);
+        int writerRefused = 0;
+        int otherRefused = 0;
+        for (int round = 0; round < 5; round++) {
+            if (round > 0) {
+                gateOpen.countDown();
+                gate.cancel();
+                holdTheWriterOnAGate();
+            }
+            String a = open("cycle-a");
+            String b = open("cycle-b");
+            CountDownLatch writerAtA = new CountDownLatch(1);
+            Registration atA = bus.registerHandlerInterceptor((unitOfWork, chain) -> {
+                if (unitOfWork.getMessage().getPayload() instanceof Add add && add.ledgerId().equals(a)) {
+                    writerAtA.countDown();
+                }
+                return chain.proceed();
+            });
+            try {
+                CompletableFuture<Object> held = send(new Add(gateLedger, false));
+                assertThat(gateReached.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                CompletableFuture<Object> toB = send(new Add(b, false));
+                CompletableFuture<Object> toA = send(new Add(a, false));
+                await("the two commands to queue behind the gate", WAIT, () -> bus.queued() == 2);
+                long aloneBefore = bus.handledAlone();
+                CountDownLatch otherHoldsA = new CountDownLatch(1);
+                CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
+                    UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(GenericCommandMessage.asCommandMessage("x"));
+                    try {
+                        ledgers.load(a); // A's lock, until this unit of work ends
+                        otherHoldsA.countDown();
+                        assertThat(writerAtA.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                        ledgers.load(b); // held by the writer until its group commits
+                        unitOfWork.commit();
+                    } catch (Exception e) {
+                        unitOfWork.rollback(e);
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                assertThat(otherHoldsA.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                gateOpen.countDown();
+                held.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+                assertThat(toB.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
+                assertThat(toA.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
+                assertThat(entries(a)).isEqualTo(1);
+                assertThat(entries(b)).isEqualTo(1);
+                try {
+                    other.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertThat(e).hasRootCauseInstanceOf(org.axonframework.common.lock.DeadlockException.class);
+                    otherRefused++;
+                }
+                writerRefused += (int) (bus.handledAlone() - aloneBefore);
+            } finally {
+                atA.cancel();
+            }
+        }
+        System.out.printf("lock cycles: the writer was refused %d times, the other thread %d times, in 5 rounds%n",
+                writerRefused, otherRefused);
+        assertThat(writerRefused + otherRefused).as("every round closed a cycle that one side was refused").isEqualTo(5);
     }
 
     private static String open(String prefix) {
