@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -12,6 +14,11 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Argon2id for user passwords, in the PHC string format ({@code $argon2id$v=19$m=7168,t=5,p=1$salt$hash}), so a
  * stored hash says which parameters made it and verification keeps working after the defaults change.
  * Thread-safe.
+ *
+ * <p>At most one computation per core runs at a time ({@link #COMPUTING}, first come first served); the others wait
+ * for a core. Each holds its whole memory (7 MiB by default) while it runs, so a burst of logins on the servlet's
+ * hundreds of threads would otherwise hold hundreds of MiB of heap at once and make every one of them slow: more at
+ * once than the cores can compute only shares the cores, it does not finish any sooner.
  */
 public final class PasswordHasher {
     /** OWASP's minimum configuration: 7 MiB, 5 iterations, one lane. */
@@ -23,6 +30,10 @@ public final class PasswordHasher {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final Semaphore COMPUTING = new Semaphore(CORES, true);
+    private static final AtomicInteger RUNNING = new AtomicInteger();
+    private static final AtomicInteger MOST_RUNNING = new AtomicInteger();
 
     private final int memoryKib;
     private final int iterations;
@@ -86,7 +97,24 @@ public final class PasswordHasher {
         return !encoded.contains("$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$");
     }
 
+    /** The most computations that ever ran at once in this process (for tests). */
+    static int mostRunningAtOnce() {
+        return MOST_RUNNING.get();
+    }
+
     private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+        // uninterruptibly: an interrupted wait must not read as a wrong password to verify's callers
+        COMPUTING.acquireUninterruptibly();
+        try {
+            MOST_RUNNING.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
+            return compute(password, salt, m, t, p, length);
+        } finally {
+            RUNNING.decrementAndGet();
+            COMPUTING.release();
+        }
+    }
+
+    private static byte[] compute(String password, byte[] salt, int m, int t, int p, int length) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(m).withIterations(t).withParallelism(p).withSalt(salt).build());
