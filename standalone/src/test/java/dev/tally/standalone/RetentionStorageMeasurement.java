@@ -108,22 +108,7 @@ class RetentionStorageMeasurement {
         Sizes before = sizes();
 
         Instant start = CLOCK.instant();
-        long appendStart = System.nanoTime();
-        List<EventMessage<?>> batch = new ArrayList<>();
-        for (int i = 0; i < TOKENS; i++) {
-            Instant at = start.plusMillis((long) i * Duration.ofDays(4).toMillis() / TOKENS);
-            batch.add(GenericEventMessage.asEventMessage(new AccessTokenIssued(template.tenantId(),
-                    UUID.randomUUID().toString().replace("-", "").substring(0, 22), template.clientId(),
-                    template.subject(), template.audience(), template.scope(), template.grantType(), at,
-                    at.plusSeconds(template.lifetimeSeconds()), template.lifetimeSeconds(), template.decidedBy(),
-                    template.lifetimeTrace(), null, null)));
-            if (batch.size() == 256 || i == TOKENS - 1) {
-                List<EventMessage<?>> events = List.copyOf(batch);
-                transactions.executeWithoutResult(s -> eventStore.publish(events));
-                batch.clear();
-            }
-        }
-        long appendNanos = System.nanoTime() - appendStart;
+        long appendNanos = append(template, start, TOKENS);
         awaitProcessors(Duration.ofMinutes(15));
         Sizes after = sizes();
         report("appended " + TOKENS + " in " + appendNanos / 1_000_000 + " ms", before, after);
@@ -149,6 +134,30 @@ class RetentionStorageMeasurement {
             jdbc.execute("VACUUM domain_event_entry");
             report("after pruning and VACUUM", after, sizes());
         }
+        // is the space freed taken by new records? as many again as were pruned, issued now
+        Sizes beforeRefill = sizes();
+        append(template, CLOCK.instant(), (int) pruned);
+        awaitProcessors(Duration.ofMinutes(15));
+        report("appending " + pruned + " more after the pruning", beforeRefill, sizes());
+    }
+
+    long append(AccessTokenIssued template, Instant start, int count) {
+        long appendStart = System.nanoTime();
+        List<EventMessage<?>> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Instant at = start.plusMillis((long) i * Duration.ofDays(4).toMillis() / count);
+            batch.add(GenericEventMessage.asEventMessage(new AccessTokenIssued(template.tenantId(),
+                    UUID.randomUUID().toString().replace("-", "").substring(0, 22), template.clientId(),
+                    template.subject(), template.audience(), template.scope(), template.grantType(), at,
+                    at.plusSeconds(template.lifetimeSeconds()), template.lifetimeSeconds(), template.decidedBy(),
+                    template.lifetimeTrace(), null, null)));
+            if (batch.size() == 256 || i == count - 1) {
+                List<EventMessage<?>> events = List.copyOf(batch);
+                transactions.executeWithoutResult(s -> eventStore.publish(events));
+                batch.clear();
+            }
+        }
+        return System.nanoTime() - appendStart;
     }
 
     record Response(int status) {
