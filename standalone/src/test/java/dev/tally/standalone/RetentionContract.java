@@ -263,7 +263,12 @@ abstract class RetentionContract {
         JsonNode pruning = http().admin("GET", "/admin/tenants/" + pruned.id() + "/audit?type=IssuanceRecordsPruned", null)
                 .json().get("events");
         assertThat(pruning).hasSize(5);
-        assertThat(pruning.get(0).get("details").get("files").get(0).get("file").asString()).startsWith(pruned.id() + "/");
+        JsonNode details = pruning.get(0).get("details");
+        assertThat(Instant.parse(details.get("up_to").asString())).isEqualTo(upTo);
+        JsonNode file = details.get("files").get(0);
+        assertThat(file.get("file").asString()).startsWith(pruned.id() + "/");
+        assertThat(file.get("sha256").asString()).hasSize(64);
+        assertThat(file.get("to_byte").asLong()).isGreaterThan(file.get("from_byte").asLong());
 
         // a replay over the pruned store rebuilds the same view
         Response replay = http().admin("POST", "/admin/projections/audit/replay", null);
