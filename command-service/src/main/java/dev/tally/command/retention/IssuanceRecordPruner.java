@@ -7,6 +7,7 @@ import dev.tally.kernel.tenant.TenantCommands.RecordIssuanceRecordsPruned;
 import dev.tally.kernel.tenant.TenantEvents.ExportedPart;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
+import dev.tally.platform.axon.TrackingTokenSerializer;
 import dev.tally.platform.projection.TrackingProcessorStatus;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -27,7 +28,6 @@ import java.util.TreeMap;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.jackson3.Jackson3Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -39,7 +39,6 @@ import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -86,11 +85,8 @@ public class IssuanceRecordPruner implements SchedulingConfigurer {
         this.transactions = transactions;
         this.commands = commands;
         this.eventSerializer = eventSerializer;
-        // reads every processor's token, a replay token included (its context is typed Object)
-        this.tokenSerializer = Jackson3Serializer.builder()
-                .jsonMapperBuilderCustomizer(mapper -> mapper.polymorphicTypeValidator(
-                        BasicPolymorphicTypeValidator.builder().allowIfSubType("org.axonframework.").build()))
-                .build();
+        // reads every processor's token, a replay token included
+        this.tokenSerializer = TrackingTokenSerializer.create();
         this.processors = processors;
         this.properties = properties;
         this.clock = clock;
