@@ -31,7 +31,9 @@ public class Catalog implements TenantDirectory {
                 s.defaultTokenLifetime(), s.timeZone(), s.sessionIdleTimeout(), s.sessionAbsoluteTimeout(), s.refreshTokenLifetime(),
                 r.rotation().wireName(), r.idleTokenLifetime(), r.leeway(), r.revokeSessionOnReuse() ? "revoke_session" : "keep_session",
                 rs.getString("on_permission_change"), rs.getObject("signing_key_rotation_interval", Long.class),
-                rs.getString("default_audience"));
+                rs.getString("default_audience"), rs.getObject("issuance_record_retention", Long.class),
+                rs.getString("legal_hold_reason") == null ? null : new CatalogRows.LegalHold(rs.getString("legal_hold_reason"),
+                        rs.getObject("legal_hold_since", OffsetDateTime.class).toInstant()));
     };
     private static final RowMapper<ApiRow> API = (rs, i) -> new ApiRow(rs.getString("api_id"), rs.getString("identifier"),
             rs.getString("name"), rs.getLong("token_lifetime"), (Long) rs.getObject("token_lifetime_for_web", Long.class),
@@ -114,6 +116,16 @@ public class Catalog implements TenantDirectory {
 
     public List<TenantRow> tenants() {
         return jdbc.query("SELECT * FROM tenant_catalog WHERE deleted = FALSE ORDER BY tenant_id", TENANT);
+    }
+
+    /**
+     * The committed length of a tenant's export file (what the pruning events recorded), 0 for a file never
+     * written.
+     */
+    public long exportFileLength(String tenantId, String file) {
+        List<Long> length = jdbc.queryForList("SELECT length FROM issuance_export_file WHERE tenant_id = ? AND file = ?",
+                Long.class, tenantId, file);
+        return length.isEmpty() ? 0 : length.get(0);
     }
 
     public Optional<ApiRow> api(String tenantId, String apiId) {

@@ -1,5 +1,10 @@
 package dev.tally.command.catalog;
 
+import dev.tally.kernel.tenant.TenantEvents.ExportedPart;
+import dev.tally.kernel.tenant.TenantEvents.IssuanceRecordRetentionChanged;
+import dev.tally.kernel.tenant.TenantEvents.IssuanceRecordsPruned;
+import dev.tally.kernel.tenant.TenantEvents.LegalHoldLifted;
+import dev.tally.kernel.tenant.TenantEvents.LegalHoldPlaced;
 import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.api.ApiEvents.ApiRegistered;
 import dev.tally.kernel.api.ApiEvents.ApiUpdated;
@@ -93,6 +98,35 @@ public class CatalogProjection {
     @EventHandler
     void on(TenantDefaultAudienceChanged e) {
         jdbc.update("UPDATE tenant_catalog SET default_audience = ? WHERE tenant_id = ?", e.defaultAudience(), e.tenantId());
+    }
+
+    @EventHandler
+    void on(IssuanceRecordRetentionChanged e) {
+        jdbc.update("UPDATE tenant_catalog SET issuance_record_retention = ? WHERE tenant_id = ?", e.retention(), e.tenantId());
+    }
+
+    @EventHandler
+    void on(LegalHoldPlaced e) {
+        jdbc.update("UPDATE tenant_catalog SET legal_hold_reason = ?, legal_hold_since = ? WHERE tenant_id = ?", e.reason(),
+                e.at().atOffset(ZoneOffset.UTC), e.tenantId());
+    }
+
+    @EventHandler
+    void on(LegalHoldLifted e) {
+        jdbc.update("UPDATE tenant_catalog SET legal_hold_reason = NULL, legal_hold_since = NULL WHERE tenant_id = ?",
+                e.tenantId());
+    }
+
+    /** In the transaction that deletes the records: the export files' committed lengths move with the deletion. */
+    @EventHandler
+    void on(IssuanceRecordsPruned e) {
+        for (ExportedPart part : e.files()) {
+            if (jdbc.update("UPDATE issuance_export_file SET length = ? WHERE tenant_id = ? AND file = ?", part.toByte(),
+                    e.tenantId(), part.file()) == 0) {
+                jdbc.update("INSERT INTO issuance_export_file (tenant_id, file, length) VALUES (?, ?, ?)", e.tenantId(),
+                        part.file(), part.toByte());
+            }
+        }
     }
 
     @EventHandler

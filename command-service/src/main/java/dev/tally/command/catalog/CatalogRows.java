@@ -17,7 +17,11 @@ public final class CatalogRows {
                             Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime,
                             String refreshTokenRotation, Long refreshTokenIdleLifetime, Long refreshTokenLeeway,
                             String onRefreshTokenReuse, String onPermissionChange, Long signingKeyRotationInterval,
-                            String defaultAudience) {
+                            String defaultAudience, Long issuanceRecordRetention, LegalHold legalHold) {
+    }
+
+    /** A tenant's legal hold: since when, and why. */
+    public record LegalHold(String reason, Instant since) {
     }
 
     public record ApiRow(String id, String identifier, String name, long tokenLifetime, Long tokenLifetimeForWeb,

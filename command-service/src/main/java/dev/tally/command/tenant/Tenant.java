@@ -4,6 +4,15 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
 
 import dev.tally.command.catalog.TenantDirectory;
+import dev.tally.command.retention.RetentionProperties;
+import dev.tally.kernel.tenant.TenantCommands.ChangeIssuanceRecordRetention;
+import dev.tally.kernel.tenant.TenantCommands.LiftLegalHold;
+import dev.tally.kernel.tenant.TenantCommands.PlaceLegalHold;
+import dev.tally.kernel.tenant.TenantCommands.RecordIssuanceRecordsPruned;
+import dev.tally.kernel.tenant.TenantEvents.IssuanceRecordRetentionChanged;
+import dev.tally.kernel.tenant.TenantEvents.IssuanceRecordsPruned;
+import dev.tally.kernel.tenant.TenantEvents.LegalHoldLifted;
+import dev.tally.kernel.tenant.TenantEvents.LegalHoldPlaced;
 import dev.tally.kernel.problem.Conflict;
 import dev.tally.kernel.problem.DisplayNames;
 import dev.tally.kernel.tenant.SigningAlgorithm;
@@ -77,6 +86,12 @@ public class Tenant {
     /** At most this often on a schedule: a day. */
     static final long MIN_ROTATION_INTERVAL = 86_400;
     private String defaultAudience;
+    /** {@code issuance_record_retention} in seconds, or null: issuance records are kept forever. */
+    private Long issuanceRecordRetention;
+    /** Since when the tenant is under a legal hold, or null. */
+    private Instant legalHoldSince;
+    /** At most this: a century, so that now minus it is always an instant. */
+    static final long MAX_RETENTION = 100L * 366 * 86_400;
 
     protected Tenant() {
     }
@@ -259,6 +274,59 @@ public class Tenant {
         return resealed.stream().map(SigningKeyResealed::kid).toList();
     }
 
+    /** {@code issuance_record_retention}: at least the platform minimum, or 0 (keep forever); recorded when it changes. */
+    @CommandHandler
+    void handle(ChangeIssuanceRecordRetention command, RetentionProperties policy) {
+        Long retention = command.retention() == null || command.retention() == 0 ? null : command.retention();
+        long minimum = policy.minimum().toSeconds();
+        if (retention != null && (retention < minimum || retention > MAX_RETENTION)) {
+            throw new InvalidInput("issuance_record_retention", "must be 0 (keep issuance records forever) or between "
+                    + minimum + " seconds (the platform minimum, tally.retention.minimum) and " + MAX_RETENTION);
+        }
+        if (!java.util.Objects.equals(retention, issuanceRecordRetention)) {
+            apply(new IssuanceRecordRetentionChanged(tenantId, retention));
+        }
+    }
+
+    @CommandHandler
+    void handle(PlaceLegalHold command, Clock clock) {
+        String reason = command.reason() == null ? "" : command.reason().strip();
+        if (reason.isEmpty() || reason.length() > 200) {
+            throw new InvalidInput("reason", "is required, at most 200 characters");
+        }
+        if (legalHoldSince != null) {
+            throw new Conflict("legal_hold", "tenant '" + tenantId + "' is under a legal hold since " + legalHoldSince);
+        }
+        apply(new LegalHoldPlaced(tenantId, reason, clock.instant()));
+    }
+
+    @CommandHandler
+    void handle(LiftLegalHold command, Clock clock) {
+        if (legalHoldSince == null) {
+            throw new NotFound("tenant '" + tenantId + "' is not under a legal hold");
+        }
+        apply(new LegalHoldLifted(tenantId, clock.instant()));
+    }
+
+    /**
+     * Sent in the transaction that deletes the records: refused (and the deletion with it) if, by now, the tenant is
+     * under a legal hold, or its retention no longer reaches back to {@code upTo} (it was removed or lengthened).
+     */
+    @CommandHandler
+    void handle(RecordIssuanceRecordsPruned command, Clock clock) {
+        Instant now = clock.instant();
+        if (legalHoldSince != null) {
+            throw new Conflict("legal_hold", "tenant '" + tenantId + "' is under a legal hold since " + legalHoldSince
+                    + "; nothing of it is pruned");
+        }
+        if (issuanceRecordRetention == null || command.upTo().isAfter(now.minusSeconds(issuanceRecordRetention))) {
+            throw new Conflict("issuance_record_retention", "tenant '" + tenantId + "' keeps its issuance records after "
+                    + command.upTo());
+        }
+        apply(new IssuanceRecordsPruned(tenantId, command.upTo(), command.throughPosition(), command.count(),
+                command.files(), now));
+    }
+
     @CommandHandler
     void handle(DeleteTenant command) {
         apply(new TenantDeleted(tenantId));
@@ -329,6 +397,21 @@ public class Tenant {
     @EventSourcingHandler
     void on(TenantDefaultAudienceChanged event) {
         this.defaultAudience = event.defaultAudience();
+    }
+
+    @EventSourcingHandler
+    void on(IssuanceRecordRetentionChanged event) {
+        this.issuanceRecordRetention = event.retention();
+    }
+
+    @EventSourcingHandler
+    void on(LegalHoldPlaced event) {
+        this.legalHoldSince = event.at();
+    }
+
+    @EventSourcingHandler
+    void on(LegalHoldLifted event) {
+        this.legalHoldSince = null;
     }
 
     @EventSourcingHandler

@@ -9,6 +9,9 @@ import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantCommands.ChangeDefaultAudience;
+import dev.tally.kernel.tenant.TenantCommands.ChangeIssuanceRecordRetention;
+import dev.tally.kernel.tenant.TenantCommands.LiftLegalHold;
+import dev.tally.kernel.tenant.TenantCommands.PlaceLegalHold;
 import dev.tally.kernel.tenant.TenantCommands.ChangePermissionChangePolicy;
 import dev.tally.kernel.tenant.TenantCommands.ChangeSigningKeyRotation;
 import dev.tally.kernel.tenant.TenantCommands.ChangeTenantRefreshSettings;
@@ -40,6 +43,8 @@ import org.springframework.web.bind.annotation.RestController;
  * default) pre-publishes new signing keys on a schedule; the keys themselves are under {@code signing-keys}.
  * roles or permissions revokes. {@code default_audience} (set with PATCH once the API exists; {@code ""} clears it) is
  * the API a token request that names neither {@code audience} nor {@code resource} is for.
+ * {@code issuance_record_retention} (seconds, at least {@code tally.retention.minimum}; 0 for keep forever, the
+ * default) lets the tenant's issuance records leave the event store once exported; {@code legal-hold} suspends that.
  */
 @RestController
 @ManagementApi
@@ -59,7 +64,7 @@ public class TenantController {
                                       Long sessionIdleTimeout, Long sessionAbsoluteTimeout, Long refreshTokenLifetime,
                                       String refreshTokenRotation, Long refreshTokenIdleLifetime, Long refreshTokenLeeway,
                                       String onRefreshTokenReuse, String onPermissionChange,
-                                      Long signingKeyRotationInterval) {
+                                      Long signingKeyRotationInterval, Long issuanceRecordRetention) {
         TenantSettingsPatch settings() {
             return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
                     sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
@@ -75,7 +80,8 @@ public class TenantController {
                                       Long defaultTokenLifetime, String timeZone, Long sessionIdleTimeout,
                                       Long sessionAbsoluteTimeout, Long refreshTokenLifetime, String refreshTokenRotation,
                                       Long refreshTokenIdleLifetime, Long refreshTokenLeeway, String onRefreshTokenReuse,
-                                      String onPermissionChange, Long signingKeyRotationInterval, String defaultAudience) {
+                                      String onPermissionChange, Long signingKeyRotationInterval, String defaultAudience,
+                                      Long issuanceRecordRetention) {
         TenantSettingsPatch settings() {
             return new TenantSettingsPatch(maxTokenLifetime, maxTokenLifetimeForWeb, defaultTokenLifetime, timeZone,
                     sessionIdleTimeout, sessionAbsoluteTimeout, refreshTokenLifetime);
@@ -123,6 +129,9 @@ public class TenantController {
         if (request.signingKeyRotationInterval() != null) {
             commands.sendAndWait(new ChangeSigningKeyRotation(id, request.signingKeyRotationInterval()));
         }
+        if (request.issuanceRecordRetention() != null) {
+            commands.sendAndWait(new ChangeIssuanceRecordRetention(id, request.issuanceRecordRetention()));
+        }
         return ResponseEntity.created(URI.create("/admin/tenants/" + id)).body(get(id));
     }
 
@@ -162,6 +171,28 @@ public class TenantController {
             commands.sendAndWait(new ChangeDefaultAudience(tenant,
                     request.defaultAudience().isEmpty() ? null : request.defaultAudience()));
         }
+        if (request.issuanceRecordRetention() != null) {
+            commands.sendAndWait(new ChangeIssuanceRecordRetention(tenant, request.issuanceRecordRetention()));
+        }
+        return get(tenant);
+    }
+
+    public record LegalHoldRequest(String reason) {
+    }
+
+    /** Places a legal hold: nothing of the tenant is pruned until it is lifted. 409 if one is in place. */
+    @PostMapping("/{tenant}/legal-hold")
+    public TenantRow placeLegalHold(@PathVariable String tenant, @RequestBody LegalHoldRequest request) {
+        get(tenant);
+        commands.sendAndWait(new PlaceLegalHold(tenant, request.reason()));
+        return get(tenant);
+    }
+
+    /** Lifts the legal hold; 404 if there is none. */
+    @DeleteMapping("/{tenant}/legal-hold")
+    public TenantRow liftLegalHold(@PathVariable String tenant) {
+        get(tenant);
+        commands.sendAndWait(new LiftLegalHold(tenant));
         return get(tenant);
     }
 

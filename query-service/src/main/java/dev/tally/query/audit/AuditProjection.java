@@ -1,9 +1,11 @@
 package dev.tally.query.audit;
 
+import dev.tally.kernel.tenant.TenantEvents.IssuanceRecordsPruned;
 import dev.tally.platform.axon.EventPositions;
 import dev.tally.query.projection.QueryProcessing;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -16,7 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * Writes {@code audit_event}: one row per event that names a tenant. The rows of a processor batch are collected in
  * its unit of work and written with one JDBC batch when it prepares to commit, in the transaction that also stores
- * the processor's token.
+ * the processor's token. An {@code IssuanceRecordsPruned} also removes the rows of the records it pruned: the view
+ * holds what the store holds, and the pruning's own row says where the records went.
  */
 @Component
 @ProcessingGroup(QueryProcessing.AUDIT)
@@ -38,18 +41,32 @@ public class AuditProjection {
             return;
         }
         AuditRow row = row(facts, payload, message, positions.of(message));
+        IssuanceRecordsPruned pruned = payload instanceof IssuanceRecordsPruned p ? p : null;
         if (!CurrentUnitOfWork.isStarted()) {
             repository.insertAll(java.util.List.of(row));
+            if (pruned != null) {
+                repository.deletePruned(pruned);
+            }
             return;
         }
         UnitOfWork<?> root = CurrentUnitOfWork.get().root();
-        Map<String, AuditRow> pending = root.getOrComputeResource(PENDING, key -> {
-            Map<String, AuditRow> rows = new LinkedHashMap<>();
-            root.onPrepareCommit(u -> repository.insertAll(new ArrayList<>(rows.values())));
-            return rows;
+        Pending pending = root.getOrComputeResource(PENDING, key -> {
+            Pending batch = new Pending(new LinkedHashMap<>(), new ArrayList<>());
+            root.onPrepareCommit(u -> {
+                repository.insertAll(new ArrayList<>(batch.rows().values()));
+                // after the inserts: a pruning drops rows of its tenant, whichever batch brought them
+                batch.prunings().forEach(repository::deletePruned);
+            });
+            return batch;
         });
         // Within one batch a repeated event is dropped here; across batches, by the insert itself.
-        pending.putIfAbsent(row.eventId(), row);
+        pending.rows().putIfAbsent(row.eventId(), row);
+        if (pruned != null) {
+            pending.prunings().add(pruned);
+        }
+    }
+
+    private record Pending(Map<String, AuditRow> rows, List<IssuanceRecordsPruned> prunings) {
     }
 
     @ResetHandler

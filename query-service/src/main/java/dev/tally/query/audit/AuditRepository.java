@@ -1,5 +1,6 @@
 package dev.tally.query.audit;
 
+import dev.tally.kernel.tenant.TenantEvents.IssuanceRecordsPruned;
 import static dev.tally.query.web.TenantSql.instant;
 import static dev.tally.query.web.TenantSql.setInstant;
 import static dev.tally.query.web.TenantSql.setString;
@@ -80,6 +81,19 @@ public class AuditRepository {
                 return rows.size();
             }
         });
+    }
+
+    /**
+     * Drops the rows of the issuance records a pruning removed from the store: the tenant's {@code AccessTokenIssued}
+     * and {@code IdTokenIssued} rows issued before its {@code upTo}, at or below its {@code throughPosition}, whose
+     * event the store no longer holds (the pruner leaves some of those in place, such as records of tokens still
+     * valid). Idempotent; on a replay the records are not in the store and so never in the view.
+     */
+    public int deletePruned(IssuanceRecordsPruned pruned) {
+        return jdbc.update("DELETE FROM audit_event WHERE tenant_id = ? AND type IN ('AccessTokenIssued', 'IdTokenIssued') "
+                        + "AND position <= ? AND occurred_at < ? AND NOT EXISTS "
+                        + "(SELECT 1 FROM domain_event_entry d WHERE d.global_index = audit_event.position)",
+                pruned.tenantId(), pruned.throughPosition(), pruned.upTo().atOffset(java.time.ZoneOffset.UTC));
     }
 
     public void deleteAll() {

@@ -1,13 +1,12 @@
 package dev.tally.query.projection;
 
 import dev.tally.platform.axon.AxonJdbcAutoConfiguration;
+import dev.tally.platform.axon.TrackingTokenSerializer;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.jackson3.Jackson3Serializer;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 /**
  * The token store of the query side's processors: the same {@code token_entry} table as every processor's, but
@@ -22,10 +21,7 @@ public class QueryTokenStore {
     private final TokenStore tokenStore;
 
     public QueryTokenStore(ConnectionProvider connectionProvider) {
-        this.serializer = Jackson3Serializer.builder()
-                .jsonMapperBuilderCustomizer(mapper -> mapper.polymorphicTypeValidator(
-                        BasicPolymorphicTypeValidator.builder().allowIfSubType("org.axonframework.").build()))
-                .build();
+        this.serializer = TrackingTokenSerializer.create();
         this.tokenStore = JdbcTokenStore.builder()
                 .connectionProvider(connectionProvider)
                 .schema(AxonJdbcAutoConfiguration.tokenSchema())

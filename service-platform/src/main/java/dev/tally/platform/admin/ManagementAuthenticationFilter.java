@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  *   <li>The platform administrator's bearer token ({@code TALLY_ADMIN_TOKEN}) opens everything.</li>
  *   <li>A tenant's management token ({@link ManagementTokenVerifier}) opens {@code /admin/tenants/{tenant}} and what is
- *   below it, for its own tenant only: {@code tenant:admin} every method except deleting the tenant,
+ *   below it, for its own tenant only: {@code tenant:admin} every method except deleting the tenant and placing or
+ *   lifting its legal hold,
  *   {@code tenant:read} {@code GET} and {@code HEAD}; and {@code /t/{tenant}/revocations} with any management scope.
  *   Everything else under {@code /admin} (creating and listing tenants, projections) is the platform administrator's.</li>
  * </ul>
@@ -118,6 +119,11 @@ public class ManagementAuthenticationFilter extends OncePerRequestFilter {
             }
             if (path.size() == 3 && method.equals("DELETE")) {
                 return "only the platform administrator may delete a tenant";
+            }
+            // a hold keeps a tenant's records for someone outside it (a court, an investigator): the tenant's own
+            // administrators may read it, never place or lift it
+            if (path.size() == 4 && path.get(3).equals("legal-hold") && !method.equals("GET") && !method.equals("HEAD")) {
+                return "only the platform administrator may place or lift a legal hold";
             }
             if (caller.has(ManagementScopes.ADMIN)) {
                 return null;

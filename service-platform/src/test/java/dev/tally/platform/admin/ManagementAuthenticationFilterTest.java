@@ -34,6 +34,14 @@ class ManagementAuthenticationFilterTest {
     }
 
     @Test
+    void onlyThePlatformAdministratorPlacesOrLiftsALegalHold() {
+        assertThat(refusal(ADMIN, "POST", "/admin/tenants/acme/legal-hold")).contains("legal hold");
+        assertThat(refusal(ADMIN, "DELETE", "/admin/tenants/acme/legal-hold")).contains("legal hold");
+        assertThat(refusal(ADMIN, "DELETE", "/admin/tenants/acme/legal-hold/")).as("a trailing slash is the same resource")
+                .contains("legal hold");
+    }
+
+    @Test
     void noTenantTokenReachesAnotherTenantOrThePlatformsEndpoints() {
         assertThat(refusal(ADMIN, "GET", "/admin/tenants/globex/users")).contains("manages tenant 'acme' only");
         assertThat(refusal(ADMIN, "GET", "/admin/tenants/globex")).contains("manages tenant 'acme' only");

@@ -91,6 +91,10 @@ public final class EventTypes {
             type("dev.tally.tenant.SigningKeyRetired", TenantEvents.SigningKeyRetired.class, "1"),
             type("dev.tally.tenant.SigningKeyRevoked", TenantEvents.SigningKeyRevoked.class, "1"),
             type("dev.tally.tenant.SigningKeyRotationChanged", TenantEvents.SigningKeyRotationChanged.class, "1"),
+            type("dev.tally.tenant.IssuanceRecordRetentionChanged", TenantEvents.IssuanceRecordRetentionChanged.class, "1"),
+            type("dev.tally.tenant.LegalHoldPlaced", TenantEvents.LegalHoldPlaced.class, "1"),
+            type("dev.tally.tenant.LegalHoldLifted", TenantEvents.LegalHoldLifted.class, "1"),
+            type("dev.tally.tenant.IssuanceRecordsPruned", TenantEvents.IssuanceRecordsPruned.class, "1"),
             type("dev.tally.tenant.SigningKeyResealed", TenantEvents.SigningKeyResealed.class, "1"),
             // api
             type("dev.tally.api.ApiRegistered", ApiEvents.ApiRegistered.class, "1", "2"),

@@ -1,5 +1,8 @@
 package dev.tally.kernel.tenant;
 
+import dev.tally.kernel.tenant.TenantEvents.ExportedPart;
+import java.time.Instant;
+import java.util.List;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Commands of the tenant aggregate. */
@@ -99,6 +102,40 @@ public final class TenantCommands {
      * happens for keys already under the primary, so nodes may send it at once.
      */
     public record ResealSigningKeys(String tenantId) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
+    /** {@code issuance_record_retention} in seconds; {@code null} or 0: keep forever. */
+    public record ChangeIssuanceRecordRetention(String tenantId, Long retention) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
+    public record PlaceLegalHold(String tenantId, String reason) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
+    public record LiftLegalHold(String tenantId) {
+        @TargetAggregateIdentifier
+        public String aggregateId() {
+            return TenantIds.aggregateId(tenantId);
+        }
+    }
+
+    /**
+     * Sent by the pruner in the transaction that deletes the records, so the deletion commits only if the tenant,
+     * at that moment, is not under a legal hold and still has a retention that covers {@code upTo}.
+     */
+    public record RecordIssuanceRecordsPruned(String tenantId, Instant upTo, long throughPosition, long count,
+                                              List<ExportedPart> files) {
         @TargetAggregateIdentifier
         public String aggregateId() {
             return TenantIds.aggregateId(tenantId);

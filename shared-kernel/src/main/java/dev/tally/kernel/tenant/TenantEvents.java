@@ -3,6 +3,7 @@ package dev.tally.kernel.tenant;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import org.axonframework.serialization.Revision;
 
 /** Events of the tenant aggregate. Stable forever: change them only with a new revision and an upcaster. */
@@ -14,7 +15,8 @@ public final class TenantEvents {
     public sealed interface TenantEvent permits TenantCreated, TenantRenamed, TenantDeleted, SigningKeyAdded,
             TenantLifetimeSettingsChanged, TenantRefreshSettingsChanged, TenantPermissionChangePolicyChanged,
             SigningKeyCreated, SigningKeyActivated, SigningKeyRetired, SigningKeyRevoked, SigningKeyRotationChanged,
-            TenantDefaultAudienceChanged, SigningKeyResealed {
+            TenantDefaultAudienceChanged, SigningKeyResealed, IssuanceRecordRetentionChanged, LegalHoldPlaced,
+            LegalHoldLifted, IssuanceRecordsPruned {
         String tenantId();
     }
 
@@ -155,5 +157,46 @@ public final class TenantEvents {
     @Revision("1")
     public record SigningKeyResealed(String tenantId, String kid, String sealedPrivateJwk, Instant at)
             implements TenantEvent {
+    }
+
+    /**
+     * The tenant setting {@code issuance_record_retention}: its {@code AccessTokenIssued} and {@code IdTokenIssued}
+     * records older than this many seconds are exported and leave the event store; {@code null}: kept forever (the
+     * default).
+     */
+    @Revision("1")
+    public record IssuanceRecordRetentionChanged(String tenantId, Long retention) implements TenantEvent {
+    }
+
+    /** A legal hold: nothing of the tenant is pruned until it is lifted, whatever its retention. */
+    @Revision("1")
+    public record LegalHoldPlaced(String tenantId, String reason, Instant at) implements TenantEvent {
+    }
+
+    @Revision("1")
+    public record LegalHoldLifted(String tenantId, Instant at) implements TenantEvent {
+    }
+
+    /**
+     * Issuance records of the tenant left the event store, after they were exported and made durable. The history
+     * says what left (how many, up to when, the highest global index), and where it went, byte for byte.
+     *
+     * @param upTo            every record pruned was issued before this instant (now minus the retention)
+     * @param throughPosition the highest global index among them
+     * @param files           the parts of the export files written for them, one per UTC day
+     */
+    @Revision("1")
+    public record IssuanceRecordsPruned(String tenantId, Instant upTo, long throughPosition, long count,
+                                        List<ExportedPart> files, Instant at) implements TenantEvent {
+        public IssuanceRecordsPruned {
+            files = List.copyOf(files);
+        }
+    }
+
+    /**
+     * The bytes {@code [fromByte, toByte)} of the NDJSON file {@code file} (relative to the export directory) hold
+     * {@code records} records, one per line; {@code sha256} (hex) is the digest of exactly those bytes.
+     */
+    public record ExportedPart(String file, long fromByte, long toByte, long records, String sha256) {
     }
 }
