@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tally and Keycloak 26.x side by side, with one load tool and one JDK: refresh token rotation (issue 14, the
-# default), client credentials or introspection (issue 17).
+# default), client credentials, introspection or the password grant (issue 17).
 # Rounds of three runs, one server under load at a time:
 #   tally-h2   Tally standalone on H2 (run-client-credentials.sh: the tool starts the jar, fresh data directory)
 #   tally-pg   Tally standalone on a fresh PostgreSQL database (run-on-postgres.sh: created, then dropped)
@@ -10,13 +10,14 @@
 # Every run is the tool's --scenario: refresh (CONCURRENCY closed-loop threads, 16, each owning one family started by
 # the password grant, each presenting the refresh token of its previous 200 answer); client_credentials (Tally: one
 # machine client of the tool's tenant; Keycloak: its client m2m); introspect (one access token of that client,
-# introspected by it, every answer active). Keycloak signs with ES256 unless KC_ALG says otherwise; the tool's Tally
+# introspected by it, every answer active); password (the refresh scenario's user, alice at Keycloak, no offline
+# access or scope; both hash with Argon2id at 7 MiB and 5 iterations by default). Keycloak signs with ES256 unless KC_ALG says otherwise; the tool's Tally
 # tenant signs with ES256. Odd rounds run the three in the
 # order above, even rounds in the opposite one, so a machine that drifts does not favour one server. Tally gets a new
 # JVM for every run, Keycloak one JVM for all of them (idle while Tally runs): its warm-up is the first run's and
 # --warmup's.
 #
-# Usage: benchmarks/run-vs-keycloak.sh [path/to/tally.jar] [--scenario=refresh|client_credentials|introspect]
+# Usage: benchmarks/run-vs-keycloak.sh [path/to/tally.jar] [--scenario=refresh|client_credentials|introspect|password]
 #                                      [--servers=tally-h2,tally-pg,keycloak] [--warmup=10] [--duration=30]
 #                                      [--rounds=2] [--concurrency=16] [--server-jvm-args="..."]
 #   Prints a Markdown table on stdout, one row per run as it ends: req/s, latency percentiles, errors, threads
@@ -60,7 +61,7 @@ work=$(mktemp -d -t tally-vs-keycloak-XXXXXX)
 load=(--scenario="$scenario" --concurrency="$concurrency" --warmup="$warmup" --duration="$duration")
 tally_args=()
 [[ -n "$jvm_args" ]] && tally_args=(--server-jvm-args="$jvm_args")
-case $scenario in refresh | client_credentials | introspect) ;; *) echo "[vs] unknown --scenario=$scenario" >&2; exit 2 ;; esac
+case $scenario in refresh | client_credentials | introspect | password) ;; *) echo "[vs] unknown --scenario=$scenario" >&2; exit 2 ;; esac
 
 if [[ ! -f "$jar" || ! -f "$root/benchmarks/target/runtime-classpath.txt" ]]; then
     echo "[vs] building the server and the benchmark tool" >&2
@@ -87,7 +88,7 @@ if (( with_keycloak )); then
         echo "[vs] Keycloak did not start; see $work/keycloak-start.log and $kc_root/kc.log" >&2; exit 1
     fi
     peer=(--peer-token-url="$token_url" --peer-client=m2m:s3cret)
-    [[ $scenario == refresh ]] && peer+=(--peer-user=alice:pw)
+    [[ $scenario == refresh || $scenario == password ]] && peer+=(--peer-user=alice:pw)
     if [[ $scenario == refresh && -n "${PEER_SCOPE:-}" ]]; then
         peer+=(--peer-scope="$PEER_SCOPE")
     fi

@@ -95,13 +95,29 @@ class PeerScenarioTest {
 
     @Test
     @Timeout(60)
+    void thePasswordGrantAtThePeerSendsItsUserWithNoScope() throws Exception {
+        try (FakePeerServer peer = FakePeerServer.start("m2m", "s3cret", "alice", "pw")) {
+            Run r = ClientCredentialsLoadTest.run(Map.of(), "--peer-token-url=" + peer.tokenUrl(),
+                    "--peer-client=m2m:s3cret", "--peer-user=alice:pw", "--scenario=password", "--concurrency=2",
+                    "--warmup=0", "--duration=1", "--validate-every=1");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("| password (peer) | "), r.out());
+            assertTrue(r.out().contains("errors:           0 "), r.out());
+            assertTrue(peer.passwordForms().size() > 2, "the smoke test's and the load's");
+            assertTrue(peer.passwordForms().stream().allMatch(f -> !f.containsKey("scope")
+                    && "alice".equals(f.get("username"))));
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void aPeerUserIsRefusedWhereNoScenarioNeedsOne() throws Exception {
         try (FakePeerServer peer = FakePeerServer.start("m2m", "s3cret", "alice", "pw")) {
             Run r = ClientCredentialsLoadTest.run(Map.of(), "--peer-token-url=" + peer.tokenUrl(),
                     "--peer-client=m2m:s3cret", "--peer-user=alice:pw", "--scenario=introspect", "--warmup=0",
                     "--duration=1");
             assertEquals(2, r.exit(), r.err());
-            assertTrue(r.err().contains("--peer-user and --peer-scope apply to the refresh scenario only"), r.err());
+            assertTrue(r.err().contains("--peer-user applies to the refresh and password scenarios only"), r.err());
         }
     }
 

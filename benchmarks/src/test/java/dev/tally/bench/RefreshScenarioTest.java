@@ -49,6 +49,22 @@ class RefreshScenarioTest {
         }
     }
 
+    /** The password scenario: the refresh scenario's user and client, the grant alone, no family started. */
+    @Test
+    @Timeout(60)
+    void thePasswordScenarioSendsTheUsersGrantWithoutOfflineAccess() throws Exception {
+        try (FakeTallyServer fake = FakeTallyServer.start(0, "t", 0)) {
+            Run r = run("--scenario=password", "--base-url=" + fake.baseUrl(), "--admin-token=t",
+                    "--concurrency=2", "--warmup=0", "--duration=1", "--validate-every=1");
+            assertEquals(0, r.exit(), r.err());
+            assertEquals(0, r.number("errors"));
+            assertTrue(r.out().contains("| password | "), r.out());
+            assertTrue(r.number("total requests") > 0);
+            assertEquals(fake.passwordGrants(), fake.tokenRequests(), "nothing but password grants");
+            assertEquals(0, fake.familiesStarted(), "no offline_access, so no family");
+        }
+    }
+
     @Test
     @Timeout(60)
     void aThreadStopsAtItsFirstErrorInsteadOfPresentingATokenThatMayBeSpent() throws Exception {

@@ -41,13 +41,14 @@ public record LoadOptions(
             Usage: java -cp <classes> dev.tally.bench.ClientCredentialsLoad [options]
 
             Drives POST /t/{tenant}/oauth/token of a Tally server in a closed loop and prints throughput,
-            latency percentiles and the server's resident memory. The refresh scenario also runs against
+            latency percentiles and the server's resident memory. Every scenario also runs against
             another server's token endpoint (--peer-token-url), to compare the two with one tool.
 
             Scenario:
               --scenario=client_credentials  (default) grant_type=client_credentials with a machine client
               (with --base-url: a comma-separated list of token-service nodes spreads the workers over them,
                and --admin-url=URL names the management API when it is served elsewhere: distributed mode)
+              --scenario=password      grant_type=password of the refresh scenario's user, without offline_access
               --scenario=introspect    RFC 7662 introspection of a client-credentials access token
               --scenario=refresh       refresh token rotation: one user and a regular_web client with rotation
                                        "rotate" per tenant; each thread gets its own refresh token with the
@@ -73,12 +74,13 @@ public record LoadOptions(
                                        starts its family with the password grant (client_secret_post) and
                                        rotates it as against Tally; client_credentials: the peer client's token
                                        request; introspect: one token of the peer client, introspected at
-                                       URL/introspect by that client. Answers must carry an access token (and a
-                                       new refresh token), or say active=true; expires_in is the peer's own
+                                       URL/introspect by that client; password: the peer user's password grant,
+                                       no scope. Answers must carry an access token (and a new refresh token),
+                                       or say active=true; expires_in is the peer's own
               --peer-client=ID:SECRET  the peer's confidential client (split at the first ':'), allowed the
                                        password, refresh_token and client_credentials grants
-              --peer-user=NAME:PASSWORD  the user whose families the threads start (split at the first ':');
-                                       refresh only
+              --peer-user=NAME:PASSWORD  the user whose families the threads start, or whose password grant
+                                       is sent (split at the first ':'); refresh and password only
               --peer-scope=SCOPE       scope of the password grant (default none: Keycloak returns a refresh
                                        token without one; offline_access asks it for an offline session)
               --peer-pid=PID           the peer's process, for its CPU and memory (default: the process
@@ -194,11 +196,15 @@ public record LoadOptions(
             }
         }
         String[] client = pair(kv, "peer-client", "ID:SECRET");
-        boolean refresh = Scenario.of(kv.getOrDefault("scenario", Scenario.REFRESH.option())) == Scenario.REFRESH;
-        if (!refresh && (kv.containsKey("peer-user") || kv.containsKey("peer-scope"))) {
-            throw new IllegalArgumentException("--peer-user and --peer-scope apply to the refresh scenario only");
+        Scenario scenario = Scenario.of(kv.getOrDefault("scenario", Scenario.REFRESH.option()));
+        boolean needsUser = scenario == Scenario.REFRESH || scenario == Scenario.PASSWORD;
+        if (!needsUser && kv.containsKey("peer-user")) {
+            throw new IllegalArgumentException("--peer-user applies to the refresh and password scenarios only");
         }
-        String[] user = refresh ? pair(kv, "peer-user", "NAME:PASSWORD") : new String[] {null, null};
+        if (scenario != Scenario.REFRESH && kv.containsKey("peer-scope")) {
+            throw new IllegalArgumentException("--peer-scope applies to the refresh scenario only");
+        }
+        String[] user = needsUser ? pair(kv, "peer-user", "NAME:PASSWORD") : new String[] {null, null};
         String scope = kv.getOrDefault("peer-scope", "").trim();
         Long pid = kv.containsKey("peer-pid") ? number(kv, "peer-pid", 0, 1, Long.MAX_VALUE) : null;
         return new Peer(URI.create(checkLoopbackUrl("--peer-token-url", url)), client[0], client[1], user[0], user[1],

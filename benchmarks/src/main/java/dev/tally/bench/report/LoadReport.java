@@ -108,6 +108,10 @@ public final class LoadReport {
                     ? "client_credentials at a peer: grant_type=client_credentials (client_secret_post), one prepared"
                     + " request"
                     : "client_credentials: grant_type=client_credentials, one prepared request per tenant";
+            case PASSWORD -> atPeer
+                    ? "password at a peer: grant_type=password of its user (client_secret_post), no scope"
+                    : "password: grant_type=password of the tenant's user (client_secret_post), the bench API's audience,"
+                    + " no offline_access";
         });
         line(b, "host", machine.host() + ", " + machine.cpus() + " CPUs (shared by load generator and server)");
         line(b, "tool JDK", machine.toolJdk());
@@ -126,7 +130,8 @@ public final class LoadReport {
             line(b, "target", target + "  client " + p.clientId() + (p.username() == null ? ""
                     : ", user " + p.username() + ", " + (p.scope() == null ? "no scope" : "scope " + p.scope())));
         } else {
-            line(b, "target", target + "  " + clients + " tenant(s)/client(s)" + (refresh ? "/user(s)" : "")
+            line(b, "target", target + "  " + clients + " tenant(s)/client(s)"
+                    + (refresh || o.scenario() == Scenario.PASSWORD ? "/user(s)" : "")
                     + ", audience " + Provisioning.AUDIENCE);
         }
         line(b, "concurrency", o.concurrency() + " " + r.threadKind()

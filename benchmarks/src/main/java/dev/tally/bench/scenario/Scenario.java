@@ -22,7 +22,9 @@ public enum Scenario {
     /** {@code grant_type=refresh_token}: each thread rotates its own family, presenting the token it got last. */
     REFRESH("refresh", "refresh"),
     /** RFC 7662 {@code POST /t/{tenant}/oauth/introspect} of one access token per tenant, by its own client. */
-    INTROSPECT("introspect", "introspection");
+    INTROSPECT("introspect", "introspection"),
+    /** {@code grant_type=password} of one user, the same prepared request every time (no offline access). */
+    PASSWORD("password", "password grant");
 
     private final String option;
     /** What its requests are called in messages. */
@@ -44,12 +46,14 @@ public enum Scenario {
                 return s;
             }
         }
-        throw new IllegalArgumentException("--scenario must be client_credentials, refresh or introspect, got: " + option);
+        throw new IllegalArgumentException("--scenario must be client_credentials, refresh, introspect or password, got: "
+                + option);
     }
 
     /** The client each tenant needs: refresh rotation starts its families with a user's password grant. */
     public Provisioning.Clients clients() {
-        return this == REFRESH ? Provisioning.Clients.PASSWORD_WITH_ROTATION : Provisioning.Clients.MACHINE;
+        return this == REFRESH || this == PASSWORD ? Provisioning.Clients.PASSWORD_WITH_ROTATION
+                : Provisioning.Clients.MACHINE;
     }
 
     /**
@@ -62,6 +66,7 @@ public enum Scenario {
             case REFRESH -> RefreshRotationSource.start(http, FamilyEndpoint.of(c));
             case INTROSPECT -> new IntrospectionSource(List.of(IntrospectionSource.prepare(http, c)), 0);
             case CLIENT_CREDENTIALS -> new ClientCredentialsSource(List.of(ClientCredentialsSource.tokenRequest(c)), 0);
+            case PASSWORD -> passwordSource(List.of(c), 0);
         };
         smokeTest(http, source, "tenant " + c.tenant());
     }
@@ -73,6 +78,7 @@ public enum Scenario {
             case INTROSPECT -> new IntrospectionSource(List.of(IntrospectionSource.prepare(http, peer)), 0);
             case CLIENT_CREDENTIALS -> new ClientCredentialsSource(List.of(ClientCredentialsSource.tokenRequest(peer)),
                     0, OptionalLong.empty());
+            case PASSWORD -> passwordSource(withUser(peer), 0);
         };
         smokeTest(http, source, "the peer");
     }
@@ -122,8 +128,26 @@ public enum Scenario {
                     sources.add(new ClientCredentialsSource(requests, i));
                 }
             }
+            case PASSWORD -> {
+                for (int i = 0; i < workers; i++) {
+                    sources.add(passwordSource(clients, i));
+                }
+            }
         }
         return sources;
+    }
+
+    /** Tally's password grant for the bench API's audience, without offline_access: no family is started. */
+    private static RequestSource passwordSource(List<TenantClient> clients, int worker) {
+        List<HttpRequest> requests = clients.stream().map(c -> PasswordGrantSource.request(FamilyEndpoint.of(c),
+                "&audience=" + FormPost.enc(Provisioning.AUDIENCE))).toList();
+        return new PasswordGrantSource(requests, worker, OptionalLong.of(Provisioning.TOKEN_LIFETIME));
+    }
+
+    /** A peer's password grant for its user, with no scope: its own answer, lifetime unchecked. */
+    private static RequestSource passwordSource(Peer peer, int worker) {
+        return new PasswordGrantSource(List.of(PasswordGrantSource.request(FamilyEndpoint.of(peer), "")), worker,
+                OptionalLong.empty());
     }
 
     /**
@@ -155,14 +179,19 @@ public enum Scenario {
                     sources.add(new ClientCredentialsSource(requests, i, OptionalLong.empty()));
                 }
             }
+            case PASSWORD -> {
+                for (int i = 0; i < workers; i++) {
+                    sources.add(passwordSource(withUser(peer), i));
+                }
+            }
         }
         return sources;
     }
 
-    /** The refresh scenario starts its families with the peer's user, which only it needs. */
+    /** The refresh and password scenarios need the peer's user; the others do not. */
     private static Peer withUser(Peer peer) {
         if (peer.username() == null) {
-            throw new IllegalArgumentException("the refresh scenario at a peer needs --peer-user");
+            throw new IllegalArgumentException("the " + "refresh and password scenarios at a peer need --peer-user");
         }
         return peer;
     }

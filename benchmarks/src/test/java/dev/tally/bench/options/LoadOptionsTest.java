@@ -28,8 +28,9 @@ class LoadOptionsTest {
         assertEquals(Scenario.CLIENT_CREDENTIALS, parse("--jar=x.jar", "--scenario=client_credentials").scenario());
         assertEquals(Scenario.REFRESH, parse("--jar=x.jar", "--scenario=refresh").scenario());
         assertEquals(Scenario.INTROSPECT, parse("--jar=x.jar", "--scenario=introspect").scenario());
-        assertEquals("--scenario must be client_credentials, refresh or introspect, got: password",
-                refused("--jar=x.jar", "--scenario=password"));
+        assertEquals(Scenario.PASSWORD, parse("--jar=x.jar", "--scenario=password").scenario());
+        assertEquals("--scenario must be client_credentials, refresh, introspect or password, got: implicit",
+                refused("--jar=x.jar", "--scenario=implicit"));
     }
 
     @Test
@@ -98,7 +99,7 @@ class LoadOptionsTest {
 
     @Test
     void aPeerIsRefusedWhatOnlyATallyTheToolProvisionsOrStartsCouldUse() {
-        assertEquals("--peer-user and --peer-scope apply to the refresh scenario only",
+        assertEquals("--peer-user applies to the refresh and password scenarios only",
                 refused(KEYCLOAK, "--peer-client=m:s", "--peer-user=a:p", "--scenario=client_credentials"));
         assertEquals(Scenario.CLIENT_CREDENTIALS, parse(KEYCLOAK, "--peer-client=m:s", "--scenario=client_credentials")
                 .scenario(), "the peer client's client_credentials need no user");

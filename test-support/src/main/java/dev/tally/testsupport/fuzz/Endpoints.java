@@ -164,6 +164,12 @@ final class Endpoints {
             d.json(body);
         }));
         all.add(endpoint("DELETE", null, T, Body.NONE, Set.of(), Set.of(), (d, p) -> adminAuth(d, p, false)));
+        // A legal hold only suspends pruning; placed or lifted, the witnesses' records and tokens stay as they are.
+        all.add(json("POST", T + "/legal-hold", Set.of(), (d, p) -> {
+            adminAuth(d, p, false);
+            d.json(object().put("reason", "fuzzed " + p.alnum(6)));
+        }));
+        all.add(endpoint("DELETE", null, T + "/legal-hold", Body.NONE, Set.of(), Set.of(), (d, p) -> adminAuth(d, p, false)));
         all.add(get(T + "/signing-keys", (d, p) -> adminAuth(d, p, true)));
         // A rotation only pre-publishes (it signs an hour later), so the witnesses' tokens keep verifying; a second
         // one while the first is pending is a 409.
@@ -360,7 +366,7 @@ final class Endpoints {
 
     static final Set<String> TENANT_NUMBERS = Set.of("max_token_lifetime", "max_token_lifetime_for_web",
             "default_token_lifetime", "session_idle_timeout", "session_absolute_timeout", "refresh_token_lifetime",
-            "refresh_token_idle_lifetime", "refresh_token_leeway");
+            "refresh_token_idle_lifetime", "refresh_token_leeway", "issuance_record_retention");
     static final Set<String> API_NUMBERS = Set.of("token_lifetime", "token_lifetime_for_web");
     static final Set<String> CLIENT_NUMBERS = Set.of("id_token_lifetime", "session_idle_timeout",
             "session_absolute_timeout", "refresh_token.token_lifetime", "refresh_token.idle_token_lifetime",
