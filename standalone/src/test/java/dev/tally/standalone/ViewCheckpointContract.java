@@ -59,9 +59,11 @@ abstract class ViewCheckpointContract {
         newStore();
         Scenario s;
         Map<String, Object> before;
+        Map<String, Long> processorsBefore;
         try (ConfigurableApplicationContext first = start(dataDir)) {
             s = Scenario.build(http(first));
             before = s.answers(http(first));
+            processorsBefore = trackingPositions(first.getBean(JdbcTemplate.class));
         }
 
         Map<String, Object> fromCheckpoint;
@@ -71,6 +73,11 @@ abstract class ViewCheckpointContract {
                     .isGreaterThan(0);
             ViewsProbe.assertSameState(live, ViewsProbe.start(second, false));
             fromCheckpoint = s.answers(http(second));
+            // the query side's tracking processors resume from their stored tokens: none starts again from the first event
+            Map<String, Long> processorsAfter = trackingPositions(second.getBean(JdbcTemplate.class));
+            assertThat(processorsBefore).as("query-side processors with stored tokens").isNotEmpty();
+            processorsBefore.forEach((name, index) -> assertThat(processorsAfter.get(name))
+                    .as(name + " resumes from its stored position").isGreaterThanOrEqualTo(index));
         }
         assertThat(fromCheckpoint).isEqualTo(before);
 
@@ -176,6 +183,21 @@ abstract class ViewCheckpointContract {
             ViewsProbe.assertSameState(whole, ViewsProbe.start(node, false));
             ViewsProbe.assertSameState(ViewsProbe.live(node), whole);
         }
+    }
+
+    /**
+     * Each tracking processor's stored position (its token's index); -1 for a replay token, which a processor that
+     * starts over from the first event would hold.
+     */
+    private static Map<String, Long> trackingPositions(JdbcTemplate jdbc) {
+        Map<String, Long> positions = new LinkedHashMap<>();
+        jdbc.query("SELECT processor_name, token_type, token FROM token_entry WHERE token IS NOT NULL", rs -> {
+            String json = new String(rs.getBytes(3), StandardCharsets.UTF_8);
+            java.util.regex.Matcher index = java.util.regex.Pattern.compile("\"index\"\\s*:\\s*(\\d+)").matcher(json);
+            boolean replay = rs.getString(2).endsWith("ReplayToken");
+            positions.merge(rs.getString(1), replay || !index.find() ? -1 : Long.parseLong(index.group(1)), Math::min);
+        });
+        return positions;
     }
 
     private static void insert(JdbcTemplate jdbc, int format, long index, String body) {
