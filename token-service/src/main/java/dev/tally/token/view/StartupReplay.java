@@ -3,6 +3,7 @@ package dev.tally.token.view;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -31,6 +32,8 @@ public class StartupReplay implements SmartInitializingSingleton {
     private volatile long lastIndex = -1;
     private volatile long checkpointIndex = -1;
     private volatile long eventsRead;
+    /** The store position the views reached at start-up: the checkpoint's, then each event read after it. */
+    private volatile GapAwareTrackingToken reached;
 
     /** Sees every event of the start-up replay (the Kafka feed remembers them, to skip their copies on the stream). */
     @FunctionalInterface
@@ -69,6 +72,17 @@ public class StartupReplay implements SmartInitializingSingleton {
         return checkpointIndex;
     }
 
+    /**
+     * Whether the views had the event at this global index when the start was done: at or below the position reached
+     * and not one of its gaps. The Kafka feed skips such an event's copy on the stream (one from the checkpoint was
+     * never seen by this start's read, so the deduplicator does not know it).
+     */
+    public boolean covers(long globalIndex) {
+        GapAwareTrackingToken position = reached;
+        return position != null && globalIndex >= 0 && globalIndex <= position.getIndex()
+                && !position.getGaps().contains(globalIndex);
+    }
+
     /** How many events of the store the start read (after the checkpoint, if there was one). */
     public long eventsRead() {
         return eventsRead;
@@ -87,6 +101,7 @@ public class StartupReplay implements SmartInitializingSingleton {
             checkpoint.events().forEach(config::apply);
             revocations.restore(checkpoint.revocations());
             from = checkpoint.position();
+            reached = checkpoint.position();
             checkpointIndex = checkpoint.position().getIndex();
             lastIndex = checkpointIndex;
             LOG.info("token service views start from checkpoint {} at store index {} ({} configuration events, "
@@ -97,6 +112,9 @@ public class StartupReplay implements SmartInitializingSingleton {
             events.forEach(event -> {
                 counts[0]++;
                 event.trackingToken().position().ifPresent(p -> lastIndex = Math.max(lastIndex, p));
+                if (event.trackingToken() instanceof GapAwareTrackingToken position) {
+                    reached = position;
+                }
                 observers.forEach(o -> o.replayed(event));
                 if (config.apply(event)) {
                     counts[1]++;

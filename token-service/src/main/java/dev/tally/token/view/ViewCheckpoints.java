@@ -273,9 +273,10 @@ public class ViewCheckpoints implements SmartLifecycle {
         if (running == null) {
             return;
         }
-        running.shutdownNow();
+        // not shutdownNow: an interrupt during a JDBC call closes H2's file channel, and with it the embedded database
+        running.shutdown();
         try {
-            running.awaitTermination(30, TimeUnit.SECONDS);
+            running.awaitTermination(5, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
