@@ -73,7 +73,8 @@ class StartupStoreBuilder {
                     jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry", Long.class));
             if (Boolean.getBoolean("tally.bench.for-older-builds")) {
                 jdbc.execute("DROP TABLE token_view_checkpoint");
-                jdbc.update("DELETE FROM flyway_schema_history WHERE version = '3.2'");
+                // Flyway's table and columns are lower case and quoted in H2
+                jdbc.update("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '3.2'");
             }
         }
     }
