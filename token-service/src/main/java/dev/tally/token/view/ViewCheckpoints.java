@@ -40,6 +40,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -120,8 +121,15 @@ public class ViewCheckpoints implements SmartLifecycle {
 
     /** The newest checkpoint that can be read in full; empty if none can (each one passed over is logged). */
     public Optional<Loaded> load() {
-        List<long[]> rows = jdbc.query("SELECT id, format FROM token_view_checkpoint ORDER BY store_index DESC, id DESC",
-                (rs, n) -> new long[] {rs.getLong(1), rs.getInt(2)});
+        List<long[]> rows;
+        try {
+            rows = jdbc.query("SELECT id, format FROM token_view_checkpoint ORDER BY store_index DESC, id DESC",
+                    (rs, n) -> new long[] {rs.getLong(1), rs.getInt(2)});
+        } catch (DataAccessException e) {
+            // no table (a database migrated without the token service's scripts): read the whole store, as before
+            LOG.warn("no view checkpoint can be listed ({}): the views are read from the whole store", e.toString());
+            return Optional.empty();
+        }
         for (long[] row : rows) {
             long id = row[0];
             if (row[1] != FORMAT) {
