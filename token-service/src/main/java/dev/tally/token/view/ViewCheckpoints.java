@@ -4,8 +4,10 @@ import dev.tally.kernel.api.ApiEvents.ApiDeleted;
 import dev.tally.kernel.client.ClientEvents.ClientDeleted;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleDeleted;
 import dev.tally.kernel.session.SessionEvents.SessionExpired;
+import dev.tally.kernel.session.SessionEvents.SessionExtended;
 import dev.tally.kernel.session.SessionEvents.SessionRevoked;
 import dev.tally.kernel.user.UserEvents.UserDeleted;
+import dev.tally.kernel.user.UserEvents.UserTokensRevoked;
 import dev.tally.token.settings.TokenNodeProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +58,8 @@ import tools.jackson.databind.json.JsonMapper;
  * resumes with {@code readEvents(token)} reads the gaps again as well as everything above the index. It holds:
  * <ul>
  *   <li>the configuration's events (tenants, keys, APIs, clients, rules, users, sessions) in the form the store holds
- *       them (a signing key only sealed, secrets and passwords only as hashes), in the order they were read; the events
+ *       them (a signing key only sealed, secrets and passwords only as hashes), in the order they were read, but for
+ *       those that change none of the views ({@code SessionExtended}, {@code UserTokensRevoked}); the events
  *       of an aggregate that has ended (a deleted client, API, rule or user, an ended session) are left out, since
  *       applying them changes nothing in the end. A start applies them through the configuration view as a replay
  *       would, so keys are opened with the master key ring there, as from the store;</li>
@@ -79,6 +82,12 @@ public class ViewCheckpoints implements SmartLifecycle {
     /** Events after which nothing of their aggregate is left in the views. */
     private static final Set<Class<?>> ENDS = Set.of(ClientDeleted.class, ApiDeleted.class, LifetimeRuleDeleted.class,
             UserDeleted.class, SessionExpired.class, SessionRevoked.class);
+
+    /**
+     * Events of the configuration views' aggregates that change none of them (a session's recorded activity, a user's
+     * "not before", which the revocation view keeps): not kept, so a busy session does not lengthen the checkpoint.
+     */
+    private static final Set<Class<?>> NO_EFFECT = Set.of(SessionExtended.class, UserTokensRevoked.class);
 
     private final JdbcTemplate jdbc;
     private final EventStorageEngine storage;
@@ -207,7 +216,8 @@ public class ViewCheckpoints implements SmartLifecycle {
                 }
                 position = gapAware;
                 read++;
-                if (event instanceof DomainEventMessage<?> domain && TokenConfigProjection.handles(domain.getPayloadType())) {
+                if (event instanceof DomainEventMessage<?> domain && TokenConfigProjection.handles(domain.getPayloadType())
+                        && !NO_EFFECT.contains(domain.getPayloadType())) {
                     events.add(stored(domain));
                     if (ENDS.contains(domain.getPayloadType())) {
                         ended.add(domain.getAggregateIdentifier());
