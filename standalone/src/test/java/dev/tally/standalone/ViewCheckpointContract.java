@@ -9,12 +9,17 @@ import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.token.TokenEvents.AccessTokenRevoked;
 import dev.tally.standalone.OfflineTenant.Login;
 import dev.tally.standalone.StandaloneScenario.Client;
+import dev.tally.testsupport.Browser;
 import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
 import dev.tally.token.view.ViewCheckpoints;
 import dev.tally.token.view.ViewsProbe;
 import dev.tally.token.view.ViewsProbe.Views;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -79,6 +84,7 @@ abstract class ViewCheckpointContract {
             processorsBefore.forEach((name, index) -> assertThat(processorsAfter.get(name))
                     .as(name + " resumes from its stored position").isGreaterThanOrEqualTo(index));
         }
+        assertThat(before).containsEntry("login session found by its cookie", true);
         assertThat(fromCheckpoint).isEqualTo(before);
 
         try (ConfigurableApplicationContext whole = start(dataDir, "--tally.token.checkpoint.enabled=false")) {
@@ -207,7 +213,8 @@ abstract class ViewCheckpointContract {
 
     /** A store with what the views hold: tenants, keys, APIs, clients (a rotated secret), users, revocations. */
     record Scenario(OfflineTenant t, Login kept, Login familyRevoked, Login accessRevoked, String bobToken,
-                    Client rotated, String oldSecret, String machineToken, Client deleted, Client ofDeletedTenant) {
+                    Client rotated, String oldSecret, String machineToken, Client deleted, Client ofDeletedTenant,
+                    String spaClient, String sessionCookies) {
 
         static Scenario build(TestHttp http) {
             OfflineTenant t = OfflineTenant.create(http, "ckpt");
@@ -238,8 +245,40 @@ abstract class ViewCheckpointContract {
             assertThat(http.admin("PATCH", "/admin/tenants/ckpt/users/" + bob.text("user_id"),
                     Map.of("roles", List.of("viewer"))).status()).isEqualTo(200);
             String machineToken = token(http, "ckpt", rotated, t.api()).text("access_token");
+
+            // a login session (the login form), which a silent authorization finds by its cookie
+            Response spa = http.admin("POST", "/admin/tenants/ckpt/clients", Map.of("name", "Web app", "app_type", "spa",
+                    "callbacks", List.of(LoginFlowEndToEndTest.CALLBACK)));
+            assertThat(spa.status()).as(spa.toString()).isEqualTo(201);
+            String spaClient = spa.text("client_id");
+            Browser browser = new Browser(http.baseUrl());
+            HttpResponse<String> form = browser.get(LoginFlowEndToEndTest.authorizePath("ckpt", spaClient, ""));
+            assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
+            HttpResponse<String> submitted = browser.post("/t/ckpt/login", Map.of(
+                    "request", Browser.hidden(form.body(), "request"), "csrf", Browser.hidden(form.body(), "csrf"),
+                    "username", "alice", "password", OfflineTenant.PASSWORD));
+            assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(302);
+            String cookies = String.join("; ", submitted.headers().allValues("Set-Cookie").stream()
+                    .map(c -> c.split(";", 2)[0]).toList());
+            assertThat(cookies).as("the login set a session cookie").isNotEmpty();
             return new Scenario(t, kept, familyRevoked, accessRevoked, bobToken, rotated, machine.secret(), machineToken,
-                    deleted, ofDeletedTenant);
+                    deleted, ofDeletedTenant, spaClient, cookies);
+        }
+
+        /** {@code prompt=none} with the session's cookie: whether the node finds the session (a code comes back). */
+        boolean silentAuthorization(TestHttp http) {
+            try {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http.baseUrl()
+                        + LoginFlowEndToEndTest.authorizePath("ckpt", spaClient, "&prompt=none")))
+                        .header("Cookie", sessionCookies).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
+                return Browser.redirectParams(r).containsKey("code");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
 
         /** What a node answers about them (no answer that changes state: no refresh, no revocation). */
@@ -257,6 +296,7 @@ abstract class ViewCheckpointContract {
             a.put("client of the deleted tenant", token(http, "ckpt-gone", ofDeletedTenant, t.api()).status());
             a.put("alice's password grant", on.passwordGrant().status());
             a.put("jwks", http.get("/t/ckpt/.well-known/jwks.json").body());
+            a.put("login session found by its cookie", silentAuthorization(http));
             return a;
         }
     }
