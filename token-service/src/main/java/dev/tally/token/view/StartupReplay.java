@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,7 +48,7 @@ public class StartupReplay implements SmartInitializingSingleton {
     }
 
     /** @param checkpoints where the views' checkpoints are; none (or no bean): the whole store is read */
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     public StartupReplay(EventStorageEngine storage, TokenConfigProjection config, RevocationViewProjection revocations,
                          ObjectProvider<Observer> observers, ObjectProvider<ViewCheckpoints> checkpoints) {
         this.checkpoints = checkpoints;
