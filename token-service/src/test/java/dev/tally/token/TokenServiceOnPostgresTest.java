@@ -219,7 +219,8 @@ class TokenServiceOnPostgresTest {
         beans.registerSingleton("replay", endedAtHead);
         TokenConfig node = new TokenConfig(masterKey, ruleCompiler);
         StoreCatchUp catchUp = new StoreCatchUp(eventStore, storage, beans.getBeanProvider(StartupReplay.class), node,
-                new TokenNodeProperties("node-1", new TokenNodeProperties.CatchUp(true, Duration.ofMillis(1), 50)));
+                new TokenNodeProperties("node-1", new TokenNodeProperties.CatchUp(true, Duration.ofMillis(1), 50),
+                new TokenNodeProperties.Checkpoint(true, Duration.ofMinutes(5))));
         assertThat(catchUp.tenant("caught")).isTrue();
         appendCommitted(List.of(api("caught", "api_caught", "https://caught.test", 90)));
 

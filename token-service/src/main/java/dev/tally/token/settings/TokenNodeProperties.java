@@ -10,9 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param nodeId  this node's name, unique among the token nodes: it names the node's consumer group on the internal
  *                event stream; unset: the {@code HOSTNAME} environment variable, else {@code token}
  * @param catchUp reading a missing tenant, client or API from the event store on demand
+ * @param checkpoint a durable copy of the views, so that a start reads only the events after it
  */
 @ConfigurationProperties("tally.token")
-public record TokenNodeProperties(String nodeId, @DefaultValue CatchUp catchUp) {
+public record TokenNodeProperties(String nodeId, @DefaultValue CatchUp catchUp, @DefaultValue Checkpoint checkpoint) {
 
     public TokenNodeProperties {
         if (nodeId == null || nodeId.isBlank()) {
@@ -38,6 +39,23 @@ public record TokenNodeProperties(String nodeId, @DefaultValue CatchUp catchUp) 
             }
             if (maxPerSecond < 1) {
                 throw new IllegalStateException("tally.token.catch-up.max-per-second must be at least 1, not " + maxPerSecond);
+            }
+        }
+    }
+
+    /**
+     * @param enabled  start from the newest readable checkpoint of the views and write new ones (off: every start
+     *                 reads the whole event store)
+     * @param interval how often a checkpoint is written in the background (one is also written at an orderly
+     *                 shutdown); each one reads only the events after the one before
+     */
+    public record Checkpoint(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("5m") Duration interval) {
+
+        public Checkpoint {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalStateException("tally.token.checkpoint.interval must be positive, not " + interval);
             }
         }
     }

@@ -156,6 +156,44 @@ public class RevocationView {
         return before - size();
     }
 
+    /**
+     * What the view holds, copied under the writers' lock: each map by key, every instant as ISO-8601 text. A view
+     * built by {@link #restore} from it answers as this one does.
+     */
+    public synchronized State state() {
+        return new State(copy(revokedTokens), copy(revokedSessions), copy(revokedFamilies), copy(notBefore),
+                copy(sessionTokensUntil), copy(familyTokensUntil));
+    }
+
+    /** Merges a state into this view (each instant the later one), as applying its events again would. */
+    public synchronized void restore(State state) {
+        merge(revokedTokens, state.tokens());
+        merge(revokedSessions, state.sessions());
+        merge(revokedFamilies, state.families());
+        merge(notBefore, state.notBefore());
+        merge(sessionTokensUntil, state.sessionTokensUntil());
+        merge(familyTokensUntil, state.familyTokensUntil());
+    }
+
+    /** The view's maps, in a form Jackson writes and reads without help ({@link #state()}). */
+    public record State(Map<String, String> tokens, Map<String, String> sessions, Map<String, String> families,
+                        Map<String, String> notBefore, Map<String, String> sessionTokensUntil,
+                        Map<String, String> familyTokensUntil) {
+        public static final State EMPTY = new State(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+    }
+
+    private static Map<String, String> copy(Map<String, Instant> map) {
+        Map<String, String> copy = new java.util.TreeMap<>();
+        map.forEach((k, v) -> copy.put(k, v.toString()));
+        return copy;
+    }
+
+    private static void merge(Map<String, Instant> into, Map<String, String> from) {
+        if (from != null) {
+            from.forEach((k, v) -> later(into, k, Instant.parse(v)));
+        }
+    }
+
     /** Entries held, for the view's size gauge and tests. */
     public int size() {
         return revokedTokens.size() + revokedSessions.size() + revokedFamilies.size() + notBefore.size()

@@ -128,6 +128,11 @@ public class RevocationViewProjection {
         return RevocationView.handles(event.getPayloadType()) && applyLogged(event);
     }
 
+    /** Start-up: the revocation view's entries as a checkpoint holds them ({@link ViewCheckpoints}). */
+    void restore(RevocationView.State state) {
+        view.restore(state);
+    }
+
     /** Start-up: the replay is over; drops what has expired since. */
     public void replayed() {
         view.prune(clock.instant());

@@ -29,8 +29,9 @@ import org.springframework.stereotype.Component;
  * ({@link RevocationViewProjection}) current from Kafka in distributed mode, so token-service nodes add no load on
  * the event store.
  *
- * <p>At start-up the store is replayed once ({@link StartupReplay}); every replayed event is remembered by the
- * in-memory deduplicator. Then a {@link TallyEventConsumer} reads the internal topic ({@code tally.stream.internal-topic},
+ * <p>At start-up the views are brought to the store's head once ({@link StartupReplay}: from their checkpoint, then
+ * the store); an event at a position the start covered is skipped on the stream, and every event read from the store
+ * is also remembered by the in-memory deduplicator. Then a {@link TallyEventConsumer} reads the internal topic ({@code tally.stream.internal-topic},
  * the one with the secret fields: sealed signing keys, secret hashes) in a consumer group of its own (every node needs
  * every event, and its views are rebuilt on each start), from the first records written at (replay start - 1 min):
  * the overlap with the replay covers events the relay published while the replay ran; the deduplicator skips them.
@@ -92,6 +93,12 @@ public class StreamFeed implements SmartLifecycle, StartupReplay.Observer {
     private void handle(StreamedEvent event) {
         if (!event.known()) {
             LOG.debug("passing over {} (a type this version does not know)", event);
+            return;
+        }
+        StartupReplay startup = replay.getIfAvailable();
+        if (startup != null && startup.covers(event.globalIndex())) {
+            // in the views since the start (from the checkpoint or the store read after it): its copy is skipped
+            skipped.incrementAndGet();
             return;
         }
         boolean ran = deduplicator.applyOnce(event, () -> {
