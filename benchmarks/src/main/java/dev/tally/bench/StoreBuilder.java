@@ -6,6 +6,7 @@ import dev.tally.bench.store.Templates;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,8 +34,8 @@ public final class StoreBuilder {
         long seed = Long.parseLong(o.getOrDefault("seed", "17"));
         int batch = Integer.parseInt(o.getOrDefault("batch", "2000"));
         Duration step = Duration.ofMillis(Long.parseLong(o.getOrDefault("step-ms", "10")));
-        Result r = build(connect(url, o.getOrDefault("user", url.startsWith("jdbc:h2:") ? "sa" : "postgres")),
-                events, seed, batch, step);
+        String user = o.getOrDefault("user", url.startsWith("jdbc:h2:") ? "sa" : "postgres");
+        Result r = build(() -> connect(url, user), events, seed, batch, step);
         System.out.printf("seeded events    %d (%d tenants with templates)%n", r.seeded(), r.tenants());
         System.out.printf("appended events  %d in %.1f s: %.0f events/s%n", r.appended(), r.seconds(),
                 r.appended() / r.seconds());
@@ -44,30 +45,52 @@ public final class StoreBuilder {
     public record Result(long seeded, int tenants, long appended, double seconds) {
     }
 
-    public static Result build(Connection connection, long events, long seed, int batch, Duration step)
+    /** Events per H2 chunk: the file grows by about 5 KB per event until it is compacted, so it is, after each. */
+    static final long H2_CHUNK = 1_000_000;
+
+    /**
+     * Appends {@code events} to the store {@code connections} opens. On H2 the store is compacted ({@code SHUTDOWN
+     * COMPACT}) after every {@link #H2_CHUNK} events and at the end: H2 keeps every committed page version until then,
+     * so a million events took 5.3 GB, 324 MB once compacted. The compaction time is part of the build time.
+     */
+    public static Result build(Connector connections, long events, long seed, int batch, Duration step)
             throws SQLException {
-        Templates templates = Templates.read(connection);
+        Templates templates;
+        boolean h2;
+        try (Connection c = connections.open()) {
+            templates = Templates.read(c);
+            h2 = c.getMetaData().getURL().startsWith("jdbc:h2:");
+        }
         SyntheticHistory history = new SyntheticHistory(templates, seed, events, step);
         long t0 = System.nanoTime();
-        long next = 1_000_000;
-        try (EngineAppender appender = new EngineAppender(connection, batch)) {
-            long[] progress = {next};
-            history.emit(events, e -> {
-                try {
-                    appender.append(e);
-                } catch (SQLException ex) {
-                    throw new IllegalStateException(ex);
+        long appended = 0;
+        while (appended < events) {
+            long chunk = h2 ? Math.min(H2_CHUNK, events - appended) : events - appended;
+            try (EngineAppender appender = new EngineAppender(connections.open(), batch)) {
+                history.emit(chunk, e -> {
+                    try {
+                        appender.append(e);
+                    } catch (SQLException ex) {
+                        throw new IllegalStateException(ex);
+                    }
+                });
+                appender.flush();
+                appended += appender.appended();
+            }
+            if (h2) {
+                try (Connection c = connections.open(); Statement s = c.createStatement()) {
+                    s.execute("SHUTDOWN COMPACT");
                 }
-                if (appender.appended() >= progress[0]) {
-                    System.err.printf("[store] %d events appended, %.0f s%n", appender.appended(),
-                            (System.nanoTime() - t0) / 1e9);
-                    progress[0] += 1_000_000;
-                }
-            });
-            appender.flush();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(templates.seededEvents(), templates.tenants().size(), appender.appended(), seconds);
+            }
+            System.err.printf("[store] %d events appended, %.0f s%n", appended, (System.nanoTime() - t0) / 1e9);
         }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Result(templates.seededEvents(), templates.tenants().size(), appended, seconds);
+    }
+
+    /** Opens a new connection to the store. */
+    public interface Connector {
+        Connection open() throws SQLException;
     }
 
     static Connection connect(String url, String user) throws SQLException {
