@@ -90,24 +90,22 @@ public final class LargeStoreProbe {
     }
 
     private void queries(int tenants, int requests) throws IOException, InterruptedException {
-        LargeStoreProbe probe = this;
-
-        List<Sample> samples = probe.samples(tenants);
+        List<Sample> samples = samples(tenants);
         System.out.printf("samples          %d families from %d tenants%n", samples.size(), tenants);
         System.out.println("| request | n | p50 ms | p90 ms | p99 ms | max ms | rows per page (mean) |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        probe.measure("audit, a user", requests, samples, s -> "/admin/tenants/" + s.tenant() + "/audit?user_id="
+        measure("audit, a user", requests, samples, s -> "/admin/tenants/" + s.tenant() + "/audit?user_id="
                 + enc(s.userId()));
-        probe.measure("audit, a family", requests, samples, s -> "/admin/tenants/" + s.tenant() + "/audit?family_id="
+        measure("audit, a family", requests, samples, s -> "/admin/tenants/" + s.tenant() + "/audit?family_id="
                 + enc(s.familyId()));
-        probe.measure("audit, an event type", requests, samples, s -> "/admin/tenants/" + s.tenant()
+        measure("audit, an event type", requests, samples, s -> "/admin/tenants/" + s.tenant()
                 + "/audit?type=TokenRotated");
-        probe.measure("audit, one hour", requests, samples, s -> "/admin/tenants/" + s.tenant() + "/audit?from="
+        measure("audit, one hour", requests, samples, s -> "/admin/tenants/" + s.tenant() + "/audit?from="
                 + enc(s.at().minusSeconds(3600).toString()) + "&to=" + enc(s.at().toString()));
-        probe.measure("audit, a type in one hour", requests, samples, s -> "/admin/tenants/" + s.tenant()
+        measure("audit, a type in one hour", requests, samples, s -> "/admin/tenants/" + s.tenant()
                 + "/audit?type=AccessTokenIssued&from=" + enc(s.at().minusSeconds(3600).toString()) + "&to="
                 + enc(s.at().toString()));
-        probe.measure("time travel, a family", requests, samples, s -> "/admin/tenants/" + s.tenant()
+        measure("time travel, a family", requests, samples, s -> "/admin/tenants/" + s.tenant()
                 + "/refresh-token-families/" + enc(s.familyId()) + "?at=" + enc(s.at().minusMillis(1).toString()));
     }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -105,9 +104,5 @@ public final class Templates {
             count = rs.getLong(2);
         }
         return new Templates(tenants, first, count);
-    }
-
-    static JsonNode parse(String json) {
-        return JSON.readTree(json);
     }
 }
