@@ -3,7 +3,8 @@
 # travel and the replay of each query view.
 #
 # Usage: benchmarks/run-large-store.sh DIR [path/to/tally.jar]
-#        (LOAD_SECONDS=20, REQUESTS=500, REPLAY=audit,sessions,revocations: the views to replay, or none)
+#        (LOAD_SECONDS=20, REQUESTS=500, REPLAY=audit,sessions,revocations: the views to replay, or none;
+#         UP_ONLY=1: only step 1, with the RSS at health UP and each view's position then, and stop)
 #   1. The standalone server starts on the store (DIR/store.env): seconds from process start to health UP.
 #   2. Waits until every view (GET /admin/projections) is live at the store's head: seconds from process start, and
 #      when each view reached the head (on a store whose views were never built, that is each view's first build).
@@ -44,6 +45,12 @@ until curl -fs "$base/actuator/health" >/dev/null 2>&1; do
 done
 up=$(elapsed "$started")
 echo "[large] health UP after $up s; waiting for the views" >&2
+if [[ -n "${UP_ONLY:-}" ]]; then
+    echo "start-up $up s from process start to health UP ($STORE, $(grep -m1 '^appended' "$dir/build.txt")); RSS then $(rss VmRSS) MiB"
+    curl -fs -H "Authorization: Bearer $admin" "$base/admin/projections"
+    echo
+    exit 0
+fi
 probe() { TALLY_ADMIN_TOKEN=$admin "$JAVA_HOME/bin/java" -cp "$cp" dev.tally.bench.LargeStoreProbe --base-url="$base" \
     --tenants="$TENANTS" --requests="$requests" "$@"; }
 catchup=$(probe --steps=wait)
