@@ -116,6 +116,10 @@ public final class GroupCommitCommandBus implements CommandBus, SmartLifecycle {
     public <C, R> void dispatch(CommandMessage<C> command, CommandCallback<? super C, ? super R> callback) {
         if (running && grouped.contains(command.getCommandName()) && !CurrentUnitOfWork.isStarted()) {
             queue.add(new Pending<>(command, callback));
+            if (!running) {
+                // stopped meanwhile: the writer may have drained the queue for the last time already
+                answerLeftovers();
+            }
         } else {
             local.dispatch(command, callback);
         }
@@ -178,6 +182,10 @@ public final class GroupCommitCommandBus implements CommandBus, SmartLifecycle {
                 group.clear();
             }
         }
+        answerLeftovers();
+    }
+
+    private void answerLeftovers() {
         Pending<?, ?> left;
         while ((left = queue.poll()) != null) {
             left.answer(GenericCommandResultMessage.asCommandResultMessage(
