@@ -32,6 +32,12 @@ record FamilyEndpoint(String where, URI tokenUri, String clientId, String client
                 "does its client allow the refresh_token grant, or does it need a --peer-scope?");
     }
 
+    /** The same endpoint, with other form parameters after the password grant's own. */
+    FamilyEndpoint withPasswordExtra(String extra) {
+        return new FamilyEndpoint(where, tokenUri, clientId, clientSecret, username, password, extra, expiresIn,
+                noRefreshTokenHint);
+    }
+
     /** The client's credentials as a form, client_secret_post. */
     String clientForm() {
         return "client_id=" + FormPost.enc(clientId) + "&client_secret=" + FormPost.enc(clientSecret);

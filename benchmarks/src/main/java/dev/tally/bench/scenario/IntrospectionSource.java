@@ -32,7 +32,7 @@ final class IntrospectionSource implements RequestSource {
      * endpoint's {@code /introspect} (Keycloak's location).
      */
     static Prepared prepare(HttpClient http, Peer peer) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(ClientCredentialsSource.tokenRequest(peer),
+        HttpResponse<String> r = http.send(TokenRequestSource.tokenRequest(peer),
                 HttpResponse.BodyHandlers.ofString());
         String token = r.statusCode() == 200 ? Json.string(Json.object(r.body()), "access_token") : null;
         if (token == null) {
@@ -57,7 +57,7 @@ final class IntrospectionSource implements RequestSource {
     /** Gets the tenant's access token and prepares the introspection request for it. */
     static Prepared prepare(HttpClient http, TenantClient c)
             throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(ClientCredentialsSource.tokenRequest(c), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(TokenRequestSource.tokenRequest(c), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new BenchException("token for introspection in tenant " + c.tenant() + ": HTTP " + r.statusCode()
                     + " " + BodyExcerpt.of(r.body()));

@@ -65,7 +65,7 @@ public enum Scenario {
         RequestSource source = switch (this) {
             case REFRESH -> RefreshRotationSource.start(http, FamilyEndpoint.of(c));
             case INTROSPECT -> new IntrospectionSource(List.of(IntrospectionSource.prepare(http, c)), 0);
-            case CLIENT_CREDENTIALS -> new ClientCredentialsSource(List.of(ClientCredentialsSource.tokenRequest(c)), 0);
+            case CLIENT_CREDENTIALS -> new TokenRequestSource(List.of(TokenRequestSource.tokenRequest(c)), 0);
             case PASSWORD -> passwordSource(List.of(c), 0);
         };
         smokeTest(http, source, "tenant " + c.tenant());
@@ -76,7 +76,7 @@ public enum Scenario {
         RequestSource source = switch (this) {
             case REFRESH -> RefreshRotationSource.start(http, FamilyEndpoint.of(withUser(peer)));
             case INTROSPECT -> new IntrospectionSource(List.of(IntrospectionSource.prepare(http, peer)), 0);
-            case CLIENT_CREDENTIALS -> new ClientCredentialsSource(List.of(ClientCredentialsSource.tokenRequest(peer)),
+            case CLIENT_CREDENTIALS -> new TokenRequestSource(List.of(TokenRequestSource.tokenRequest(peer)),
                     0, OptionalLong.empty());
             case PASSWORD -> passwordSource(withUser(peer), 0);
         };
@@ -123,9 +123,9 @@ public enum Scenario {
                 }
             }
             case CLIENT_CREDENTIALS -> {
-                List<HttpRequest> requests = clients.stream().map(ClientCredentialsSource::tokenRequest).toList();
+                List<HttpRequest> requests = clients.stream().map(TokenRequestSource::tokenRequest).toList();
                 for (int i = 0; i < workers; i++) {
-                    sources.add(new ClientCredentialsSource(requests, i));
+                    sources.add(new TokenRequestSource(requests, i));
                 }
             }
             case PASSWORD -> {
@@ -139,14 +139,14 @@ public enum Scenario {
 
     /** Tally's password grant for the bench API's audience, without offline_access: no family is started. */
     private static RequestSource passwordSource(List<TenantClient> clients, int worker) {
-        List<HttpRequest> requests = clients.stream().map(c -> PasswordGrantSource.request(FamilyEndpoint.of(c),
+        List<HttpRequest> requests = clients.stream().map(c -> TokenRequestSource.passwordRequest(FamilyEndpoint.of(c),
                 "&audience=" + FormPost.enc(Provisioning.AUDIENCE))).toList();
-        return new PasswordGrantSource(requests, worker, OptionalLong.of(Provisioning.TOKEN_LIFETIME));
+        return new TokenRequestSource(requests, worker);
     }
 
     /** A peer's password grant for its user, with no scope: its own answer, lifetime unchecked. */
     private static RequestSource passwordSource(Peer peer, int worker) {
-        return new PasswordGrantSource(List.of(PasswordGrantSource.request(FamilyEndpoint.of(peer), "")), worker,
+        return new TokenRequestSource(List.of(TokenRequestSource.passwordRequest(FamilyEndpoint.of(peer), "")), worker,
                 OptionalLong.empty());
     }
 
@@ -174,9 +174,9 @@ public enum Scenario {
                 }
             }
             case CLIENT_CREDENTIALS -> {
-                List<HttpRequest> requests = List.of(ClientCredentialsSource.tokenRequest(peer));
+                List<HttpRequest> requests = List.of(TokenRequestSource.tokenRequest(peer));
                 for (int i = 0; i < workers; i++) {
-                    sources.add(new ClientCredentialsSource(requests, i, OptionalLong.empty()));
+                    sources.add(new TokenRequestSource(requests, i, OptionalLong.empty()));
                 }
             }
             case PASSWORD -> {

@@ -10,13 +10,13 @@ import java.net.http.HttpRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ClientCredentialsSourceTest {
+class TokenRequestSourceTest {
 
     @Test
-    void theClientCredentialsSourceGoesRoundTheTenantsFromItsOwnStart() {
+    void theTokenRequestSourceGoesRoundTheTenantsFromItsOwnStart() {
         HttpRequest a = HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/a")).build();
         HttpRequest b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/b")).build();
-        ClientCredentialsSource source = new ClientCredentialsSource(List.of(a, b), 3);
+        TokenRequestSource source = new TokenRequestSource(List.of(a, b), 3);
         assertEquals(List.of(b, a, b), List.of(source.next(), source.next(), source.next()));
         assertTrue(source.survivesFailure());
         assertNull(source.onSuccess("anything"));
@@ -26,7 +26,7 @@ class ClientCredentialsSourceTest {
     void theTokenRequestIsAFormWithTheClientsCredentialsAndTheBenchAudience() throws Exception {
         TenantClient client = new TenantClient("bench-2", "cid", "s3cr&t=",
                 URI.create("http://127.0.0.1:1/t/bench-2/oauth/token"), null, null, null);
-        HttpRequest request = ClientCredentialsSource.tokenRequest(client);
+        HttpRequest request = TokenRequestSource.tokenRequest(client);
         assertEquals("POST", request.method());
         assertEquals(URI.create("http://127.0.0.1:1/t/bench-2/oauth/token"), request.uri());
         assertEquals("application/x-www-form-urlencoded", request.headers().firstValue("Content-Type").orElseThrow());

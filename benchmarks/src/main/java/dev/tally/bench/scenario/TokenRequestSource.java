@@ -8,26 +8,35 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * The client-credentials scenario: the prepared, immutable token request of each tenant's machine client, shared
- * by all workers, taken round-robin from a per-worker starting point. Nothing in an answer changes the next request.
+ * The client-credentials and password scenarios: prepared, immutable token requests (each tenant's machine client's,
+ * or its user's password grant), shared by all workers, taken round-robin from a per-worker starting point. Nothing
+ * in an answer changes the next request.
  */
-final class ClientCredentialsSource implements RequestSource {
+final class TokenRequestSource implements RequestSource {
     private final List<HttpRequest> requests;
     /** The lifetime the answers must state; empty at a peer, whose lifetime is its own. */
     private final OptionalLong expiresIn;
     private int next;
 
-    ClientCredentialsSource(List<HttpRequest> requests, int workerIndex) {
+    TokenRequestSource(List<HttpRequest> requests, int workerIndex) {
         this(requests, workerIndex, OptionalLong.of(Provisioning.TOKEN_LIFETIME));
     }
 
-    ClientCredentialsSource(List<HttpRequest> requests, int workerIndex, OptionalLong expiresIn) {
+    TokenRequestSource(List<HttpRequest> requests, int workerIndex, OptionalLong expiresIn) {
         if (requests.isEmpty()) {
             throw new IllegalArgumentException("no token requests");
         }
         this.requests = requests;
         this.expiresIn = expiresIn;
         this.next = workerIndex % requests.size();
+    }
+
+    /**
+     * The password grant of the endpoint's user with {@code extra} in place of what starts a family (offline access,
+     * a peer's scope): the refresh scenario's form, so both send the same grant.
+     */
+    static HttpRequest passwordRequest(FamilyEndpoint endpoint, String extra) {
+        return FormPost.to(endpoint.tokenUri(), RefreshRotationSource.passwordForm(endpoint.withPasswordExtra(extra)));
     }
 
     /** The client-credentials request of the peer's confidential client ({@code client_secret_post}, no audience). */
