@@ -3,12 +3,8 @@ package dev.tally.command.refresh;
 import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
 import dev.tally.platform.axon.GroupCommitCommandBus;
 import java.util.Set;
-import org.axonframework.commandhandling.CommandBus;
-import org.axonframework.commandhandling.CommandBusSpanFactory;
 import org.axonframework.commandhandling.DuplicateCommandHandlerResolver;
-import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.common.transaction.TransactionManager;
-import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -25,12 +21,6 @@ public class RotationGroupCommit {
     public GroupCommitCommandBus commandBus(TransactionManager transactions,
                                            org.axonframework.config.Configuration axon,
                                            DuplicateCommandHandlerResolver duplicates) {
-        SimpleCommandBus.Builder local = SimpleCommandBus.builder()
-                .duplicateCommandHandlerResolver(duplicates)
-                .spanFactory(axon.getComponent(CommandBusSpanFactory.class))
-                .messageMonitor(axon.messageMonitor(CommandBus.class, "commandBus"));
-        GroupCommitCommandBus bus = new GroupCommitCommandBus(local, transactions, Set.of(RotateRefreshToken.class));
-        bus.registerHandlerInterceptor(new CorrelationDataInterceptor<>(axon.correlationDataProviders()));
-        return bus;
+        return GroupCommitCommandBus.configuredLikeAxons(transactions, axon, duplicates, Set.of(RotateRefreshToken.class));
     }
 }

@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandBusSpanFactory;
 import org.axonframework.commandhandling.CommandCallback;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.CommandResultMessage;
+import org.axonframework.commandhandling.DuplicateCommandHandlerResolver;
 import org.axonframework.commandhandling.GenericCommandResultMessage;
 import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.common.Registration;
@@ -24,6 +26,7 @@ import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.messaging.MessageHandler;
 import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -101,6 +104,22 @@ public final class GroupCommitCommandBus implements CommandBus, SmartLifecycle {
         this.grouped = grouped.stream().map(Class::getName).collect(Collectors.toUnmodifiableSet());
         // A command of a group runs in the group's transaction; any other in one of its own, as Axon's bus does.
         this.local = local.transactionManager(() -> inGroup() ? THE_GROUPS : transactions.startTransaction()).build();
+    }
+
+    /**
+     * Configured as Axon's auto-configuration configures its own {@code SimpleCommandBus} (which then creates none): its
+     * duplicate resolver, span factory, message monitor and correlation data.
+     */
+    public static GroupCommitCommandBus configuredLikeAxons(TransactionManager transactions,
+                                                            org.axonframework.config.Configuration axon,
+                                                            DuplicateCommandHandlerResolver duplicates,
+                                                            Set<Class<?>> grouped) {
+        GroupCommitCommandBus bus = new GroupCommitCommandBus(SimpleCommandBus.builder()
+                .duplicateCommandHandlerResolver(duplicates)
+                .spanFactory(axon.getComponent(CommandBusSpanFactory.class))
+                .messageMonitor(axon.messageMonitor(CommandBus.class, "commandBus")), transactions, grouped);
+        bus.registerHandlerInterceptor(new CorrelationDataInterceptor<>(axon.correlationDataProviders()));
+        return bus;
     }
 
     private static boolean inGroup() {

@@ -4,18 +4,14 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import dev.tally.platform.axon.GroupCommitCommandBus;
 import java.util.Set;
-import org.axonframework.commandhandling.CommandBus;
-import org.axonframework.commandhandling.CommandBusSpanFactory;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.commandhandling.DuplicateCommandHandlerResolver;
-import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
-import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
@@ -50,13 +46,7 @@ public class GroupCommitTestApplication {
     public GroupCommitCommandBus commandBus(TransactionManager transactions,
                                            org.axonframework.config.Configuration axon,
                                            DuplicateCommandHandlerResolver duplicates) {
-        GroupCommitCommandBus bus = new GroupCommitCommandBus(SimpleCommandBus.builder()
-                .duplicateCommandHandlerResolver(duplicates)
-                .spanFactory(axon.getComponent(CommandBusSpanFactory.class))
-                .messageMonitor(axon.messageMonitor(CommandBus.class, "commandBus")),
-                transactions, Set.of(Add.class));
-        bus.registerHandlerInterceptor(new CorrelationDataInterceptor<>(axon.correlationDataProviders()));
-        return bus;
+        return GroupCommitCommandBus.configuredLikeAxons(transactions, axon, duplicates, Set.of(Add.class));
     }
 
     @Aggregate
