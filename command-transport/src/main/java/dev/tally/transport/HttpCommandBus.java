@@ -1,5 +1,7 @@
 package dev.tally.transport;
 
+import dev.tally.platform.logging.RequestLogContext;
+import dev.tally.platform.logging.RequestLogFilter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -91,13 +93,15 @@ public class HttpCommandBus implements CommandBus {
     }
 
     private Object send(CommandMessage<?> command) {
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + token.value())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(CommandTransport.writeRequest(command, serializer)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(CommandTransport.writeRequest(command, serializer)));
+        // the command service's lines for this command carry the id of the request that caused it
+        String requestId = RequestLogContext.requestId();
+        HttpRequest request = (requestId == null ? builder : builder.header(RequestLogFilter.HEADER, requestId)).build();
         HttpResponse<byte[]> response;
         String name = command.getPayloadType().getSimpleName();
         try {

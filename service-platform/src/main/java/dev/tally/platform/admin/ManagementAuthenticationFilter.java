@@ -1,6 +1,7 @@
 package dev.tally.platform.admin;
 
 import dev.tally.kernel.management.ManagementScopes;
+import dev.tally.platform.logging.RequestLogContext;
 import dev.tally.platform.admin.ManagementTokenVerifier.Rejected;
 import dev.tally.platform.admin.ManagementTokenVerifier.Verification;
 import dev.tally.platform.admin.ManagementTokenVerifier.Verified;
@@ -100,6 +101,7 @@ public class ManagementAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         request.setAttribute(ManagementPrincipal.ATTRIBUTE, principal);
+        RequestLogContext.client(principal.clientId());
         chain.doFilter(request, response);
     }
 

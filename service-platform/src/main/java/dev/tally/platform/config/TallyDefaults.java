@@ -52,6 +52,10 @@ public class TallyDefaults implements EnvironmentPostProcessor {
         defaults.put("logging.level.org.apache.coyote.http2.Http2UpgradeHandler", "WARN");
         defaults.put("logging.level.org.apache.tomcat.util.http.parser.Cookie", "WARN");
         defaults.put("logging.level.org.apache.tomcat.util.http.Parameters", "WARN");
+        // names the service in structured (ECS) lines, when an operator turns them on
+        defaults.put("logging.structured.ecs.service.name", "tally");
+        // one line per request (RequestLogFilter) only when asked for: --logging.level.tally.request=INFO
+        defaults.put("logging.level.tally.request", "WARN");
         environment.getPropertySources().addLast(new MapPropertySource("tallyDefaults", defaults));
     }
 }

@@ -9,6 +9,7 @@ import dev.tally.platform.admin.ManagementTokenVerifier;
 import dev.tally.platform.clientkeys.ClientJwksProperties;
 import dev.tally.platform.input.InputLimits;
 import dev.tally.platform.input.RequestInputFilter;
+import dev.tally.platform.logging.RequestLogFilter;
 import dev.tally.platform.problem.ErrorPathGuard;
 import dev.tally.platform.problem.ManagementProblems;
 import java.io.IOException;
@@ -132,6 +133,15 @@ public class TallyPlatformAutoConfiguration {
         FilterRegistrationBean<RequestInputFilter> registration = new FilterRegistrationBean<>(new RequestInputFilter(limits));
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    /** Each request's id, tenant and client on every log line it causes, and one line per request: {@link RequestLogFilter}. */
+    @Bean
+    public FilterRegistrationBean<RequestLogFilter> requestLogFilter() {
+        FilterRegistrationBean<RequestLogFilter> registration = new FilterRegistrationBean<>(new RequestLogFilter());
+        registration.addUrlPatterns("/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 

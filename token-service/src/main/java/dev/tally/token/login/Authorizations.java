@@ -10,6 +10,7 @@ import dev.tally.kernel.session.SessionCommands;
 import dev.tally.kernel.session.SessionCommands.StartSession;
 import dev.tally.kernel.session.SessionCommands.UseSession;
 import dev.tally.kernel.session.SessionUse;
+import dev.tally.platform.logging.RequestLogContext;
 import dev.tally.token.audience.Audiences;
 import dev.tally.token.lifetime.TokenLifetimes;
 import dev.tally.token.protocol.OAuthError;
@@ -76,7 +77,9 @@ public class Authorizations {
 
     /** The client, if the request names one of this tenant; errors about it are never redirected. */
     public Optional<ClientView> client(String tenantId, String clientId) {
-        return clientId == null ? Optional.empty() : config.client(tenantId, clientId);
+        Optional<ClientView> client = clientId == null ? Optional.empty() : config.client(tenantId, clientId);
+        client.ifPresent(c -> RequestLogContext.client(c.clientId()));
+        return client;
     }
 
     /** {@link #validate(String, ClientView, String, Map, List)} with the {@code resource} parameter as {@code p} holds it. */

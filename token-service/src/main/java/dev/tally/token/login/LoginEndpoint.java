@@ -1,5 +1,6 @@
 package dev.tally.token.login;
 
+import dev.tally.platform.logging.RequestLogContext;
 import dev.tally.token.login.Authorizations.StartedSession;
 import dev.tally.token.login.PendingAuthorizations.Pending;
 import dev.tally.token.protocol.Issuers;
@@ -57,6 +58,9 @@ public class LoginEndpoint {
         }
         Pending p = found.get();
         ClientView client = config.client(tenant, p.request().clientId()).orElse(null);
+        if (client != null) {
+            RequestLogContext.client(client.clientId());
+        }
         if (client == null) {
             pending.remove(p.id());
             return Pages.message(HttpStatus.BAD_REQUEST, "Invalid request", "The application no longer exists.");

@@ -3,6 +3,7 @@ package dev.tally.token.protocol;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tally.kernel.client.TokenEndpointAuthMethod;
 import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.platform.logging.RequestLogContext;
 import dev.tally.token.clientauth.ClientAssertions;
 import dev.tally.token.view.TokenConfig;
 import dev.tally.token.view.TokenConfigState.ClientView;
@@ -76,6 +77,13 @@ public class ClientAuthentication {
 
     private ClientView authenticate(String tenantId, String authorizationHeader, OAuthRequest request, String address,
                                     Supplier<Set<String>> audiences) {
+        ClientView client = decide(tenantId, authorizationHeader, request, address, audiences);
+        RequestLogContext.client(client.clientId());
+        return client;
+    }
+
+    private ClientView decide(String tenantId, String authorizationHeader, OAuthRequest request, String address,
+                              Supplier<Set<String>> audiences) {
         Presented presented = presented(authorizationHeader, request);
         Duration wait = throttle.retryAfter(tenantId, presented.clientId(), address);
         if (!wait.isZero()) {
