@@ -18,11 +18,14 @@ import static dev.tally.query.Fixtures.userTokensRevoked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.kernel.revocation.RevocationCause;
+import dev.tally.platform.projection.ProjectionStatus;
+import dev.tally.query.projection.QueryProcessing;
 import dev.tally.testsupport.PostgresTestDatabase;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -46,6 +49,7 @@ class ProjectionsOnPostgresTest extends QueryTestSupport {
         DB.register(registry);
         registry.add("tally.admin-token", () -> ADMIN);
         registry.add("tally.master-key", () -> MASTER_KEY);
+        registry.add("tally.projection.catching-up-lag", () -> "5");
     }
 
     /** Counts deliveries per event in each processor, to prove a repeated delivery really happened. */
@@ -199,6 +203,35 @@ class ProjectionsOnPostgresTest extends QueryTestSupport {
         Map<String, Object> notBefore = jdbc.queryForMap("SELECT * FROM subject_not_before WHERE tenant_id = 'p3'");
         assertThat(notBefore.get("reason")).isEqualTo("user_deleted");
         assertThat(instant(notBefore.get("not_before"))).isAfter(T0.plusSeconds(50));
+    }
+
+    @Test
+    void aViewFurtherBehindThanTheLagALiveOneMayHaveSaysCatchingUpNotLive() {
+        tenant("cu");
+        awaitCaughtUp();
+        TrackingEventProcessor audit = processing.eventProcessor(QueryProcessing.BY_NAME.get("audit"),
+                TrackingEventProcessor.class).orElseThrow();
+        audit.shutDown();
+        try {
+            for (int i = 0; i < 5; i++) {
+                tenant("cu" + i);
+            }
+            ProjectionStatus fiveBehind = projections.status("audit");
+            assertThat(fiveBehind.lagEvents()).isEqualTo(5);
+            assertThat(fiveBehind.status()).as("within tally.projection.catching-up-lag").isEqualTo(ProjectionStatus.LIVE);
+
+            tenant("cu5");
+            ProjectionStatus sixBehind = projections.status("audit");
+            assertThat(sixBehind.lagEvents()).isEqualTo(6);
+            assertThat(sixBehind.status()).isEqualTo(ProjectionStatus.CATCHING_UP);
+            assertThat(sixBehind.unhealthy()).as("it is not failing or stalled").isFalse();
+            assertThat(projections.status("sessions").status()).as("the others are not held back")
+                    .isEqualTo(ProjectionStatus.LIVE);
+        } finally {
+            audit.start();
+        }
+        awaitCaughtUp();
+        assertThat(projections.status("audit").status()).isEqualTo(ProjectionStatus.LIVE);
     }
 
     @Test

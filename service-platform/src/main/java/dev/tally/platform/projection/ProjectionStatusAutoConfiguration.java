@@ -25,7 +25,7 @@ public class ProjectionStatusAutoConfiguration {
 
     @Bean
     public StallWatch stallWatch(ProjectionProperties properties, Clock clock) {
-        return new StallWatch(properties.stallAfter(), clock);
+        return new StallWatch(properties.stallAfter(), properties.catchingUpLag(), clock);
     }
 
     @Bean

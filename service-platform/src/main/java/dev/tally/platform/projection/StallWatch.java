@@ -14,15 +14,28 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class StallWatch {
     private final Duration stallAfter;
+    private final long catchingUpLag;
     private final Clock clock;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
     private record Seen(long position, long sinceNanos) {
     }
 
+    /** A watch that calls no lag "far behind" (for callers that judge only stalls). */
     public StallWatch(Duration stallAfter, Clock clock) {
+        this(stallAfter, Long.MAX_VALUE, clock);
+    }
+
+    /** @param catchingUpLag events behind the head beyond which a moving projection is {@code catching_up}, not live */
+    public StallWatch(Duration stallAfter, long catchingUpLag, Clock clock) {
         this.stallAfter = stallAfter;
+        this.catchingUpLag = catchingUpLag;
         this.clock = clock;
+    }
+
+    /** Whether a projection at {@code position} is further behind {@code head} than a live one ever is. */
+    public boolean farBehind(long position, long head) {
+        return head - position > catchingUpLag;
     }
 
     /** Since when {@code name} has been stalled at {@code position}, or {@code null} if it is not. */

@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *       not committed yet, or has committed and is about to be read).</li>
  *   <li>Its status: {@code failing} while its batches fail ({@link ProcessorFailures}), {@code stalled} while events
  *       wait and it does not move ({@link StallWatch}), {@code replaying} while a replay has not reached the position
- *       it was reset at, else {@code live}.</li>
+ *       it was reset at, {@code catching_up} while it moves but is far behind the head, else {@code live}.</li>
  * </ul>
  */
 public class TrackingProcessorStatus {
@@ -54,10 +54,7 @@ public class TrackingProcessorStatus {
         long complete = completeThrough(tokens);
         ProjectionStatus.Failure failure = failures.failure(processor).orElse(null);
         Instant stalledSince = stalls.stalledSince(name, complete, head);
-        String status = failure != null ? ProjectionStatus.FAILING
-                : stalledSince != null ? ProjectionStatus.STALLED
-                : replaying ? ProjectionStatus.REPLAYING
-                : ProjectionStatus.LIVE;
+        String status = ProjectionStatus.judge(failure, stalledSince, replaying, stalls.farBehind(complete, head));
         return new ProjectionStatus(name, status, complete, head, failure, stalledSince);
     }
 

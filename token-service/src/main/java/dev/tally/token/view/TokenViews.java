@@ -80,8 +80,7 @@ public class TokenViews implements ProjectionStatusSource {
             failure = streamFailure(consumer);
         }
         Instant stalledSince = stalls.stalledSince(name, position, head);
-        String status = failure != null ? ProjectionStatus.FAILING
-                : stalledSince != null ? ProjectionStatus.STALLED : ProjectionStatus.LIVE;
+        String status = ProjectionStatus.judge(failure, stalledSince, false, stalls.farBehind(position, head));
         return new ProjectionStatus(name, status, position, head, failure, stalledSince);
     }
 
