@@ -150,6 +150,23 @@ final class OpenApiConformance {
         validatedBodies++;
     }
 
+    /** The names of the query parameters documented for an operation, its path's own and its own, references resolved. */
+    Set<String> queryParameters(String method, String template) {
+        Set<String> names = new TreeSet<>();
+        List<JsonNode> parameters = new ArrayList<>();
+        doc.path("paths").path(template).path("parameters").forEach(parameters::add);
+        operation(method, template).path("parameters").forEach(parameters::add);
+        for (JsonNode parameter : parameters) {
+            if (parameter.has("$ref")) {
+                parameter = doc.at(parameter.get("$ref").asString().substring(1));
+            }
+            if (parameter.path("in").asString().equals("query")) {
+                names.add(parameter.get("name").asString());
+            }
+        }
+        return names;
+    }
+
     JsonNode operation(String method, String template) {
         JsonNode operation = doc.path("paths").path(template).get(method.toLowerCase(Locale.ROOT));
         if (operation == null) {
