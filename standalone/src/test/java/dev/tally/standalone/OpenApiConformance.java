@@ -142,10 +142,15 @@ final class OpenApiConformance {
         }
     }
 
+    /** What the schema at {@code pointer} in the description finds wrong with {@code value}. */
+    List<Error> errors(String pointer, JsonNode value) {
+        Schema schema = schemas.getSchema(SchemaLocation.of(BASE + "#" + pointer));
+        return schema.validate(value);
+    }
+
     /** Validates {@code value} against the schema at {@code pointer} in the description. */
     void assertValid(String pointer, JsonNode value, String what) {
-        Schema schema = schemas.getSchema(SchemaLocation.of(BASE + "#" + pointer));
-        List<Error> errors = schema.validate(value);
+        List<Error> errors = errors(pointer, value);
         assertThat(errors).as("%s against %s: %s", what, pointer, value).isEmpty();
         validatedBodies++;
     }

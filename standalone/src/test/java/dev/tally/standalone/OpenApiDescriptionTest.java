@@ -134,6 +134,25 @@ class OpenApiDescriptionTest {
             }
         }
         assertThat(examples).isGreaterThanOrEqualTo(conformance.documentedOperations().size());
+
+        // the answers' schemas are closed: an example with one field more (in the object, or in an array's first item)
+        // is refused, so a field added to an answer but not to the description fails the answers test
+        int closed = 0;
+        for (String[] media : conformance.examples()) {
+            boolean success = media[0].matches("/paths/[^/]+/[a-z]+/responses/2\\d\\d/content/application~1(json|x-ndjson)");
+            if (!success || media[0].startsWith("/paths/~1admin~1openapi.json/")) {
+                continue;
+            }
+            for (JsonNode value : conformance.examplesAt(media[0])) {
+                JsonNode widened = value.deepCopy();
+                JsonNode target = widened.isArray() ? widened.get(0) : widened;
+                ((tools.jackson.databind.node.ObjectNode) target).put("undocumented_field", 1);
+                assertThat(conformance.errors(media[0] + "/schema", widened)).as("%s refuses a field it does not name",
+                        media[0]).isNotEmpty();
+                closed++;
+            }
+        }
+        assertThat(closed).as("closed answer schemas checked").isGreaterThan(35);
     }
 
     /** Every route of a {@link ManagementApi} controller is documented, and nothing else is. */
