@@ -442,6 +442,15 @@ class OpenApiDescriptionTest {
                     .forEach(r -> kinds.add(r.get("kind").asString()));
             return kinds.containsAll(List.of("family", "session", "signing_key", "subject"));
         });
+        Await.await("the ended session and family in the views", Duration.ofSeconds(10), () ->
+                "revoked".equals(admin.admin("GET", "/admin/tenants/" + t + "/sessions/" + sessionId, null).text("status"))
+                        && "revoked".equals(admin.admin("GET", "/admin/tenants/" + t + "/refresh-token-families/" + familyId,
+                        null).text("status")));
+        Response endedSession = api.call(admin, "GET", "/admin/tenants/{tenant}/sessions/{sessionId}", null, null, t, sessionId);
+        assertThat(endedSession.json().get("cause").get("kind").asString()).as(endedSession.toString()).isEqualTo("administrator");
+        Response endedFamily = api.call(admin, "GET", "/admin/tenants/{tenant}/refresh-token-families/{familyId}", null, null, t,
+                familyId);
+        assertThat(endedFamily.json().get("ended_at").isString()).as(endedFamily.toString()).isTrue();
         Response revocations = api.call(admin, "GET", "/t/{tenant}/revocations", "limit=2", null, t);
         assertThat(revocations.json().get("has_more").asBoolean()).isTrue();
         Response rest = api.call(admin, "GET", "/t/{tenant}/revocations", "since=" + revocations.text("next_cursor"), null, t);
