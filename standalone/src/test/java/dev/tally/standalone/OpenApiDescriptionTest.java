@@ -160,6 +160,21 @@ class OpenApiDescriptionTest {
         assertThat(closed).as("closed answer schemas checked").isGreaterThan(35);
     }
 
+    /** A request the test client cannot make: a body of another content type. */
+    Response sendAsAdmin(String method, String path, String contentType, String body) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + path))
+                    .header("Authorization", "Bearer " + ADMIN).header("Content-Type", contentType)
+                    .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.headers().map(), r.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Every route of a {@link ManagementApi} controller is documented, and nothing else is. */
     @Test
     void theDocumentedOperationsAreExactlyTheManagementRoutes() {
@@ -229,6 +244,9 @@ class OpenApiDescriptionTest {
                 + "\"default_token_lifetime\": \"soon\"}").status()).isEqualTo(400);
         assertThat(api.call(admin, "POST", "/admin/tenants", null, "{\"id\": \"oc-" + suffix + "\", \"nmae\": \"x\"}").status())
                 .as("a request body is closed").isEqualTo(400);
+        Response plainText = sendAsAdmin("POST", "/admin/tenants", "text/plain", "id=" + other);
+        api.check("POST", "/admin/tenants", plainText);
+        assertThat(plainText.status()).as(plainText.toString()).isEqualTo(415);
         assertThat(api.call(admin, "GET", "/admin/tenants", null, null).status()).isEqualTo(200);
         assertThat(api.call(admin, "GET", "/admin/tenants/{tenant}", null, null, t).status()).isEqualTo(200);
         assertThat(api.call(admin, "GET", "/admin/tenants/{tenant}", null, null, "nope-" + suffix).status()).isEqualTo(404);
@@ -552,7 +570,7 @@ class OpenApiDescriptionTest {
         Map<Integer, Integer> byStatus = new HashMap<>();
         exercised.values().forEach(statuses -> statuses.forEach(s -> byStatus.merge(s, 1, Integer::sum)));
         assertThat(byStatus).as("operations answering each status").containsKeys(200, 201, 202, 204, 400, 401, 403,
-                404, 409);
+                404, 409, 415);
         assertThat(exercised).hasSize(49);
         System.out.printf("OpenAPI conformance: %d operations exercised, %d bodies validated; operations per status %s%n",
                 exercised.size(), api.validatedBodies(), new java.util.TreeMap<>(byStatus));
