@@ -244,6 +244,10 @@ class OpenApiDescriptionTest {
                 + "\"default_token_lifetime\": \"soon\"}").status()).isEqualTo(400);
         assertThat(api.call(admin, "POST", "/admin/tenants", null, "{\"id\": \"oc-" + suffix + "\", \"nmae\": \"x\"}").status())
                 .as("a request body is closed").isEqualTo(400);
+        Response tooLarge = sendAsAdmin("POST", "/admin/tenants", "application/json",
+                "{\"id\": \"" + other + "\", \"name\": \"" + "x".repeat(1_100_000) + "\"}");
+        api.check("POST", "/admin/tenants", tooLarge);
+        assertThat(tooLarge.status()).as(tooLarge.toString()).isEqualTo(413);
         Response plainText = sendAsAdmin("POST", "/admin/tenants", "text/plain", "id=" + other);
         api.check("POST", "/admin/tenants", plainText);
         assertThat(plainText.status()).as(plainText.toString()).isEqualTo(415);
@@ -548,6 +552,7 @@ class OpenApiDescriptionTest {
             String template = operation.substring(operation.indexOf(' ') + 1);
             if (api.operation(method, template).has("security") && api.operation(method, template).get("security").isEmpty()) {
                 api.check(method, template, anonymous.adminWithoutToken(method, template, null));
+                api.check(method, template, anonymous.adminWithoutToken(method, template + "?q=%ff", null));
                 continue;
             }
             String[] args = new String[(int) template.chars().filter(c -> c == '{').count()];
@@ -556,6 +561,9 @@ class OpenApiDescriptionTest {
                 args[0] = t;
             }
             String path = OpenApiConformance.expand(template, args);
+            Response undecodable = anonymous.adminWithoutToken(method, path + "?q=%ff", null);
+            api.check(method, template, undecodable);
+            assertThat(undecodable.status()).as("%s with a query string that does not decode", operation).isEqualTo(400);
             Response unauthenticated = anonymous.adminWithoutToken(method, path, null);
             api.check(method, template, unauthenticated);
             assertThat(unauthenticated.status()).as("%s without a token", operation).isEqualTo(401);
@@ -570,7 +578,7 @@ class OpenApiDescriptionTest {
         Map<Integer, Integer> byStatus = new HashMap<>();
         exercised.values().forEach(statuses -> statuses.forEach(s -> byStatus.merge(s, 1, Integer::sum)));
         assertThat(byStatus).as("operations answering each status").containsKeys(200, 201, 202, 204, 400, 401, 403,
-                404, 409, 415);
+                404, 409, 413, 415);
         assertThat(exercised).hasSize(49);
         System.out.printf("OpenAPI conformance: %d operations exercised, %d bodies validated; operations per status %s%n",
                 exercised.size(), api.validatedBodies(), new java.util.TreeMap<>(byStatus));
