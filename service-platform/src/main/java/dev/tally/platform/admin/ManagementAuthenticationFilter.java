@@ -5,6 +5,7 @@ import dev.tally.platform.logging.RequestLogContext;
 import dev.tally.platform.admin.ManagementTokenVerifier.Rejected;
 import dev.tally.platform.admin.ManagementTokenVerifier.Verification;
 import dev.tally.platform.admin.ManagementTokenVerifier.Verified;
+import dev.tally.platform.openapi.OpenApiController;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,12 +36,15 @@ import tools.jackson.databind.json.JsonMapper;
  * No token, or one that is not valid: 401 with {@code WWW-Authenticate: Bearer}. A valid token that does not reach
  * this resource (another tenant's, a missing scope): 403. Both as RFC 9457 problems. Every other {@code /t/**} path
  * (the OAuth endpoints authenticate their clients themselves) passes untouched. The caller is left on the request as
- * a {@link ManagementPrincipal}.
+ * a {@link ManagementPrincipal}. One path under {@code /admin} is public: {@code GET} or {@code HEAD}
+ * {@code /admin/openapi.json}, the API's description, which holds no data; only as sent plainly, so that no other path
+ * can pass for it.
  */
 public class ManagementAuthenticationFilter extends OncePerRequestFilter {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementAuthenticationFilter.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String REALM = "Bearer realm=\"tally-admin\"";
+    private static final List<String> PUBLIC_DESCRIPTION = List.of("admin", "openapi.json");
 
     private final AdminToken adminToken;
     private final ManagementTokenVerifier verifier;
@@ -60,7 +64,15 @@ public class ManagementAuthenticationFilter extends OncePerRequestFilter {
         }
         List<String> path = segments(request);
         boolean admin = !path.isEmpty() && path.get(0).equals("admin");
+        if (admin && publicDescription(request, path)) {
+            return true;
+        }
         return !admin && !revocations(path);
+    }
+
+    private static boolean publicDescription(HttpServletRequest request, List<String> path) {
+        return path.equals(PUBLIC_DESCRIPTION) && (request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))
+                && canonical(request) && request.getRequestURI().equals(request.getContextPath() + OpenApiController.PATH);
     }
 
     @Override

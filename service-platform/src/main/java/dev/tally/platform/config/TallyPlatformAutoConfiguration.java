@@ -10,6 +10,7 @@ import dev.tally.platform.clientkeys.ClientJwksProperties;
 import dev.tally.platform.input.InputLimits;
 import dev.tally.platform.input.RequestInputFilter;
 import dev.tally.platform.logging.RequestLogFilter;
+import dev.tally.platform.openapi.OpenApiController;
 import dev.tally.platform.problem.ErrorPathGuard;
 import dev.tally.platform.problem.ManagementProblems;
 import java.io.IOException;
@@ -107,6 +108,12 @@ public class TallyPlatformAutoConfiguration {
     @ConditionalOnMissingBean
     public ManagementTokenVerifier managementTokenVerifier(EventStorageEngine events, Clock clock) {
         return new ManagementTokenVerifier(events, clock);
+    }
+
+    /** The management API's OpenAPI description, wherever part of that API is served. */
+    @Bean
+    public OpenApiController openApiController() {
+        return new OpenApiController();
     }
 
     /**

@@ -143,6 +143,19 @@ public class ManagementProblems extends ResponseEntityExceptionHandler {
         return path.isEmpty() ? null : path.toString();
     }
 
+    /**
+     * The framework's own refusals (a query parameter of the wrong type, a method or media type not supported) leave
+     * {@code type} unset and so out of the body; every problem of this API names it, as the description promises.
+     */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+                                                          WebRequest request) {
+        if (body instanceof ProblemDetail p && p.getType() == null) {
+            p.setType(URI.create("about:blank"));
+        }
+        return super.createResponseEntity(body, headers, statusCode, request);
+    }
+
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, String field) {
         return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .body(body(status, title, detail, field));

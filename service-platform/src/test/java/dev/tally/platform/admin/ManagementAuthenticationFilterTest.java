@@ -74,6 +74,27 @@ class ManagementAuthenticationFilterTest {
     }
 
     @Test
+    void onlyTheOpenApiDescriptionIsPublicUnderAdminAndOnlyAsSentPlainly() {
+        ManagementAuthenticationFilter filter = new ManagementAuthenticationFilter(AdminToken.of("0123456789abcdef"), null);
+        assertThat(filter.shouldNotFilter(request("/admin/openapi.json"))).isTrue();
+        MockHttpServletRequest head = request("/admin/openapi.json");
+        head.setMethod("HEAD");
+        assertThat(filter.shouldNotFilter(head)).isTrue();
+        MockHttpServletRequest post = request("/admin/openapi.json");
+        post.setMethod("POST");
+        assertThat(filter.shouldNotFilter(post)).as("only reading it is public").isFalse();
+        assertThat(filter.shouldNotFilter(request("/admin/openapi.json/"))).isFalse();
+        assertThat(filter.shouldNotFilter(request("/admin/openapi.jsonx"))).isFalse();
+        assertThat(filter.shouldNotFilter(request("/admin/tenants/openapi.json"))).isFalse();
+        assertThat(filter.shouldNotFilter(request("/admin/openapi.json;x=1", "/admin/openapi.json"))).isFalse();
+        assertThat(filter.shouldNotFilter(request("/admin/tenants/../openapi.json", "/admin/openapi.json"))).isFalse();
+        assertThat(filter.shouldNotFilter(request("/admin/%6fpenapi.json", "/admin/openapi.json")))
+                .as("an encoded form is not the plain path").isFalse();
+        assertThat(filter.shouldNotFilter(request("/admin"))).isFalse();
+        assertThat(filter.shouldNotFilter(request("/admin/projections"))).isFalse();
+    }
+
+    @Test
     void aPathThatDoesNotDecodeToItsNormalFormIsNotCanonical() {
         assertThat(ManagementAuthenticationFilter.canonical(request("/admin/tenants/acme/users", "/admin/tenants/acme/users"))).isTrue();
         assertThat(ManagementAuthenticationFilter.canonical(request("/t/acme/%72evocations", "/t/acme/revocations"))).isTrue();
