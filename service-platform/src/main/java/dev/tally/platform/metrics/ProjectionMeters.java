@@ -69,9 +69,9 @@ public class ProjectionMeters {
                 .register(registry);
     }
 
+    /** The status's number: its place in {@link #STATUSES}, {@code -1} if it is none of them. */
     static double code(String status) {
-        int code = STATUSES.indexOf(status);
-        return code;
+        return STATUSES.indexOf(status);
     }
 
     /** The view's status from a snapshot at most a second old (an interval, not an expiry: the wall clock is not read). */
