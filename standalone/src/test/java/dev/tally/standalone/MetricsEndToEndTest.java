@@ -6,6 +6,7 @@ import static dev.tally.standalone.LoginFlowEndToEndTest.VERIFIER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.testsupport.Browser;
+import dev.tally.testsupport.PrometheusText;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
 import java.net.http.HttpResponse;

@@ -1,4 +1,4 @@
-package dev.tally.standalone;
+package dev.tally.testsupport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,12 +10,12 @@ import java.util.Map;
  * lines ({@code # HELP}, {@code # TYPE}) are checked for shape and skipped, every other line must be
  * {@code name{label="value",...} value [timestamp]} with the format's escapes ({@code \\}, {@code \"}, {@code \n}).
  */
-record PrometheusText(List<Sample> samples, Map<String, String> types) {
+public record PrometheusText(List<Sample> samples, Map<String, String> types) {
 
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         List<Sample> samples = new ArrayList<>();
         Map<String, String> types = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
@@ -103,7 +103,7 @@ record PrometheusText(List<Sample> samples, Map<String, String> types) {
     }
 
     /** The samples of one series name whose labels include all of {@code labels} (key, value, key, value...). */
-    List<Sample> find(String name, String... labels) {
+    public List<Sample> find(String name, String... labels) {
         return samples.stream().filter(s -> s.name().equals(name)).filter(s -> {
             for (int k = 0; k < labels.length; k += 2) {
                 if (!labels[k + 1].equals(s.labels().get(labels[k]))) {
@@ -115,7 +115,7 @@ record PrometheusText(List<Sample> samples, Map<String, String> types) {
     }
 
     /** The value of the one series that matches, or 0 if none does (a counter not yet created counts nothing). */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         List<Sample> found = find(name, labels);
         if (found.size() > 1) {
             throw new IllegalStateException(found.size() + " series match " + name + " " + List.of(labels) + ": " + found);
@@ -124,7 +124,7 @@ record PrometheusText(List<Sample> samples, Map<String, String> types) {
     }
 
     /** The sum over every series that matches. */
-    double sum(String name, String... labels) {
+    public double sum(String name, String... labels) {
         return find(name, labels).stream().mapToDouble(Sample::value).sum();
     }
 }
