@@ -9,6 +9,7 @@ import dev.tally.stream.RelayPosition;
 import dev.tally.stream.StreamRecords;
 import dev.tally.testsupport.EmbeddedKafka;
 import dev.tally.testsupport.PostgresTestDatabase;
+import dev.tally.testsupport.PrometheusText;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
 import dev.tally.token.view.StartupReplay;
@@ -95,6 +96,13 @@ class EventStreamOnPostgresTest {
         }
     }
 
+    /** The command service's (the relay's) metrics, scraped over HTTP with the administrator's token. */
+    static PrometheusText relayMetrics() {
+        Response r = admin.adminGet("/actuator/prometheus", "text/plain");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return PrometheusText.parse(r.body());
+    }
+
     @Test
     @Order(1)
     void aTenantAndClientMadeAtTheCommandServiceGetATokenAtTheTokenServiceAndTheIssuanceReachesTheAudit() {
@@ -166,6 +174,7 @@ class EventStreamOnPostgresTest {
         await("the events before the outage applied", Duration.ofSeconds(60),
                 () -> eventIdsAfterReplay().size() == feed.applied());
         long headBeforeOutage = jdbc.queryForObject("SELECT MAX(global_index) FROM domain_event_entry", Long.class);
+        double kafkaErrorsBefore = relayMetrics().value("tally_relay_kafka_errors_total");
 
         kafka.stop();
         long started = System.nanoTime();
@@ -240,6 +249,16 @@ class EventStreamOnPostgresTest {
                 }
                 Thread.sleep(50);
             }
+            // the outage as the command service's /actuator/prometheus shows it: the relay's failed batch counted once
+            // its delivery timeout has passed (the log says 30 s here), its lag at least the events appended since it
+            // stopped (it publishes nothing while Kafka is down)
+            await("a Kafka error in tally.relay.kafka.errors", Duration.ofSeconds(60),
+                    () -> relayMetrics().value("tally_relay_kafka_errors_total") > kafkaErrorsBefore);
+            PrometheusText outage = relayMetrics();
+            long appendedDuringOutage = jdbc.queryForObject("SELECT MAX(global_index) FROM domain_event_entry",
+                    Long.class) - headBeforeOutage;
+            assertThat(outage.value("tally_relay_lag")).as("tally.relay.lag while Kafka is down")
+                    .isGreaterThanOrEqualTo(appendedDuringOutage).isPositive();
         } finally {
             kafka.restart(); // also when the outage's checks fail: the next tests need the broker
         }
@@ -249,6 +268,8 @@ class EventStreamOnPostgresTest {
 
         await("every event applied by the token service's consumer", Duration.ofSeconds(120),
                 () -> eventIdsAfterReplay().size() == feed.applied());
+        await("tally.relay.lag back to 0 once Kafka is back", Duration.ofSeconds(30),
+                () -> relayMetrics().value("tally_relay_lag") == 0);
         List<String> ids = eventIdsAfterReplay();
         List<TrackedEventMessage<?>> ofOutage = storeAfter(headBeforeOutage).toList();
         long carriedOfOutage = ofOutage.stream().filter(InternalFeed::carries).count();

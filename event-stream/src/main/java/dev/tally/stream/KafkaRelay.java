@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -89,6 +90,8 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
     private final Duration ackTimeout;
     private volatile BatchObserver observer = BatchObserver.NONE;
     private volatile boolean topicReady;
+    /** Batches Kafka failed (a send refused, no acknowledgement in time) and topics it could not create. */
+    private final LongAdder kafkaErrors = new LongAdder();
     private Producer<String, byte[]> producer;
     private boolean closed;
 
@@ -130,6 +133,14 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
     /** Every topic the relay publishes to, the main one first. */
     public List<String> topics() {
         return targets.stream().map(t -> t.topic().name()).toList();
+    }
+
+    /**
+     * How many times Kafka failed the relay since start: a batch not acknowledged (counted once, however many of its
+     * records failed) or a topic it could not create. Each is retried; the metric {@code tally.relay.kafka.errors}.
+     */
+    public long kafkaErrors() {
+        return kafkaErrors.sum();
     }
 
     public void observer(BatchObserver observer) {
@@ -202,9 +213,11 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
             LOG.info("created topic {} with {} partitions", topic.name(), topic.partitions());
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
+                kafkaErrors.increment();
                 throw new RelayException("cannot create topic " + topic.name() + " in Kafka", e.getCause());
             }
         } catch (TimeoutException e) {
+            kafkaErrors.increment();
             throw new RelayException("Kafka did not answer whether topic " + topic.name() + " exists", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -274,6 +287,7 @@ public class KafkaRelay implements EventMessageHandler, AutoCloseable {
          */
         void failed(Exception e) {
             if (failure.compareAndSet(null, e)) {
+                kafkaErrors.increment();
                 closeQuietly(producer, Duration.ZERO);
             }
         }

@@ -7,6 +7,7 @@ import dev.tally.platform.projection.ProcessorFailures;
 import dev.tally.platform.projection.ProjectionStatus;
 import dev.tally.platform.projection.ProjectionStatusSource;
 import dev.tally.platform.projection.TrackingProcessorStatus;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public class TallyStreamAutoConfiguration {
         @Bean
         public KafkaRelay kafkaRelay(StreamProperties properties, CloudEventCodec codec,
                                      @Qualifier("eventSerializer") Serializer eventSerializer,
-                                     EventPositions positions) {
+                                     EventPositions positions, ObjectProvider<MeterRegistry> meters) {
             StreamProperties.Relay relay = properties.relay();
             Duration ackTimeout = relay.deliveryTimeout().plus(relay.maxBlock()).plusSeconds(5);
             KafkaRelay.Topic topic = new KafkaRelay.Topic(properties.topic(), properties.partitions(),
@@ -75,7 +76,12 @@ public class TallyStreamAutoConfiguration {
                     properties.topic(), properties.includeSecrets() ? "included" : "removed",
                     properties.internal().map(t -> " and internal topic " + t + " (secrets included, only what the token service needs)").orElse(""),
                     properties.bootstrapServers(), relay.batchSize(), relay.deliveryTimeout());
-            return new KafkaRelay(targets, positions::of, () -> new KafkaProducer<>(StreamClients.producerConfig(properties)), ackTimeout);
+            KafkaRelay kafkaRelay = new KafkaRelay(targets, positions::of,
+                    () -> new KafkaProducer<>(StreamClients.producerConfig(properties)), ackTimeout);
+            meters.ifAvailable(registry -> FunctionCounter.builder("tally.relay.kafka.errors", kafkaRelay, KafkaRelay::kafkaErrors)
+                    .description("batches Kafka did not acknowledge and topics it could not create; each is retried")
+                    .register(registry));
+            return kafkaRelay;
         }
 
         @Bean

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.testsupport.EmbeddedKafka;
 import dev.tally.testsupport.PostgresTestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -21,7 +22,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Kafka goes down for 30 seconds while tokens keep being issued and sessions used: the events wait in the store, the
  * relay keeps its position, and once the broker is back (same port, same data) every event reaches the consumer's
- * view exactly once, each aggregate's in order.
+ * view exactly once, each aggregate's in order; the relay's metrics show the outage (Kafka errors counted, the lag
+ * growing) and its end (the lag back to zero).
  */
 class KafkaOutageOnPostgresTest {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaOutageOnPostgresTest.class);
@@ -69,6 +71,8 @@ class KafkaOutageOnPostgresTest {
         await("the first events in the view", Duration.ofSeconds(60),
                 () -> projection.rows() == appender.appended());
         int beforeOutage = appender.appended();
+        MeterRegistry meters = context.getBean(MeterRegistry.class);
+        double errorsBefore = meters.get("tally.relay.kafka.errors").functionCounter().count();
 
         kafka.stop();
         long start = System.nanoTime();
@@ -79,6 +83,8 @@ class KafkaOutageOnPostgresTest {
         int duringOutage = appender.appended() - beforeOutage;
         long lagAtRestart = relay.lag();
         long rowsAtRestart = projection.rows();
+        double errorsDuring = meters.get("tally.relay.kafka.errors").functionCounter().count() - errorsBefore;
+        double lagGaugeAtRestart = meters.get("tally.relay.lag").gauge().value();
         kafka.restart();
         long restarted = System.nanoTime();
         for (int i = 0; i < 20; i++) {
@@ -104,6 +110,10 @@ class KafkaOutageOnPostgresTest {
         assertThat(projection.aggregateOrderViolations()).as("each aggregate's events in order").isZero();
         assertThat(projection.tenantOrderViolations()).as("each tenant's token events in order").isZero();
         await("the relay at the head", Duration.ofSeconds(20), () -> relay.lag() == 0);
+        // a 30 s outage against a 6 s delivery timeout: at least one batch failed, each failure counted once
+        assertThat(errorsDuring).as("Kafka errors counted during the outage").isGreaterThanOrEqualTo(1);
+        assertThat(lagGaugeAtRestart).as("tally.relay.lag during the outage").isGreaterThanOrEqualTo(duringOutage);
+        assertThat(meters.get("tally.relay.lag").gauge().value()).as("tally.relay.lag at the head").isZero();
 
         // the internal topic, relayed by the same batches through the outage: exactly the events the rule carries
         List<String> carried = StreamTestSupport.carriedIds(context.getBean(EventStorageEngine.class));

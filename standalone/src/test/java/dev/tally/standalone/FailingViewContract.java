@@ -96,7 +96,7 @@ abstract class FailingViewContract {
     }
 
     double failingGauge(String name) {
-        Response r = http().get("/actuator/metrics/tally.projection.failing?tag=name:" + name);
+        Response r = http().admin("GET", "/actuator/metrics/tally.projection.failing?tag=name:" + name, null);
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         return r.json().get("measurements").get(0).get("value").asDouble();
     }

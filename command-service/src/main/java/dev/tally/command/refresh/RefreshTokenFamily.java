@@ -345,7 +345,7 @@ public class RefreshTokenFamily {
 
     private String endedBecause() {
         return switch (endReason) {
-            case ABSOLUTE, IDLE -> "the refresh token has expired";
+            case ABSOLUTE, IDLE -> RefreshOutcome.EXPIRED;
             case REUSE -> "the refresh token was revoked after a reuse";
             default -> "the refresh token was revoked";
         };

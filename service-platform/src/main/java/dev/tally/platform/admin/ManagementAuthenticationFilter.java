@@ -189,7 +189,7 @@ public class ManagementAuthenticationFilter extends OncePerRequestFilter {
         return decoded.equals(normalized);
     }
 
-    private static String bearer(HttpServletRequest request) {
+    static String bearer(HttpServletRequest request) {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
@@ -198,7 +198,7 @@ public class ManagementAuthenticationFilter extends OncePerRequestFilter {
         return token.isEmpty() ? null : token;
     }
 
-    private static void unauthorized(HttpServletResponse response, String error, String detail) throws IOException {
+    static void unauthorized(HttpServletResponse response, String error, String detail) throws IOException {
         problem(response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized", detail,
                 error == null ? REALM : REALM + ", error=\"" + error + "\"");
     }

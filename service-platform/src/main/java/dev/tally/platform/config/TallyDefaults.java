@@ -40,8 +40,9 @@ public class TallyDefaults implements EnvironmentPostProcessor {
         // Versions are partitioned per module (V1 event store, V2 command side, V3 token service, V4 query side), so a
         // module's new migration is often lower than another's latest: an existing database applies it, not refuses.
         defaults.put("spring.flyway.out-of-order", "true");
-        // metrics: names and figures only (e.g. tally.revocation.view.lag); no environment, configuration or dumps.
-        defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
+        // metrics and prometheus: names and figures only (e.g. tally.revocation.view.lag); no environment,
+        // configuration or dumps. Only health is public: the others want the administrator's token (ActuatorAccessFilter).
+        defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
         defaults.put("management.endpoint.health.probes.enabled", "true");
         defaults.put("server.error.include-stacktrace", "never");
         // Tomcat reports a request line, a header or a cookie it cannot parse at INFO, quoting it: a password in a

@@ -17,11 +17,18 @@ public record RefreshOutcome(boolean granted, boolean rotated, boolean reuseDete
                              boolean replayed) {
     public static final String INVALID_GRANT = "invalid_grant";
     public static final String INVALID_SCOPE = "invalid_scope";
+    /** The refusal of a family whose absolute or idle deadline has passed. */
+    public static final String EXPIRED = "the refresh token has expired";
 
     public RefreshOutcome(boolean granted, boolean rotated, boolean reuseDetected, String failure, String userId,
                           String sessionId, String scope, String audience, int generation) {
         this(granted, rotated, reuseDetected, failure, userId, sessionId, scope, audience, generation,
                 granted ? null : INVALID_GRANT, false);
+    }
+
+    /** Refused because the family's deadline had passed (what metrics count apart from other refusals). */
+    public boolean expired() {
+        return !granted && EXPIRED.equals(failure);
     }
 
     public static RefreshOutcome refused(String why) {

@@ -350,12 +350,15 @@ final class Endpoints {
         }));
 
         // Spring Boot's actuator endpoints the server exposes, and its error path reached directly.
-        all.add(get("/actuator", (d, p) -> { }));
+        // Health is public; every other actuator endpoint wants the administrator's token.
+        all.add(get("/actuator", (d, p) -> adminAuth(d, p, false)));
         all.add(get("/actuator/health", (d, p) -> { }));
         all.add(get("/actuator/health/{group}", (d, p) -> { }));
-        all.add(get("/actuator/info", (d, p) -> { }));
-        all.add(get("/actuator/metrics", (d, p) -> { }));
+        all.add(get("/actuator/info", (d, p) -> adminAuth(d, p, false)));
+        all.add(get("/actuator/metrics", (d, p) -> adminAuth(d, p, false)));
+        all.add(get("/actuator/prometheus", (d, p) -> adminAuth(d, p, false)));
         all.add(endpoint("GET", null, "/actuator/metrics/{metric}", Body.NONE, Set.of(), Set.of(), (d, p) -> {
+            adminAuth(d, p, false);
             if (p.chance(0.4)) {
                 d.query("tag", p.oneOf("uri:/t/{tenant}/oauth/token", "status:200", "area:heap"));
             }

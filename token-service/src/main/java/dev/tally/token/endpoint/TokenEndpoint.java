@@ -4,6 +4,7 @@ import dev.tally.token.grant.Grant;
 import dev.tally.token.grant.GrantRequest;
 import dev.tally.token.grant.Grants;
 import dev.tally.token.issuance.Issued;
+import dev.tally.token.metrics.TokenMetrics;
 import dev.tally.token.protocol.ClientAuthentication;
 import dev.tally.token.protocol.Issuers;
 import dev.tally.token.protocol.OAuthEndpoint;
@@ -24,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /t/{tenant}/oauth/token} (RFC 6749 §3.2), the protocol only: parse the form, find the tenant,
  * authenticate the client, check it may use the grant type, hand the request to that {@link Grant}, render what it
  * was issued. Refusals anywhere on the way are {@link OAuthError}s, rendered as RFC 6749 §5.2 errors in one place
- * ({@code OAuthErrors}).
+ * ({@code OAuthErrors}). Every request is timed into {@link TokenMetrics#REQUESTS}, by grant type and outcome.
  */
 @RestController
 @OAuthEndpoint
@@ -33,17 +34,37 @@ public class TokenEndpoint {
     private final ClientAuthentication clientAuthentication;
     private final Grants grants;
     private final Issuers issuers;
+    private final TokenMetrics metrics;
 
-    public TokenEndpoint(TokenConfig views, ClientAuthentication clientAuthentication, Grants grants, Issuers issuers) {
+    public TokenEndpoint(TokenConfig views, ClientAuthentication clientAuthentication, Grants grants, Issuers issuers,
+                         TokenMetrics metrics) {
         this.views = views;
         this.clientAuthentication = clientAuthentication;
         this.grants = grants;
         this.issuers = issuers;
+        this.metrics = metrics;
     }
 
     @PostMapping("/t/{tenant}/oauth/token")
     public ResponseEntity<Map<String, Object>> token(@PathVariable String tenant, HttpServletRequest http) {
-        OAuthRequest request = OAuthRequest.formPost(http);
+        long start = System.nanoTime();
+        String grantType = TokenMetrics.OTHER_GRANT;
+        try {
+            OAuthRequest request = OAuthRequest.formPost(http);
+            grantType = grants.offered(request.single("grant_type"));
+            ResponseEntity<Map<String, Object>> answer = token(tenant, http, request);
+            metrics.tokenRequest(tenant, grantType, TokenMetrics.OUTCOME_ISSUED, start);
+            return answer;
+        } catch (OAuthError e) {
+            metrics.tokenRequest(tenant, grantType, e.error(), start);
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.tokenRequest(tenant, grantType, "server_error", start);
+            throw e;
+        }
+    }
+
+    private ResponseEntity<Map<String, Object>> token(String tenant, HttpServletRequest http, OAuthRequest request) {
         TenantView tenantView = views.tenant(tenant).orElseThrow(() -> OAuthError.notFound("no tenant '" + tenant + "'"));
         ClientView client = clientAuthentication.authenticateAt(tenant, http, request, "/oauth/token");
         Grant grant = grants.of(request.required("grant_type"));

@@ -20,6 +20,14 @@ public class Grants {
         return List.copyOf(byType.keySet());
     }
 
+    /**
+     * The grant type as the token endpoint's metrics tag it: the type itself if Tally offers it, else
+     * {@code other}, so a client sending made-up types adds no series.
+     */
+    public String offered(String grantType) {
+        return grantType != null && byType.containsKey(grantType) ? grantType : "other";
+    }
+
     /** @throws OAuthError {@code unsupported_grant_type} for any other */
     public Grant of(String grantType) {
         Grant grant = byType.get(grantType);

@@ -17,6 +17,7 @@ import dev.tally.token.issuance.TokenIssuer;
 import dev.tally.token.issuance.UserTokens;
 import dev.tally.token.issuance.UserTokens.Jtis;
 import dev.tally.token.issuance.UserTokens.Login;
+import dev.tally.token.metrics.TokenMetrics;
 import dev.tally.token.protocol.OAuthError;
 import dev.tally.token.protocol.Scope;
 import dev.tally.token.view.TokenConfig;
@@ -53,9 +54,11 @@ public class RefreshTokenGrant implements Grant {
     private final RefreshFamilies families;
     private final RefreshSuccessors successors;
     private final CommandGateway commands;
+    private final TokenMetrics metrics;
 
     public RefreshTokenGrant(TokenConfig views, TokenIssuer issuer, RefreshFamilies families,
-                             RefreshSuccessors successors, CommandGateway commands, Users users) {
+                             RefreshSuccessors successors, CommandGateway commands, Users users, TokenMetrics metrics) {
+        this.metrics = metrics;
         this.views = views;
         this.users = users;
         this.issuer = issuer;
@@ -75,6 +78,7 @@ public class RefreshTokenGrant implements Grant {
         String presented = request.parameters().required("refresh_token");
         String familyId = RefreshTokens.familyOf(presented);
         if (familyId == null) {
+            metrics.refresh(tenant.tenantId(), TokenMetrics.Refresh.REFUSED);
             throw OAuthError.invalidGrant("unknown refresh token");
         }
         Optional<String> named = Audiences.named(request.parameters());
@@ -87,9 +91,18 @@ public class RefreshTokenGrant implements Grant {
         String next = successors.successorOf(presented);
         Jtis jtis = Jtis.fresh();
         Scope requested = request.parameters().scope();
-        RefreshOutcome outcome = families.rotate(new RotateRefreshToken(familyId, tenant.tenantId(),
-                request.client().clientId(), SecretHash.of(presented), SecretHash.of(next), jtis.access(),
-                requested.text()));
+        RefreshOutcome outcome;
+        try {
+            outcome = families.rotate(new RotateRefreshToken(familyId, tenant.tenantId(),
+                    request.client().clientId(), SecretHash.of(presented), SecretHash.of(next), jtis.access(),
+                    requested.text()));
+        } catch (OAuthError e) {
+            if (e.error().equals("invalid_grant")) {
+                metrics.refresh(tenant.tenantId(), TokenMetrics.Refresh.REFUSED); // no such family
+            }
+            throw e;
+        }
+        metrics.refresh(tenant.tenantId(), TokenMetrics.Refresh.of(outcome));
         if (!outcome.granted()) {
             if (outcome.reuseDetected() && outcome.sessionId() != null && tenant.refresh().revokeSessionOnReuse()) {
                 revokeSessionAfterReuse(tenant.tenantId(), outcome.sessionId(), familyId);

@@ -14,6 +14,7 @@ import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
 import dev.tally.token.family.RefreshFamilies;
 import dev.tally.token.lifetime.TokenLifetimes;
+import dev.tally.token.metrics.TokenMetrics;
 import dev.tally.token.protocol.OAuthError;
 import dev.tally.token.protocol.Scope;
 import dev.tally.token.signing.TokenSigner;
@@ -46,9 +47,11 @@ public class TokenIssuer {
     private final RefreshFamilies families;
     private final IssuanceLog log;
     private final Clock clock;
+    private final TokenMetrics metrics;
 
     public TokenIssuer(TokenLifetimes lifetimes, TokenSigner signer, RefreshFamilies families, IssuanceLog log,
-                       Clock clock) {
+                       Clock clock, TokenMetrics metrics) {
+        this.metrics = metrics;
         this.lifetimes = lifetimes;
         this.signer = signer;
         this.families = families;
@@ -79,6 +82,7 @@ public class TokenIssuer {
         record(new AccessTokenIssued(tenant.tenantId(), token.jti(), client.clientId(), client.clientId(), audience,
                 scope.text(), GrantTypes.CLIENT_CREDENTIALS, token.issuedAt(), token.expiresAt(),
                 token.lifetimeSeconds(), lifetime.decidedBy(), lifetime.trace()));
+        metrics.issued(tenant.tenantId(), GrantTypes.CLIENT_CREDENTIALS, lifetime.decidedBy());
         return new Issued(token, null, null, scope);
     }
 
@@ -139,6 +143,7 @@ public class TokenIssuer {
             refresh = startFamily(familyId, request, scope, d.refreshToken().lifetimeSeconds());
         }
         record(records.toArray());
+        metrics.issued(tenant.tenantId(), request.grantType(), access.decidedBy());
         return new Issued(accessToken, idToken, refresh, scope);
     }
 

@@ -2,6 +2,7 @@ package dev.tally.token.login;
 
 import dev.tally.kernel.crypto.PasswordHasher;
 import dev.tally.kernel.user.UserIds;
+import dev.tally.token.metrics.TokenMetrics;
 import dev.tally.token.view.TokenConfigState.UserView;
 import dev.tally.token.view.Users;
 import java.time.Duration;
@@ -19,10 +20,12 @@ public class PasswordLogin {
     private final Users users;
     private final LoginThrottle throttle;
     private final PasswordHasher verifier = PasswordHasher.defaults();
+    private final TokenMetrics metrics;
 
-    public PasswordLogin(Users users, LoginThrottle throttle) {
+    public PasswordLogin(Users users, LoginThrottle throttle, TokenMetrics metrics) {
         this.users = users;
         this.throttle = throttle;
+        this.metrics = metrics;
     }
 
     /** The outcome: the user when the password was right, or how long to wait when throttled. */
@@ -40,6 +43,7 @@ public class PasswordLogin {
         String canonical = username == null ? "" : UserIds.canonical(username.strip());
         Duration wait = throttle.retryAfter(tenantId, canonical, address);
         if (!wait.isZero()) {
+            metrics.login(tenantId, TokenMetrics.Login.THROTTLED);
             return new Outcome(null, wait);
         }
         UserView user = canonical.isEmpty() ? null : users.byUsername(tenantId, canonical).orElse(null);
@@ -52,9 +56,11 @@ public class PasswordLogin {
         }
         if (!ok) {
             throttle.failed(tenantId, canonical, address);
+            metrics.login(tenantId, TokenMetrics.Login.FAILURE);
             return new Outcome(null, Duration.ZERO);
         }
         throttle.succeeded(tenantId, canonical, address);
+        metrics.login(tenantId, TokenMetrics.Login.SUCCESS);
         return new Outcome(user, Duration.ZERO);
     }
 }

@@ -44,6 +44,8 @@ public class ClientAuthThrottle {
     private final int maxKeys;
     /** In access order: the eldest entry is the counter least recently checked or counted. Guarded by {@code this}. */
     private final LinkedHashMap<Key, Failures> counters;
+    /** Refusals since start; guarded by this, like the counters. */
+    private long refusals;
 
     public ClientAuthThrottle(Clock clock, ClientAuthProperties properties) {
         this.clock = clock;
@@ -73,6 +75,9 @@ public class ClientAuthThrottle {
                 wait = clientWait;
             }
         }
+        if (!wait.isZero()) {
+            refusals++;
+        }
         return wait;
     }
 
@@ -94,6 +99,11 @@ public class ClientAuthThrottle {
     /** The client authenticated from {@code address}: its count there starts again. The address's count stays. */
     public synchronized void succeeded(String tenantId, String clientId, String address) {
         counters.remove(Key.client(tenantId, clientId, ClientAddress.throttleKey(address)));
+    }
+
+    /** How many authentications were refused since start (the metric {@code tally.client.auth.throttled}). */
+    public synchronized double refusals() {
+        return refusals;
     }
 
     synchronized int trackedKeys() {

@@ -43,7 +43,7 @@ class TokenEndpointTest {
         Grants grants = new Grants(List.of(fx.clientCredentialsGrant(), fx.authorizationCodeGrant(),
                 fx.refreshTokenGrant(), fx.passwordGrant()));
         Issuers issuers = new Issuers(new IssuerProperties("https://tally.test//"));
-        endpoint = new TokenEndpoint(fx.config, fx.clientAuthentication(), grants, issuers);
+        endpoint = new TokenEndpoint(fx.config, fx.clientAuthentication(), grants, issuers, fx.metrics);
     }
 
     @Test
