@@ -14,9 +14,9 @@ import java.util.function.ToDoubleFunction;
  * gives; how a status is decided is that class's business, not this one's):
  * <ul>
  *   <li>{@code tally.projection.position{name}}: the global index up to which the view is complete;</li>
- *   <li>{@code tally.projection.status{name}}: the status as a number, {@code 0} live, {@code 1} replaying,
- *   {@code 2} stalled, {@code 3} failing ({@code -1} for a status this version does not know), so one alert rule
- *   reads {@code > 1};</li>
+ *   <li>{@code tally.projection.status{name}}: the status as a number, {@code 0} live, {@code 1} catching up,
+ *   {@code 2} replaying, {@code 3} stalled, {@code 4} failing ({@code -1} for a status this version does not know),
+ *   so one alert rule reads {@code > 2};</li>
  *   <li>{@code tally.projection.state{name,status}}: {@code 1} for the view's current status and {@code 0} for the
  *   others, so a dashboard shows the status by its name.</li>
  * </ul>
@@ -25,8 +25,8 @@ import java.util.function.ToDoubleFunction;
  * once per gauge, as a status may ask the database.
  */
 public class ProjectionMeters {
-    static final List<String> STATUSES = List.of(ProjectionStatus.LIVE, ProjectionStatus.REPLAYING,
-            ProjectionStatus.STALLED, ProjectionStatus.FAILING);
+    static final List<String> STATUSES = List.of(ProjectionStatus.LIVE, ProjectionStatus.CATCHING_UP,
+            ProjectionStatus.REPLAYING, ProjectionStatus.STALLED, ProjectionStatus.FAILING);
     private static final long SNAPSHOT_NANOS = 1_000_000_000L;
 
     private final ProjectionStatuses statuses;
@@ -45,7 +45,7 @@ public class ProjectionMeters {
             gauge(registry, "tally.projection.position", name, s -> s.position(),
                     "global index up to which the view has applied every event");
             gauge(registry, "tally.projection.status", name, s -> code(s.status()),
-                    "0 live, 1 replaying, 2 stalled, 3 failing");
+                    "0 live, 1 catching up, 2 replaying, 3 stalled, 4 failing");
             for (String status : STATUSES) {
                 Gauge.builder("tally.projection.state", () -> {
                             ProjectionStatus s = current(name);
