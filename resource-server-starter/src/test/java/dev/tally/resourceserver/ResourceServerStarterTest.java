@@ -1,0 +1,237 @@
+package dev.tally.resourceserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.tally.testsupport.Await;
+import dev.tally.testsupport.FaultyTcpProxy;
+import dev.tally.testsupport.TestHttp;
+import dev.tally.testsupport.TestHttp.Response;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpResponse;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tally issue 18, item 5: a Spring Boot API with nothing but the starter and the {@code tally.*} properties, against a
+ * real Tally (the standalone jar as a process). Tokens it must accept are accepted; a token revoked in Tally (by a
+ * permission change, by RFC 7009, by ending its session) is refused within the documented delay,
+ * {@code interval + timeout}, measured; other audiences, another {@code typ} and expired tokens are refused; and when
+ * the revocation list cannot be read for longer than {@code max-staleness}, every token is refused.
+ */
+class ResourceServerStarterTest {
+    static final String TENANT = "starter";
+    static final String ORDERS = "https://orders.starter.test";
+    static final String REPORTS = "https://reports.starter.test";
+    static final String LEGACY = "https://legacy.starter.test";
+    static final Duration INTERVAL = Duration.ofMillis(200);
+    static final Duration TIMEOUT = Duration.ofSeconds(2);
+    static final Duration BOUND = INTERVAL.plus(TIMEOUT);
+
+    static TallyServer tally;
+    static ShiftedClock clock = new ShiftedClock();
+    static OrdersApi api;
+    static String machineId;
+    static String machineSecret;
+    static String webId;
+    static String webSecret;
+    static String readerId;
+    static String readerSecret;
+
+    @BeforeAll
+    static void tallyWithATenantItsApisClientsAndTheOrdersApi() {
+        tally = TallyServer.start();
+        tally.admin("POST", "/admin/tenants", Map.of("id", TENANT, "name", TENANT), 201);
+        for (String api : List.of(ORDERS, REPORTS)) {
+            tally.admin("POST", "/admin/tenants/" + TENANT + "/apis", Map.of("identifier", api, "name", api,
+                    "token_lifetime", 600, "scopes", List.of("read:orders"), "allow_offline_access", true), 201);
+        }
+        tally.admin("POST", "/admin/tenants/" + TENANT + "/apis", Map.of("identifier", LEGACY, "name", LEGACY,
+                "token_lifetime", 600, "token_dialect", "access_token"), 201);
+        Response machine = tally.admin("POST", "/admin/tenants/" + TENANT + "/clients", Map.of("name", "billing",
+                "app_type", "non_interactive", "grant_types", List.of("client_credentials")), 201);
+        machineId = machine.text("client_id");
+        machineSecret = machine.text("client_secret");
+        Response web = tally.admin("POST", "/admin/tenants/" + TENANT + "/clients", Map.of("name", "shop",
+                "app_type", "regular_web", "grant_types", List.of("authorization_code", "refresh_token"),
+                "callbacks", List.of(TallyServer.CALLBACK)), 201);
+        webId = web.text("client_id");
+        webSecret = web.text("client_secret");
+        // the starter's own client: it may read the revocation list and nothing else
+        Response reader = tally.admin("POST", "/admin/tenants/" + TENANT + "/clients", Map.of("name", "orders-api",
+                "app_type", "non_interactive", "grant_types", List.of("client_credentials"),
+                "management_scopes", List.of("revocations:read")), 201);
+        readerId = reader.text("client_id");
+        readerSecret = reader.text("client_secret");
+
+        api = OrdersApi.start(clock, starterProperties(tally.issuer(TENANT) + "/revocations", Duration.ofSeconds(30)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+        if (tally != null) {
+            tally.close();
+        }
+    }
+
+    /** The issue's test: the tenant's permission-change policy revokes the user's family, and the API follows. */
+    @Test
+    void aTokenRevokedByAPermissionChangeIsRefusedWithinIntervalPlusTimeout() throws Exception {
+        String userId = user("alice");
+        String token = tally.signIn(TENANT, webId, webSecret, "alice", "openid offline_access read:orders", ORDERS)
+                .text("access_token");
+        assertThat(claims(token).getStringClaim("fid")).as("a token issued with a refresh token names its family")
+                .isNotNull();
+        assertAccepted(api.getOrders(token), userId);
+
+        long before = System.nanoTime();
+        tally.admin("PATCH", "/admin/tenants/" + TENANT + "/users/" + userId,
+                Map.of("permissions", List.of("read:orders", "write:orders")), 200);
+        Await.await("the API to refuse the token", BOUND.plusSeconds(10),
+                () -> api.getOrders(token).statusCode() == 401);
+        Duration took = Duration.ofNanos(System.nanoTime() - before);
+
+        assertThat(took).as("from the permission change's request to the first refusal").isLessThanOrEqualTo(BOUND);
+        assertRefused(api.getOrders(token), "refresh token family was revoked");
+        assertThat(api.meters().get("tally.revocations.refused").tag("reason", "revoked").functionCounter().count())
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aTokenRevokedByRfc7009IsRefusedByItsJti() {
+        String token = tally.clientCredentials(TENANT, machineId, machineSecret, ORDERS);
+        assertAccepted(api.getOrders(token), machineId);
+
+        long before = System.nanoTime();
+        Response revoked = tally.http().form("/t/" + TENANT + "/oauth/revoke", TestHttp.params("token", token),
+                machineId, machineSecret);
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+        Await.await("the API to refuse the token", BOUND.plusSeconds(10), () -> api.getOrders(token).statusCode() == 401);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThanOrEqualTo(BOUND);
+        assertRefused(api.getOrders(token), "the token was revoked");
+        String another = tally.clientCredentials(TENANT, machineId, machineSecret, ORDERS);
+        assertAccepted(api.getOrders(another), machineId);
+    }
+
+    /** No refresh token, so no {@code fid}: the session alone ({@code sid}) tells the token is revoked. */
+    @Test
+    void aTokenOfASessionTheAdministratorEndedIsRefusedByItsSid() throws Exception {
+        String userId = user("bob");
+        String token = tally.signIn(TENANT, webId, webSecret, "bob", "openid read:orders", ORDERS).text("access_token");
+        String sid = claims(token).getStringClaim("sid");
+        assertThat(sid).isNotNull();
+        assertThat(claims(token).getStringClaim("fid")).isNull();
+        assertAccepted(api.getOrders(token), userId);
+
+        long before = System.nanoTime();
+        tally.admin("DELETE", "/admin/tenants/" + TENANT + "/users/" + userId + "/sessions/" + sid, null, 204);
+        Await.await("the API to refuse the token", BOUND.plusSeconds(10), () -> api.getOrders(token).statusCode() == 401);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThanOrEqualTo(BOUND);
+        assertRefused(api.getOrders(token), "session was revoked");
+    }
+
+    @Test
+    void aTokenForAnotherAudienceIsRefused() {
+        assertRefused(api.getOrders(tally.clientCredentials(TENANT, machineId, machineSecret, REPORTS)), "aud");
+    }
+
+    /** {@code typ: JWT} (an API with {@code token_dialect: access_token}) is not an RFC 9068 access token. */
+    @Test
+    void aTokenThatIsNotAtJwtIsRefused() {
+        String token = tally.clientCredentials(TENANT, machineId, machineSecret, LEGACY);
+
+        assertRefused(api.getOrders(token), "typ");
+    }
+
+    @Test
+    void anExpiredTokenIsRefusedByTheApplicationsClock() throws Exception {
+        String token = tally.clientCredentials(TENANT, machineId, machineSecret, ORDERS);
+        assertAccepted(api.getOrders(token), machineId);
+        Duration lifetime = Duration.between(claims(token).getIssueTime().toInstant(),
+                claims(token).getExpirationTime().toInstant());
+        try {
+            // past the expiry and Spring's 60 s of clock skew
+            clock.shift(lifetime.plusSeconds(61));
+
+            assertRefused(api.getOrders(token), "expired");
+        } finally {
+            clock.shift(Duration.ZERO);
+        }
+    }
+
+    /**
+     * Tally out of reach (the list's address closed): tokens keep working while the list is younger than
+     * {@code max-staleness}, then every token is refused (the default, {@code when-stale: refuse}), and the failures
+     * and the staleness show in the metrics.
+     */
+    @Test
+    void whenTheListCannotBeReadForLongerThanMaxStalenessEveryTokenIsRefused() throws Exception {
+        Duration maxStaleness = Duration.ofSeconds(3);
+        FaultyTcpProxy proxy = new FaultyTcpProxy("127.0.0.1", Integer.parseInt(tally.baseUrl().replaceAll(".*:", "")));
+        String token = tally.clientCredentials(TENANT, machineId, machineSecret, ORDERS);
+        try (OrdersApi cutOff = OrdersApi.start(clock, starterProperties("http://127.0.0.1:" + proxy.port() + "/t/"
+                + TENANT + "/revocations", maxStaleness))) {
+            assertAccepted(cutOff.getOrders(token), machineId);
+
+            proxy.close();
+            long closed = System.nanoTime();
+            Await.await("the API to refuse every token", maxStaleness.plus(BOUND).plusSeconds(10),
+                    () -> cutOff.getOrders(token).statusCode() == 401);
+            Duration took = Duration.ofNanos(System.nanoTime() - closed);
+
+            assertThat(took).as("refused only once the list was older than max-staleness")
+                    .isGreaterThanOrEqualTo(maxStaleness.minus(BOUND));
+            assertRefused(cutOff.getOrders(token), "revocation list is older than 3 s");
+            MeterRegistry meters = cutOff.meters();
+            assertThat(meters.get("tally.revocations.poll.failures").functionCounter().count()).isGreaterThanOrEqualTo(1);
+            assertThat(meters.get("tally.revocations.staleness").gauge().value())
+                    .isGreaterThan(maxStaleness.toSeconds());
+            assertThat(meters.get("tally.revocations.delay.bound").gauge().value())
+                    .isEqualTo(BOUND.toMillis() / 1000.0);
+            assertThat(meters.get("tally.revocations.refused").tag("reason", "stale").functionCounter().count())
+                    .isGreaterThanOrEqualTo(2);
+        } finally {
+            proxy.close();
+        }
+    }
+
+    private static String[] starterProperties(String revocationsUri, Duration maxStaleness) {
+        return new String[] {"tally.issuer-uri=" + tally.issuer(TENANT), "tally.audience=" + ORDERS,
+                "tally.revocations.client-id=" + readerId, "tally.revocations.client-secret=" + readerSecret,
+                "tally.revocations.uri=" + revocationsUri, "tally.revocations.interval=" + INTERVAL.toMillis() + "ms",
+                "tally.revocations.timeout=" + TIMEOUT.toMillis() + "ms",
+                "tally.revocations.max-staleness=" + maxStaleness.toMillis() + "ms"};
+    }
+
+    private static String user(String username) {
+        return tally.admin("POST", "/admin/tenants/" + TENANT + "/users", Map.of("username", username,
+                "password", TallyServer.PASSWORD, "permissions", List.of("read:orders")), 201).text("user_id");
+    }
+
+    private static JWTClaimsSet claims(String token) throws ParseException {
+        return SignedJWT.parse(token).getJWTClaimsSet();
+    }
+
+    private static void assertAccepted(HttpResponse<String> answer, String subject) {
+        assertThat(answer.statusCode()).as("%s %s", answer.headers().map(), answer.body()).isEqualTo(200);
+        assertThat(TestHttp.parse(answer.body()).get("sub").asString()).isEqualTo(subject);
+    }
+
+    /** RFC 6750 §3.1: 401 with {@code invalid_token} and a description that says why. */
+    private static void assertRefused(HttpResponse<String> answer, String why) {
+        assertThat(answer.statusCode()).isEqualTo(401);
+        assertThat(answer.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(h -> assertThat(h)
+                .startsWith("Bearer").contains("error=\"invalid_token\"").contains(why));
+    }
+}
