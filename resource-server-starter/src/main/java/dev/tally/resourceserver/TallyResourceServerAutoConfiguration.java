@@ -26,6 +26,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 
 /**
  * With {@code tally.issuer-uri} set: a {@link JwtDecoder} for the tenant's RFC 9068 access tokens that refuses the
@@ -94,13 +95,19 @@ public class TallyResourceServerAutoConfiguration {
         return new DelegatingOAuth2TokenValidator<>(all);
     }
 
-    /** Keys from the issuer's {@code jwks_uri} (discovery at the issuer, when the first token arrives). */
+    /**
+     * Keys from the issuer's {@code jwks_uri}. Discovery waits for the first token, as with Boot's own
+     * {@code issuer-uri} (a {@link SupplierJwtDecoder}, retried until it succeeds), so the application starts while
+     * Tally is down.
+     */
     @Bean
     @ConditionalOnMissingBean
     JwtDecoder jwtDecoder(TallyResourceServerProperties properties, OAuth2TokenValidator<Jwt> tallyTokenValidator) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(properties.issuer()).build();
-        decoder.setJwtValidator(tallyTokenValidator);
-        return decoder;
+        return new SupplierJwtDecoder(() -> {
+            NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(properties.issuer()).build();
+            decoder.setJwtValidator(tallyTokenValidator);
+            return decoder;
+        });
     }
 
     @Configuration(proxyBeanMethods = false)
