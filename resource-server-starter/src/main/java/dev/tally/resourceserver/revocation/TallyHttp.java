@@ -21,7 +21,7 @@ final class TallyHttp {
 
     TallyHttp(Duration timeout) {
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
