@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tally.resourceserver.revocation.RevocationList;
 import dev.tally.resourceserver.revocation.RevocationPoller;
 import dev.tally.testsupport.Await;
 import dev.tally.testsupport.FaultyTcpProxy;
+import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import java.text.ParseException;
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -255,6 +259,41 @@ class ResourceServerStarterTest {
             assertAccepted(starting.getOrders(tally.clientCredentials(TENANT, machineId, machineSecret, ORDERS)),
                     machineId);
         }
+    }
+
+    /**
+     * The starter's management token is one per lifetime, not one per poll: Tally's audit counts the tokens issued to
+     * the starter's client while a poller of its own polls three times, then once more after its clock has passed
+     * the token's renewal.
+     */
+    @Test
+    void theManagementTokenServesManyPollsAndIsRenewedWhenDue() {
+        MutableClock time = new MutableClock(Instant.now());
+        RevocationPoller poller = new RevocationPoller(tally.issuer(TENANT), URI.create(tally.issuer(TENANT)
+                + "/revocations"), readerId, readerSecret, INTERVAL, TIMEOUT, 100, new RevocationList(Duration.ofHours(1)),
+                time);
+        int before = managementTokensIssued();
+
+        for (int i = 0; i < 3; i++) {
+            poller.pollOnce();
+        }
+        Await.await("the audit to show the management token", Duration.ofSeconds(10),
+                () -> managementTokensIssued() >= before + 1);
+        assertThat(managementTokensIssued()).isEqualTo(before + 1);
+
+        time.advance(Duration.ofDays(1));
+        poller.pollOnce();
+        Await.await("the audit to show the renewed token", Duration.ofSeconds(10),
+                () -> managementTokensIssued() >= before + 2);
+
+        assertThat(poller.failures()).isZero();
+        assertThat(poller.lastComplete()).isEqualTo(time.instant());
+    }
+
+    private static int managementTokensIssued() {
+        Response audit = tally.admin("GET", "/admin/tenants/" + TENANT + "/audit?type=AccessTokenIssued&limit=1000&client_id="
+                + readerId, null, 200);
+        return audit.json().get("events").size();
     }
 
     private static String user(String username) {

@@ -78,8 +78,8 @@ public final class RevocationPoller implements SmartLifecycle {
         return list.size();
     }
 
-    /** One poll, to the end of the list; a failure is counted and logged, never thrown. */
-    void pollOnce() {
+    /** One poll, to the end of the list (the schedule runs it); a failure is counted and logged, never thrown. */
+    public void pollOnce() {
         Instant began = clock.instant();
         try {
             readToEnd();
