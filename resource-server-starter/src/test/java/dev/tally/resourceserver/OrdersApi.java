@@ -1,13 +1,9 @@
 package dev.tally.resourceserver;
 
+import dev.tally.testsupport.TestHttp;
+import dev.tally.testsupport.TestHttp.Response;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +24,13 @@ import org.springframework.web.bind.annotation.RestController;
  * class path and the {@code tally.*} properties; run in the test JVM on a port of its own, with the test's clock.
  */
 final class OrdersApi implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ConfigurableApplicationContext context;
+    private final TestHttp http;
 
     private OrdersApi(ConfigurableApplicationContext context) {
         this.context = context;
+        this.http = new TestHttp("http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort(),
+                null);
     }
 
     /** The application with these properties ({@code name=value}) and {@code clock} as its {@link Clock} bean. */
@@ -48,18 +46,8 @@ final class OrdersApi implements AutoCloseable {
     }
 
     /** {@code GET /orders} with {@code Authorization: Bearer token}. */
-    HttpResponse<String> getOrders(String token) {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build();
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    Response getOrders(String token) {
+        return http.bearer("/orders", token);
     }
 
     MeterRegistry meters() {
