@@ -77,7 +77,16 @@ public record TallyResourceServerProperties(URI issuerUri, List<String> audience
             }
         }
 
-        /** The longest a revocation committed in Tally takes to be refused here, while polls succeed. */
+        /** Without the secret: a record's own toString would print it wherever the settings are logged. */
+        @Override
+        public String toString() {
+            return "Revocations[enabled=" + enabled + ", clientId=" + clientId + ", clientSecret=" + (clientSecret == null
+                    ? null : "******") + ", uri=" + uri + ", interval=" + interval + ", timeout=" + timeout
+                    + ", maxStaleness=" + maxStaleness + ", whenStale=" + whenStale + ", retention=" + retention
+                    + ", pageSize=" + pageSize + "]";
+        }
+
+        /** The longest a revocation listed by Tally takes to be refused here, while polls succeed. */
         public Duration delayBound() {
             return interval.plus(timeout);
         }

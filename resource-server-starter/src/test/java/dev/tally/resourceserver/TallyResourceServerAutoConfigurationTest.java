@@ -13,6 +13,8 @@ import org.springframework.boot.security.oauth2.server.resource.autoconfigure.we
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -60,6 +62,24 @@ class TallyResourceServerAutoConfigurationTest {
         });
     }
 
+    /** Boot's default chain steps back for the application's; that chain's bearer JWTs go through the starter. */
+    @Test
+    void anApplicationsOwnFilterChainUsesTheStartersDecoder() {
+        runner.withUserConfiguration(OwnChain.class).withPropertyValues("tally.issuer-uri=" + ISSUER,
+                "tally.audience=https://orders.test", "tally.revocations.enabled=false").run(context -> {
+            assertThat(context).hasSingleBean(SecurityFilterChain.class).hasBean("ownChain");
+            assertThat(context).hasSingleBean(JwtDecoder.class).hasBean("jwtDecoder");
+        });
+    }
+
+    @Test
+    void theSecretStaysOutOfTheSettingsText() {
+        runner.withPropertyValues("tally.issuer-uri=" + ISSUER, "tally.audience=https://orders.test",
+                "tally.revocations.client-id=rs", "tally.revocations.client-secret=s3cret").run(context ->
+                assertThat(context.getBean(TallyResourceServerProperties.class).toString()).contains("clientId=rs")
+                        .doesNotContain("s3cret"));
+    }
+
     @Test
     void revocationsWithoutAClientFailTheStartWithWhatToSet() {
         runner.withPropertyValues("tally.issuer-uri=" + ISSUER, "tally.audience=https://orders.test").run(context ->
@@ -81,6 +101,15 @@ class TallyResourceServerAutoConfigurationTest {
                 "tally.revocations.interval=5s", "tally.revocations.timeout=2s", "tally.revocations.max-staleness=6s")
                 .run(context -> assertThat(context).getFailure().rootCause()
                         .hasMessageContaining("must be at least interval + timeout"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnChain {
+        @Bean
+        SecurityFilterChain ownChain(HttpSecurity http) {
+            return http.authorizeHttpRequests(a -> a.requestMatchers("/public").permitAll().anyRequest().authenticated())
+                    .oauth2ResourceServer(r -> r.jwt(Customizer.withDefaults())).build();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

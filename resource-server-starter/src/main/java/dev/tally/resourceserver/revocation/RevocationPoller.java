@@ -133,6 +133,10 @@ public final class RevocationPoller implements SmartLifecycle {
             managementToken.forget();
             answer = http.send(http.get(uri).header("Authorization", "Bearer " + managementToken.current()));
         }
+        if (answer.status() == 403) {
+            throw new IOException("the revocation list answered 403: the client needs management_scopes "
+                    + "[\"revocations:read\"] in this tenant");
+        }
         if (answer.status() != 200) {
             throw new IOException("the revocation list answered " + answer.status());
         }
