@@ -46,6 +46,20 @@ public final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))));
     }
 
+    /**
+     * A user at Tally's login page: opens {@code authorizePathAndQuery}, fills in the form Tally shows with the
+     * username and password, and returns the answer to the submission (on success a 302 to the client's callback,
+     * with {@code code} and {@code state}, or an error).
+     */
+    public HttpResponse<String> logIn(String authorizePathAndQuery, String tenant, String username, String password) {
+        HttpResponse<String> form = get(authorizePathAndQuery);
+        if (form.statusCode() != 200) {
+            throw new AssertionError("the login page answered " + form.statusCode() + ": " + form.body());
+        }
+        return post("/t/" + tenant + "/login", Map.of("request", hidden(form.body(), "request"),
+                "csrf", hidden(form.body(), "csrf"), "username", username, "password", password));
+    }
+
     public void forgetCookies() {
         cookies.getCookieStore().removeAll();
     }

@@ -103,6 +103,12 @@ public final class FaultyTcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
+                if (!open) {
+                    // accepted while close() ran: its snapshot of the sockets may have missed this pair
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    return;
+                }
                 AtomicBoolean dropAnswer = new AtomicBoolean();
                 Thread.ofPlatform().daemon().name("faulty-proxy-up")
                         .start(() -> pump(client, upstream, true, dropAnswer));

@@ -68,6 +68,11 @@ public final class TestHttp {
         return send(withJson(HttpRequest.newBuilder(URI.create(baseUrl + path)), method, body));
     }
 
+    /** A GET with {@code Authorization: Bearer token} (a resource server's call). */
+    public Response bearer(String path, String token) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + token).GET());
+    }
+
     public Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
