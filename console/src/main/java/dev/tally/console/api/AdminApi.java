@@ -1,0 +1,111 @@
+package dev.tally.console.api;
+
+import dev.tally.console.ConsoleProperties;
+import dev.tally.console.page.Html;
+import dev.tally.console.session.Credential;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.StringJoiner;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The console's only source of data: the management API over HTTP, called with the signed-in credential, so a page
+ * can never show more than that credential may read. By default this very server (the address and port the
+ * browser's request arrived on); {@code tally.console.api-base-url} points it elsewhere.
+ */
+public class AdminApi {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ConsoleProperties properties;
+    private final HttpClient http;
+
+    public AdminApi(ConsoleProperties properties) {
+        this.properties = properties;
+        this.http = HttpClient.newBuilder().connectTimeout(properties.apiTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** An answer of the API: its status and its JSON body (a missing node when it had none). */
+    public record Answer(int status, JsonNode body) {
+    }
+
+    /**
+     * {@code GET path?query} (path segments encoded by the caller, query values encoded here; null values left
+     * out). A 2xx answers its body; anything else is an {@link ApiRefusal}.
+     */
+    public JsonNode get(HttpServletRequest origin, Credential credential, String path, Map<String, String> query) {
+        Answer answer = send(origin, credential.bearer(), path, query);
+        if (answer.status() / 100 != 2) {
+            throw refusal(answer);
+        }
+        return answer.body();
+    }
+
+    /** The answer whatever its status: for sign-in, which learns who a credential is from what it may read. */
+    public Answer send(HttpServletRequest origin, String bearer, String path, Map<String, String> query) {
+        URI uri = URI.create(base(origin) + path + queryString(query));
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.apiTimeout())
+                .header("Authorization", "Bearer " + bearer).header("Accept", "application/json").GET().build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            // the URI holds no credential; the exception's message is safe to show
+            throw new ApiUnreachable("GET " + uri.getPath() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiUnreachable("interrupted while calling the management API", e);
+        }
+        return new Answer(response.statusCode(), parse(response.body()));
+    }
+
+    private static ApiRefusal refusal(Answer answer) {
+        JsonNode body = answer.body();
+        String title = body.path("title").isString() ? body.path("title").asString() : "HTTP " + answer.status();
+        String detail = body.path("detail").isString() ? body.path("detail").asString()
+                : "the management API answered " + answer.status();
+        return new ApiRefusal(answer.status(), title, detail);
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return JSON.missingNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JacksonException e) {
+            return JSON.missingNode();
+        }
+    }
+
+    private String base(HttpServletRequest origin) {
+        if (properties.apiBaseUrl() != null) {
+            String base = properties.apiBaseUrl().toString();
+            return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        }
+        String address = origin.getLocalAddr();
+        String host = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
+        return "http://" + host + ":" + origin.getLocalPort() + origin.getContextPath();
+    }
+
+    private static String queryString(Map<String, String> query) {
+        if (query == null || query.isEmpty()) {
+            return "";
+        }
+        StringJoiner q = new StringJoiner("&", "?", "");
+        q.setEmptyValue("");
+        query.forEach((name, value) -> {
+            if (value != null) {
+                q.add(Html.query(name) + "=" + Html.query(value));
+            }
+        });
+        return q.toString();
+    }
+}
