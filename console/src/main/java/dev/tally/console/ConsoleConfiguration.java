@@ -1,7 +1,8 @@
 package dev.tally.console;
 
+import dev.tally.console.page.Page;
 import dev.tally.console.api.AdminApi;
-import dev.tally.console.session.ConsoleGate;
+import dev.tally.console.gate.ConsoleGate;
 import dev.tally.console.session.ConsoleSessions;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,19 +18,20 @@ public class ConsoleConfiguration {
 
     @Bean
     ConsoleSessions consoleSessions(ConsoleProperties properties, ObjectProvider<Clock> clock) {
-        return new ConsoleSessions(properties, clock.getIfAvailable(Clock::systemUTC));
+        return new ConsoleSessions(properties.idleTimeout(), properties.maxAge(), properties.maxSessions(),
+                clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean
     AdminApi consoleAdminApi(ConsoleProperties properties) {
-        return new AdminApi(properties);
+        return new AdminApi(properties.apiBaseUrl(), properties.apiTimeout());
     }
 
     /** Only {@code /console} and below: the management API and the OAuth endpoints never pass through it. */
     @Bean
     FilterRegistrationBean<ConsoleGate> consoleGate(ConsoleSessions sessions) {
         FilterRegistrationBean<ConsoleGate> registration = new FilterRegistrationBean<>(new ConsoleGate(sessions));
-        registration.addUrlPatterns(ConsoleGate.ROOT, ConsoleGate.ROOT + "/*");
+        registration.addUrlPatterns(Page.ROOT, Page.ROOT + "/*");
         registration.setName("consoleGate");
         return registration;
     }

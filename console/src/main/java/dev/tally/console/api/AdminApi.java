@@ -1,11 +1,12 @@
 package dev.tally.console.api;
 
-import dev.tally.console.ConsoleProperties;
-import dev.tally.console.page.Html;
-import dev.tally.console.session.Credential;
+import dev.tally.console.api.Credential;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,13 +24,15 @@ import tools.jackson.databind.json.JsonMapper;
 public class AdminApi {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final ConsoleProperties properties;
+    private final URI baseUrl;
+    private final Duration timeout;
     private final HttpClient http;
 
-    public AdminApi(ConsoleProperties properties) {
-        this.properties = properties;
-        this.http = HttpClient.newBuilder().connectTimeout(properties.apiTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** @param baseUrl the API's base URL, or null for this server (see {@code tally.console.api-base-url}) */
+    public AdminApi(URI baseUrl, Duration timeout) {
+        this.baseUrl = baseUrl;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** An answer of the API: its status and its JSON body (a missing node when it had none). */
@@ -51,7 +54,7 @@ public class AdminApi {
     /** The answer whatever its status: for sign-in, which learns who a credential is from what it may read. */
     public Answer send(HttpServletRequest origin, String bearer, String path, Map<String, String> query) {
         URI uri = URI.create(base(origin) + path + queryString(query));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.apiTimeout())
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Authorization", "Bearer " + bearer).header("Accept", "application/json").GET().build();
         HttpResponse<String> response;
         try {
@@ -86,13 +89,18 @@ public class AdminApi {
     }
 
     private String base(HttpServletRequest origin) {
-        if (properties.apiBaseUrl() != null) {
-            String base = properties.apiBaseUrl().toString();
+        if (baseUrl != null) {
+            String base = baseUrl.toString();
             return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         }
         String address = origin.getLocalAddr();
         String host = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
         return "http://" + host + ":" + origin.getLocalPort() + origin.getContextPath();
+    }
+
+    /** URLEncoder: a '+' in a value must reach the API as a plus, not a space. */
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static String queryString(Map<String, String> query) {
@@ -103,7 +111,7 @@ public class AdminApi {
         q.setEmptyValue("");
         query.forEach((name, value) -> {
             if (value != null) {
-                q.add(Html.query(name) + "=" + Html.query(value));
+                q.add(encode(name) + "=" + encode(value));
             }
         });
         return q.toString();

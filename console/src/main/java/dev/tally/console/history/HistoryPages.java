@@ -7,7 +7,6 @@ import dev.tally.console.page.Html;
 import dev.tally.console.page.Inputs;
 import dev.tally.console.page.LifetimeTrace;
 import dev.tally.console.page.Page;
-import dev.tally.console.session.ConsoleGate;
 import dev.tally.console.session.ConsoleSession;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
@@ -30,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * issued token's lifetime decision, found by its {@code jti} in the audit.
  */
 @Controller
-@RequestMapping(ConsoleGate.ROOT + "/tenants/{tenant}")
+@RequestMapping(Page.ROOT + "/tenants/{tenant}")
 public class HistoryPages {
     static final int USER_PAGE = 100;
 
@@ -43,7 +42,7 @@ public class HistoryPages {
     @GetMapping("/families/{family}")
     public ResponseEntity<String> family(@PathVariable String tenant, @PathVariable String family,
                                          @RequestParam(name = "as_of", required = false) String asOfText,
-                                         @RequestAttribute(ConsoleGate.SESSION_ATTRIBUTE) ConsoleSession session,
+                                         @RequestAttribute(Page.SESSION_ATTRIBUTE) ConsoleSession session,
                                          HttpServletRequest request) {
         return timeline(tenant, "refresh-token-families", "families", family, "Refresh token family", asOfText, session,
                 request);
@@ -52,7 +51,7 @@ public class HistoryPages {
     @GetMapping("/sessions/{loginSession}")
     public ResponseEntity<String> session(@PathVariable String tenant, @PathVariable String loginSession,
                                           @RequestParam(name = "as_of", required = false) String asOfText,
-                                          @RequestAttribute(ConsoleGate.SESSION_ATTRIBUTE) ConsoleSession session,
+                                          @RequestAttribute(Page.SESSION_ATTRIBUTE) ConsoleSession session,
                                           HttpServletRequest request) {
         return timeline(tenant, "sessions", "sessions", loginSession, "Login session", asOfText, session, request);
     }
@@ -85,7 +84,7 @@ public class HistoryPages {
     public ResponseEntity<String> user(@PathVariable String tenant, @PathVariable String user,
                                        @RequestParam(name = "as_of", required = false) String asOfText,
                                        @RequestParam(name = "cursor", required = false) String cursor,
-                                       @RequestAttribute(ConsoleGate.SESSION_ATTRIBUTE) ConsoleSession session,
+                                       @RequestAttribute(Page.SESSION_ATTRIBUTE) ConsoleSession session,
                                        HttpServletRequest request) {
         Inputs.id("tenant", tenant);
         Inputs.id("user", user);
@@ -121,7 +120,7 @@ public class HistoryPages {
     @GetMapping("/tokens")
     public ResponseEntity<String> token(@PathVariable String tenant,
                                         @RequestParam(name = "jti", required = false) String jti,
-                                        @RequestAttribute(ConsoleGate.SESSION_ATTRIBUTE) ConsoleSession session,
+                                        @RequestAttribute(Page.SESSION_ATTRIBUTE) ConsoleSession session,
                                         HttpServletRequest request) {
         Inputs.id("tenant", tenant);
         String self = "/tenants/" + Html.segment(tenant) + "/tokens";

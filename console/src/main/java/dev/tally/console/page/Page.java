@@ -2,7 +2,6 @@ package dev.tally.console.page;
 
 import static dev.tally.console.page.Html.esc;
 
-import dev.tally.console.session.ConsoleGate;
 import dev.tally.console.session.ConsoleSession;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,6 +18,13 @@ import tools.jackson.databind.JsonNode;
  * built from escaped parts. Methods taking {@code text} escape it; those taking {@code html} take markup built here.
  */
 public final class Page {
+    /** Where the console lives; nothing of it is under {@code /admin}, which the management API's filter guards. */
+    public static final String ROOT = "/console";
+    /** The request attribute holding the signed-in {@link ConsoleSession}. */
+    public static final String SESSION_ATTRIBUTE = "dev.tally.console.session";
+    /** The form field of the synchronizer token. */
+    public static final String CSRF_PARAM = "csrf";
+
     private final HttpServletRequest request;
     private final ConsoleSession session;
     private final String title;
@@ -27,7 +33,7 @@ public final class Page {
 
     private Page(HttpServletRequest request, String title) {
         this.request = request;
-        this.session = (ConsoleSession) request.getAttribute(ConsoleGate.SESSION_ATTRIBUTE);
+        this.session = (ConsoleSession) request.getAttribute(Page.SESSION_ATTRIBUTE);
         this.title = title;
     }
 
@@ -43,7 +49,7 @@ public final class Page {
 
     /** A console URL: {@code path} starts with {@code /} and has its segments encoded already. */
     public String href(String path) {
-        return request.getContextPath() + ConsoleGate.ROOT + path;
+        return request.getContextPath() + Page.ROOT + path;
     }
 
     /** A link to a console page. */
@@ -152,7 +158,7 @@ public final class Page {
                         .append(a("Token", base + "/tokens"));
             }
             h.append("</nav><form class=\"sign-out\" method=\"post\" action=\"").append(esc(href("/sign-out"))).append("\">")
-                    .append("<input type=\"hidden\" name=\"").append(ConsoleGate.CSRF_PARAM).append("\" value=\"")
+                    .append("<input type=\"hidden\" name=\"").append(Page.CSRF_PARAM).append("\" value=\"")
                     .append(esc(session.csrf())).append("\"><span class=\"who\">").append(esc(session.credential().label()))
                     .append("</span> <button type=\"submit\" id=\"sign-out\">Sign out</button></form>");
         }

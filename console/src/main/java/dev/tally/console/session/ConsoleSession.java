@@ -1,5 +1,7 @@
 package dev.tally.console.session;
 
+import dev.tally.console.api.Credential;
+
 import java.time.Instant;
 
 /** One signed-in browser: its credential and the synchronizer token its forms must send back. */
@@ -18,7 +20,7 @@ public final class ConsoleSession {
         this.lastSeen = signedInAt;
     }
 
-    String id() {
+    public String id() {
         return id;
     }
 

@@ -1,12 +1,13 @@
 package dev.tally.console.session;
 
-import dev.tally.console.ConsoleProperties;
+import dev.tally.console.api.Credential;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -27,11 +28,16 @@ public final class ConsoleSessions {
     private final Map<String, ConsoleSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final byte[] signInKey = new byte[32];
-    private final ConsoleProperties properties;
+    private final Duration idleTimeout;
+    private final Duration maxAge;
+    private final int maxSessions;
     private final Clock clock;
 
-    public ConsoleSessions(ConsoleProperties properties, Clock clock) {
-        this.properties = properties;
+    /** The limits are {@code tally.console.idle-timeout}, {@code max-age} and {@code max-sessions}. */
+    public ConsoleSessions(Duration idleTimeout, Duration maxAge, int maxSessions, Clock clock) {
+        this.idleTimeout = idleTimeout;
+        this.maxAge = maxAge;
+        this.maxSessions = maxSessions;
         this.clock = clock;
         random.nextBytes(signInKey);
     }
@@ -46,9 +52,9 @@ public final class ConsoleSessions {
     /** A new session for a credential the management API accepted; always a new id (no fixation). */
     public ConsoleSession open(Credential credential) {
         Instant now = clock.instant();
-        if (sessions.size() >= properties.maxSessions()) {
+        if (sessions.size() >= maxSessions) {
             sessions.values().removeIf(s -> expired(s, now));
-            if (sessions.size() >= properties.maxSessions()) {
+            if (sessions.size() >= maxSessions) {
                 throw new Full();
             }
         }
@@ -108,8 +114,8 @@ public final class ConsoleSessions {
     }
 
     private boolean expired(ConsoleSession s, Instant now) {
-        return !now.isBefore(s.lastSeen().plus(properties.idleTimeout()))
-                || !now.isBefore(s.signedInAt().plus(properties.maxAge()));
+        return !now.isBefore(s.lastSeen().plus(idleTimeout))
+                || !now.isBefore(s.signedInAt().plus(maxAge));
     }
 
     private String randomText() {

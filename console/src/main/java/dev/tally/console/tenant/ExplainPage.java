@@ -7,7 +7,6 @@ import dev.tally.console.page.Html;
 import dev.tally.console.page.Inputs;
 import dev.tally.console.page.LifetimeTrace;
 import dev.tally.console.page.Page;
-import dev.tally.console.session.ConsoleGate;
 import dev.tally.console.session.ConsoleSession;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
@@ -38,7 +37,7 @@ public class ExplainPage {
         this.api = api;
     }
 
-    @GetMapping(ConsoleGate.ROOT + "/tenants/{tenant}/explain")
+    @GetMapping(Page.ROOT + "/tenants/{tenant}/explain")
     public ResponseEntity<String> explain(@PathVariable String tenant,
                                           @RequestParam(name = "client_id", required = false) String clientId,
                                           @RequestParam(name = "audience", required = false) String audience,
@@ -46,7 +45,7 @@ public class ExplainPage {
                                           @RequestParam(name = "user_id", required = false) String userId,
                                           @RequestParam(name = "scope", required = false) String scope,
                                           @RequestParam(name = "browser_flow", required = false) String browserFlow,
-                                          @RequestAttribute(ConsoleGate.SESSION_ATTRIBUTE) ConsoleSession session,
+                                          @RequestAttribute(Page.SESSION_ATTRIBUTE) ConsoleSession session,
                                           HttpServletRequest request) {
         Inputs.id("tenant", tenant);
         String base = "/admin/tenants/" + Html.segment(tenant);

@@ -6,7 +6,6 @@ import dev.tally.console.api.AdminApi;
 import dev.tally.console.page.Html;
 import dev.tally.console.page.Inputs;
 import dev.tally.console.page.Page;
-import dev.tally.console.session.ConsoleGate;
 import dev.tally.console.session.ConsoleSession;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  * users, recent sessions and families, and the ways into the timelines) and the projections' status.
  */
 @Controller
-@RequestMapping(ConsoleGate.ROOT)
+@RequestMapping(Page.ROOT)
 public class TenantPages {
     static final int RECENT = 20;
 
@@ -37,10 +36,10 @@ public class TenantPages {
     }
 
     @GetMapping({"", "/"})
-    public ResponseEntity<String> start(@RequestAttribute(ConsoleGate.SESSION_ATTRIBUTE) ConsoleSession session,
+    public ResponseEntity<String> start(@RequestAttribute(Page.SESSION_ATTRIBUTE) ConsoleSession session,
                                         HttpServletRequest request) {
         if (!session.credential().platformAdmin()) {
-            return ResponseEntity.status(303).header(HttpHeaders.LOCATION, request.getContextPath() + ConsoleGate.ROOT
+            return ResponseEntity.status(303).header(HttpHeaders.LOCATION, request.getContextPath() + Page.ROOT
                     + "/tenants/" + Html.segment(session.credential().tenant())).build();
         }
         JsonNode tenants = api.get(request, session.credential(), "/admin/tenants", Map.of());
@@ -56,7 +55,7 @@ public class TenantPages {
 
     @GetMapping("/tenants/{tenant}")
     public ResponseEntity<String> home(@PathVariable String tenant,
-                                       @RequestAttribute(ConsoleGate.SESSION_ATTRIBUTE) ConsoleSession session,
+                                       @RequestAttribute(Page.SESSION_ATTRIBUTE) ConsoleSession session,
                                        HttpServletRequest request) {
         Inputs.id("tenant", tenant);
         String base = "/admin/tenants/" + Html.segment(tenant);
@@ -144,12 +143,12 @@ public class TenantPages {
             throw new dev.tally.console.page.BadInput("kind", "must be families, sessions or users");
         }
         Inputs.id("id", id.trim());
-        return ResponseEntity.status(303).header(HttpHeaders.LOCATION, request.getContextPath() + ConsoleGate.ROOT
+        return ResponseEntity.status(303).header(HttpHeaders.LOCATION, request.getContextPath() + Page.ROOT
                 + "/tenants/" + Html.segment(tenant) + "/" + kind + "/" + Html.segment(id.trim())).build();
     }
 
     @GetMapping("/projections")
-    public ResponseEntity<String> projections(@RequestAttribute(ConsoleGate.SESSION_ATTRIBUTE) ConsoleSession session,
+    public ResponseEntity<String> projections(@RequestAttribute(Page.SESSION_ATTRIBUTE) ConsoleSession session,
                                               HttpServletRequest request) {
         JsonNode status = api.get(request, session.credential(), "/admin/projections", Map.of());
         Page page = Page.of(request, "Projections").h1("Projections");

@@ -1,4 +1,4 @@
-package dev.tally.console.session;
+package dev.tally.console.api;
 
 /**
  * The bearer credential a console session signed in with, kept on the server only. {@code tenant} is null for the

@@ -1,6 +1,8 @@
-package dev.tally.console.session;
+package dev.tally.console.gate;
 
 import dev.tally.console.page.Page;
+import dev.tally.console.session.ConsoleSession;
+import dev.tally.console.session.ConsoleSessions;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
@@ -20,11 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the sign-in cookie for the sign-in form.
  */
 public class ConsoleGate extends OncePerRequestFilter {
-    public static final String ROOT = "/console";
     public static final String SESSION_COOKIE = "tally_console";
     public static final String SIGN_IN_COOKIE = "tally_console_sign_in";
-    public static final String CSRF_PARAM = "csrf";
-    public static final String SESSION_ATTRIBUTE = "dev.tally.console.session";
 
     /** Pages and styles only from this server, no script at all, never in a frame, forms posted only here. */
     static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -48,13 +47,13 @@ public class ConsoleGate extends OncePerRequestFilter {
         response.setHeader("Pragma", "no-cache");
 
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        String relative = path.length() > ROOT.length() ? path.substring(ROOT.length()) : "";
+        String relative = path.length() > Page.ROOT.length() ? path.substring(Page.ROOT.length()) : "";
         Optional<ConsoleSession> session = sessions.find(cookie(request, SESSION_COOKIE));
-        session.ifPresent(s -> request.setAttribute(SESSION_ATTRIBUTE, s));
+        session.ifPresent(s -> request.setAttribute(Page.SESSION_ATTRIBUTE, s));
         boolean signIn = relative.equals("/sign-in");
         boolean safe = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
         if (!safe) {
-            String presented = request.getParameter(CSRF_PARAM);
+            String presented = request.getParameter(Page.CSRF_PARAM);
             boolean valid = signIn
                     ? signInTokenValid(request, presented)
                     : session.isPresent() && ConsoleSessions.same(session.get().csrf(), presented);
@@ -67,7 +66,7 @@ public class ConsoleGate extends OncePerRequestFilter {
         }
         if (session.isEmpty() && !signIn && !relative.equals("/console.css")) {
             response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-            response.setHeader(HttpHeaders.LOCATION, request.getContextPath() + ROOT + "/sign-in");
+            response.setHeader(HttpHeaders.LOCATION, request.getContextPath() + Page.ROOT + "/sign-in");
             return;
         }
         chain.doFilter(request, response);
@@ -97,7 +96,7 @@ public class ConsoleGate extends OncePerRequestFilter {
      */
     public static void setCookie(HttpServletRequest request, HttpServletResponse response, String name, String value) {
         ResponseCookie.ResponseCookieBuilder cookie = ResponseCookie.from(name, value == null ? "" : value)
-                .path(request.getContextPath() + ROOT).httpOnly(true).sameSite("Strict").secure(request.isSecure());
+                .path(request.getContextPath() + Page.ROOT).httpOnly(true).sameSite("Strict").secure(request.isSecure());
         if (value == null) {
             cookie.maxAge(Duration.ZERO);
         }

@@ -1,11 +1,14 @@
-package dev.tally.console.session;
+package dev.tally.console.gate;
 
 import static dev.tally.console.page.Html.esc;
 
-import dev.tally.console.api.AdminApi;
 import dev.tally.console.api.AdminApi.Answer;
+import dev.tally.console.api.AdminApi;
+import dev.tally.console.api.Credential;
 import dev.tally.console.page.Html;
 import dev.tally.console.page.Page;
+import dev.tally.console.session.ConsoleSession;
+import dev.tally.console.session.ConsoleSessions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * tenant in {@code iss}, and the console keeps it only if the API then lets it read that tenant.
  */
 @Controller
-@RequestMapping(ConsoleGate.ROOT)
+@RequestMapping(Page.ROOT)
 public class SignInController {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_CREDENTIAL = 8192;
@@ -64,25 +67,25 @@ public class SignInController {
         if (credential == null) {
             return signInPage(request, response, "The management API does not accept this credential.", 401);
         }
-        ConsoleSession previous = (ConsoleSession) request.getAttribute(ConsoleGate.SESSION_ATTRIBUTE);
+        ConsoleSession previous = (ConsoleSession) request.getAttribute(Page.SESSION_ATTRIBUTE);
         if (previous != null) {
             sessions.close(previous);
         }
         ConsoleSession session = sessions.open(credential);
         ConsoleGate.setCookie(request, response, ConsoleGate.SESSION_COOKIE, session.id());
         ConsoleGate.setCookie(request, response, ConsoleGate.SIGN_IN_COOKIE, null);
-        return ResponseEntity.status(303).header(HttpHeaders.LOCATION, request.getContextPath() + ConsoleGate.ROOT).build();
+        return ResponseEntity.status(303).header(HttpHeaders.LOCATION, request.getContextPath() + Page.ROOT).build();
     }
 
     @PostMapping("/sign-out")
     public ResponseEntity<String> signOut(HttpServletRequest request, HttpServletResponse response) {
-        ConsoleSession session = (ConsoleSession) request.getAttribute(ConsoleGate.SESSION_ATTRIBUTE);
+        ConsoleSession session = (ConsoleSession) request.getAttribute(Page.SESSION_ATTRIBUTE);
         if (session != null) {
             sessions.close(session);
         }
         ConsoleGate.setCookie(request, response, ConsoleGate.SESSION_COOKIE, null);
         return ResponseEntity.status(303).header(HttpHeaders.LOCATION,
-                request.getContextPath() + ConsoleGate.ROOT + "/sign-in").build();
+                request.getContextPath() + Page.ROOT + "/sign-in").build();
     }
 
     @GetMapping("/console.css")
@@ -102,7 +105,7 @@ public class SignInController {
             page.html("<p class=\"error\" id=\"error\">" + esc(error) + "</p>");
         }
         page.html("<form method=\"post\" action=\"" + esc(page.href("/sign-in")) + "\" class=\"sign-in\">"
-                + "<input type=\"hidden\" name=\"" + ConsoleGate.CSRF_PARAM + "\" value=\""
+                + "<input type=\"hidden\" name=\"" + Page.CSRF_PARAM + "\" value=\""
                 + esc(sessions.signInToken(nonce)) + "\">"
                 + "<label for=\"credential\">Bearer credential</label>"
                 + "<input type=\"password\" id=\"credential\" name=\"credential\" autocomplete=\"off\" required>"
