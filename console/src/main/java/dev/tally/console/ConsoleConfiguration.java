@@ -2,6 +2,7 @@ package dev.tally.console;
 
 import dev.tally.console.page.Page;
 import dev.tally.console.api.AdminApi;
+import dev.tally.console.gate.ConsoleCookies;
 import dev.tally.console.gate.ConsoleGate;
 import dev.tally.console.session.ConsoleSessions;
 import java.time.Clock;
@@ -25,6 +26,11 @@ public class ConsoleConfiguration {
     @Bean
     AdminApi consoleAdminApi(ConsoleProperties properties) {
         return new AdminApi(properties.apiBaseUrl(), properties.apiTimeout());
+    }
+
+    @Bean
+    ConsoleCookies consoleCookies(ConsoleProperties properties) {
+        return new ConsoleCookies(properties.secureCookies());
     }
 
     /** Only {@code /console} and below: the management API and the OAuth endpoints never pass through it. */

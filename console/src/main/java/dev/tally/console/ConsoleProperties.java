@@ -14,13 +14,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAge      a console session ends this long after sign-in, used or not
  * @param maxSessions signed-in sessions kept at once on this node; sign-in beyond it is refused (503)
  * @param apiTimeout  connect and answer timeout of each call to the management API
+ * @param secureCookies {@code true} or {@code false} forces the console cookies' {@code Secure} attribute; unset, it
+ *                    is set exactly when the request came over HTTPS (behind a TLS-terminating proxy, set {@code true})
  */
 @ConfigurationProperties("tally.console")
 public record ConsoleProperties(URI apiBaseUrl,
                                 @DefaultValue("30m") Duration idleTimeout,
                                 @DefaultValue("8h") Duration maxAge,
                                 @DefaultValue("1000") int maxSessions,
-                                @DefaultValue("10s") Duration apiTimeout) {
+                                @DefaultValue("10s") Duration apiTimeout,
+                                Boolean secureCookies) {
     public ConsoleProperties {
         if (apiBaseUrl != null && (apiBaseUrl.getScheme() == null || apiBaseUrl.getHost() == null
                 || !(apiBaseUrl.getScheme().equals("http") || apiBaseUrl.getScheme().equals("https")))) {

@@ -5,14 +5,11 @@ import dev.tally.console.session.ConsoleSession;
 import dev.tally.console.session.ConsoleSessions;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.ResponseCookie;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -22,8 +19,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the sign-in cookie for the sign-in form.
  */
 public class ConsoleGate extends OncePerRequestFilter {
-    public static final String SESSION_COOKIE = "tally_console";
-    public static final String SIGN_IN_COOKIE = "tally_console_sign_in";
 
     /** Pages and styles only from this server, no script at all, never in a frame, forms posted only here. */
     static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -48,7 +43,7 @@ public class ConsoleGate extends OncePerRequestFilter {
 
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         String relative = path.length() > Page.ROOT.length() ? path.substring(Page.ROOT.length()) : "";
-        Optional<ConsoleSession> session = sessions.find(cookie(request, SESSION_COOKIE));
+        Optional<ConsoleSession> session = sessions.find(ConsoleCookies.read(request, ConsoleCookies.SESSION));
         session.ifPresent(s -> request.setAttribute(Page.SESSION_ATTRIBUTE, s));
         boolean signIn = relative.equals("/sign-in");
         boolean safe = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
@@ -73,33 +68,7 @@ public class ConsoleGate extends OncePerRequestFilter {
     }
 
     private boolean signInTokenValid(HttpServletRequest request, String presented) {
-        String nonce = cookie(request, SIGN_IN_COOKIE);
+        String nonce = ConsoleCookies.read(request, ConsoleCookies.SIGN_IN);
         return nonce != null && ConsoleSessions.same(sessions.signInToken(nonce), presented);
-    }
-
-    public static String cookie(HttpServletRequest request, String name) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies == null) {
-            return null;
-        }
-        for (Cookie c : cookies) {
-            if (c.getName().equals(name)) {
-                return c.getValue();
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Sets (or with {@code value} null, removes) one of the console's cookies: HttpOnly, SameSite=Strict, only for
-     * {@code /console}, Secure when the request came over https, and gone when the browser closes.
-     */
-    public static void setCookie(HttpServletRequest request, HttpServletResponse response, String name, String value) {
-        ResponseCookie.ResponseCookieBuilder cookie = ResponseCookie.from(name, value == null ? "" : value)
-                .path(request.getContextPath() + Page.ROOT).httpOnly(true).sameSite("Strict").secure(request.isSecure());
-        if (value == null) {
-            cookie.maxAge(Duration.ZERO);
-        }
-        response.addHeader(HttpHeaders.SET_COOKIE, cookie.build().toString());
     }
 }

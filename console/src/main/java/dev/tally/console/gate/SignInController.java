@@ -42,11 +42,13 @@ public class SignInController {
 
     private final ConsoleSessions sessions;
     private final AdminApi api;
+    private final ConsoleCookies cookies;
     private final byte[] css;
 
-    public SignInController(ConsoleSessions sessions, AdminApi api) throws java.io.IOException {
+    public SignInController(ConsoleSessions sessions, AdminApi api, ConsoleCookies cookies) throws java.io.IOException {
         this.sessions = sessions;
         this.api = api;
+        this.cookies = cookies;
         this.css = StreamUtils.copyToByteArray(new ClassPathResource("console/console.css").getInputStream());
     }
 
@@ -72,8 +74,8 @@ public class SignInController {
             sessions.close(previous);
         }
         ConsoleSession session = sessions.open(credential);
-        ConsoleGate.setCookie(request, response, ConsoleGate.SESSION_COOKIE, session.id());
-        ConsoleGate.setCookie(request, response, ConsoleGate.SIGN_IN_COOKIE, null);
+        cookies.set(request, response, ConsoleCookies.SESSION, session.id());
+        cookies.set(request, response, ConsoleCookies.SIGN_IN, null);
         return ResponseEntity.status(303).header(HttpHeaders.LOCATION, request.getContextPath() + Page.ROOT).build();
     }
 
@@ -83,7 +85,7 @@ public class SignInController {
         if (session != null) {
             sessions.close(session);
         }
-        ConsoleGate.setCookie(request, response, ConsoleGate.SESSION_COOKIE, null);
+        cookies.set(request, response, ConsoleCookies.SESSION, null);
         return ResponseEntity.status(303).header(HttpHeaders.LOCATION,
                 request.getContextPath() + Page.ROOT + "/sign-in").build();
     }
@@ -95,10 +97,10 @@ public class SignInController {
 
     private ResponseEntity<String> signInPage(HttpServletRequest request, HttpServletResponse response, String error,
                                               int status) {
-        String nonce = ConsoleGate.cookie(request, ConsoleGate.SIGN_IN_COOKIE);
+        String nonce = ConsoleCookies.read(request, ConsoleCookies.SIGN_IN);
         if (nonce == null || nonce.length() != 43) {
             nonce = sessions.newSignInNonce();
-            ConsoleGate.setCookie(request, response, ConsoleGate.SIGN_IN_COOKIE, nonce);
+            cookies.set(request, response, ConsoleCookies.SIGN_IN, nonce);
         }
         Page page = Page.of(request, "Sign in").h1("Sign in");
         if (error != null) {
