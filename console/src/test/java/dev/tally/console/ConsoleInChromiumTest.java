@@ -84,7 +84,8 @@ class ConsoleInChromiumTest {
 
     /** What the tests look at: two tenants, a family rotated twice, the instants around the rotations, a real jti. */
     record Fixture(String a, String b, String api, String clientId, String userId, String familyId, Instant firstRotation,
-                   Instant secondRotation, String jti, long accessLifetime, String managementToken) {
+                   Instant secondRotation, String jti, long accessLifetime, String managementToken, String opsId,
+                   String opsSecret) {
     }
 
     String base() {
@@ -165,7 +166,8 @@ class ConsoleInChromiumTest {
                 admin().admin("GET", "/admin/tenants/" + a + "/audit?jti=" + claims.getJWTID(), null)
                         .json().path("events").size() == 1);
         return new Fixture(a, b, api, clientId, userId, familyId, firstRotation, secondRotation, claims.getJWTID(),
-                again.json().path("expires_in").asLong(), management.text("access_token"));
+                again.json().path("expires_in").asLong(), management.text("access_token"), ops.text("client_id"),
+                ops.text("client_secret"));
     }
 
     void signIn(String credential) {
@@ -256,7 +258,7 @@ class ConsoleInChromiumTest {
         follow(By.id("show-token"));
         JsonNode issued = admin().admin("GET", "/admin/tenants/" + f.a() + "/audit?jti=" + f.jti(), null).json()
                 .path("events").get(0).path("details");
-        assertThat(browser.findElement(By.id("lifetime")).getText()).isEqualTo(f.accessLifetime() + " s");
+        assertThat(browser.findElement(By.id("lifetime")).getText()).isEqualTo(f.accessLifetime() + " s (10 min)");
         assertThat(browser.findElement(By.id("decided-by")).getText()).isEqualTo(issued.path("decided_by").asString())
                 .isNotBlank();
         assertThat(browser.findElements(By.cssSelector("table.trace tbody tr")))
@@ -273,7 +275,7 @@ class ConsoleInChromiumTest {
                 + f.clientId() + "&grant_type=password&audience=" + URLEncoder.encode(f.api(), StandardCharsets.UTF_8), null).json();
         String access = browser.findElement(By.id("access_token")).getText();
         assertThat(access).contains(explained.path("access_token").path("lifetime").asLong() + " s")
-                .contains("600 s").contains(explained.path("access_token").path("decided_by").asString());
+                .contains("600 s (10 min)").contains(explained.path("access_token").path("decided_by").asString());
         assertThat(browser.findElements(By.cssSelector("#access_token table.trace tbody tr")))
                 .hasSize(explained.path("access_token").path("trace").size());
         Chromium.screenshot(browser, "07-explain");
@@ -305,8 +307,17 @@ class ConsoleInChromiumTest {
     }
 
     @Test
-    void aTenantsAdministratorSeesItsTenantAndNoOther() {
-        signIn(f.managementToken());
+    void aTenantsAdministratorSignsInAsItsManagementClientAndSeesItsTenantAndNoOther() {
+        browser.get(base() + "/console");
+        browser.findElement(By.id("tenant")).sendKeys(f.a());
+        browser.findElement(By.id("client_id")).sendKeys(f.opsId());
+        browser.findElement(By.id("client_secret")).sendKeys(f.opsSecret() + "-wrong");
+        follow(By.id("sign-in-client"));
+        assertThat(browser.findElement(By.id("error")).getText()).contains("does not accept this client");
+        browser.findElement(By.id("tenant")).sendKeys(f.a());
+        browser.findElement(By.id("client_id")).sendKeys(f.opsId());
+        browser.findElement(By.id("client_secret")).sendKeys(f.opsSecret());
+        follow(By.id("sign-in-client"));
         assertThat(browser.getCurrentUrl()).endsWith("/console/tenants/" + f.a());
         assertThat(browser.findElement(By.cssSelector(".who")).getText()).isEqualTo("administrator of tenant " + f.a());
         assertThat(browser.findElements(By.linkText("Projections"))).as("not offered").isEmpty();
@@ -422,7 +433,15 @@ class ConsoleInChromiumTest {
         assertThat(get("/console/projections", tenantSession).statusCode()).isEqualTo(403);
         assertThat(get("/console/tenants/" + f.a() + "/families/" + f.familyId(), tenantSession).statusCode()).isEqualTo(200);
 
-        assertThat(output.getAll()).doesNotContain(ADMIN).doesNotContain(f.managementToken());
+        HttpResponse<String> clientForm = get("/console/sign-in", null);
+        HttpResponse<String> asClient = post("/console/sign-in", cookiePair(setCookie(clientForm, "tally_console_sign_in")),
+                Map.of("csrf", hidden(clientForm.body(), "csrf"), "tenant", f.a(), "client_id", f.opsId(),
+                        "client_secret", f.opsSecret()));
+        assertThat(asClient.statusCode()).as("a management client's id and secret").isEqualTo(303);
+        assertThat(get("/console", cookiePair(setCookie(asClient, "tally_console"))).headers().firstValue("Location"))
+                .hasValue("/console/tenants/" + f.a());
+
+        assertThat(output.getAll()).doesNotContain(ADMIN).doesNotContain(f.managementToken()).doesNotContain(f.opsSecret());
     }
 
     @Test
@@ -445,11 +464,15 @@ class ConsoleInChromiumTest {
         expected.put(a + "/find?kind=families&id=" + URLEncoder.encode("a/b", StandardCharsets.UTF_8), 400);
         expected.put(a + "/find?kind=secrets&id=x", 400);
         expected.put("/console/tenants/" + URLEncoder.encode("<x>", StandardCharsets.UTF_8), 400);
+        expected.put(a + "/users/" + f.userId() + "?as_of=" + f.firstRotation().minusSeconds(3600), 200);
         for (Map.Entry<String, Integer> e : expected.entrySet()) {
             HttpResponse<String> r = get(e.getKey(), session);
             assertThat(r.statusCode()).as(e.getKey() + " → " + r.body()).isEqualTo(e.getValue());
             assertThat(r.headers().firstValue("Content-Type").orElseThrow()).as(e.getKey()).startsWith("text/html");
             assertThat(r.body()).as(e.getKey()).contains("<h1>").doesNotContain("<x>").doesNotContain("<jti>");
         }
+        assertThat(get(a + "/users/" + f.userId() + "?as_of=" + f.firstRotation().minusSeconds(3600), session).body())
+                .as("an hour before the user existed: no event").contains("<table class=\"fields\">")
+                .doesNotContain("<table class=\"timeline\">");
     }
 }

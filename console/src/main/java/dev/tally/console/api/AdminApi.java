@@ -69,6 +69,36 @@ public class AdminApi {
         return new Answer(response.statusCode(), parse(response.body()));
     }
 
+    /**
+     * A management token for a management client of {@code tenant}: {@code client_credentials} at the tenant's token
+     * endpoint for the audience {@code urn:tally:management}. Null when the endpoint refuses (its reason is not shown:
+     * it would tell a guesser which of id and secret was wrong). The secret is used for this request only.
+     */
+    public String managementToken(HttpServletRequest origin, String tenant, String clientId, String clientSecret) {
+        URI uri = URI.create(base(origin) + "/t/" + org.springframework.web.util.UriUtils.encodePathSegment(tenant,
+                StandardCharsets.UTF_8) + "/oauth/token");
+        // RFC 6749 §2.3.1: id and secret form-encoded before they are joined for Basic
+        String basic = java.util.Base64.getEncoder().encodeToString((encode(clientId) + ":" + encode(clientSecret))
+                .getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Authorization", "Basic " + basic).header("Accept", "application/json")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&audience="
+                        + encode("urn:tally:management"))).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ApiUnreachable("POST " + uri.getPath() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiUnreachable("interrupted while calling the token endpoint", e);
+        }
+        JsonNode body = parse(response.body());
+        return response.statusCode() == 200 && body.path("access_token").isString() ? body.path("access_token").asString()
+                : null;
+    }
+
     private static ApiRefusal refusal(Answer answer) {
         JsonNode body = answer.body();
         String title = body.path("title").isString() ? body.path("title").asString() : "HTTP " + answer.status();

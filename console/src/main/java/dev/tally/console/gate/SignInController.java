@@ -59,8 +59,23 @@ public class SignInController {
 
     @PostMapping("/sign-in")
     public ResponseEntity<String> signIn(@RequestParam(name = "credential", defaultValue = "") String bearer,
+                                         @RequestParam(name = "tenant", defaultValue = "") String tenant,
+                                         @RequestParam(name = "client_id", defaultValue = "") String clientId,
+                                         @RequestParam(name = "client_secret", defaultValue = "") String clientSecret,
                                          HttpServletRequest request, HttpServletResponse response) {
         String token = bearer.trim();
+        if (token.isEmpty() && !clientId.isBlank()) {
+            if (!printable(tenant.trim()) || !printable(clientId.trim()) || !printable(clientSecret)
+                    || tenant.trim().equals(".") || tenant.trim().equals("..") || tenant.contains("/")) {
+                return signInPage(request, response, "A management client signs in with its tenant, client id and "
+                        + "client secret.", 400);
+            }
+            token = api.managementToken(request, tenant.trim(), clientId.trim(), clientSecret);
+            if (token == null) {
+                return signInPage(request, response, "The tenant's token endpoint does not accept this client for "
+                        + "management (unknown tenant or client, wrong secret, or no management scopes).", 401);
+            }
+        }
         if (token.isEmpty() || token.length() > MAX_CREDENTIAL || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             return signInPage(request, response, "Paste a bearer token: the platform administrator's "
                     + "(TALLY_ADMIN_TOKEN) or a management token of a tenant.", 400);
@@ -95,6 +110,10 @@ public class SignInController {
         return ResponseEntity.ok().contentType(new MediaType("text", "css", StandardCharsets.UTF_8)).body(css);
     }
 
+    private static boolean printable(String value) {
+        return !value.isEmpty() && value.length() <= 1024 && value.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
+
     private ResponseEntity<String> signInPage(HttpServletRequest request, HttpServletResponse response, String error,
                                               int status) {
         String nonce = ConsoleCookies.read(request, ConsoleCookies.SIGN_IN);
@@ -112,9 +131,20 @@ public class SignInController {
                 + "<label for=\"credential\">Bearer credential</label>"
                 + "<input type=\"password\" id=\"credential\" name=\"credential\" autocomplete=\"off\" required>"
                 + "<button type=\"submit\" id=\"sign-in\">Sign in</button></form>")
+                .h2("Or as a management client")
+                .html("<form method=\"post\" action=\"" + esc(page.href("/sign-in")) + "\" class=\"sign-in\">"
+                        + "<input type=\"hidden\" name=\"" + Page.CSRF_PARAM + "\" value=\""
+                        + esc(sessions.signInToken(nonce)) + "\">"
+                        + "<label for=\"tenant\">Tenant</label><input type=\"text\" id=\"tenant\" name=\"tenant\" required>"
+                        + "<label for=\"client_id\">Client id</label>"
+                        + "<input type=\"text\" id=\"client_id\" name=\"client_id\" autocomplete=\"off\" required>"
+                        + "<label for=\"client_secret\">Client secret</label><input type=\"password\" id=\"client_secret\" "
+                        + "name=\"client_secret\" autocomplete=\"off\" required>"
+                        + "<button type=\"submit\" id=\"sign-in-client\">Sign in</button></form>")
                 .note("The platform administrator's token (TALLY_ADMIN_TOKEN) or a tenant's management token (a client "
-                        + "with management scopes, client credentials grant for the audience urn:tally:management). "
-                        + "It stays on the server for this session only; signing out forgets it.");
+                        + "with management scopes, client credentials grant for the audience urn:tally:management); or "
+                        + "that client's id and secret, which the console exchanges for such a token and then forgets. "
+                        + "The token stays on the server for this session only; signing out forgets it.");
         return page.status(status);
     }
 

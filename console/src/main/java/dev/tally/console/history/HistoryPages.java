@@ -142,11 +142,12 @@ public class HistoryPages {
         JsonNode issued = events.get(0);
         JsonNode d = issued.path("details");
         page.h2(Page.text(issued.path("type")) + " at " + Page.text(issued.path("occurred_at")));
-        page.html("<p class=\"decision\">Lifetime <strong id=\"lifetime\">" + Page.cell(d.path("lifetime_seconds"))
-                + " s</strong>, decided by <strong id=\"decided-by\">" + Page.cell(d.path("decided_by")) + "</strong>.</p>");
+        page.html("<p class=\"decision\">Lifetime <strong id=\"lifetime\">" + esc(Page.seconds(d.path("lifetime_seconds")))
+                + "</strong>, decided by <strong id=\"decided-by\">" + Page.cell(d.path("decided_by")) + "</strong>.</p>");
         page.h2("Trace");
         LifetimeTrace.render(page, d.path("lifetime_trace"));
         page.h2("Issuance record").fields(d);
+        page.h2("In the audit");
         Timeline.render(page, tenant, List.of(issued), null);
         return page.ok();
     }

@@ -23,7 +23,7 @@ public final class LifetimeTrace {
             } else {
                 outcome = "set the value";
             }
-            rows.add(List.of(esc(Integer.toString(n++)), Page.cell(s.path("step")), Page.cell(s.path("value")),
+            rows.add(List.of(esc(Integer.toString(n++)), Page.cell(s.path("step")), esc(Page.seconds(s.path("value"))),
                     esc(outcome)));
         }
         page.table("trace", List.of("#", "Setting or rule", "Seconds after it", "Outcome"), rows);

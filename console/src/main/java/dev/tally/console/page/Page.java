@@ -123,6 +123,25 @@ public final class Page {
         return value.isString() ? value.asString() : value.toString();
     }
 
+    /** Seconds as the API gives them, with a reading for people: {@code 2592000 s (30 d)}. */
+    public static String seconds(JsonNode value) {
+        if (!value.isIntegralNumber()) {
+            return text(value);
+        }
+        long s = value.asLong();
+        StringBuilder human = new StringBuilder();
+        long[] sizes = {86_400, 3_600, 60, 1};
+        String[] units = {"d", "h", "min", "s"};
+        long rest = s;
+        for (int i = 0; i < sizes.length; i++) {
+            if (rest >= sizes[i]) {
+                human.append(human.isEmpty() ? "" : " ").append(rest / sizes[i]).append(' ').append(units[i]);
+                rest %= sizes[i];
+            }
+        }
+        return s < 60 ? s + " s" : s + " s (" + human + ")";
+    }
+
     public ResponseEntity<String> ok() {
         return status(200);
     }

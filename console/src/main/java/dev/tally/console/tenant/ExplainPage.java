@@ -99,7 +99,7 @@ public class ExplainPage {
                 continue;
             }
             page.html("<section class=\"decision\" id=\"" + esc(name) + "\"><h3>" + esc(name.replace('_', ' '))
-                    + "</h3><p><strong>" + Page.cell(d.path("lifetime")) + " s</strong>, decided by <strong>"
+                    + "</h3><p><strong>" + esc(Page.seconds(d.path("lifetime"))) + "</strong>, decided by <strong>"
                     + Page.cell(d.path("decided_by")) + "</strong></p>");
             LifetimeTrace.render(page, d.path("trace"));
             page.html("</section>");
