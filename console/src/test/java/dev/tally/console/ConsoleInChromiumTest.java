@@ -289,7 +289,8 @@ class ConsoleInChromiumTest {
 
         // a username that is markup is shown as text: no script element anywhere on the page
         browser.get(base() + "/console/tenants/" + f.a());
-        follow(By.linkText(HOSTILE));
+        browser.findElement(By.id("username")).sendKeys(HOSTILE);
+        follow(By.id("find-user"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("User " + HOSTILE);
         assertThat(browser.findElements(By.tagName("script"))).isEmpty();
         assertThat(browser.getPageSource()).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
@@ -463,6 +464,7 @@ class ConsoleInChromiumTest {
         expected.put(a + "/explain?client_id=" + f.clientId() + "&audience=https://unknown.test", 400);
         expected.put(a + "/find?kind=families&id=" + URLEncoder.encode("a/b", StandardCharsets.UTF_8), 400);
         expected.put(a + "/find?kind=secrets&id=x", 400);
+        expected.put(a + "/users?username=nobody", 404);
         expected.put("/console/tenants/" + URLEncoder.encode("<x>", StandardCharsets.UTF_8), 400);
         expected.put(a + "/users/" + f.userId() + "?as_of=" + f.firstRotation().minusSeconds(3600), 200);
         for (Map.Entry<String, Integer> e : expected.entrySet()) {

@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Base64;
 import java.util.Map;
 import java.util.StringJoiner;
+import org.springframework.web.util.UriUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,10 +77,10 @@ public class AdminApi {
      * it would tell a guesser which of id and secret was wrong). The secret is used for this request only.
      */
     public String managementToken(HttpServletRequest origin, String tenant, String clientId, String clientSecret) {
-        URI uri = URI.create(base(origin) + "/t/" + org.springframework.web.util.UriUtils.encodePathSegment(tenant,
+        URI uri = URI.create(base(origin) + "/t/" + UriUtils.encodePathSegment(tenant,
                 StandardCharsets.UTF_8) + "/oauth/token");
         // RFC 6749 §2.3.1: id and secret form-encoded before they are joined for Basic
-        String basic = java.util.Base64.getEncoder().encodeToString((encode(clientId) + ":" + encode(clientSecret))
+        String basic = Base64.getEncoder().encodeToString((encode(clientId) + ":" + encode(clientSecret))
                 .getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Authorization", "Basic " + basic).header("Accept", "application/json")

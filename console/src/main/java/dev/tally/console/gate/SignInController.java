@@ -11,6 +11,7 @@ import dev.tally.console.session.ConsoleSession;
 import dev.tally.console.session.ConsoleSessions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -45,7 +46,7 @@ public class SignInController {
     private final ConsoleCookies cookies;
     private final byte[] css;
 
-    public SignInController(ConsoleSessions sessions, AdminApi api, ConsoleCookies cookies) throws java.io.IOException {
+    public SignInController(ConsoleSessions sessions, AdminApi api, ConsoleCookies cookies) throws IOException {
         this.sessions = sessions;
         this.api = api;
         this.cookies = cookies;

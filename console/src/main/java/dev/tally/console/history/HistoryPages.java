@@ -3,6 +3,7 @@ package dev.tally.console.history;
 import static dev.tally.console.page.Html.esc;
 
 import dev.tally.console.api.AdminApi;
+import dev.tally.console.api.ApiRefusal;
 import dev.tally.console.page.Html;
 import dev.tally.console.page.Inputs;
 import dev.tally.console.page.LifetimeTrace;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
@@ -70,7 +72,7 @@ public class HistoryPages {
         asOfForm(page, self, asOf);
         page.h2(asOf == null ? "State now" : "State as of " + asOf).fields(state);
         if (asOf != null) {
-            page.note("Rebuilt from this " + what.toLowerCase(java.util.Locale.ROOT)
+            page.note("Rebuilt from this " + what.toLowerCase(Locale.ROOT)
                     + "'s own events in the event store, those not after " + asOf + ".");
         }
         List<JsonNode> events = Timeline.upTo(history.path("events"), asOf);
@@ -136,7 +138,7 @@ public class HistoryPages {
                 Map.of("jti", jti.trim(), "type", "AccessTokenIssued,IdTokenIssued", "limit", "10"));
         JsonNode events = audit.path("events");
         if (events.isEmpty()) {
-            throw new dev.tally.console.api.ApiRefusal(404, "Not Found", "no token with jti '" + jti.trim()
+            throw new ApiRefusal(404, "Not Found", "no token with jti '" + jti.trim()
                     + "' was issued in tenant '" + tenant + "' (or its issuance record is past the tenant's retention)");
         }
         JsonNode issued = events.get(0);

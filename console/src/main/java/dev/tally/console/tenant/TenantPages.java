@@ -3,6 +3,8 @@ package dev.tally.console.tenant;
 import static dev.tally.console.page.Html.esc;
 
 import dev.tally.console.api.AdminApi;
+import dev.tally.console.api.ApiRefusal;
+import dev.tally.console.page.BadInput;
 import dev.tally.console.page.Html;
 import dev.tally.console.page.Inputs;
 import dev.tally.console.page.Page;
@@ -18,11 +20,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The tenant list (the platform administrator's start), a tenant's home (its settings, APIs, clients, lifetime rules,
- * users, recent sessions and families, and the ways into the timelines) and the projections' status.
+ * recent sessions and families, a user found by name, and the ways into the timelines) and the projections' status.
  */
 @Controller
 @RequestMapping(Page.ROOT)
@@ -66,9 +69,14 @@ public class TenantPages {
         page.html("<form method=\"get\" class=\"inline\" action=\"" + esc(page.href(home + "/find")) + "\">"
                 + "<label for=\"kind\">Open the timeline of</label><select id=\"kind\" name=\"kind\">"
                 + "<option value=\"families\">refresh token family</option><option value=\"sessions\">session</option>"
-                + "<option value=\"users\">user</option></select>"
+                + "<option value=\"users\">user id</option></select>"
                 + "<input type=\"text\" id=\"id\" name=\"id\" placeholder=\"id\" required>"
                 + "<button type=\"submit\" id=\"open\">Open</button></form>");
+        // users are found by name, never listed: a tenant may have millions
+        page.html("<form method=\"get\" class=\"inline\" action=\"" + esc(page.href(home + "/users")) + "\">"
+                + "<label for=\"username\">A user's timeline, by username</label>"
+                + "<input type=\"text\" id=\"username\" name=\"username\" required>"
+                + "<button type=\"submit\" id=\"find-user\">Open</button></form>");
         page.html("<form method=\"get\" class=\"inline\" action=\"" + esc(page.href(home + "/tokens")) + "\">"
                 + "<label for=\"jti\">A token's lifetime decision, by jti</label>"
                 + "<input type=\"text\" id=\"jti\" name=\"jti\" required><button type=\"submit\" id=\"show-token\">Show</button></form>");
@@ -101,15 +109,6 @@ public class TenantPages {
         }
         page.table("rules", List.of("Rule", "Name", "Priority", "Condition", "Effects"), rules);
 
-        page.h2("Users");
-        List<List<String>> users = new ArrayList<>();
-        for (JsonNode u : api.get(request, session.credential(), base + "/users", Map.of())) {
-            String id = Page.text(u.path("user_id"));
-            users.add(List.of(page.a(Page.text(u.path("username")), home + "/users/" + Html.segment(id)), esc(id),
-                    Page.cell(u.path("roles"))));
-        }
-        page.table("users", List.of("Username", "User id", "Roles"), users);
-
         page.h2("Recent refresh token families");
         List<List<String>> families = new ArrayList<>();
         JsonNode fs = api.get(request, session.credential(), base + "/refresh-token-families", Map.of("limit", "" + RECENT));
@@ -135,16 +134,38 @@ public class TenantPages {
 
     /** The home page's "open a timeline" form. */
     @GetMapping("/tenants/{tenant}/find")
-    public ResponseEntity<String> find(@PathVariable String tenant, @org.springframework.web.bind.annotation.RequestParam String kind,
-                                       @org.springframework.web.bind.annotation.RequestParam String id,
+    public ResponseEntity<String> find(@PathVariable String tenant, @RequestParam String kind,
+                                       @RequestParam String id,
                                        HttpServletRequest request) {
         Inputs.id("tenant", tenant);
         if (!List.of("families", "sessions", "users").contains(kind)) {
-            throw new dev.tally.console.page.BadInput("kind", "must be families, sessions or users");
+            throw new BadInput("kind", "must be families, sessions or users");
         }
         Inputs.id("id", id.trim());
         return ResponseEntity.status(303).header(HttpHeaders.LOCATION, request.getContextPath() + Page.ROOT
                 + "/tenants/" + Html.segment(tenant) + "/" + kind + "/" + Html.segment(id.trim())).build();
+    }
+
+    /** The home page's "user by username" form: the user's timeline, or a 404 page. */
+    @GetMapping("/tenants/{tenant}/users")
+    public ResponseEntity<String> userByName(@PathVariable String tenant,
+                                             @RequestParam String username,
+                                             @RequestAttribute(Page.SESSION_ATTRIBUTE) ConsoleSession session,
+                                             HttpServletRequest request) {
+        Inputs.id("tenant", tenant);
+        String name = username.trim();
+        if (name.isEmpty() || name.length() > 255) {
+            throw new BadInput("username", "must be 1 to 255 characters");
+        }
+        JsonNode found = api.get(request, session.credential(), "/admin/tenants/" + Html.segment(tenant) + "/users",
+                Map.of("username", name));
+        if (found.isEmpty()) {
+            throw new ApiRefusal(404, "Not Found", "no user named '" + name + "' in tenant '"
+                    + tenant + "'");
+        }
+        return ResponseEntity.status(303).header(HttpHeaders.LOCATION, request.getContextPath() + Page.ROOT
+                + "/tenants/" + Html.segment(tenant) + "/users/" + Html.segment(Page.text(found.get(0).path("user_id"))))
+                .build();
     }
 
     @GetMapping("/projections")
