@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tally.console.session.ConsoleSessions;
 import dev.tally.testsupport.Await;
+import dev.tally.testsupport.Browser;
 import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
@@ -62,6 +63,10 @@ class ConsoleInChromiumTest {
     static final String HOSTILE = "<script>alert(1)</script>";
     static final String PASSWORD = "correct horse battery staple";
     static final MutableClock CLOCK = ConsoleTestServer.CLOCK;
+    static final String CALLBACK = "https://shop.test/callback";
+    /** RFC 7636's example pair. */
+    static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
@@ -85,7 +90,7 @@ class ConsoleInChromiumTest {
     /** What the tests look at: two tenants, a family rotated twice, the instants around the rotations, a real jti. */
     record Fixture(String a, String b, String api, String clientId, String userId, String familyId, Instant firstRotation,
                    Instant secondRotation, String jti, long accessLifetime, String managementToken, String opsId,
-                   String opsSecret) {
+                   String opsSecret, String sessionId) {
     }
 
     String base() {
@@ -126,8 +131,8 @@ class ConsoleInChromiumTest {
         assertThat(http.admin("POST", "/admin/tenants/" + a + "/apis", Map.of("identifier", api, "name", "Orders API",
                 "token_lifetime", 600, "scopes", List.of("read:orders"), "allow_offline_access", true)).status()).isEqualTo(201);
         Response app = http.admin("POST", "/admin/tenants/" + a + "/clients", Map.of("name", "Web shop",
-                "app_type", "regular_web", "grant_types", List.of("password", "refresh_token"),
-                "refresh_token", Map.of("rotation", "rotate")));
+                "app_type", "regular_web", "grant_types", List.of("password", "refresh_token", "authorization_code"),
+                "callbacks", List.of(CALLBACK), "refresh_token", Map.of("rotation", "rotate")));
         assertThat(app.status()).as(app.toString()).isEqualTo(201);
         String clientId = app.text("client_id");
         String secret = app.text("client_secret");
@@ -153,6 +158,8 @@ class ConsoleInChromiumTest {
         String familyId = claims.getStringClaim("fid");
         assertThat(familyId).as("a refreshed token names its family").isNotBlank();
 
+        String sessionId = loginSession(a, api, clientId, secret);
+
         Response ops = http.admin("POST", "/admin/tenants/" + a + "/clients", Map.of("name", "ops",
                 "app_type", "non_interactive", "grant_types", List.of("client_credentials")));
         assertThat(http.admin("PATCH", "/admin/tenants/" + a + "/clients/" + ops.text("client_id"),
@@ -165,9 +172,31 @@ class ConsoleInChromiumTest {
         Await.await("the audit records the last token", Duration.ofSeconds(20), () ->
                 admin().admin("GET", "/admin/tenants/" + a + "/audit?jti=" + claims.getJWTID(), null)
                         .json().path("events").size() == 1);
+        Await.await("the session's view", Duration.ofSeconds(20), () ->
+                admin().admin("GET", "/admin/tenants/" + a + "/sessions/" + sessionId, null).status() == 200);
         return new Fixture(a, b, api, clientId, userId, familyId, firstRotation, secondRotation, claims.getJWTID(),
                 again.json().path("expires_in").asLong(), management.text("access_token"), ops.text("client_id"),
-                ops.text("client_secret"));
+                ops.text("client_secret"), sessionId);
+    }
+
+    /** The authorization code flow with PKCE through the login page: a login session; answers its id. */
+    String loginSession(String tenant, String api, String clientId, String secret) throws Exception {
+        Browser login = new Browser(base());
+        HttpResponse<String> form = login.get("/t/" + tenant + "/authorize?response_type=code&client_id=" + clientId
+                + "&redirect_uri=" + CALLBACK + "&scope=openid%20read:orders&audience=" + api + "&state=s-1&nonce=n-1"
+                + "&code_challenge=" + CHALLENGE + "&code_challenge_method=S256");
+        assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
+        HttpResponse<String> submitted = login.post("/t/" + tenant + "/login", Map.of("request",
+                Browser.hidden(form.body(), "request"), "csrf", Browser.hidden(form.body(), "csrf"),
+                "username", HOSTILE, "password", PASSWORD));
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(302);
+        Response tokens = admin().form("/t/" + tenant + "/oauth/token", TestHttp.params("grant_type", "authorization_code",
+                "code", Browser.redirectParams(submitted).get("code"), "redirect_uri", CALLBACK, "code_verifier", VERIFIER),
+                clientId, secret);
+        assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+        String sid = SignedJWT.parse(tokens.text("id_token")).getJWTClaimsSet().getStringClaim("sid");
+        assertThat(sid).as("the ID token names its login session").isNotBlank();
+        return sid;
     }
 
     void signIn(String credential) {
@@ -251,6 +280,20 @@ class ConsoleInChromiumTest {
                 .filter(e -> !Instant.parse(e.path("occurred_at").asString()).isAfter(between)).count();
         assertThat(timelineRows()).hasSize((int) eventsThen).hasSizeLessThan(history.size());
         Chromium.screenshot(browser, "05-family-as-of-between-rotations");
+
+        // a login session's timeline, opened by its id from the tenant's page
+        follow(By.linkText("Tenant " + f.a()));
+        new Select(browser.findElement(By.id("kind"))).selectByValue("sessions");
+        browser.findElement(By.id("id")).sendKeys(f.sessionId());
+        follow(By.id("open"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Login session " + f.sessionId());
+        assertThat(field("status")).isEqualTo("active");
+        assertThat(field("user_id")).isEqualTo(f.userId());
+        JsonNode sessionHistory = admin().admin("GET", "/admin/tenants/" + f.a() + "/sessions/" + f.sessionId()
+                + "/history", null).json().path("events");
+        assertThat(timelineRows()).hasSize(sessionHistory.size());
+        assertThat(rowsOfType("SessionStarted")).isEqualTo(1);
+        Chromium.screenshot(browser, "05b-session");
 
         // the token of the second rotation: its lifetime decision and trace, from its issuance record
         follow(By.linkText("Tenant " + f.a()));

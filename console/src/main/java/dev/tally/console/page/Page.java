@@ -86,8 +86,12 @@ public final class Page {
     public Page fields(JsonNode object) {
         body.append("<table class=\"fields\">");
         for (Map.Entry<String, JsonNode> e : object.properties()) {
-            body.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(text(e.getValue())))
-                    .append("</td></tr>");
+            // durations the API gives in seconds read better with days, hours and minutes beside them
+            String key = e.getKey();
+            boolean duration = key.endsWith("_timeout") || key.endsWith("_lifetime") || key.endsWith("leeway")
+                    || key.equals("lifetime_seconds");
+            body.append("<tr><th>").append(esc(key)).append("</th><td>")
+                    .append(esc(duration ? seconds(e.getValue()) : text(e.getValue()))).append("</td></tr>");
         }
         body.append("</table>\n");
         return this;
