@@ -36,7 +36,7 @@ import tools.jackson.core.JsonGenerator;
 @RequestMapping("/admin/tenants/{tenant}/audit")
 public class AuditController {
     static final int STREAM_PAGE = 500;
-    private static final Set<String> PARAMS = Set.of("user_id", "client_id", "session_id", "family_id", "type", "from",
+    private static final Set<String> PARAMS = Set.of("user_id", "client_id", "session_id", "family_id", "jti", "type", "from",
             "to", "limit", "cursor");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,127}");
     private static final int MAX_TYPES = 50;
@@ -118,7 +118,7 @@ public class AuditController {
         if (from != null && to != null && !from.isBefore(to)) {
             throw new InvalidInput("to", "must be after from");
         }
-        return new AuditFilter(tenant, p.id("user_id"), p.id("client_id"), p.id("session_id"), p.id("family_id"),
+        return new AuditFilter(tenant, p.id("user_id"), p.id("client_id"), p.id("session_id"), p.id("family_id"), p.id("jti"),
                 types(p.raw("type")), from, to);
     }
 

@@ -126,6 +126,7 @@ public class AuditRepository {
                 .and("client_id = ?", f.clientId())
                 .and("session_id = ?", f.sessionId())
                 .and("family_id = ?", f.familyId())
+                .and("jti = ?", f.jti())
                 .andIn("type", f.types())
                 .and("occurred_at >= ?", f.from())
                 .and("occurred_at < ?", f.to());

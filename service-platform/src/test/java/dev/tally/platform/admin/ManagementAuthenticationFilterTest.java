@@ -73,6 +73,15 @@ class ManagementAuthenticationFilterTest {
         assertThat(filter.shouldNotFilter(request("/admin/tenants"))).isFalse();
     }
 
+    /** The console (its own module) signs its users in itself and reads /admin/** over HTTP like any client. */
+    @Test
+    void theConsoleIsNotGuardedEvenWhenItsPathNamesAdmin() {
+        ManagementAuthenticationFilter filter = new ManagementAuthenticationFilter(AdminToken.of("0123456789abcdef"), null);
+        assertThat(filter.shouldNotFilter(request("/console"))).isTrue();
+        assertThat(filter.shouldNotFilter(request("/console/sign-in"))).isTrue();
+        assertThat(filter.shouldNotFilter(request("/console/tenants/admin/families/revocations"))).isTrue();
+    }
+
     @Test
     void onlyTheOpenApiDescriptionIsPublicUnderAdminAndOnlyAsSentPlainly() {
         ManagementAuthenticationFilter filter = new ManagementAuthenticationFilter(AdminToken.of("0123456789abcdef"), null);
