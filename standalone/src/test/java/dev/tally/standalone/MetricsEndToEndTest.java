@@ -208,7 +208,7 @@ class MetricsEndToEndTest {
             assertThat(after.find("tally_projection_status", "name", view)).as(view).hasSize(1);
             assertThat(after.find("tally_projection_position", "name", view)).as(view).hasSize(1);
             assertThat(after.find("tally_projection_lag", "name", view)).as(view).hasSize(1);
-            assertThat(after.find("tally_projection_state", "name", view)).as(view).hasSize(4);
+            assertThat(after.find("tally_projection_state", "name", view)).as(view).hasSize(5);
         }
         assertThat(after.find("tally_projection_status")).allSatisfy(s -> assertThat(s.value()).isZero());
         assertThat(after.find("tally_projection_state", "status", "live"))

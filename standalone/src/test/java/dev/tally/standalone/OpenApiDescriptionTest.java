@@ -433,6 +433,11 @@ class OpenApiDescriptionTest {
         Response audit = api.call(admin, "GET", "/admin/tenants/{tenant}/audit", "limit=3&type=TenantCreated,ApiRegistered,"
                 + "ClientRegistered,UserRegistered,SessionStarted,AccessTokenIssued", null, t);
         assertThat(audit.json().get("events").size()).isEqualTo(3);
+        String issuedJti = api.call(admin, "GET", "/admin/tenants/{tenant}/audit", "limit=1&type=AccessTokenIssued", null, t)
+                .json().get("events").get(0).get("jti").asString();
+        Response byJti = api.call(admin, "GET", "/admin/tenants/{tenant}/audit", "jti=" + issuedJti, null, t);
+        assertThat(byJti.json().get("events").size()).as(byJti.toString()).isPositive();
+        byJti.json().get("events").forEach(e -> assertThat(e.get("jti").asString()).isEqualTo(issuedJti));
         Response export = api.callAccepting(admin, "GET", "/admin/tenants/{tenant}/audit", "user_id=" + aliceId, null,
                 "application/x-ndjson", t);
         assertThat(export.body().lines().count()).as(export.toString()).isGreaterThan(3);
