@@ -394,7 +394,8 @@ class OpenApiDescriptionTest {
         assertThat(api.call(admin, "GET", "/admin/tenants/{tenant}/sessions", "limit=0", null, t).status()).isEqualTo(400);
         assertThat(api.call(admin, "GET", "/admin/tenants/{tenant}/sessions/{sessionId}", null, null, t, sessionId).status())
                 .isEqualTo(200);
-        String now = Instant.now().plusSeconds(3600).toString();
+        // the server's clock, which the tests sharing this context move: the session exists at that instant
+        String now = LoginFlowEndToEndTest.CLOCK.instant().plusSeconds(3600).toString();
         assertThat(api.call(admin, "GET", "/admin/tenants/{tenant}/sessions/{sessionId}", "at=" + now, null, t, sessionId)
                 .json().get("as_of").asString()).isEqualTo(now);
         assertThat(api.call(admin, "GET", "/admin/tenants/{tenant}/sessions/{sessionId}", "at=yesterday", null, t, sessionId)
