@@ -100,14 +100,4 @@ final class IntrospectionSource implements RequestSource {
         }
         return null;
     }
-
-    @Override
-    public String onSuccess(String body) {
-        return null;
-    }
-
-    @Override
-    public boolean survivesFailure() {
-        return true;
-    }
 }

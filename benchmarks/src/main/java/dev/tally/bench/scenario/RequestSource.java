@@ -19,13 +19,19 @@ public interface RequestSource {
 
     /**
      * Every 200 answer, after {@link #validate} if it was sampled. Null if the worker can go on, else why it cannot
-     * (the worker then counts the answer as invalid and stops).
+     * (the worker then counts the answer as invalid and stops). A source whose requests do not depend on the last
+     * answer has nothing to do here.
      */
-    String onSuccess(String body);
+    default String onSuccess(String body) {
+        return null;
+    }
 
     /**
      * Whether a worker can send another request after a non-200 answer or an exception. A source whose next request
-     * depends on the last answer cannot: it would present a token that may have been spent.
+     * depends on the last answer cannot: it would present a token that may have been spent; one whose requests are
+     * independent of each other can.
      */
-    boolean survivesFailure();
+    default boolean survivesFailure() {
+        return true;
+    }
 }

@@ -67,14 +67,4 @@ final class TokenRequestSource implements RequestSource {
     public String validate(String body) {
         return TokenResponseCheck.problem(body, expiresIn);
     }
-
-    @Override
-    public String onSuccess(String body) {
-        return null;
-    }
-
-    @Override
-    public boolean survivesFailure() {
-        return true;
-    }
 }
