@@ -1,10 +1,10 @@
 package dev.tally.platform.admin;
 
 import dev.tally.kernel.management.ManagementScopes;
-import dev.tally.platform.logging.RequestLogContext;
 import dev.tally.platform.admin.ManagementTokenVerifier.Rejected;
 import dev.tally.platform.admin.ManagementTokenVerifier.Verification;
 import dev.tally.platform.admin.ManagementTokenVerifier.Verified;
+import dev.tally.platform.logging.RequestLogContext;
 import dev.tally.platform.openapi.OpenApiController;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
