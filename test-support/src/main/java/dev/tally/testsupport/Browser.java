@@ -60,6 +60,12 @@ public final class Browser {
                 "csrf", hidden(form.body(), "csrf"), "username", username, "password", password));
     }
 
+    /** The value of the cookie of this name the browser holds (any path), or null. */
+    public String cookie(String name) {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
+                .map(java.net.HttpCookie::getValue).findFirst().orElse(null);
+    }
+
     public void forgetCookies() {
         cookies.getCookieStore().removeAll();
     }

@@ -220,7 +220,9 @@ class TokenServiceOnPostgresTest {
         TokenConfig node = new TokenConfig(masterKey, ruleCompiler);
         StoreCatchUp catchUp = new StoreCatchUp(eventStore, storage, beans.getBeanProvider(StartupReplay.class), node,
                 new TokenNodeProperties("node-1", new TokenNodeProperties.CatchUp(true, Duration.ofMillis(1), 50),
-                new TokenNodeProperties.Checkpoint(true, Duration.ofMinutes(5))));
+                new TokenNodeProperties.Checkpoint(true, Duration.ofMinutes(5)),
+                new TokenNodeProperties.UsersCache(10_000, Duration.ofMinutes(10)),
+                new TokenNodeProperties.SessionsCache(10_000)));
         assertThat(catchUp.tenant("caught")).isTrue();
         appendCommitted(List.of(api("caught", "api_caught", "https://caught.test", 90)));
 

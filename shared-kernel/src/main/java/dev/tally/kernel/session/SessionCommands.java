@@ -1,6 +1,7 @@
 package dev.tally.kernel.session;
 
 import dev.tally.kernel.crypto.RandomTokens;
+import dev.tally.kernel.crypto.SecretHash;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
@@ -8,11 +9,30 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * the injected clock; the token service asks it on every use.
  */
 public final class SessionCommands {
+    private static final String COOKIE_ID_LABEL = "tally login session id\n";
+
     private SessionCommands() {
     }
 
+    /** A random session id (24 alphanumerics): the form of every session started before ids followed cookies. */
     public static String newSessionId() {
         return "ses_" + RandomTokens.alphanumeric(24);
+    }
+
+    /**
+     * The id of the login session whose cookie is this value: {@code ses_} and 32 lower-case hex characters, the first
+     * 128 bits of SHA-256 over a label of its own and the cookie. So a token node finds a session by its cookie with one
+     * read of the session's own stream, and needs no index of every session. The id names the session in tokens
+     * ({@code sid}), the history and the management API; it reveals nothing of the cookie (a one-way function of 256
+     * random bits), and it is not the cookie's hash that {@code SessionStarted} records (another label).
+     */
+    public static String sessionIdFor(String cookieValue) {
+        return "ses_" + SecretHash.of(COOKIE_ID_LABEL + cookieValue).substring(0, 32);
+    }
+
+    /** Whether this id was made by {@link #sessionIdFor} (else it is a random one, from before). */
+    public static boolean followsCookie(String sessionId) {
+        return sessionId != null && sessionId.length() == 36 && sessionId.startsWith("ses_");
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.tally.token.signing.TenantSigningKey;
 import java.time.Clock;
 import java.util.Objects;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.context.ApplicationContext;
 
@@ -21,14 +22,13 @@ public final class ViewsProbe {
     }
 
     /** One set of the token node's views, and the start that filled them (null for a running node's). */
-    public record Views(TokenConfig config, Users users, LoginSessions sessions, RevocationView revocations,
+    public record Views(TokenConfig config, LoginSessions sessions, RevocationView revocations,
                         StartupReplay start) {
     }
 
     /** The running node's views. */
     public static Views live(ApplicationContext context) {
-        return new Views(context.getBean(TokenConfig.class), context.getBean(Users.class),
-                context.getBean(LoginSessions.class), context.getBean(RevocationView.class),
+        return new Views(context.getBean(TokenConfig.class), context.getBean(LoginSessions.class), context.getBean(RevocationView.class),
                 context.getBean(StartupReplay.class));
     }
 
@@ -37,8 +37,10 @@ public final class ViewsProbe {
         Clock clock = context.getBean(Clock.class);
         TokenViewFailures failures = new TokenViewFailures(clock);
         TokenConfig config = new TokenConfig(context.getBean(MasterKey.class), context.getBean(LifetimeRuleCompiler.class));
-        Users users = new Users();
-        LoginSessions sessions = new LoginSessions();
+        // users are not state of a node: read from the store on demand (compared by the requests the tests make)
+        Users users = context.getBean(Users.class);
+        LoginSessions sessions = new LoginSessions(new StoredSessions(context.getBean(
+                EventStore.class)), 10_000);
         RevocationView revocations = new RevocationView();
         DefaultListableBeanFactory none = new DefaultListableBeanFactory();
         StartupReplay start = new StartupReplay(context.getBean(EventStorageEngine.class),
@@ -50,12 +52,12 @@ public final class ViewsProbe {
         start.afterSingletonsInstantiated();
         assertThat(failures.failure(TokenViews.CONFIG)).isEmpty();
         assertThat(failures.failure(TokenViews.REVOCATIONS)).isEmpty();
-        return new Views(config, users, sessions, revocations, start);
+        return new Views(config, sessions, revocations, start);
     }
 
     /**
      * The two sets hold the same state: every tenant (name, algorithms, keys by id and public key, settings, rules by id
-     * and definition), API, client, user, session and revocation. Not compared: which aggregate sequence each view has
+     * and definition), API, client, session and revocation (users are read from the store, not held). Not compared: which aggregate sequence each view has
      * applied (a checkpoint leaves out ended aggregates), and the parts that are not state (compiler, catch-up).
      */
     public static void assertSameState(Views actual, Views expected) {
@@ -64,8 +66,7 @@ public final class ViewsProbe {
                 .withEqualsForType(ViewsProbe::sameKey, TenantSigningKey.class)
                 .withEqualsForType((a, b) -> a.rule().equals(b.rule()), CompiledLifetimeRule.class)
                 .isEqualTo(expected.config());
-        assertThat(actual.users()).usingRecursiveComparison().ignoringFields("appliedSequence").isEqualTo(expected.users());
-        assertThat(actual.sessions()).usingRecursiveComparison().ignoringFields("appliedSequence")
+        assertThat(actual.sessions()).usingRecursiveComparison().ignoringFields("appliedSequence", "source", "byId")
                 .isEqualTo(expected.sessions());
         assertThat(actual.revocations().state()).isEqualTo(expected.revocations().state());
     }

@@ -4,6 +4,7 @@ import dev.tally.token.login.LoginStateUnavailable;
 import dev.tally.token.protocol.OAuthEndpoint;
 import dev.tally.token.protocol.OAuthError;
 import dev.tally.token.protocol.RetryAfter;
+import dev.tally.token.view.StoreUnavailable;
 import dev.tally.transport.CommandServiceUnavailable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,6 +68,13 @@ public class OAuthErrors {
     /** The password grant could not read or record failed logins: nothing was decided, retry. */
     @ExceptionHandler(LoginStateUnavailable.class)
     public ResponseEntity<Map<String, String>> onLoginStateUnavailable(LoginStateUnavailable e) {
+        LOG.warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
+        return onOAuthError(OAuthError.temporarilyUnavailable("the service is temporarily unavailable; retry shortly"));
+    }
+
+    /** A user could not be read from the store: nothing was decided, retry. */
+    @ExceptionHandler(StoreUnavailable.class)
+    public ResponseEntity<Map<String, String>> onStoreUnavailable(StoreUnavailable e) {
         LOG.warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
         return onOAuthError(OAuthError.temporarilyUnavailable("the service is temporarily unavailable; retry shortly"));
     }

@@ -182,7 +182,7 @@ public class Authorizations {
         LifetimeDecisions d = lifetimes.all(tenant, client, null, GrantTypes.AUTHORIZATION_CODE, List.of(), true,
                 userinfoAudience, user.profile(), clock.instant());
         String cookie = RandomTokens.urlSafe(32);
-        String sessionId = SessionCommands.newSessionId();
+        String sessionId = SessionCommands.sessionIdFor(cookie);
         commands.sendAndWait(new StartSession(sessionId, tenant.tenantId(), user.userId(), client.clientId(),
                 SecretHash.of(cookie), d.sessionIdleTimeout().lifetimeSeconds(), d.sessionAbsoluteTimeout().lifetimeSeconds()));
         return new StartedSession(sessionId, cookie, clock.instant());

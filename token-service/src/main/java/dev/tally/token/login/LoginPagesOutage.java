@@ -1,5 +1,6 @@
 package dev.tally.token.login;
 
+import dev.tally.token.view.StoreUnavailable;
 import dev.tally.transport.CommandServiceUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,13 @@ public class LoginPagesOutage {
     @ExceptionHandler(CommandServiceUnavailable.class)
     public ResponseEntity<String> onCommandServiceUnavailable(CommandServiceUnavailable e) {
         LOG.warn("the command service could not be asked: {}", e.getMessage());
+        return Pages.message(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable",
+                "Signing in is not possible at this moment. Please try again shortly.");
+    }
+
+    @ExceptionHandler(StoreUnavailable.class)
+    public ResponseEntity<String> onStoreUnavailable(StoreUnavailable e) {
+        LOG.warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
         return Pages.message(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable",
                 "Signing in is not possible at this moment. Please try again shortly.");
     }

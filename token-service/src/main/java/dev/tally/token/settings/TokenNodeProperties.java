@@ -11,9 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                event stream; unset: the {@code HOSTNAME} environment variable, else {@code token}
  * @param catchUp reading a missing tenant, client or API from the event store on demand
  * @param checkpoint a durable copy of the views, so that a start reads only the events after it
+ * @param users   the users read from the event store on demand, and how many of them a node keeps
+ * @param sessions the login sessions read from the event store on demand, and how many of them a node keeps
  */
 @ConfigurationProperties("tally.token")
-public record TokenNodeProperties(String nodeId, @DefaultValue CatchUp catchUp, @DefaultValue Checkpoint checkpoint) {
+public record TokenNodeProperties(String nodeId, @DefaultValue CatchUp catchUp, @DefaultValue Checkpoint checkpoint,
+                                  @DefaultValue UsersCache users, @DefaultValue SessionsCache sessions) {
 
     public TokenNodeProperties {
         if (nodeId == null || nodeId.isBlank()) {
@@ -56,6 +59,40 @@ public record TokenNodeProperties(String nodeId, @DefaultValue CatchUp catchUp, 
         public Checkpoint {
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalStateException("tally.token.checkpoint.interval must be positive, not " + interval);
+            }
+        }
+    }
+
+    /**
+     * @param cacheSize users a node keeps in memory after reading them from the event store (the least used leave
+     *                  first); a few hundred bytes of heap each
+     * @param cacheTtl  how long a kept user is trusted; a change made in this process or delivered by the event
+     *                  stream evicts the user at once, so this bounds only what a node that follows no stream
+     *                  (distributed mode with {@code tally.stream.enabled=false}) can miss. 0: no bound
+     */
+    public record UsersCache(
+            @DefaultValue("10000") long cacheSize,
+            @DefaultValue("10m") Duration cacheTtl) {
+
+        public UsersCache {
+            if (cacheSize < 0) {
+                throw new IllegalStateException("tally.token.users.cache-size must not be negative, not " + cacheSize);
+            }
+            if (cacheTtl.isNegative()) {
+                throw new IllegalStateException("tally.token.users.cache-ttl must not be negative, not " + cacheTtl);
+            }
+        }
+    }
+
+    /**
+     * @param cacheSize login sessions a node keeps in memory after reading them from the event store by their cookie
+     *                  (the least used leave first); a few hundred bytes of heap each
+     */
+    public record SessionsCache(@DefaultValue("10000") long cacheSize) {
+
+        public SessionsCache {
+            if (cacheSize < 0) {
+                throw new IllegalStateException("tally.token.sessions.cache-size must not be negative, not " + cacheSize);
             }
         }
     }

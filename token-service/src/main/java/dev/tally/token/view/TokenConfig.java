@@ -50,7 +50,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The token service's own, in-memory projection of tenants (with their signing keys, lifetime settings and compiled
  * rules), APIs and clients: the hot path reads only this, never the event store or another service. Every entry is
  * kept under its tenant ({@link TenantKeyed}): a lookup names the tenant first, and a deleted tenant's entries go
- * with it. Users and login sessions are views of their own ({@link Users}, {@link LoginSessions}).
+ * with it. Users and login sessions are read from the store on demand into bounded caches ({@link Users},
+ * {@link LoginSessions}).
  */
 public class TokenConfig extends SequencedView {
     private final LifetimeRuleCompiler ruleCompiler;

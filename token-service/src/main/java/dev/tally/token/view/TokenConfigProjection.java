@@ -12,8 +12,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Feeds the views of aggregates' state the token path reads: the configuration ({@link TokenConfig}), the users
- * ({@link Users}) and the live login sessions ({@link LoginSessions}). At start-up the store is replayed once into
+ * Feeds the views of aggregates' state the token path reads: the configuration ({@link TokenConfig}) and the live
+ * login sessions ({@link LoginSessions}); and tells the users' cache ({@link Users}, read from the store on demand)
+ * which user changed. At start-up the store is replayed once into
  * them ({@link StartupReplay}), before the server takes requests; afterwards a subscribing processor delivers each new
  * event in the unit of work that appended it, applied only once that transaction has committed. So a client the
  * management API has just answered 201 for is known to the very next token request (read your writes), and an event
@@ -27,19 +28,38 @@ public class TokenConfigProjection {
 
     private final TokenConfig config;
     private final List<SequencedView> views;
+    private final Users users;
     private final TokenViewFailures failures;
     private final AfterCommit<DomainEventMessage<?>> afterCommit =
             new AfterCommit<>(GROUP, messages -> messages.forEach(this::applyLogged));
 
     public TokenConfigProjection(TokenConfig config, Users users, LoginSessions sessions, TokenViewFailures failures) {
         this.config = config;
-        this.views = List.of(config, users, sessions);
+        this.views = List.of(config, sessions);
+        this.users = users;
         this.failures = failures;
     }
 
     /** Whether one of these views cares about an event of this payload type (checked before deserializing it). */
     public static boolean handles(Class<?> payloadType) {
-        return TokenConfig.handles(payloadType) || Users.handles(payloadType) || LoginSessions.handles(payloadType);
+        return holdsState(payloadType) || Users.handles(payloadType);
+    }
+
+    /**
+     * Whether the views' state follows from events of this payload type: the events a checkpoint keeps. A user event
+     * only evicts a cached user, so a start needs none.
+     */
+    public static boolean holdsState(Class<?> payloadType) {
+        return TokenConfig.handles(payloadType) || LoginSessions.handles(payloadType);
+    }
+
+    /**
+     * Whether the views' state follows from this event: of a type that {@link #holdsState holds state}, and for a
+     * login session, one the views hold (started before session ids followed cookies).
+     */
+    public static boolean holdsState(DomainEventMessage<?> event) {
+        return holdsState(event.getPayloadType())
+                && (!LoginSessions.handles(event.getPayloadType()) || LoginSessions.held(event));
     }
 
     @Autowired
@@ -59,6 +79,7 @@ public class TokenConfigProjection {
             for (SequencedView view : views) {
                 view.apply(message);
             }
+            users.apply(message);
         } catch (RuntimeException e) {
             // After commit the event is history; failing to apply it is this projection's fault, and must be seen.
             LOG.error("token configuration projection could not apply {} of {}", message.getPayloadType().getSimpleName(),

@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The token service's two in-memory views, {@value #CONFIG} (tenants, keys, APIs, clients, users, sessions) and
+ * The token service's two in-memory views, {@value #CONFIG} (tenants, keys, APIs, clients; the caches of users and sessions) and
  * {@value #REVOCATIONS} (what introspection and userinfo refuse), reported like the query side's views.
  * <ul>
  *   <li>In one process with the command side (standalone) they are applied as each transaction commits, before the

@@ -6,8 +6,6 @@ import dev.tally.kernel.rule.RuleEvents.LifetimeRuleDeleted;
 import dev.tally.kernel.session.SessionEvents.SessionExpired;
 import dev.tally.kernel.session.SessionEvents.SessionExtended;
 import dev.tally.kernel.session.SessionEvents.SessionRevoked;
-import dev.tally.kernel.user.UserEvents.UserDeleted;
-import dev.tally.kernel.user.UserEvents.UserTokensRevoked;
 import dev.tally.token.settings.TokenNodeProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,10 +55,12 @@ import tools.jackson.databind.json.JsonMapper;
  * state of exactly the events its token covers, whatever the live views are doing meanwhile, and a start that
  * resumes with {@code readEvents(token)} reads the gaps again as well as everything above the index. It holds:
  * <ul>
- *   <li>the configuration's events (tenants, keys, APIs, clients, rules, users, sessions) in the form the store holds
- *       them (a signing key only sealed, secrets and passwords only as hashes), in the order they were read, but for
- *       those that change none of the views ({@code SessionExtended}, {@code UserTokensRevoked}); the events
- *       of an aggregate that has ended (a deleted client, API, rule or user, an ended session) are left out, since
+ *   <li>the configuration's events (tenants, keys, APIs, clients, rules, sessions) in the form the store holds
+ *       them (a signing key only sealed, secrets only as hashes), in the order they were read, but for
+ *       those that change none of the views ({@code SessionExtended}); users are not held by the node
+ *       ({@link Users} reads them on demand), and a checkpoint written before that, which holds their events, is
+ *       read with those events passed over. The events
+ *       of an aggregate that has ended (a deleted client, API or rule, an ended session) are left out, since
  *       applying them changes nothing in the end. A start applies them through the configuration view as a replay
  *       would, so keys are opened with the master key ring there, as from the store;</li>
  *   <li>the revocation view's entries ({@link RevocationView#state()}) after dropping what has expired.</li>
@@ -81,13 +81,13 @@ public class ViewCheckpoints implements SmartLifecycle {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Events after which nothing of their aggregate is left in the views. */
     private static final Set<Class<?>> ENDS = Set.of(ClientDeleted.class, ApiDeleted.class, LifetimeRuleDeleted.class,
-            UserDeleted.class, SessionExpired.class, SessionRevoked.class);
+            SessionExpired.class, SessionRevoked.class);
 
     /**
-     * Events of the configuration views' aggregates that change none of them (a session's recorded activity, a user's
-     * "not before", which the revocation view keeps): not kept, so a busy session does not lengthen the checkpoint.
+     * Events of the configuration views' aggregates that change none of them (a session's recorded activity): not
+     * kept, so a busy session does not lengthen the checkpoint.
      */
-    private static final Set<Class<?>> NO_EFFECT = Set.of(SessionExtended.class, UserTokensRevoked.class);
+    private static final Set<Class<?>> NO_EFFECT = Set.of(SessionExtended.class);
 
     private final JdbcTemplate jdbc;
     private final EventStorageEngine storage;
@@ -111,9 +111,11 @@ public class ViewCheckpoints implements SmartLifecycle {
      *
      * @param position the store position it reflects: resume with {@code readEvents(position)}
      * @param events   the configuration's events, deserialized, to apply in this order
+     * @param users    aggregates of user events the checkpoint holds (one written when nodes held users): passed over,
+     *                 and left out of the next checkpoint
      */
     public record Loaded(long id, GapAwareTrackingToken position, List<DomainEventMessage<?>> events,
-                         RevocationView.State revocations, Body body) {
+                         RevocationView.State revocations, Body body, Set<String> users) {
     }
 
     public ViewCheckpoints(JdbcTemplate jdbc, EventStorageEngine storage,
@@ -164,6 +166,7 @@ public class ViewCheckpoints implements SmartLifecycle {
             throw new IllegalStateException("it lacks its events, revocations or gaps");
         }
         List<DomainEventMessage<?>> events = new ArrayList<>(body.events().size());
+        Set<String> users = new HashSet<>();
         DomainEventStream stream = EventStreamUtils.upcastAndDeserializeDomainEvents(
                 body.events().stream().map(e -> new GenericDomainEventEntry<>(e.type(), e.aggregateId(), e.sequence(),
                         e.eventId(), e.timestamp(), e.payloadType(), e.payloadRevision(), e.payload(), e.metaData())),
@@ -171,7 +174,11 @@ public class ViewCheckpoints implements SmartLifecycle {
         while (stream.hasNext()) {
             DomainEventMessage<?> event = stream.next();
             event.getPayload(); // deserialized now: a checkpoint that cannot be read is passed over, not half applied
-            if (!TokenConfigProjection.handles(event.getPayloadType())) {
+            if (Users.handles(event.getPayloadType())) {
+                users.add(event.getAggregateIdentifier());
+                continue;
+            }
+            if (!TokenConfigProjection.holdsState(event.getPayloadType())) {
                 throw new IllegalStateException("it holds an event of type " + event.getPayloadType().getName()
                         + ", which is none of the configuration's");
             }
@@ -180,7 +187,7 @@ public class ViewCheckpoints implements SmartLifecycle {
         // throws if an instant cannot be read
         new RevocationView().restore(body.revocations());
         return new Loaded(id, GapAwareTrackingToken.newInstance(body.index(), body.gaps()), events,
-                body.revocations(), body);
+                body.revocations(), body, users);
     }
 
     private EventUpcaster upcasters() {
@@ -199,6 +206,9 @@ public class ViewCheckpoints implements SmartLifecycle {
         Loaded base = load().orElse(null);
         GapAwareTrackingToken position = base == null ? null : base.position();
         List<StoredEvent> events = new ArrayList<>(base == null ? List.of() : base.body().events());
+        if (base != null && !base.users().isEmpty()) {
+            events.removeIf(e -> base.users().contains(e.aggregateId()));
+        }
         RevocationView revocations = new RevocationView();
         if (base != null) {
             revocations.restore(base.revocations());
@@ -216,7 +226,7 @@ public class ViewCheckpoints implements SmartLifecycle {
                 }
                 position = gapAware;
                 read++;
-                if (event instanceof DomainEventMessage<?> domain && TokenConfigProjection.handles(domain.getPayloadType())
+                if (event instanceof DomainEventMessage<?> domain && TokenConfigProjection.holdsState(domain)
                         && !NO_EFFECT.contains(domain.getPayloadType())) {
                     events.add(stored(domain));
                     if (ENDS.contains(domain.getPayloadType())) {
