@@ -4,10 +4,13 @@ import javax.sql.DataSource;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
@@ -15,6 +18,7 @@ import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -40,9 +44,26 @@ import org.springframework.transaction.PlatformTransactionManager;
                 "org.axonframework.springboot.autoconfig.NoOpTransactionAutoConfiguration",
                 "org.axonframework.springboot.autoconfig.JdbcAutoConfiguration",
                 "org.axonframework.springboot.autoconfig.AxonAutoConfiguration"})
+@EnableConfigurationProperties(EventStoreProperties.class)
 public class AxonJdbcAutoConfiguration {
     /** How far behind the newest index a gap is still waited for: far enough that the gap timeout decides. */
     static final int MAX_GAP_OFFSET = 10_000_000;
+
+    /**
+     * Axon's embedded event store as its auto-configuration builds it, with the number of events it keeps in memory
+     * for tailing processors set ({@link EventStoreProperties}): Axon's default, 10,000, was most of a busy node's live
+     * heap (every access token's record, serialized and read, about 25 MB under the client-credentials load).
+     */
+    @Bean
+    public EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
+                                         EventStoreProperties properties) {
+        return EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                .cachedEvents(properties.cachedEvents())
+                .build();
+    }
 
     @Bean
     public TransactionManager axonTransactionManager(PlatformTransactionManager transactionManager) {
