@@ -41,6 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -52,6 +55,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 abstract class ViewCheckpointContract {
     static final String ADMIN = "checkpoint-admin-token";
     static final MutableClock CLOCK = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** The settings that point a node at its store (a fresh one per call of {@link #newStore}). */
     abstract List<String> store(Path dataDir);
@@ -188,6 +192,58 @@ abstract class ViewCheckpointContract {
             assertThat(whole.start().checkpointIndex()).as("none readable: the whole store").isEqualTo(-1);
             ViewsProbe.assertSameState(whole, ViewsProbe.start(node, false));
             ViewsProbe.assertSameState(ViewsProbe.live(node), whole);
+        }
+    }
+
+    /**
+     * A checkpoint written when token nodes held every user carries the users' events: it is read with them passed over
+     * (not passed over as unreadable), and the next checkpoint is written without them.
+     */
+    @Test
+    void aCheckpointHoldingUsersFromBeforeIsReadWithoutThemAndRewrittenWithout(@TempDir Path dataDir) {
+        newStore();
+        try (ConfigurableApplicationContext node = start(dataDir)) {
+            Scenario scenario = Scenario.build(http(node));
+            ViewCheckpoints checkpoints = node.getBean(ViewCheckpoints.class);
+            JdbcTemplate jdbc = node.getBean(JdbcTemplate.class);
+            long index = checkpoints.write().orElseThrow();
+
+            // the newest checkpoint again, with a user's registration as the previous version kept it
+            Map<String, Object> user = jdbc.queryForMap("SELECT aggregate_identifier, sequence_number, event_identifier, "
+                    + "time_stamp, payload_type, payload_revision, payload FROM domain_event_entry "
+                    + "WHERE payload_type LIKE '%UserRegistered' ORDER BY global_index LIMIT 1");
+            ObjectNode body = (ObjectNode) JSON.readTree(jdbc.queryForObject(
+                    "SELECT body FROM token_view_checkpoint WHERE store_index = ?", byte[].class, index));
+            ObjectNode event = ((ArrayNode) body.get("events")).addObject();
+            event.put("type", "User");
+            event.put("aggregateId", (String) user.get("aggregate_identifier"));
+            event.put("sequence", ((Number) user.get("sequence_number")).longValue());
+            event.put("eventId", (String) user.get("event_identifier"));
+            event.put("timestamp", (String) user.get("time_stamp"));
+            event.put("payloadType", (String) user.get("payload_type"));
+            event.put("payloadRevision", (String) user.get("payload_revision"));
+            event.put("payload", java.util.Base64.getEncoder().encodeToString((byte[]) user.get("payload")));
+            event.put("metaData", java.util.Base64.getEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8)));
+            // same position, written later: the newest
+            insert(jdbc, ViewCheckpoints.FORMAT, index, JSON.writeValueAsString(body));
+
+            ViewCheckpoints.Loaded loaded = checkpoints.load().orElseThrow();
+            assertThat(loaded.users()).as("read, not passed over").containsExactly((String) user.get("aggregate_identifier"));
+            assertThat(loaded.position().getIndex()).isEqualTo(index);
+            assertThat(loaded.events()).noneMatch(e -> e.getAggregateIdentifier().equals(user.get("aggregate_identifier")));
+            Views fromIt = ViewsProbe.start(node, true);
+            assertThat(fromIt.start().checkpointIndex()).isEqualTo(index);
+            ViewsProbe.assertSameState(fromIt, ViewsProbe.start(node, false));
+
+            // something new, then the next checkpoint: built on that one, without the user
+            createMachineClient(http(node), scenario.t().tenant());
+            assertThat(checkpoints.write()).isPresent();
+            ViewCheckpoints.Loaded next = checkpoints.load().orElseThrow();
+            assertThat(next.position().getIndex()).isGreaterThan(index);
+            assertThat(next.users()).isEmpty();
+            assertThat(new String(jdbc.queryForObject("SELECT body FROM token_view_checkpoint WHERE store_index = ?",
+                    byte[].class, next.position().getIndex()), StandardCharsets.UTF_8))
+                    .doesNotContain((String) user.get("aggregate_identifier"));
         }
     }
 

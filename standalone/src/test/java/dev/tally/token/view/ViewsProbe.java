@@ -9,7 +9,6 @@ import dev.tally.token.signing.TenantSigningKey;
 import java.time.Clock;
 import java.util.Objects;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.context.ApplicationContext;
 
@@ -39,8 +38,7 @@ public final class ViewsProbe {
         TokenConfig config = new TokenConfig(context.getBean(MasterKey.class), context.getBean(LifetimeRuleCompiler.class));
         // users are not state of a node: read from the store on demand (compared by the requests the tests make)
         Users users = context.getBean(Users.class);
-        LoginSessions sessions = new LoginSessions(new StoredSessions(context.getBean(
-                EventStore.class)), 10_000);
+        LoginSessions sessions = new LoginSessions(new StoredSessions(context.getBean(EventStorageEngine.class)), 10_000);
         RevocationView revocations = new RevocationView();
         DefaultListableBeanFactory none = new DefaultListableBeanFactory();
         StartupReplay start = new StartupReplay(context.getBean(EventStorageEngine.class),

@@ -4,16 +4,17 @@ import dev.tally.kernel.session.SessionEvents.SessionStarted;
 import java.util.Optional;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
-import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 
 /**
  * Where {@link LoginSessions} reads a session: the first event of its own stream in the event store (one indexed read
- * by aggregate id; the session's later events, one per recorded activity, are not needed to find it).
+ * by aggregate id, from the storage engine: sessions have no snapshots; the session's later events, one per recorded
+ * activity, are not needed to find it).
  */
 public class StoredSessions implements LoginSessions.Source {
-    private final EventStore store;
+    private final EventStorageEngine store;
 
-    public StoredSessions(EventStore store) {
+    public StoredSessions(EventStorageEngine store) {
         this.store = store;
     }
 

@@ -5,7 +5,7 @@ import dev.tally.kernel.lifetime.DefaultLifetimeEngine;
 import dev.tally.kernel.lifetime.LifetimeEngine;
 import dev.tally.kernel.lifetime.LifetimeRuleCompiler;
 import dev.tally.token.settings.TokenNodeProperties;
-import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,13 +20,13 @@ public class TokenServiceConfiguration {
 
     /** Users, read from the event store on demand and kept in a bounded cache. */
     @Bean
-    public Users users(JdbcTemplate jdbc, EventStore store, TokenNodeProperties properties) {
+    public Users users(JdbcTemplate jdbc, EventStorageEngine store, TokenNodeProperties properties) {
         return new Users(new StoredUsers(jdbc, store), properties.users().cacheSize(), properties.users().cacheTtl());
     }
 
     /** Login sessions, read from the event store by their cookie on demand and kept in a bounded cache. */
     @Bean
-    public LoginSessions loginSessions(EventStore store, TokenNodeProperties properties) {
+    public LoginSessions loginSessions(EventStorageEngine store, TokenNodeProperties properties) {
         return new LoginSessions(new StoredSessions(store), properties.sessions().cacheSize());
     }
 

@@ -55,7 +55,8 @@ import tools.jackson.databind.json.JsonMapper;
  * state of exactly the events its token covers, whatever the live views are doing meanwhile, and a start that
  * resumes with {@code readEvents(token)} reads the gaps again as well as everything above the index. It holds:
  * <ul>
- *   <li>the configuration's events (tenants, keys, APIs, clients, rules, sessions) in the form the store holds
+ *   <li>the configuration's events (tenants, keys, APIs, clients, rules, and the login sessions with random ids from
+ *       before session ids followed cookies) in the form the store holds
  *       them (a signing key only sealed, secrets only as hashes), in the order they were read, but for
  *       those that change none of the views ({@code SessionExtended}); users are not held by the node
  *       ({@link Users} reads them on demand), and a checkpoint written before that, which holds their events, is
