@@ -32,7 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(RefreshRaces.Clocks.class)
 class RefreshRaceCutsOnPostgresTest extends RefreshRaces {
     static final PostgresTestDatabase DB = PostgresTestDatabase.create("tally_race_cuts");
-    static final FaultyTcpProxy PROXY = proxy();
+    static final FaultyTcpProxy PROXY = FaultyTcpProxy.before(DB);
     /**
      * What the cut connection was about to send: the stored event's type travels as text beside the INSERT (with
      * {@code prepareThreshold=0} every statement's SQL and parameters cross the wire together).
@@ -40,14 +40,6 @@ class RefreshRaceCutsOnPostgresTest extends RefreshRaces {
     static final List<String> CUT_WHEN_SENDING = List.of("RefreshEvents$TokenRotated",
             "RefreshEvents$RefreshTokenReplayed", "TokenEvents$AccessTokenIssued", "INSERT INTO domain_event_entry");
     static final int CUT_ROUNDS = 60;
-
-    static FaultyTcpProxy proxy() {
-        try {
-            return new FaultyTcpProxy(DB.host(), DB.port());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {

@@ -37,15 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class RefreshTokensEndToEndTest {
     static final String ADMIN = "refresh-e2e-admin-token";
     static final PostgresTestDatabase DB = PostgresTestDatabase.create("tally_refresh_e2e");
-    static final FaultyTcpProxy PROXY = proxy();
-
-    static FaultyTcpProxy proxy() {
-        try {
-            return new FaultyTcpProxy(DB.host(), DB.port());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final FaultyTcpProxy PROXY = FaultyTcpProxy.before(DB);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {

@@ -30,15 +30,7 @@ class UsersStoreOutageOnPostgresTest {
     static final String ADMIN = "users-outage-admin-token";
     static final String PASSWORD = "a password for the outage";
     static final PostgresTestDatabase DB = PostgresTestDatabase.create("tally_users_outage");
-    static final FaultyTcpProxy PROXY = proxy();
-
-    static FaultyTcpProxy proxy() {
-        try {
-            return new FaultyTcpProxy(DB.host(), DB.port());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final FaultyTcpProxy PROXY = FaultyTcpProxy.before(DB);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {

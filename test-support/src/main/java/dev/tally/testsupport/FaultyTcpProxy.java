@@ -42,6 +42,15 @@ public final class FaultyTcpProxy implements AutoCloseable {
         Thread.ofPlatform().daemon().name("faulty-proxy-accept").start(this::accept);
     }
 
+    /** A proxy in front of the test database, for a test class's static field (fails the class if it cannot listen). */
+    public static FaultyTcpProxy before(PostgresTestDatabase database) {
+        try {
+            return new FaultyTcpProxy(database.host(), database.port());
+        } catch (IOException e) {
+            throw new IllegalStateException("no proxy could listen in front of " + database.name(), e);
+        }
+    }
+
     public int port() {
         return server.getLocalPort();
     }
