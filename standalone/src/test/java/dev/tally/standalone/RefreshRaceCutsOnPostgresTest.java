@@ -46,9 +46,7 @@ class RefreshRaceCutsOnPostgresTest extends RefreshRaces {
         Path dataDir = Files.createTempDirectory("tally-race-cuts");
         registry.add("tally.data-dir", dataDir::toString);
         registry.add("tally.admin-token", () -> ADMIN);
-        registry.add("spring.datasource.url", () -> DB.jdbcUrlVia(PROXY.port(), "prepareThreshold=0"));
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
+        DB.registerThrough(registry, PROXY.port());
     }
 
     @AfterAll

@@ -44,10 +44,7 @@ class RefreshTokensEndToEndTest {
         Path dataDir = Files.createTempDirectory("tally-refresh");
         registry.add("tally.data-dir", dataDir::toString);
         registry.add("tally.admin-token", () -> ADMIN);
-        // prepareThreshold=0: every statement's SQL crosses the wire, so the proxy can recognise it.
-        registry.add("spring.datasource.url", () -> DB.jdbcUrlVia(PROXY.port(), "prepareThreshold=0"));
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
+        DB.registerThrough(registry, PROXY.port());
     }
 
     @AfterAll

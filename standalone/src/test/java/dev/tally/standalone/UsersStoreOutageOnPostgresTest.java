@@ -38,10 +38,7 @@ class UsersStoreOutageOnPostgresTest {
         registry.add("tally.data-dir", dataDir::toString);
         registry.add("tally.admin-token", () -> ADMIN);
         registry.add("tally.token.users.cache-size", () -> 0);
-        // every statement's SQL and parameters cross the wire together, so a statement can be recognised by its text
-        registry.add("spring.datasource.url", () -> DB.jdbcUrlVia(PROXY.port(), "prepareThreshold=0"));
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
+        DB.registerThrough(registry, PROXY.port());
     }
 
     @AfterAll

@@ -74,6 +74,17 @@ public final class PostgresTestDatabase {
         registry.add("spring.datasource.password", this::password);
     }
 
+    /**
+     * Points a Spring test context's datasource at this database through a fault-injecting proxy listening on
+     * {@code proxyPort}, with {@code prepareThreshold=0}: every statement's SQL and parameters cross the wire together,
+     * so the proxy can recognise a statement by its text.
+     */
+    public void registerThrough(org.springframework.test.context.DynamicPropertyRegistry registry, int proxyPort) {
+        registry.add("spring.datasource.url", () -> jdbcUrlVia(proxyPort, "prepareThreshold=0"));
+        registry.add("spring.datasource.username", this::user);
+        registry.add("spring.datasource.password", this::password);
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), user, password);
     }
