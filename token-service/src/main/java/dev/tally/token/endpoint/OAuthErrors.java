@@ -65,16 +65,12 @@ public class OAuthErrors {
         return onOAuthError(OAuthError.temporarilyUnavailable("the service is temporarily unavailable; retry shortly"));
     }
 
-    /** The password grant could not read or record failed logins: nothing was decided, retry. */
-    @ExceptionHandler(LoginStateUnavailable.class)
-    public ResponseEntity<Map<String, String>> onLoginStateUnavailable(LoginStateUnavailable e) {
-        LOG.warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
-        return onOAuthError(OAuthError.temporarilyUnavailable("the service is temporarily unavailable; retry shortly"));
-    }
-
-    /** A user could not be read from the store: nothing was decided, retry. */
-    @ExceptionHandler(StoreUnavailable.class)
-    public ResponseEntity<Map<String, String>> onStoreUnavailable(StoreUnavailable e) {
+    /**
+     * The password grant could not read or record failed logins, or a user could not be read from the store: nothing
+     * was decided, retry.
+     */
+    @ExceptionHandler({LoginStateUnavailable.class, StoreUnavailable.class})
+    public ResponseEntity<Map<String, String>> onStateUnavailable(RuntimeException e) {
         LOG.warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
         return onOAuthError(OAuthError.temporarilyUnavailable("the service is temporarily unavailable; retry shortly"));
     }

@@ -25,15 +25,9 @@ public class LoginPagesOutage {
                 "Signing in is not possible at this moment. Please try again shortly.");
     }
 
-    @ExceptionHandler(StoreUnavailable.class)
-    public ResponseEntity<String> onStoreUnavailable(StoreUnavailable e) {
-        LOG.warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
-        return Pages.message(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable",
-                "Signing in is not possible at this moment. Please try again shortly.");
-    }
-
-    @ExceptionHandler(LoginStateUnavailable.class)
-    public ResponseEntity<String> onLoginStateUnavailable(LoginStateUnavailable e) {
+    /** The login state's database, or the store a user or session is read from, could not be used. */
+    @ExceptionHandler({LoginStateUnavailable.class, StoreUnavailable.class})
+    public ResponseEntity<String> onStateUnavailable(RuntimeException e) {
         LOG.warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
         return Pages.message(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable",
                 "Signing in is not possible at this moment. Please try again shortly.");
