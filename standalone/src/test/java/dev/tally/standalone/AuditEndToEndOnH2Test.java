@@ -13,9 +13,12 @@ import dev.tally.testsupport.TestHttp.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -38,6 +41,9 @@ class AuditEndToEndOnH2Test {
     @LocalServerPort
     int port;
 
+    @Autowired
+    JdbcTemplate jdbc;
+
     @Test
     void aClientCredentialsTokenIsInTheAuditWithItsLifetimeDecision() throws Exception {
         TestHttp http = new TestHttp("http://localhost:" + port, ADMIN);
@@ -50,6 +56,12 @@ class AuditEndToEndOnH2Test {
 
         JsonNode event = awaitAuditEvent(http, "/admin/tenants/audited/audit?type=AccessTokenIssued&client_id=" + client.id());
         assertThat(event.get("jti").asString()).isEqualTo(jti);
+        // time-ordered, so the unique indexes on them are written at their end (TimeOrderedIds)
+        assertThat(UUID.fromString(jti).version()).isEqualTo(7);
+        String eventId = jdbc.queryForObject("SELECT event_id FROM audit_event WHERE jti = ?", String.class, jti);
+        assertThat(UUID.fromString(eventId).version()).isEqualTo(7);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM domain_event_entry WHERE event_identifier = ?",
+                Integer.class, eventId)).isEqualTo(1);
         assertThat(event.get("tenant_id").asString()).isEqualTo("audited");
         assertThat(event.get("user_id").isNull()).as("a client-credentials token has no user").isTrue();
         JsonNode details = event.get("details");

@@ -2,7 +2,7 @@ package dev.tally.token.issuance;
 
 import dev.tally.kernel.api.TokenDialect;
 import dev.tally.kernel.client.GrantTypes;
-import dev.tally.kernel.crypto.RandomTokens;
+import dev.tally.kernel.crypto.TimeOrderedIds;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.lifetime.LifetimeDecision;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
@@ -77,7 +77,7 @@ public class TokenIssuer {
 
     private Issued clientToken(TenantView tenant, ClientView client, String audience, Scope scope, String issuer,
                                Instant now, LifetimeDecision lifetime, TokenDialect dialect, SigningAlgorithm alg) {
-        SignedToken token = signer.accessToken(tenant.signingKey(alg), RandomTokens.urlSafe(16), issuer, client.clientId(),
+        SignedToken token = signer.accessToken(tenant.signingKey(alg), TimeOrderedIds.next(), issuer, client.clientId(),
                 client.clientId(), List.of(audience), scope.text(), now, lifetime.lifetimeSeconds(), null, null, dialect);
         record(new AccessTokenIssued(tenant.tenantId(), token.jti(), client.clientId(), client.clientId(), audience,
                 scope.text(), GrantTypes.CLIENT_CREDENTIALS, token.issuedAt(), token.expiresAt(),

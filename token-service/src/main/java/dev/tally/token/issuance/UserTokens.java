@@ -1,6 +1,6 @@
 package dev.tally.token.issuance;
 
-import dev.tally.kernel.crypto.RandomTokens;
+import dev.tally.kernel.crypto.TimeOrderedIds;
 import dev.tally.token.protocol.Scope;
 import dev.tally.token.view.TokenConfigState.ApiView;
 import dev.tally.token.view.TokenConfigState.ClientView;
@@ -37,7 +37,7 @@ public record UserTokens(TenantView tenant, ClientView client, UserView user, Ap
     /** The access and ID tokens' {@code jti}s. */
     public record Jtis(String access, String id) {
         public static Jtis fresh() {
-            return new Jtis(RandomTokens.urlSafe(16), RandomTokens.urlSafe(16));
+            return new Jtis(TimeOrderedIds.next(), TimeOrderedIds.next());
         }
     }
 }
