@@ -18,11 +18,12 @@
 # --warmup's.
 #
 # Usage: benchmarks/run-vs-keycloak.sh [path/to/tally.jar] [--scenario=refresh|client_credentials|introspect|password]
-#                                      [--servers=tally-h2,tally-pg,keycloak] [--warmup=10] [--duration=30]
+#                                      [--servers=tally-h2,tally-pg,keycloak] [--warmup=120] [--duration=30]
 #                                      [--rounds=2] [--concurrency=16] [--server-jvm-args="..."]
 #   Prints a Markdown table on stdout, one row per run as it ends: req/s, latency percentiles, errors, threads
 #   stopped, the server's and the tool's CPU in the window (average cores busy) and the server's RSS under load;
-#   then each Tally's mean req/s over the rounds divided by Keycloak's (the ratio). --server-jvm-args go to Tally.
+#   then each Tally's mean req/s over the rounds divided by Keycloak's (the ratio). --server-jvm-args go to Tally
+#   (default: bin/tally-standalone's, with its MALLOC_ARENA_MAX=2).
 #   Every run's full report and log stay in a work directory, named at the end. Exit status 1 if any run failed.
 #   "server CPU" is the server's own process: PostgreSQL's processes are not in tally-pg's, while Keycloak's
 #   database (keycloak.sh starts it with --db=dev-file, an H2 file) runs inside its JVM, as tally-h2's does.
@@ -38,7 +39,12 @@ if [[ $# -gt 0 && "$1" != --* ]]; then
     jar=$1
     shift
 fi
-warmup=10 duration=30 rounds=2 concurrency=16 scenario=refresh servers=tally-h2,tally-pg,keycloak jvm_args=
+# Tally runs with the JVM settings bin/tally-standalone ships unless --server-jvm-args says otherwise. Each Tally run is
+# a new JVM while Keycloak keeps one JVM warm across runs, so the warm-up must let Tally's JIT settle: under this load
+# its compilers were still busy about one core-second per second 60 s in, and idle by 100 s (BENCHMARKS.md, "JIT").
+warmup=120 duration=30 rounds=2 concurrency=16 scenario=refresh servers=tally-h2,tally-pg,keycloak
+jvm_args=$(sed -n 's/^java_opts=${TALLY_JAVA_OPTS:-"\(.*\)"}$/\1/p' "$root/bin/tally-standalone")
+[[ -n "$jvm_args" ]] || { echo "[vs] could not read the shipped JVM settings from bin/tally-standalone" >&2; exit 2; }
 for arg in "$@"; do
     case $arg in
         --scenario=*) scenario=${arg#*=} ;;
@@ -49,7 +55,7 @@ for arg in "$@"; do
         --rounds=*) rounds=${arg#*=} ;;
         --concurrency=*) concurrency=${arg#*=} ;;
         *) echo "usage: $0 [tally.jar] [--scenario=refresh|client_credentials|introspect]" \
-            "[--servers=tally-h2,tally-pg,keycloak] [--warmup=10] [--duration=30] [--rounds=2] [--concurrency=16]" \
+            "[--servers=tally-h2,tally-pg,keycloak] [--warmup=120] [--duration=30] [--rounds=2] [--concurrency=16]" \
             "[--server-jvm-args=...]" >&2; exit 2 ;;
     esac
 done
@@ -57,6 +63,7 @@ keycloak_sh=${KEYCLOAK_SH:-/work/shared/peers/keycloak.sh}
 kc_port=${KC_PORT:-8180}
 kc_root=${KC_ROOT:-/tmp/peers}
 export KC_ROOT=$kc_root TOOL=load # the load tool, whatever TOOL the caller had set
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} # as bin/tally-standalone runs Tally
 work=$(mktemp -d -t tally-vs-keycloak-XXXXXX)
 load=(--scenario="$scenario" --concurrency="$concurrency" --warmup="$warmup" --duration="$duration")
 tally_args=()
