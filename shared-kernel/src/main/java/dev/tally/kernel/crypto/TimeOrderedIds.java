@@ -8,11 +8,11 @@ import java.util.UUID;
  * of Unix milliseconds followed by 74 random bits, in the canonical lowercase form, so the string sorts as the bytes
  * do.
  *
- * <p>Why: every issued token is a row in several unique indexes that live forever (the event store's event id, the
- * audit's event id and {@code jti}). A random key lands on a random page of an index that grows with the history, so
- * once the index outgrows the cache each insert reads a page from disk and rewrites it, and the cost of issuing a
- * token grows with how many were issued before. A key that starts with the time lands next to the previous one: the
- * pages being written stay the same few (BENCHMARKS.md, "random keys").
+ * <p>Why: every issued token is a row in several unique indexes (the event store's event id, the audit's event id
+ * and {@code jti}). A random key lands on a random page of an index that grows with the history, so once the index
+ * outgrows the cache each insert reads a page from disk and rewrites it, and the cost of issuing a token grows with
+ * how many were issued before. A key that starts with the time lands next to the previous one: the pages being
+ * written stay the same few (BENCHMARKS.md, "random keys").
  *
  * <p>Unguessable enough for what they name (events and {@code jti}s are identifiers, not secrets: a token's
  * signature, not its {@code jti}, makes it valid), and unique: 74 random bits per millisecond. They reveal when they
