@@ -2,8 +2,8 @@ package dev.tally.token.issuance;
 
 import dev.tally.kernel.api.TokenDialect;
 import dev.tally.kernel.client.GrantTypes;
-import dev.tally.kernel.crypto.TimeOrderedIds;
 import dev.tally.kernel.crypto.SecretHash;
+import dev.tally.kernel.crypto.TimeOrderedIds;
 import dev.tally.kernel.lifetime.LifetimeDecision;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
 import dev.tally.kernel.management.ManagementScopes;

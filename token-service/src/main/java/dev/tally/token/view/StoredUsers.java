@@ -10,11 +10,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Where {@link Users} reads a user: the user aggregate's own stream in the event store (one indexed read by aggregate
  * id, from the storage engine: users have no snapshots, so the store's snapshot query first would be a wasted round
- * trip, and one whose failure Axon passes over), and, for a username, the command side's set-validation index {@code user_catalog} (tenant, canonical username,
- * user id), which the command side writes in the transaction that appends the user's events, so it never names a user
- * the store does not hold. The token service reads that one table of the command side's, by SQL in the database the
- * services share (both modes), and only these two columns: a deliberate departure from "services talk only through
- * commands, events and queries", recorded in docs/architecture.md.
+ * trip, and one whose failure Axon passes over), and, for a username, the command side's set-validation index
+ * {@code user_catalog} (tenant, canonical username, user id), which the command side writes in the transaction that
+ * appends the user's events, so it never names a user the store does not hold. The token service reads that one
+ * table of the command side's, by SQL in the database the services share (both modes), and only these two columns: a
+ * deliberate departure from "services talk only through commands, events and queries", recorded in
+ * docs/architecture.md.
  */
 public class StoredUsers implements Users.Source {
     private final JdbcTemplate jdbc;
