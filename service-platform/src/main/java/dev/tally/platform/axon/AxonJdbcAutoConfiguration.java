@@ -134,7 +134,8 @@ public class AxonJdbcAutoConfiguration {
      * indexes (a transaction that has not committed yet) is waited for up to Axon's gap timeout (a minute, by the
      * events' timestamps), however many events commit after it: Axon's default also dropped a gap once 10,000 later
      * events had been read, which under load is a few seconds, and a transaction that committed after that was never
-     * seen by any tracking processor.
+     * seen by any tracking processor. The read of a batch while gaps are waited for is {@link IndexedGapRead}: Axon's
+     * made H2 scan the whole store.
      */
     @Bean
     @DependsOnDatabaseInitialization
@@ -155,7 +156,8 @@ public class AxonJdbcAutoConfiguration {
                 .connectionProvider(connectionProvider)
                 .transactionManager(transactionManager)
                 .schema(eventSchema)
-                .maxGapOffset(MAX_GAP_OFFSET), positions);
+                .maxGapOffset(MAX_GAP_OFFSET)
+                .readEventDataWithGaps(new IndexedGapRead()), positions);
     }
 
     @Bean
