@@ -53,6 +53,17 @@ public class LoginThrottle {
     /** Failures that left the window are deleted at most this often by one node, a batch at a time, while some remain. */
     static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
     static final int PRUNE_BATCH = 1_000;
+    /**
+     * One key's failures in the window: a range of {@code ix_login_failure_key}. Three of them joined by
+     * {@code UNION ALL}, not one select with the three keys in an {@code OR}: H2 answered that form by reading every
+     * failure of the tenant in the window, so failures under any keys (a password-spraying run) made every login
+     * slower.
+     */
+    private static final String FAILURES_OF_ONE_KEY = "SELECT key_kind, COUNT(*) AS failures, MIN(failed_at) AS oldest, "
+            + "MAX(failed_at) AS newest FROM login_failure "
+            + "WHERE tenant_id = ? AND key_kind = ? AND key_hash = ? AND failed_at > ? GROUP BY key_kind";
+    static final String FAILURES_OF_THREE_KEYS =
+            FAILURES_OF_ONE_KEY + " UNION ALL " + FAILURES_OF_ONE_KEY + " UNION ALL " + FAILURES_OF_ONE_KEY;
     /** The per-user delay doubles at most this often before it is compared with its ceiling (2^20 s is 12 days). */
     private static final int MAX_DOUBLINGS = 20;
 
@@ -74,15 +85,14 @@ public class LoginThrottle {
         List<KeyFailures> found;
         try {
             // a failure counts while it is less than a window old: failed_at + window > now
-            found = jdbc.query("SELECT key_kind, COUNT(*) AS failures, MIN(failed_at) AS oldest, MAX(failed_at) AS newest "
-                            + "FROM login_failure WHERE tenant_id = ? AND ((key_kind = ? AND key_hash = ?) "
-                            + "OR (key_kind = ? AND key_hash = ?) OR (key_kind = ? AND key_hash = ?)) "
-                            + "AND failed_at > ? GROUP BY key_kind",
+            OffsetDateTime since = utc(now.minus(limits.failureWindow()));
+            found = jdbc.query(FAILURES_OF_THREE_KEYS,
                     (rs, i) -> new KeyFailures(rs.getString("key_kind").strip(), rs.getInt("failures"),
                             rs.getObject("oldest", OffsetDateTime.class).toInstant(),
                             rs.getObject("newest", OffsetDateTime.class).toInstant()),
-                    tenantId, USER_AT_ADDRESS, keyHash(userAtAddress(canonicalUsername, at)), ADDRESS, keyHash(at),
-                    USER, keyHash(canonicalUsername), utc(now.minus(limits.failureWindow())));
+                    tenantId, USER_AT_ADDRESS, keyHash(userAtAddress(canonicalUsername, at)), since,
+                    tenantId, ADDRESS, keyHash(at), since,
+                    tenantId, USER, keyHash(canonicalUsername), since);
         } catch (DataAccessException e) {
             throw new LoginStateUnavailable("failed logins could not be counted", e);
         }
