@@ -139,12 +139,24 @@ public class RevocationRepository {
      */
     public List<RevocationEntry> after(String tenantId, long afterPosition, int afterOrdinal, long through, Instant now,
                                        int limit) {
-        TenantSql q = TenantSql.select(LOG_COLUMNS, "revocation_log", tenantId)
+        TenantSql q = afterQuery(tenantId, afterPosition, afterOrdinal, through, now, limit);
+        return jdbc.query(q.sql(), ENTRY, q.params());
+    }
+
+    /**
+     * The page as a range of the primary key {@code (tenant_id, position, ordinal)} read in its order, so a page reads
+     * about as many rows as it answers: the bare {@code position >= ?} bounds the range (the cursor's {@code OR} alone
+     * does not, and H2 then read the tenant's whole log for every page, 50,001 rows for 100 at 50,000 entries), and
+     * ordering by all three key columns lets H2 stop at the limit instead of sorting what follows the cursor.
+     */
+    static TenantSql afterQuery(String tenantId, long afterPosition, int afterOrdinal, long through, Instant now,
+                                int limit) {
+        return TenantSql.select(LOG_COLUMNS, "revocation_log", tenantId)
+                .andAll("position >= ?", afterPosition)
                 .andAll("(position > ? OR (position = ? AND ordinal > ?))", afterPosition, afterPosition, afterOrdinal)
                 .andAll("position <= ?", through)
                 .andAll("(kind <> 'jti' OR expires_at IS NULL OR expires_at > ?)", now)
-                .tail("ORDER BY position, ordinal LIMIT ?", limit);
-        return jdbc.query(q.sql(), ENTRY, q.params());
+                .tail("ORDER BY tenant_id, position, ordinal LIMIT ?", limit);
     }
 
     public void deleteAll() {
