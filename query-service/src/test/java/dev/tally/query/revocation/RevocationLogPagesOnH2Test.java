@@ -3,17 +3,14 @@ package dev.tally.query.revocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.query.web.TenantSql;
+import dev.tally.testsupport.H2RowsRead;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,16 +108,8 @@ class RevocationLogPagesOnH2Test {
     }
 
     private int scanned(String sql, Object[] params) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement explain = c.prepareStatement("EXPLAIN ANALYZE " + sql)) {
-            for (int i = 0; i < params.length; i++) {
-                explain.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = explain.executeQuery()) {
-                rs.next();
-                Matcher m = Pattern.compile("scanCount: (\\d+)").matcher(rs.getString(1));
-                assertThat(m.find()).as("H2 reported what it read").isTrue();
-                return Integer.parseInt(m.group(1));
-            }
+        try (Connection c = ds.getConnection()) {
+            return H2RowsRead.of(c, sql, params);
         }
     }
 }

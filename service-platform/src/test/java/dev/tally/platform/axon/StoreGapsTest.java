@@ -124,6 +124,15 @@ class StoreGapsTest {
             }
         }
 
+        /** The test database with the event store's schema. */
+        static DataSource migrated(PostgresTestDatabase db) {
+            PGSimpleDataSource pg = new PGSimpleDataSource();
+            pg.setURL(db.jdbcUrl());
+            pg.setUser(db.user());
+            pg.setPassword(db.password());
+            return migrated(pg);
+        }
+
         static DataSource migrated(DataSource ds) {
             try (Connection c = ds.getConnection(); Statement s = c.createStatement();
                  InputStream sql = StoreGapsTest.class.getResourceAsStream(
@@ -170,11 +179,7 @@ class StoreGapsTest {
 
         private static synchronized DataSource postgres() {
             if (ds == null) {
-                PGSimpleDataSource pg = new PGSimpleDataSource();
-                pg.setURL(DB.jdbcUrl());
-                pg.setUser(DB.user());
-                pg.setPassword(DB.password());
-                ds = migrated(pg);
+                ds = migrated(DB);
             }
             return ds;
         }

@@ -2,16 +2,13 @@ package dev.tally.token.login;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.testsupport.H2RowsRead;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,32 +49,12 @@ class LoginStateOnH2Test extends LoginStateContract {
                     + "GROUP BY key_kind";
             Object[] keys = {"p", "h2", "a", "h1", "u", "h3"};
             OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
-            int unionAll = scanned(c, LoginThrottle.FAILURES_OF_THREE_KEYS,
+            int unionAll = H2RowsRead.of(c, LoginThrottle.FAILURES_OF_THREE_KEYS,
                     "acme", keys[0], keys[1], since, "acme", keys[2], keys[3], since, "acme", keys[4], keys[5], since);
-            int or = scanned(c, oneSelect, "acme", keys[0], keys[1], keys[2], keys[3], keys[4], keys[5], since);
+            int or = H2RowsRead.of(c, oneSelect, "acme", keys[0], keys[1], keys[2], keys[3], keys[4], keys[5], since);
             assertThat(unionAll).as("rows read for three keys with a failure each").isLessThanOrEqualTo(10);
             assertThat(or).as("the one-select form, why the query is three").isGreaterThanOrEqualTo(20_000);
         }
         assertThat(throttle(5, 20).retryAfter("acme", "alice", "10.0.0.1")).isZero();
-    }
-
-    private static int scanned(Connection c, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement explain = c.prepareStatement("EXPLAIN ANALYZE " + sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                explain.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet rs = explain.executeQuery()) {
-                rs.next();
-                Matcher m = Pattern.compile("scanCount: (\\d+)").matcher(rs.getString(1));
-                int total = 0;
-                boolean any = false;
-                while (m.find()) {
-                    total += Integer.parseInt(m.group(1));
-                    any = true;
-                }
-                assertThat(any).as("H2 reported what it read").isTrue();
-                return total;
-            }
-        }
     }
 }
