@@ -30,10 +30,12 @@ public class AccessTokenCheck {
 
     /** The token's claims if it is active for this tenant and issuer, else empty; never throws for bad input. */
     public Optional<JWTClaimsSet> active(TenantView tenant, String issuer, String token) {
-        if (!isAccessToken(token)) {
-            return Optional.empty();
-        }
-        return verifier.verify(tenant.jwks(), issuer, token, true).filter(claims -> !revoked(tenant.tenantId(), claims));
+        // the signature first: a token verified before is remembered with its typ and claims, so a resource server's
+        // repeated introspection does not parse it again to learn whether it is an access token
+        return verifier.verifyTyped(tenant.jwks(), issuer, token, true)
+                .filter(t -> isAccessToken(t.type(), t.claims()))
+                .map(TokenVerifier.Typed::claims)
+                .filter(claims -> !revoked(tenant.tenantId(), claims));
     }
 
     /**
@@ -51,14 +53,20 @@ public class AccessTokenCheck {
             if (TokenDialect.RFC9068_PROFILE.headerType().equals(type)) {
                 return true;
             }
-            if (!TokenDialect.ACCESS_TOKEN.headerType().equals(type)) {
-                return false;
-            }
-            JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
-            return claims.getClaim("client_id") instanceof String && claims.getClaim("at_hash") == null;
+            return TokenDialect.ACCESS_TOKEN.headerType().equals(type)
+                    && isAccessToken(type, SignedJWT.parse(token).getJWTClaimsSet());
         } catch (ParseException | RuntimeException unparseable) {
             return false;
         }
+    }
+
+    /** {@link #isAccessToken(String)} for a token already parsed: its {@code typ} header and claims. */
+    static boolean isAccessToken(String type, JWTClaimsSet claims) {
+        if (TokenDialect.RFC9068_PROFILE.headerType().equals(type)) {
+            return true;
+        }
+        return TokenDialect.ACCESS_TOKEN.headerType().equals(type)
+                && claims.getClaim("client_id") instanceof String && claims.getClaim("at_hash") == null;
     }
 
     private boolean revoked(String tenantId, JWTClaimsSet claims) {

@@ -1,6 +1,7 @@
 package dev.tally.token.signing;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
@@ -36,7 +37,8 @@ import org.springframework.stereotype.Component;
  * most, forgotten all at once when full). A remembered token is taken only if the tenant still publishes that very
  * key (a revoked or retired key ends it at once, as before), and its claims are checked again each time: the issuer,
  * and the expiry by the injected clock. Only the signature's arithmetic is saved; revocations are asked by the
- * caller after this, each time.
+ * caller after this, each time. Its {@code typ} header is remembered with it ({@link #verifyTyped}), so a caller that
+ * must tell an access token from an ID token does not parse the token again for it.
  */
 @Component
 public class TokenVerifier {
@@ -48,8 +50,12 @@ public class TokenVerifier {
     private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-    /** A token whose signature verified under {@code key}, and its claims. */
-    private record Verified(JWK key, JWTClaimsSet claims) {
+    /** A token whose signature verified under {@code key}, its {@code typ} header and its claims. */
+    private record Verified(JWK key, String type, JWTClaimsSet claims) {
+    }
+
+    /** A verified token's {@code typ} header (null when it has none) and claims. */
+    public record Typed(String type, JWTClaimsSet claims) {
     }
 
     public TokenVerifier(Clock clock) {
@@ -61,23 +67,28 @@ public class TokenVerifier {
      * (when {@code requireUnexpired}) not expired by the injected clock; empty for anything else, never an exception.
      */
     public Optional<JWTClaimsSet> verify(JWKSet keys, String issuer, String token, boolean requireUnexpired) {
+        return verifyTyped(keys, issuer, token, requireUnexpired).map(Typed::claims);
+    }
+
+    /** As {@link #verify}, with the token's {@code typ} header. */
+    public Optional<Typed> verifyTyped(JWKSet keys, String issuer, String token, boolean requireUnexpired) {
         try {
-            JWTClaimsSet claims = signedClaims(keys, token);
-            if (claims == null) {
+            Verified signed = signed(keys, token);
+            if (signed == null) {
                 return Optional.empty();
             }
-            claims(issuer, requireUnexpired).verify(claims, null);
-            return Optional.of(claims);
+            claims(issuer, requireUnexpired).verify(signed.claims(), null);
+            return Optional.of(new Typed(signed.type(), signed.claims()));
         } catch (ParseException | JOSEException | BadJOSEException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    /** The claims of a token signed by one of {@code keys}, remembered or verified now; null if it is not. */
-    private JWTClaimsSet signedClaims(JWKSet keys, String token) throws ParseException, JOSEException {
+    /** A token signed by one of {@code keys}, remembered or verified now; null if it is not. */
+    private Verified signed(JWKSet keys, String token) throws ParseException, JOSEException {
         Verified known = verified.get(token);
         if (known != null && known.key().equals(keys.getKeyByKeyId(known.key().getKeyID()))) {
-            return known.claims();
+            return known;
         }
         SignedJWT jwt = SignedJWT.parse(token);
         JWK jwk = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
@@ -86,12 +97,13 @@ public class TokenVerifier {
                 || !jwt.verify(verifier(jwk, jwt))) {
             return null;
         }
-        JWTClaimsSet claims = jwt.getJWTClaimsSet();
+        JOSEObjectType type = jwt.getHeader().getType();
+        Verified now = new Verified(jwk, type == null ? null : type.getType(), jwt.getJWTClaimsSet());
         if (verified.size() >= TOKENS_KEPT) {
             verified.clear();
         }
-        verified.put(token, new Verified(jwk, claims));
-        return claims;
+        verified.put(token, now);
+        return now;
     }
 
     /** How many verified tokens are remembered now. */
