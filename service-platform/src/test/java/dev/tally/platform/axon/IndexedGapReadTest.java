@@ -11,11 +11,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStorageEngineStatements;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -90,14 +88,7 @@ class IndexedGapReadTest {
 
     @Nested
     class OnH2 extends Contract {
-        private final DataSource ds = h2();
-
-        private static DataSource h2() {
-            JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL("jdbc:h2:mem:gap-read-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-            h2.setUser("sa");
-            return StoreGapsTest.Contract.migrated(h2);
-        }
+        private final DataSource ds = StoreGapsTest.Contract.migratedH2("gap-read");
 
         @Override
         DataSource dataSource() {

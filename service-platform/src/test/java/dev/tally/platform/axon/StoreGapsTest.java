@@ -124,6 +124,14 @@ class StoreGapsTest {
             }
         }
 
+        /** A new in-memory H2 database, named {@code prefix} and a random suffix, with the event store's schema. */
+        static DataSource migratedH2(String prefix) {
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL("jdbc:h2:mem:" + prefix + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+            h2.setUser("sa");
+            return migrated(h2);
+        }
+
         /** The test database with the event store's schema. */
         static DataSource migrated(PostgresTestDatabase db) {
             PGSimpleDataSource pg = new PGSimpleDataSource();
@@ -152,14 +160,7 @@ class StoreGapsTest {
 
     @Nested
     class OnH2 extends Contract {
-        private final DataSource ds = h2();
-
-        private static DataSource h2() {
-            JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL("jdbc:h2:mem:gaps-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-            h2.setUser("sa");
-            return migrated(h2);
-        }
+        private final DataSource ds = migratedH2("gaps");
 
         @Override
         DataSource dataSource() {
