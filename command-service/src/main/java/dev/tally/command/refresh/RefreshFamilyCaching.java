@@ -2,13 +2,13 @@ package dev.tally.command.refresh;
 
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
+import dev.tally.platform.axon.LeastRecentlyUsedCache;
 import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -36,8 +36,10 @@ import org.springframework.context.annotation.Configuration;
  * leeway's bound reached) first ask the store, through {@link FamilyHistory}, whether the history moved past the copy,
  * and are retried the same way if it did.
  *
- * <p>{@link WeakReferenceCache}: an entry lives until the garbage collector finds it unreferenced, so an idle family
- * costs no memory; a busy one is loaded again after a collection, which the snapshots keep to one row and a few events.
+ * <p>{@link LeastRecentlyUsedCache} of {@value #CACHED_FAMILIES} families: the busy families stay, and a family
+ * unused while that many others were used is read again from its snapshot when it comes back. Axon's weak-reference
+ * cache, used before, lost every family at each young collection, and the rotations that met one paid a snapshot's
+ * read and decoding each (BENCHMARKS.md, "Refresh rotation").
  */
 @Configuration(proxyBeanMethods = false)
 public class RefreshFamilyCaching {
@@ -45,10 +47,12 @@ public class RefreshFamilyCaching {
     public static final String SNAPSHOTS = "refreshTokenFamilySnapshots";
     /** Events between snapshots of a family. */
     public static final int SNAPSHOT_EVERY = 20;
+    /** Families kept in memory between commands, the least recently used dropped first. */
+    public static final int CACHED_FAMILIES = 4_096;
 
     @Bean(CACHE)
     public Cache refreshTokenFamilyCache() {
-        return new WeakReferenceCache();
+        return new LeastRecentlyUsedCache(CACHED_FAMILIES);
     }
 
     @Bean(SNAPSHOTS)
