@@ -63,24 +63,42 @@ public class StateRepository {
 
     /** Newest first (by start, then id), after the keyset {@code before} of the previous page when given. */
     public List<SessionState> sessions(String tenantId, String userId, Keyset before, int limit) {
-        TenantSql q = TenantSql.select(SESSION_COLUMNS, "session_view", tenantId).and("user_id = ?", userId);
-        if (before != null) {
-            q.andAll("(started_at < ? OR (started_at = ? AND session_id < ?))", before.startedAt(), before.startedAt(),
-                    before.id());
-        }
-        q.tail("ORDER BY started_at DESC, session_id DESC LIMIT ?", limit);
+        TenantSql q = sessionsQuery(tenantId, userId, before, limit);
         return jdbc.query(q.sql(), SESSION, q.params()).stream().map(Stored::state).toList();
     }
 
     public List<FamilyState> families(String tenantId, String userId, String sessionId, Keyset before, int limit) {
+        TenantSql q = familiesQuery(tenantId, userId, sessionId, before, limit);
+        return jdbc.query(q.sql(), FAMILY, q.params()).stream().map(Stored::state).toList();
+    }
+
+    static TenantSql sessionsQuery(String tenantId, String userId, Keyset before, int limit) {
+        TenantSql q = TenantSql.select(SESSION_COLUMNS, "session_view", tenantId).and("user_id = ?", userId);
+        return page(q, "session_id", userId != null ? "user_id" : null, before, limit);
+    }
+
+    static TenantSql familiesQuery(String tenantId, String userId, String sessionId, Keyset before, int limit) {
         TenantSql q = TenantSql.select(FAMILY_COLUMNS, "refresh_family_view", tenantId).and("user_id = ?", userId)
                 .and("session_id = ?", sessionId);
+        return page(q, "family_id", userId != null ? "user_id" : sessionId != null ? "session_id" : null, before,
+                limit);
+    }
+
+    /**
+     * A page newest first, as one range of the index {@code (tenant_id, [filtered], started_at, id)} read in its
+     * order (migration {@code V4_4}). The keyset's {@code OR} alone cannot bound that range, so a bare
+     * {@code started_at <= ?} beside it does; and the {@code ORDER BY} names the index's whole key, whose leading
+     * columns the conditions fix, so that H2 sees the index answers in that order and stops at the limit (as for the
+     * audit's pages, {@code AuditRepository}).
+     */
+    private static TenantSql page(TenantSql q, String id, String filtered, Keyset before, int limit) {
         if (before != null) {
-            q.andAll("(started_at < ? OR (started_at = ? AND family_id < ?))", before.startedAt(), before.startedAt(),
-                    before.id());
+            q.and("started_at <= ?", before.startedAt());
+            q.andAll("(started_at < ? OR (started_at = ? AND " + id + " < ?))", before.startedAt(),
+                    before.startedAt(), before.id());
         }
-        q.tail("ORDER BY started_at DESC, family_id DESC LIMIT ?", limit);
-        return jdbc.query(q.sql(), FAMILY, q.params()).stream().map(Stored::state).toList();
+        return q.tail("ORDER BY tenant_id DESC" + (filtered == null ? "" : ", " + filtered + " DESC")
+                + ", started_at DESC, " + id + " DESC LIMIT ?", limit);
     }
 
     /** Where a page of a list ended: the last row's start and id. */
