@@ -132,9 +132,9 @@ public class AuditRepository {
      * The order of a page, written as the full key of the index it walks: the tenant, the filter's column when it
      * has one that names a single value, and the position. The leading columns are fixed by the conditions, so the
      * order is the position's; written out, it lets H2 see that the index already answers in that order and stop at
-     * the limit. Ordered by position alone, H2 read the primary key backwards and filtered: every row of the tenant
-     * for a family's page (its statistics rate a column that most rows leave empty as unselective), and every row of
-     * a type for a type's. PostgreSQL plans both forms alike.
+     * the limit. Ordered by position alone, H2 walked the same index but read every matching row below the cursor
+     * before it applied the limit: the tenant's whole history for its newest page, every row of a type for a type's
+     * ({@code AuditPagesOnH2Test}). PostgreSQL plans both forms alike.
      */
     private static String order(AuditFilter f, String direction) {
         String column = f.jti() != null ? "jti"
