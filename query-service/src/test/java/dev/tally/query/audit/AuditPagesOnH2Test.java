@@ -2,6 +2,7 @@ package dev.tally.query.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.query.ViewsOnH2;
 import dev.tally.query.web.TenantSql;
 import dev.tally.testsupport.H2RowsRead;
 import java.sql.Connection;
@@ -10,14 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The audit API's pages on H2, the standalone server's database, over a history shaped like a real one: most rows are
@@ -35,9 +33,7 @@ class AuditPagesOnH2Test {
 
     @BeforeEach
     void history() {
-        String url = "jdbc:h2:mem:audit-pages-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration/tally").load().migrate();
-        ds = new DriverManagerDataSource(url, "sa", "");
+        ds = ViewsOnH2.migrated("audit-pages");
         repository = new AuditRepository(new JdbcTemplate(ds));
         List<AuditRow> batch = new ArrayList<>();
         for (int p = 1; p <= ROWS; p++) {

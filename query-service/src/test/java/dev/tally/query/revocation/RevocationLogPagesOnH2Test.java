@@ -2,6 +2,7 @@ package dev.tally.query.revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.query.ViewsOnH2;
 import dev.tally.query.web.TenantSql;
 import dev.tally.testsupport.H2RowsRead;
 import java.sql.Connection;
@@ -10,13 +11,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The revocation list's pages on H2, the standalone server's database: paging by the cursor answers every entry once,
@@ -30,9 +28,7 @@ class RevocationLogPagesOnH2Test {
 
     @BeforeEach
     void log() {
-        String url = "jdbc:h2:mem:revocation-pages-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration/tally").load().migrate();
-        ds = new DriverManagerDataSource(url, "sa", "");
+        ds = ViewsOnH2.migrated("revocation-pages");
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         List<Object[]> rows = new ArrayList<>();
         for (int p = 1; p <= ENTRIES; p++) {

@@ -2,6 +2,7 @@ package dev.tally.query.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.query.ViewsOnH2;
 import dev.tally.query.state.StateRepository.Keyset;
 import dev.tally.query.web.TenantSql;
 import dev.tally.testsupport.H2RowsRead;
@@ -15,11 +16,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The lists of sessions and refresh token families on H2, the standalone server's database: paging by the keyset
@@ -39,9 +38,7 @@ class StateListPagesOnH2Test {
 
     @BeforeEach
     void views() {
-        String url = "jdbc:h2:mem:state-pages-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration/tally").load().migrate();
-        ds = new DriverManagerDataSource(url, "sa", "");
+        ds = ViewsOnH2.migrated("state-pages");
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         repository = new StateRepository(jdbc);
         List<Object[]> sessionRows = new ArrayList<>();
