@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,26 +96,8 @@ class AuditPagesOnH2Test {
             List<Long> expected = all.stream().filter(matches(f)).filter(r -> r.position() <= through)
                     .map(AuditRow::position).toList();
 
-            List<Long> newestFirst = new ArrayList<>();
-            Long before = null;
-            while (true) {
-                List<AuditRow> page = repository.newestFirst(f, before, through, 37);
-                page.forEach(r -> newestFirst.add(r.position()));
-                if (page.size() < 37) {
-                    break;
-                }
-                before = page.get(page.size() - 1).position();
-            }
-            List<Long> oldestFirst = new ArrayList<>();
-            Long after = null;
-            while (true) {
-                List<AuditRow> page = repository.oldestFirst(f, after, through, 37);
-                page.forEach(r -> oldestFirst.add(r.position()));
-                if (page.size() < 37) {
-                    break;
-                }
-                after = page.get(page.size() - 1).position();
-            }
+            List<Long> newestFirst = pageThrough(before -> repository.newestFirst(f, before, through, 37), 37);
+            List<Long> oldestFirst = pageThrough(after -> repository.oldestFirst(f, after, through, 37), 37);
 
             assertThat(oldestFirst).as("oldest first: %s", f).containsExactlyElementsOf(expected);
             assertThat(newestFirst).as("newest first: %s", f)
@@ -156,6 +139,20 @@ class AuditPagesOnH2Test {
             TenantSql page = AuditRepository.newestFirstQuery(f, before, through, 101);
             assertThat(scanned(byPositionAlone(page), page.params())).as("ordered by position alone: %s", f)
                     .isGreaterThan(acme / 2);
+        }
+    }
+
+    /** Every position a selection answers, page by page, each page's last position the next page's cursor. */
+    private static List<Long> pageThrough(Function<Long, List<AuditRow>> page, int limit) {
+        List<Long> positions = new ArrayList<>();
+        Long cursor = null;
+        while (true) {
+            List<AuditRow> rows = page.apply(cursor);
+            rows.forEach(r -> positions.add(r.position()));
+            if (rows.size() < limit) {
+                return positions;
+            }
+            cursor = rows.get(rows.size() - 1).position();
         }
     }
 

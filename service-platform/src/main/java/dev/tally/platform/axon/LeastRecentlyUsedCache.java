@@ -71,17 +71,12 @@ public final class LeastRecentlyUsedCache implements Cache {
     @Override
     public boolean putIfAbsent(Object key, Object value) {
         requireValue(value);
-        List<Object> dropped;
-        synchronized (this) {
-            if (entries.containsKey(key)) {
-                return false;
-            }
-            entries.put(key, value);
-            dropped = dropEldest();
-        }
-        tell(listener -> listener.onEntryCreated(key, value));
-        expired(dropped);
-        return true;
+        boolean[] added = {false};
+        computeIfAbsent(key, () -> {
+            added[0] = true;
+            return value;
+        });
+        return added[0];
     }
 
     @Override
