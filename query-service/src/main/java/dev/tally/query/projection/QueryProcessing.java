@@ -1,5 +1,6 @@
 package dev.tally.query.projection;
 
+import dev.tally.platform.axon.PacedEventSource;
 import dev.tally.platform.projection.ProcessorFailures;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +21,10 @@ import org.springframework.context.annotation.Configuration;
  * <p>The processors are named {@code query-audit}, {@code query-sessions} and {@code query-revocations}, so they
  * cannot meet another module's processing group in one JVM; the API names them {@code audit}, {@code sessions},
  * {@code revocations}.
+ *
+ * <p>Each reads the store through a {@link PacedEventSource}: at the head of a busy store a batch starts at most once
+ * per {@code tally.query.batch-interval}, so a view commits once for the events of that interval, not once for every
+ * few of them.
  *
  * <p>A handler's failure propagates: the batch rolls back, its token stays, and the processor retries it (Axon's
  * default would log the failure and move past the event, leaving a hole in the view). Each failure is recorded
@@ -48,7 +53,8 @@ public class QueryProcessing {
                    QueryProperties properties) {
         for (String processor : BY_NAME.values()) {
             processing.registerTokenStore(processor, c -> tokens.tokenStore());
-            processing.registerTrackingEventProcessor(processor, c -> c.eventStore(),
+            processing.registerTrackingEventProcessor(processor,
+                    c -> new PacedEventSource(c.eventStore(), properties.batchInterval()),
                     c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                             .andBatchSize(properties.batchSize())
                             .andInitialTrackingToken(StreamableMessageSource::createTailToken));
