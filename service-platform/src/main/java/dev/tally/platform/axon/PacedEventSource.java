@@ -1,6 +1,7 @@
 package dev.tally.platform.axon;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -69,7 +70,7 @@ public final class PacedEventSource implements StreamableMessageSource<TrackedEv
     }
 
     @Override
-    public TrackingToken createTokenAt(java.time.Instant dateTime) {
+    public TrackingToken createTokenAt(Instant dateTime) {
         return store.createTokenAt(dateTime);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class EventPositionsTest {
             positions.remember("event-" + i, i);
         }
 
-        List<String> last = java.util.stream.IntStream.range(read - EventPositions.REMEMBERED, read)
+        List<String> last = IntStream.range(read - EventPositions.REMEMBERED, read)
                 .mapToObj(i -> "event-" + i).toList();
         Map<String, Long> answered = positions.of(last);
         assertThat(answered).hasSize(EventPositions.REMEMBERED);
