@@ -119,6 +119,12 @@ public class ViewCheckpoints implements SmartLifecycle {
                          RevocationView.State revocations, Body body, Set<String> users) {
     }
 
+    /** How long {@link #stop()} waits for a checkpoint being written, and then for the last one. */
+    static final Duration LAST_WRITE_WAIT = Duration.ofSeconds(10);
+
+    /** {@link #LAST_WRITE_WAIT}, shorter in tests. */
+    Duration lastWriteWait = LAST_WRITE_WAIT;
+
     public ViewCheckpoints(JdbcTemplate jdbc, EventStorageEngine storage,
                            @Qualifier("eventSerializer") Serializer eventSerializer,
                            ObjectProvider<org.axonframework.config.Configuration> axon, Clock clock,
@@ -291,7 +297,14 @@ public class ViewCheckpoints implements SmartLifecycle {
         scheduler.scheduleWithFixedDelay(this::writeLogged, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** An orderly shutdown: the background writer ends, then one last checkpoint is written. */
+    /**
+     * An orderly shutdown: the background writer ends, then one last checkpoint is written, each waited for at most
+     * {@link #LAST_WRITE_WAIT}. A checkpoint only saves the next start some reading, so it is not worth a stalled
+     * shutdown: with the database unreachable, each attempt waits the pool's connection timeout (30 s by default),
+     * which held every JVM that closed a Tally context after its test database was dropped. A write that does not end
+     * in time is left to finish or fail on its daemon thread; it is never interrupted, since an interrupt during a
+     * JDBC call closes H2's file channel, and with it the embedded database.
+     */
     @Override
     public void stop() {
         ScheduledExecutorService running;
@@ -302,14 +315,20 @@ public class ViewCheckpoints implements SmartLifecycle {
         if (running == null) {
             return;
         }
-        // not shutdownNow: an interrupt during a JDBC call closes H2's file channel, and with it the embedded database
         running.shutdown();
         try {
-            running.awaitTermination(5, TimeUnit.MINUTES);
+            if (!running.awaitTermination(lastWriteWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("a view checkpoint still being written after {}; no last one at shutdown", lastWriteWait);
+                return;
+            }
+            Thread last = Thread.ofPlatform().name("tally-view-checkpoint-last").daemon().start(this::writeLogged);
+            if (!last.join(lastWriteWait)) {
+                LOG.warn("the last view checkpoint was not written within {}; the next start reads more of the store",
+                        lastWriteWait);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        writeLogged();
     }
 
     @Override
