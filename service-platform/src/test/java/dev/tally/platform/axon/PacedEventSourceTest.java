@@ -53,10 +53,7 @@ class PacedEventSourceTest {
     @Test
     void aBatchSoonerThanTheIntervalWaitsOutTheRestOfIt() throws Exception {
         Queued events = new Queued(2);
-        BlockingStream<TrackedEventMessage<?>> stream = paced(events, nanos -> {
-            pauses.add(nanos);
-            now.addAndGet(nanos);
-        }).openStream(null);
+        BlockingStream<TrackedEventMessage<?>> stream = paced(events, this::recordAndAdvance).openStream(null);
         assertThat(stream.hasNextAvailable(1, TimeUnit.SECONDS)).isTrue();
         stream.nextAvailable();
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(20));
@@ -69,10 +66,7 @@ class PacedEventSourceTest {
     @Test
     void theIntervalCountsFromTheStartOfTheBatchNotItsEnd() throws Exception {
         Queued events = new Queued(3);
-        BlockingStream<TrackedEventMessage<?>> stream = paced(events, nanos -> {
-            pauses.add(nanos);
-            now.addAndGet(nanos);
-        }).openStream(null);
+        BlockingStream<TrackedEventMessage<?>> stream = paced(events, this::recordAndAdvance).openStream(null);
         stream.hasNextAvailable(1, TimeUnit.SECONDS);
         stream.nextAvailable();
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(80)); // the batch took longer than the interval: a catch-up
@@ -200,6 +194,12 @@ class PacedEventSourceTest {
         });
         count.incrementAndGet();
         return null;
+    }
+
+    /** A pause that is recorded and moves the test's monotonic clock by its length. */
+    private void recordAndAdvance(long nanos) {
+        pauses.add(nanos);
+        now.addAndGet(nanos);
     }
 
     private PacedEventSource paced(Queued events, PacedEventSource.Pause pause) {
