@@ -44,7 +44,9 @@ TALLY_ADMIN_TOKEN=$token "$JAVA_HOME/bin/java" "${jvm_opts[@]}" -jar "$jar" --se
     --server.address=127.0.0.1 --tally.data-dir="$work/data" ${server_args[@]+"${server_args[@]}"} \
     > "$work/server.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
+# the data directory goes with the server: a run's H2 file reaches gigabytes (what the load writes in H2's 45 s
+# retention time), and a series of runs filled this machine's disk; the log and the reports stay
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work/data"' EXIT
 for ((i = 0; i < 240; i++)); do
     curl -sf "http://127.0.0.1:$port/actuator/health" > /dev/null && break
     kill -0 "$server" 2> /dev/null || { echo "[cpu] the server exited; see $work/server.log" >&2; exit 1; }
@@ -87,4 +89,4 @@ awk -F'\t' -v rate="$rate" -v window="$window" -v hz="$hz" '
     }' "$work/used"
 echo
 cat "$work/load.txt"
-echo "[cpu] server log and reports in $work" >&2
+echo "[cpu] server log and reports in $work (its data directory is removed)" >&2
