@@ -34,7 +34,7 @@ public final class PacedEventSource implements StreamableMessageSource<TrackedEv
 
     /** Waits for the given nanoseconds on the calling thread. */
     @FunctionalInterface
-    public interface Pause {
+    interface Pause {
         void nanos(long nanos) throws InterruptedException;
     }
 
@@ -43,8 +43,8 @@ public final class PacedEventSource implements StreamableMessageSource<TrackedEv
     }
 
     /** With the monotonic clock and the pause given, for tests. */
-    public PacedEventSource(StreamableMessageSource<TrackedEventMessage<?>> store, Duration interval,
-                            LongSupplier nanoTime, Pause pause) {
+    PacedEventSource(StreamableMessageSource<TrackedEventMessage<?>> store, Duration interval,
+                     LongSupplier nanoTime, Pause pause) {
         if (interval.isNegative()) {
             throw new IllegalArgumentException("a batch interval cannot be negative: " + interval);
         }
