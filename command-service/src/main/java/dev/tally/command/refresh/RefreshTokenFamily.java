@@ -12,6 +12,7 @@ import dev.tally.kernel.refresh.RefreshCommands;
 import dev.tally.kernel.refresh.RefreshCommands.ExpireRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshCommands.IssuanceRecords;
 import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyExpired;
@@ -25,10 +26,15 @@ import dev.tally.kernel.refresh.RefreshOutcome;
 import dev.tally.kernel.refresh.RefreshTokenIntrospection;
 import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.kernel.revocation.RevocationCause;
+import dev.tally.kernel.client.GrantTypes;
+import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
+import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -143,7 +149,16 @@ public class RefreshTokenFamily {
      * own is asked of its stored history ({@link FamilyHistory#generationOf}), which only that rare path reads.
      */
     @CommandHandler
-    RefreshOutcome handle(RotateRefreshToken command, Clock clock, FamilyHistory history) {
+    RefreshOutcome handle(RotateRefreshToken command, Clock clock, FamilyHistory history, RotationRecords records) {
+        RefreshOutcome outcome = decide(command, clock, history);
+        if (outcome.granted() && command.issued() != null) {
+            // after the decision's events, in its unit of work: committed with it or not at all
+            records.append(command.issued());
+        }
+        return outcome;
+    }
+
+    private RefreshOutcome decide(RotateRefreshToken command, Clock clock, FamilyHistory history) {
         requireSameTenant(command.tenantId());
         requireHash("presentedTokenHash", command.presentedTokenHash());
         if (rotation != RotationMode.NONE) {
@@ -155,6 +170,9 @@ public class RefreshTokenFamily {
         // Nothing is recorded for another client's request: it learns nothing and can end nothing.
         if (!clientId.equals(command.clientId())) {
             return RefreshOutcome.refused("the refresh token was issued to another client");
+        }
+        if (command.issued() != null) {
+            requireDescribesThisUse(command.issued(), command.accessTokenId());
         }
         Instant now = clock.instant();
         if (expireIfDue(now)) {
@@ -204,6 +222,30 @@ public class RefreshTokenFamily {
                     null, null, 0);
         }
         return refuseUnlessBehind(history, "unknown refresh token");
+    }
+
+    /**
+     * Records that ride with a use must be of tokens this family may hand out for it: its tenant, client, user, session
+     * and API, a scope within its own, and the access token the command names. The token service builds them from what
+     * the family told it before; anything else is a bug there, refused before anything is decided.
+     */
+    private void requireDescribesThisUse(IssuanceRecords issued, String accessTokenId) {
+        AccessTokenIssued access = issued.accessToken();
+        if (access == null || !tenantId.equals(access.tenantId()) || !clientId.equals(access.clientId())
+                || !userId.equals(access.subject()) || !Objects.equals(sessionId, access.sessionId())
+                || !familyId.equals(access.familyId()) || !GrantTypes.REFRESH_TOKEN.equals(access.grantType())
+                || access.jti() == null || !access.jti().equals(accessTokenId) || access.audience() == null
+                || !List.of(access.audience().split(" ")).contains(audience) || !withinScope(access.scope())) {
+            throw new IllegalArgumentException("the access token's record does not describe a token of refresh token "
+                    + "family " + familyId + " for this use");
+        }
+        IdTokenIssued id = issued.idToken();
+        if (id != null && (!tenantId.equals(id.tenantId()) || !clientId.equals(id.clientId())
+                || !userId.equals(id.subject()) || !Objects.equals(sessionId, id.sessionId()) || id.jti() == null
+                || id.jti().equals(access.jti()))) {
+            throw new IllegalArgumentException("the ID token's record does not describe a token of refresh token "
+                    + "family " + familyId + " for this use");
+        }
     }
 
     /** Whether a requested scope (space-separated; none means the family's whole scope) is within the family's. */

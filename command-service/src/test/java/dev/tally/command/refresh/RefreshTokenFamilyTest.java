@@ -14,6 +14,7 @@ import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshCommands.ExpireRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
+import dev.tally.kernel.refresh.RefreshCommands.IssuanceRecords;
 import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
@@ -27,6 +28,8 @@ import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
 import dev.tally.kernel.refresh.RefreshOutcome;
 import dev.tally.kernel.refresh.RefreshTokenIntrospection;
 import dev.tally.kernel.revocation.RevocationCause;
+import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
+import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
 import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.testsupport.MutableClock;
 import java.time.Duration;
@@ -69,6 +72,7 @@ class RefreshTokenFamilyTest {
         fixture.registerInjectableResource(new InMemoryTenantDirectory().withTenant("acme").withTenant("globex")
                 .withDeletedTenant("initech"));
         fixture.registerInjectableResource(clock);
+        fixture.registerInjectableResource(new RotationRecords(fixture.getEventStore()));
         fixture.registerInjectableResource(new FamilyHistory() {
             @Override
             public boolean movedPast(String familyId, long version) {
@@ -350,6 +354,105 @@ class RefreshTokenFamilyTest {
                 .expectResultMessagePayload(RefreshOutcome.scopeRefused("a refresh may narrow the granted scope, not widen it"));
         step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(2), "jti-r", " offline_access  openid "),
                 replay(2, NOW, "jti-r")).expectResultMessagePayload(replayed(2));
+    }
+
+    // --- issuance records that ride with a use
+
+    /** A granted rotation appends the records it carries after its own event, in its unit of work. */
+    @Test
+    void rotateWithIssuanceRecordsThenTheyFollowTheRotation() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        IssuanceRecords issued = records("jti-2", "openid", true);
+
+        step(rotate(1, 2, issued),
+                rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)),
+                issued.accessToken(), issued.idToken())
+                .expectResultMessagePayload(granted(2));
+    }
+
+    /** A replay within the leeway hands out a new access token: its record rides with the replay. */
+    @Test
+    void replayWithinTheLeewayWithIssuanceRecordsThenTheyFollowTheReplay() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+        IssuanceRecords issued = records("jti-r", SCOPE, false);
+
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), token(2), "jti-r", null, issued),
+                replay(2, NOW, "jti-r"), issued.accessToken())
+                .expectResultMessagePayload(replayed(2));
+    }
+
+    @Test
+    void useWithoutRotationWithIssuanceRecordsThenTheyFollowTheUse() {
+        history.add(started(RotationMode.NONE, IDLE_LIFETIME, 0));
+        IssuanceRecords issued = records("jti-u", SCOPE, true);
+
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(1), null, "jti-u", null, issued),
+                new RefreshTokenUsed(FAMILY, "acme", "app", "usr_1", NOW, NOW.plusSeconds(IDLE_LIFETIME), "jti-u"),
+                issued.accessToken(), issued.idToken());
+    }
+
+    /** A refusal hands nothing out, so nothing of what the command carries is recorded; the refusal's own events are. */
+    @Test
+    void refusedUsesWithIssuanceRecordsThenNoRecord() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, 0));
+        step(rotate(1, 2), rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)));
+
+        step(new RotateRefreshToken(FAMILY, "acme", "app", token(2), token(3), "jti-3", "openid admin",
+                records("jti-3", "openid", false)))
+                .expectResultMessagePayload(RefreshOutcome.scopeRefused("a refresh may narrow the granted scope, not widen it"));
+        step(new RotateRefreshToken(FAMILY, "acme", "other-app", token(2), token(3), "jti-3", null,
+                records("jti-3", SCOPE, false)))
+                .expectResultMessagePayload(RefreshOutcome.refused("the refresh token was issued to another client"));
+        step(rotate(1, 3, records("jti-3", SCOPE, false)),
+                new ReuseDetected(FAMILY, "acme", "app", "usr_1", "ses_1", 1, 2, NOW), reuseRevoked(NOW));
+        step(rotate(2, 3, records("jti-3", SCOPE, false)))
+                .expectResultMessagePayload(RefreshOutcome.refused("the refresh token was revoked after a reuse"));
+    }
+
+    @Test
+    void expiredFamilyWithIssuanceRecordsThenOnlyTheExpiry() {
+        history.add(started(RotationMode.ROTATE, 0, 0));
+        clock.set(NOW.plusSeconds(ABSOLUTE_LIFETIME));
+
+        step(rotate(1, 2, records("jti-2", SCOPE, false)),
+                new RefreshTokenFamilyExpired(FAMILY, "acme", "usr_1", ABSOLUTE, NOW.plusSeconds(ABSOLUTE_LIFETIME),
+                        clock.instant()))
+                .expectResultMessagePayload(RefreshOutcome.refused(RefreshOutcome.EXPIRED));
+    }
+
+    /**
+     * Records that do not describe a token of this family for this use are a bug of the sender: refused before
+     * anything is decided, the presented token untouched.
+     */
+    @Test
+    void issuanceRecordsOfAnotherTokenThenIllegalArgumentAndNothingDecided() {
+        history.add(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY));
+        AccessTokenIssued good = records("jti-2", SCOPE, false).accessToken();
+        IdTokenIssued goodId = records("jti-2", SCOPE, true).idToken();
+        List<IssuanceRecords> wrong = List.of(
+                new IssuanceRecords(null, goodId),
+                new IssuanceRecords(access(good, "globex", "app", "usr_1", "ses_1", FAMILY, "jti-2", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app2", "usr_1", "ses_1", FAMILY, "jti-2", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_2", "ses_1", FAMILY, "jti-2", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_1", null, FAMILY, "jti-2", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_1", "ses_1", "rtf_2", "jti-2", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_1", "ses_1", FAMILY, "jti-other", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_1", "ses_1", FAMILY, "jti-2", "https://other", SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_1", "ses_1", FAMILY, "jti-2", AUDIENCE, "openid admin"), null),
+                new IssuanceRecords(good, new IdTokenIssued("acme", "id-2", "app", "usr_2", "ses_1", NOW,
+                        NOW.plusSeconds(3600), 3600, "tenant", List.of())),
+                new IssuanceRecords(good, new IdTokenIssued("acme", "jti-2", "app", "usr_1", "ses_1", NOW,
+                        NOW.plusSeconds(3600), 3600, "tenant", List.of())));
+        for (IssuanceRecords issued : wrong) {
+            fixture.given(List.copyOf(history)).when(rotate(1, 2, issued))
+                    .expectException(IllegalArgumentException.class)
+                    .expectNoEvents();
+        }
+        // the token was not spent
+        step(rotate(1, 2, new IssuanceRecords(good, goodId)),
+                rotated(2, 1, 2, false, NOW, NOW.plusSeconds(ABSOLUTE_LIFETIME), NOW.plusSeconds(IDLE_LIFETIME)),
+                good, goodId);
     }
 
     /** A family's scope as stored, a name twice included, still answers a narrower request. */
@@ -766,6 +869,25 @@ class RefreshTokenFamilyTest {
     /** Presents token {@code presented}; if the family rotates, token {@code next} is handed out. */
     static RotateRefreshToken rotate(int presented, int next) {
         return new RotateRefreshToken(FAMILY, "acme", "app", token(presented), token(next), "jti-" + next);
+    }
+
+    /** Presents token {@code presented} with the records of the tokens a grant hands out. */
+    static RotateRefreshToken rotate(int presented, int next, IssuanceRecords issued) {
+        return new RotateRefreshToken(FAMILY, "acme", "app", token(presented), token(next), "jti-" + next, null, issued);
+    }
+
+    /** The records of a refresh's access token {@code jti} (for the family's API and userinfo) and, if asked, ID token. */
+    static IssuanceRecords records(String jti, String scope, boolean idToken) {
+        AccessTokenIssued access = new AccessTokenIssued("acme", jti, "app", "usr_1", AUDIENCE + " https://id.example/userinfo",
+                scope, "refresh_token", NOW, NOW.plusSeconds(600), 600, "tenant", List.of(), "ses_1", FAMILY);
+        return new IssuanceRecords(access, idToken ? new IdTokenIssued("acme", "id-" + jti, "app", "usr_1", "ses_1",
+                NOW, NOW.plusSeconds(3600), 3600, "tenant", List.of()) : null);
+    }
+
+    static AccessTokenIssued access(AccessTokenIssued a, String tenant, String client, String user, String session,
+                                    String family, String jti, String audience, String scope) {
+        return new AccessTokenIssued(tenant, jti, client, user, audience, scope, a.grantType(), a.issuedAt(),
+                a.expiresAt(), a.lifetimeSeconds(), a.decidedBy(), a.lifetimeTrace(), session, family);
     }
 
     static TokenRotated rotated(int generation, int presented, int next, boolean withinLeeway, Instant at,

@@ -1,5 +1,7 @@
 package dev.tally.kernel.refresh;
 
+import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
+import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
@@ -37,14 +39,33 @@ public final class RefreshCommands {
      * @param accessTokenId the jti of the access token this use will issue
      * @param requestedScope the scope the client asked for, {@code null} or empty for the family's whole scope; a
      *                       wider one is refused before anything is recorded
+     * @param issued the records of the tokens this use hands out if granted, appended with the family's decision;
+     *               {@code null} when the token service records them itself after the answer
      */
     public record RotateRefreshToken(@TargetAggregateIdentifier String familyId, String tenantId, String clientId,
                                      String presentedTokenHash, String newTokenHash, String accessTokenId,
-                                     String requestedScope) {
+                                     String requestedScope, IssuanceRecords issued) {
+        public RotateRefreshToken(String familyId, String tenantId, String clientId, String presentedTokenHash,
+                                  String newTokenHash, String accessTokenId, String requestedScope) {
+            this(familyId, tenantId, clientId, presentedTokenHash, newTokenHash, accessTokenId, requestedScope, null);
+        }
+
         public RotateRefreshToken(String familyId, String tenantId, String clientId, String presentedTokenHash,
                                   String newTokenHash, String accessTokenId) {
-            this(familyId, tenantId, clientId, presentedTokenHash, newTokenHash, accessTokenId, null);
+            this(familyId, tenantId, clientId, presentedTokenHash, newTokenHash, accessTokenId, null, null);
         }
+    }
+
+    /**
+     * The records of the tokens a granted use hands out, appended in the transaction that records the family's
+     * decision: a refresh then waits for one durable commit, not two (the decision's, then the records'). The token
+     * service signs the tokens before it asks, from what it already knows of the family (its user, session, scope and
+     * API never change); the family appends the records only when it grants the use, and refuses records that do not
+     * describe it. The access token's {@code jti} is the command's {@code accessTokenId}.
+     *
+     * @param idToken {@code null} when no ID token is handed out
+     */
+    public record IssuanceRecords(AccessTokenIssued accessToken, IdTokenIssued idToken) {
     }
 
     /** Ends the family (RFC 7009 revocation, logout, administrator, permission change). Idempotent. */
