@@ -12,6 +12,7 @@ import dev.tally.kernel.refresh.RefreshTokens;
 import dev.tally.platform.axon.ConcurrentAppend;
 import dev.tally.platform.axon.StoreFailure;
 import dev.tally.token.protocol.OAuthError;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -31,6 +32,7 @@ public class RefreshFamilies {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshFamilies.class);
 
     private final CommandGateway commands;
+    private final KnownFamilies known = new KnownFamilies();
 
     public RefreshFamilies(CommandGateway commands) {
         this.commands = commands;
@@ -47,18 +49,41 @@ public class RefreshFamilies {
      * @throws OAuthError invalid grant for a family that does not exist (or is another tenant's)
      */
     public RefreshOutcome rotate(RotateRefreshToken command) {
-        RefreshOutcome outcome = ask(command.familyId(), "rotate", () -> commands.sendAndWait(command),
-                OAuthError.invalidGrant("unknown refresh token"));
+        RefreshOutcome outcome;
+        try {
+            outcome = ask(command.familyId(), "rotate", () -> commands.sendAndWait(command),
+                    OAuthError.invalidGrant("unknown refresh token"));
+        } catch (RuntimeException e) {
+            known.forget(command.familyId());
+            throw e;
+        }
         if (outcome == null) {
+            known.forget(command.familyId());
             throw OAuthError.invalidGrant("the refresh token was refused");
         }
+        if (outcome.granted()) {
+            known.remember(command.familyId(), new FamilyFacts(command.tenantId(), command.clientId(), outcome.userId(),
+                    outcome.sessionId(), outcome.scope(), outcome.audience()));
+        } else {
+            known.forget(command.familyId()); // most refusals are of a family that has ended
+        }
         return outcome;
+    }
+
+    /**
+     * What this node knows of the family, if it is this tenant's and client's: the facts a family never changes,
+     * from its start here or its last granted use here ({@link KnownFamilies}). Empty means: ask the family first.
+     */
+    public Optional<FamilyFacts> known(String familyId, String tenantId, String clientId) {
+        return known.of(familyId, tenantId, clientId);
     }
 
     /** A new family for a login that asked for offline access. */
     public void start(StartRefreshTokenFamily command) {
         try {
             commands.sendAndWait(command);
+            known.remember(command.familyId(), new FamilyFacts(command.tenantId(), command.clientId(), command.userId(),
+                    command.sessionId(), command.scope(), command.audience()));
         } catch (RuntimeException e) {
             if (!StoreFailure.causedBy(e)) {
                 throw e;
@@ -84,6 +109,7 @@ public class RefreshFamilies {
 
     /** Ends the family (idempotent); a family that does not exist has nothing to end. */
     public void revoke(RevokeRefreshTokenFamily command) {
+        known.forget(command.familyId());
         ask(command.familyId(), "revoke", () -> commands.sendAndWait(command), null);
     }
 

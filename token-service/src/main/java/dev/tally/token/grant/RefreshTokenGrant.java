@@ -10,10 +10,12 @@ import dev.tally.kernel.revocation.RevocationCause;
 import dev.tally.kernel.session.SessionCommands.RevokeSession;
 import dev.tally.kernel.session.SessionEndReason;
 import dev.tally.token.audience.Audiences;
+import dev.tally.token.family.FamilyFacts;
 import dev.tally.token.family.RefreshFamilies;
 import dev.tally.token.family.RefreshSuccessors;
 import dev.tally.token.issuance.Issued;
 import dev.tally.token.issuance.TokenIssuer;
+import dev.tally.token.issuance.TokenIssuer.Prepared;
 import dev.tally.token.issuance.UserTokens;
 import dev.tally.token.issuance.UserTokens.Jtis;
 import dev.tally.token.issuance.UserTokens.Login;
@@ -41,6 +43,11 @@ import org.springframework.stereotype.Component;
  * user's login session too when the tenant says so ({@code on_refresh_token_reuse}). A refresh keeps the family's API:
  * an {@code audience} or {@code resource} (RFC 8707 §2.2) naming another is {@code invalid_target}, asked of the family
  * before the token is spent.
+ *
+ * <p>When this node knows the family ({@link RefreshFamilies#known}: started or last granted here), the tokens are
+ * signed before the family is asked and their records ride with its command, which appends them only if it grants
+ * the use, in the transaction of its decision: a refresh then waits for one durable commit instead of two (the
+ * decision's, then the {@code IssuanceLog}'s). Otherwise the family is asked first and the tokens are recorded after.
  */
 @Component
 @Order(3)
@@ -81,21 +88,29 @@ public class RefreshTokenGrant implements Grant {
             metrics.refresh(tenant.tenantId(), TokenMetrics.Refresh.REFUSED);
             throw OAuthError.invalidGrant("unknown refresh token");
         }
+        Optional<FamilyFacts> known = families.known(familyId, tenant.tenantId(), request.client().clientId());
         Optional<String> named = Audiences.named(request.parameters());
         if (named.isPresent()) {
-            RefreshTokenIntrospection current = families.inspect(tenant.tenantId(), presented);
-            if (current.active()) {
-                requireFamilyAudience(named.get(), current.audience());
+            if (known.isPresent()) {
+                requireFamilyAudience(named.get(), known.get().audience()); // a family's API never changes
+            } else {
+                RefreshTokenIntrospection current = families.inspect(tenant.tenantId(), presented);
+                if (current.active()) {
+                    requireFamilyAudience(named.get(), current.audience());
+                }
             }
         }
         String next = successors.successorOf(presented);
         Jtis jtis = Jtis.fresh();
         Scope requested = request.parameters().scope();
+        // Signed before the family decides when this node knows the family: its tokens' records then ride with the
+        // command and are committed with the decision, one durable commit for the refresh instead of two.
+        Prepared prepared = known.map(family -> prepare(request, family, requested, jtis, presented)).orElse(null);
         RefreshOutcome outcome;
         try {
             outcome = families.rotate(new RotateRefreshToken(familyId, tenant.tenantId(),
                     request.client().clientId(), SecretHash.of(presented), SecretHash.of(next), jtis.access(),
-                    requested.text()));
+                    requested.text(), prepared == null ? null : prepared.records()));
         } catch (OAuthError e) {
             if (e.error().equals("invalid_grant")) {
                 metrics.refresh(tenant.tenantId(), TokenMetrics.Refresh.REFUSED); // no such family
@@ -116,18 +131,41 @@ public class RefreshTokenGrant implements Grant {
             // a token within the leeway is not the family's current one, so the question above had no answer
             requireFamilyAudience(named.get(), outcome.audience());
         }
-        UserView user = users.user(tenant.tenantId(), outcome.userId())
+        String refresh = outcome.rotated() ? next : presented;
+        if (prepared != null) {
+            return issuer.handOut(prepared, refresh); // the family committed their records with its decision
+        }
+        return issuer.userTokens(userTokens(request, new FamilyFacts(tenant.tenantId(), request.client().clientId(),
+                outcome.userId(), outcome.sessionId(), outcome.scope(), outcome.audience()), requested, jtis, refresh));
+    }
+
+    /**
+     * The tokens signed ahead of the family's decision, or {@code null} if they cannot be (the user or the API is
+     * gone, a scope wider than the family's): the family is then asked first, and answers or refuses as always.
+     */
+    private Prepared prepare(GrantRequest request, FamilyFacts family, Scope requested, Jtis jtis, String presented) {
+        try {
+            return issuer.prepareRefresh(userTokens(request, family, requested, jtis, presented));
+        } catch (OAuthError cannotBeSignedAhead) {
+            return null;
+        }
+    }
+
+    /** What a refresh of the family hands out: for its user, API and login, within its scope. */
+    private UserTokens userTokens(GrantRequest request, FamilyFacts family, Scope requested, Jtis jtis, String refresh) {
+        TenantView tenant = request.tenant();
+        UserView user = users.user(tenant.tenantId(), family.userId())
                 .orElseThrow(() -> OAuthError.invalidGrant("the user no longer exists"));
-        ApiView api = outcome.audience() == null ? null : views.api(tenant.tenantId(), outcome.audience())
+        ApiView api = family.audience() == null ? null : views.api(tenant.tenantId(), family.audience())
                 .orElseThrow(() -> OAuthError.invalidGrant("the API of this refresh token no longer exists"));
-        Scope granted = Scope.parse(outcome.scope());
+        Scope granted = Scope.parse(family.scope());
         Scope scope = requested.isEmpty() ? granted : requested;
         if (!granted.containsAll(scope)) {
             // the family checked it before anything was spent; a family from an older version may not have
             throw OAuthError.invalidScope("a refresh may narrow the granted scope, not widen it");
         }
-        return issuer.userTokens(new UserTokens(tenant, request.client(), user, api, scope, type(), request.issuer(),
-                new Login(outcome.sessionId(), null, null), jtis, outcome.rotated() ? next : presented));
+        return new UserTokens(tenant, request.client(), user, api, scope, type(), request.issuer(),
+                new Login(family.sessionId(), null, null), jtis, refresh);
     }
 
     private static void requireFamilyAudience(String named, String familyAudience) {

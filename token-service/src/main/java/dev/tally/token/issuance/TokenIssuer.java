@@ -7,6 +7,7 @@ import dev.tally.kernel.crypto.TimeOrderedIds;
 import dev.tally.kernel.lifetime.LifetimeDecision;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
 import dev.tally.kernel.management.ManagementScopes;
+import dev.tally.kernel.refresh.RefreshCommands.IssuanceRecords;
 import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshTokens;
 import dev.tally.kernel.refresh.TenantRefreshSettings;
@@ -36,7 +37,9 @@ import org.springframework.stereotype.Component;
  * Issues tokens, in one place, the same way for every grant: takes the instant of issue, has the lifetime engine
  * decide every lifetime from it, builds the claims and signs, starts a refresh-token family when offline access is
  * granted, records every token it signed ({@link IssuanceLog}: a token the history does not know never leaves), and
- * answers what was issued. A grant decides who gets what; this decides how it is made.
+ * answers what was issued. A grant decides who gets what; this decides how it is made. A refresh of a family this
+ * node knows is the one exception to "records": its tokens are {@link #prepareRefresh prepared}, and their records
+ * are committed by the family's command with its decision before they are {@link #handOut handed out}.
  */
 @Component
 public class TokenIssuer {
@@ -92,6 +95,53 @@ public class TokenIssuer {
      * every lifetime from the engine, everything recorded before it is answered.
      */
     public Issued userTokens(UserTokens request) {
+        Prepared tokens = sign(request);
+        String refresh = request.refresh();
+        if (tokens.startsFamily()) {
+            refresh = startFamily(tokens.familyId(), request, tokens.scope(), tokens.refreshLifetime());
+        }
+        IssuanceRecords records = tokens.records();
+        if (records.idToken() == null) {
+            record(records.accessToken());
+        } else {
+            record(records.accessToken(), records.idToken());
+        }
+        return handOut(tokens, refresh);
+    }
+
+    /**
+     * A refresh's tokens, signed before its family decides, with their records: the family's command carries them
+     * and appends them with its decision, so the refresh waits for one durable commit. Nothing is recorded here;
+     * {@link #handOut} them once the family has granted the use, never otherwise.
+     *
+     * @param request its {@code refresh} is the presented token (it names the family the tokens carry as {@code fid})
+     */
+    public Prepared prepareRefresh(UserTokens request) {
+        if (request.refresh() == null) {
+            throw new IllegalArgumentException("a refresh names the family its tokens belong to");
+        }
+        return sign(request);
+    }
+
+    /** The tokens, once their records are committed, with the refresh token to hand out beside them. */
+    public Issued handOut(Prepared tokens, String refresh) {
+        metrics.issued(tokens.tenantId(), tokens.grantType(), tokens.decidedBy());
+        return new Issued(tokens.accessToken(), tokens.idToken(), refresh, tokens.scope());
+    }
+
+    /**
+     * Signed tokens not handed out yet, with the records that must be committed first.
+     *
+     * @param familyId       the refresh-token family the tokens carry ({@code fid}), or {@code null}
+     * @param startsFamily   whether handing them out starts that family (offline access granted outside a refresh)
+     * @param refreshLifetime the engine's absolute lifetime for a family this starts
+     */
+    public record Prepared(String tenantId, String grantType, String decidedBy, Scope scope, SignedToken accessToken,
+                           SignedToken idToken, IssuanceRecords records, String familyId, boolean startsFamily,
+                           long refreshLifetime) {
+    }
+
+    private Prepared sign(UserTokens request) {
         TenantView tenant = request.tenant();
         ClientView client = request.client();
         ApiView api = request.api();
@@ -124,27 +174,22 @@ public class TokenIssuer {
         SignedToken accessToken = signer.accessToken(tenant.signingKey(api == null ? null : api.signingAlg()), request.jtis().access(), request.issuer(),
                 userId, client.clientId(), audience, scope.text(), now, access.lifetimeSeconds(), sessionId, familyId,
                 api == null ? TokenDialect.DEFAULT : api.tokenDialect());
-        List<Object> records = new ArrayList<>(2);
-        records.add(new AccessTokenIssued(tenant.tenantId(), accessToken.jti(), client.clientId(), userId,
-                String.join(" ", audience), scope.text(), request.grantType(), accessToken.issuedAt(),
+        AccessTokenIssued accessRecord = new AccessTokenIssued(tenant.tenantId(), accessToken.jti(), client.clientId(),
+                userId, String.join(" ", audience), scope.text(), request.grantType(), accessToken.issuedAt(),
                 accessToken.expiresAt(), accessToken.lifetimeSeconds(), access.decidedBy(), access.trace(), sessionId,
-                familyId));
+                familyId);
         SignedToken idToken = null;
+        IdTokenIssued idRecord = null;
         if (openid) {
             LifetimeDecision id = d.idToken();
             idToken = signer.idToken(tenant.signingKey(idTokenAlg(client)), request.jtis().id(), request.issuer(), userId,
                     client.clientId(), now, id.lifetimeSeconds(), request.login().authTime(), request.login().nonce(),
                     sessionId, accessToken.value());
-            records.add(new IdTokenIssued(tenant.tenantId(), idToken.jti(), client.clientId(), userId, sessionId,
-                    idToken.issuedAt(), idToken.expiresAt(), idToken.lifetimeSeconds(), id.decidedBy(), id.trace()));
+            idRecord = new IdTokenIssued(tenant.tenantId(), idToken.jti(), client.clientId(), userId, sessionId,
+                    idToken.issuedAt(), idToken.expiresAt(), idToken.lifetimeSeconds(), id.decidedBy(), id.trace());
         }
-        String refresh = request.refresh();
-        if (startsFamily) {
-            refresh = startFamily(familyId, request, scope, d.refreshToken().lifetimeSeconds());
-        }
-        record(records.toArray());
-        metrics.issued(tenant.tenantId(), request.grantType(), access.decidedBy());
-        return new Issued(accessToken, idToken, refresh, scope);
+        return new Prepared(tenant.tenantId(), request.grantType(), access.decidedBy(), scope, accessToken, idToken,
+                new IssuanceRecords(accessRecord, idRecord), familyId, startsFamily, d.refreshToken().lifetimeSeconds());
     }
 
     /** A new family: its settings are the client's, else the tenant's; its absolute lifetime is the engine's. */

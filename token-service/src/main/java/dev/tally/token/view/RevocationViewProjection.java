@@ -25,10 +25,12 @@ import org.springframework.stereotype.Component;
  * that appended it, applied once that unit of work has committed. A revocation the management API has answered 2xx
  * for is therefore known to the very next introspection in this process (read your writes).
  *
- * <p>{@code AccessTokenIssued} and {@code AccessTokenRevoked} are appended by the {@code IssuanceLog} as plain
- * events, not as events of an aggregate, so the handler takes any {@link EventMessage}. They are published outside a
- * command's unit of work, in the log's own transaction, and applied as soon as they are handed to the store (a
- * revocation whose commit then fails is refused by this process until the token expires: the safe direction).
+ * <p>{@code AccessTokenIssued} and {@code AccessTokenRevoked} are plain events, not events of an aggregate, so the
+ * handler takes any {@link EventMessage}. The {@code IssuanceLog} publishes them outside a command's unit of work, in
+ * its own transaction, and they are applied as soon as they are handed to the store (a revocation whose commit then
+ * fails is refused by this process until the token expires: the safe direction). The records of a refresh that ride
+ * with its family's command are published in that command's unit of work, and applied after it commits, like the
+ * family's own events.
  *
  * <p>Its lag, the time from an event's recording to its application here, is the timer
  * {@value #LAG_METRIC} (at {@code /actuator/metrics/tally.revocation.view.lag}); it measures live delivery only,

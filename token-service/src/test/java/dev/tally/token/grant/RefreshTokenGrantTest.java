@@ -378,6 +378,99 @@ class RefreshTokenGrantTest {
         assertThat(error.getMessage()).isEqualTo("the API of this refresh token no longer exists");
     }
 
+    // --- a family this node knows: tokens signed ahead, their records committed with the family's decision
+
+    @Test
+    void issueWhenThisNodeKnowsTheFamilyThenTheRecordsRideWithTheCommandAndNothingIsRecordedApart() throws Exception {
+        familyAnswers(granted(true, GRANTED));
+        Issued first = grant.issue(refresh(presented));
+        assertThat(fx.commands.sentOnce(RotateRefreshToken.class).issued())
+                .as("a family this node has not seen is asked first").isNull();
+        assertThat(fx.store().recorded(AccessTokenIssued.class)).hasSize(1);
+
+        Issued second = grant.issue(refresh(first.refreshToken()));
+
+        RotateRefreshToken rotate = fx.commands.sent(RotateRefreshToken.class).get(1);
+        assertThat(rotate.issued()).isNotNull();
+        AccessTokenIssued record = rotate.issued().accessToken();
+        assertThat(record.jti()).isEqualTo(second.accessToken().jti()).isEqualTo(rotate.accessTokenId());
+        assertThat(record.subject()).isEqualTo(alice.userId());
+        assertThat(record.clientId()).isEqualTo("web");
+        assertThat(record.audience()).isEqualTo(API);
+        assertThat(record.scope()).isEqualTo(GRANTED);
+        assertThat(record.grantType()).isEqualTo("refresh_token");
+        assertThat(record.sessionId()).isEqualTo("ses_1");
+        assertThat(record.familyId()).isEqualTo(familyId);
+        assertThat(record.expiresAt()).isEqualTo(second.accessToken().expiresAt());
+        assertThat(rotate.issued().idToken()).isNull();
+        assertThat(fx.store().recorded(AccessTokenIssued.class)).as("the family's command carries the record")
+                .hasSize(1);
+        JWTClaimsSet claims = fx.verified("acme", second.accessToken());
+        assertThat(claims.getSubject()).isEqualTo(alice.userId());
+        assertThat(claims.getStringClaim("fid")).isEqualTo(familyId);
+        assertThat(claims.getStringClaim("sid")).isEqualTo("ses_1");
+        assertThat(SecretHash.of(second.refreshToken())).as("the successor the family was told of")
+                .isEqualTo(rotate.newTokenHash());
+    }
+
+    @Test
+    void issueWhenThisNodeKnowsTheFamilyAndOpenidWasGrantedThenTheIdTokensRecordRidesToo() throws Exception {
+        familyAnswers(granted(true, "openid offline_access read:orders"));
+        Issued first = grant.issue(refresh(presented));
+
+        Issued second = grant.issue(refresh(first.refreshToken()));
+
+        RotateRefreshToken rotate = fx.commands.sent(RotateRefreshToken.class).get(1);
+        assertThat(rotate.issued().idToken().jti()).isEqualTo(second.idToken().jti());
+        assertThat(rotate.issued().idToken().subject()).isEqualTo(alice.userId());
+        assertThat(rotate.issued().idToken().sessionId()).isEqualTo("ses_1");
+        assertThat(fx.verified("acme", second.idToken()).getStringClaim("sid")).isEqualTo("ses_1");
+    }
+
+    /** The family still decides: a known family's refusal hands nothing out, and the node forgets the family. */
+    @Test
+    void issueWhenAKnownFamilyRefusesThenNothingHandedOutAndTheFamilyIsAskedFirstNextTime() {
+        familyAnswers(granted(true, GRANTED));
+        String current = grant.issue(refresh(presented)).refreshToken();
+        familyAnswers(reuse("ses_1", REUSED));
+
+        OAuthError error = refusal(() -> grant.issue(refresh(presented)));
+
+        assertThat(error.error()).isEqualTo("invalid_grant");
+        assertThat(fx.commands.sent(RotateRefreshToken.class).get(1).issued()).isNotNull();
+        familyAnswers(RefreshOutcome.refused("the refresh token was revoked after a reuse"));
+        refusal(() -> grant.issue(refresh(current)));
+        assertThat(fx.commands.sent(RotateRefreshToken.class).get(2).issued()).as("forgotten after the refusal").isNull();
+        assertThat(fx.store().recorded(AccessTokenIssued.class)).hasSize(1);
+    }
+
+    /** A known family's API never changes: a refresh naming another is refused before the family is asked at all. */
+    @Test
+    void issueWhenAKnownFamilyIsAskedForAnotherApiThenInvalidTargetWithoutAskingTheFamily() {
+        familyAnswers(granted(true, GRANTED));
+        String current = grant.issue(refresh(presented)).refreshToken();
+
+        OAuthError error = refusal(() -> grant.issue(fx.grantRequest("acme", "web", "refresh_token", current,
+                "resource", "https://billing.acme.test")));
+
+        assertThat(error.error()).isEqualTo("invalid_target");
+        assertThat(fx.commands.sent(RotateRefreshToken.class)).hasSize(1);
+        assertThat(fx.commands.sent(InspectRefreshToken.class)).isEmpty();
+    }
+
+    /** Tokens that cannot be signed ahead (the user is gone) are not: the family is asked first, as before. */
+    @Test
+    void issueWhenAKnownFamilysUserIsGoneThenTheFamilyIsAskedFirstAndTheGrantRefused() {
+        familyAnswers(granted(true, GRANTED));
+        String current = grant.issue(refresh(presented)).refreshToken();
+        fx.userDeleted(alice);
+
+        OAuthError error = refusal(() -> grant.issue(refresh(current)));
+
+        assertThat(error.getMessage()).isEqualTo("the user no longer exists");
+        assertThat(fx.commands.sent(RotateRefreshToken.class).get(1).issued()).isNull();
+    }
+
     private GrantRequest refresh(String token) {
         return fx.grantRequest("acme", "web", "grant_type", "refresh_token", "refresh_token", token);
     }
