@@ -47,9 +47,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * </pre>
  *
  * What a kill interrupts is made certain by the proxies, not left to timing: by turns the node's command to the family
- * is held before the command service gets it (nothing is decided), or the family has decided and the node's record of
- * the tokens it is about to hand out is held before the database gets it (decided, never answered); the node is killed
- * while it waits.
+ * is held before the command service gets it (nothing is decided), or the family has decided and committed (with the
+ * records of the tokens the node is about to hand out, when the node knew the family) and its answer is held before
+ * the node gets it (decided, never answered); the node is killed while it waits.
  *
  * <p>What it proves, counted over every round and asserted at the end (the counts are in the messages): every 200 of
  * the tabs that presented one token, on either node, first try or retry after a lost answer or a 503, carries the same
@@ -160,12 +160,19 @@ class RefreshRaceAcrossTokenNodesOnPostgresTest {
             int kill = round / 3;
             TokenNode victim = kill % 2 == 0 ? a : b;
             boolean decided = (kill / 2) % 2 == 1;
-            FaultyTcpProxy proxy = decided ? victim.database : victim.commands;
+            FaultyTcpProxy proxy = victim.commands;
             int held = proxy.holds();
-            // the command names its type in the HTTP body; the record's INSERT carries the stored event's type as text
-            proxy.holdWhenClientSends(decided ? "TokenEvents$AccessTokenIssued" : "RotateRefreshToken");
+            // The command names its type in the HTTP body. Before: the command never reaches the command service.
+            // After: the family decides and commits (with the tokens' records, when the node knew the family), and its
+            // answer never reaches the node.
+            if (decided) {
+                proxy.holdAnswerWhenClientSends("RotateRefreshToken");
+            } else {
+                proxy.holdWhenClientSends("RotateRefreshToken");
+            }
             return plan.whileInFlight(() -> {
-                await("a refresh held on its way from " + victim + (decided ? " to the database" : " to the command service"),
+                await("a refresh held on its way " + (decided ? "back to " + victim + " from the command service"
+                                : "from " + victim + " to the command service"),
                         Duration.ofSeconds(30), () -> proxy.holds() > held);
                 int exit = victim.kill();
                 kills.add(victim + " killed with exit status " + exit + (decided ? " after its family decided"

@@ -32,12 +32,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Acknowledged means durable, on the embedded default: the standalone server runs as a process of its own on a data
- * directory this test owns, under concurrent client-credentials load and RFC 7009 revocations of access tokens and of
- * refresh tokens (password grant with {@code offline_access}), and is killed with SIGKILL at a random moment, five
- * times, each time started again on the same directory. Every answer the client received counts:
+ * directory this test owns, under concurrent client-credentials load, refresh-token rotations and RFC 7009
+ * revocations of access tokens and of refresh tokens (password grant with {@code offline_access}), and is killed with
+ * SIGKILL at a random moment, five times, each time started again on the same directory. Every answer the client
+ * received counts:
  * <ul>
  *   <li>every token answered 200 has its {@code AccessTokenIssued} in the event store (read from the file between the
- *   kill and the restart, before anything could repair it), and in the audit after the restart;</li>
+ *   kill and the restart, before anything could repair it), and in the audit after the restart; every refresh
+ *   answered 200 has its rotation there too (its records are committed with it);</li>
  *   <li>every revocation answered 200 is in the store, introspection of the revoked token says {@code active:false}
  *   after the restart (the token service's own view, rebuilt from the store, no query view involved), and the
  *   revocation list for resource servers lists it; a sample of tokens nobody revoked stays active.</li>
@@ -53,6 +55,9 @@ class StandaloneCrashTest {
     static final int TOKEN_THREADS = 5;
     static final int ACCESS_REVOKE_THREADS = 2;
     static final int REFRESH_REVOKE_THREADS = 1;
+    static final int REFRESH_THREADS = 2;
+    /** Refreshes of each family a refresh thread starts. */
+    static final int REFRESHES_PER_FAMILY = 10;
     static final Duration STARTUP = Duration.ofSeconds(90);
     /** After a kill, a processor claims its segment again once the dead process's claim has timed out (10 s). */
     static final Duration VIEWS_CATCH_UP = Duration.ofSeconds(25);
@@ -92,13 +97,18 @@ class StandaloneCrashTest {
                         .filter(not(store.revokedJtis::contains)).count();
                 long missingFamilyRevocations = acknowledged.refreshRevocations.stream()
                         .filter(r -> !store.revokedFamilies.contains(r.familyId())).count();
+                long missingRotations = acknowledged.refreshes.stream().filter(not(store.rotationJtis::contains)).count();
                 System.out.printf("round %d (%.1f s into the test): killed after %d ms; acknowledged so far %d tokens (%d this round), %d "
-                                + "access-token revocations, %d refresh-token revocations; missing from the event store: "
-                                + "%d tokens, %d access-token revocations, %d refresh-token revocations%n",
+                                + "refreshes, %d access-token revocations, %d refresh-token revocations; missing from the "
+                                + "event store: %d tokens, %d rotations, %d access-token revocations, %d refresh-token "
+                                + "revocations%n",
                         round, secondsSinceStart(), killAfterMillis, acknowledged.tokens.size(), load.tokens.get(),
-                        acknowledged.accessRevocations.size(), acknowledged.refreshRevocations.size(),
-                        missingTokens, missingAccessRevocations, missingFamilyRevocations);
+                        acknowledged.refreshes.size(), acknowledged.accessRevocations.size(),
+                        acknowledged.refreshRevocations.size(), missingTokens, missingRotations,
+                        missingAccessRevocations, missingFamilyRevocations);
                 assertThat(missingTokens).as("round %d: acknowledged tokens missing from the event store", round).isZero();
+                assertThat(missingRotations).as("round %d: acknowledged refreshes whose rotation is missing from the "
+                        + "event store", round).isZero();
                 assertThat(missingAccessRevocations).as("round %d: acknowledged access-token revocations missing from "
                         + "the event store", round).isZero();
                 assertThat(missingFamilyRevocations).as("round %d: acknowledged refresh-token revocations missing from "
@@ -108,6 +118,7 @@ class StandaloneCrashTest {
                 checkIntrospection(new TestHttp(server.url(), admin), setup, round, random);
             }
             assertThat(acknowledged.tokens).as("tokens acknowledged in all rounds").isNotEmpty();
+            assertThat(acknowledged.refreshes).as("refreshes acknowledged in all rounds").isNotEmpty();
             assertThat(acknowledged.accessRevocations).as("access-token revocations acknowledged in all rounds").isNotEmpty();
             assertThat(acknowledged.refreshRevocations).as("refresh-token revocations acknowledged in all rounds").isNotEmpty();
             // The views keep every row they ever wrote, so one look after the last restart sees what any round lost.
@@ -358,6 +369,8 @@ class StandaloneCrashTest {
          */
         final Set<String> revocationsSent = ConcurrentHashMap.newKeySet();
         final ConcurrentLinkedQueue<RefreshRevocation> refreshRevocations = new ConcurrentLinkedQueue<>();
+        /** jti of the access token of every refresh answered 200 (its rotation or replay names it). */
+        final Set<String> refreshes = ConcurrentHashMap.newKeySet();
     }
 
     /**
@@ -389,6 +402,9 @@ class StandaloneCrashTest {
             }
             for (int i = 0; i < REFRESH_REVOKE_THREADS; i++) {
                 threads.add(Thread.ofPlatform().name("crash-revoke-refresh-" + i).start(() -> loop(this::revokeRefreshToken)));
+            }
+            for (int i = 0; i < REFRESH_THREADS; i++) {
+                threads.add(Thread.ofPlatform().name("crash-refresh-" + i).start(() -> loop(this::refreshAFamily)));
             }
         }
 
@@ -436,21 +452,48 @@ class StandaloneCrashTest {
             }
         }
 
-        private void revokeRefreshToken() {
+        /** A password grant's family, refreshed with the token each answer hands out until one is not answered. */
+        private void refreshAFamily() {
+            Response grant = passwordGrant();
+            String refresh = grant == null ? null : grant.text("refresh_token");
+            for (int i = 0; i < REFRESHES_PER_FAMILY && refresh != null && running; i++) {
+                Response r = http.form("/t/" + TENANT + "/oauth/token", TestHttp.params("grant_type", "refresh_token",
+                        "refresh_token", refresh), setup.legacy().id(), setup.legacy().secret());
+                if (!ok(r, "refresh")) {
+                    return;
+                }
+                String access = r.text("access_token");
+                acknowledged.tokens.put(jti(access), "rt:" + access);
+                acknowledged.refreshes.add(jti(access));
+                tokens.incrementAndGet();
+                refresh = r.text("refresh_token");
+            }
+        }
+
+        /** A password grant with offline access, its access token acknowledged; null if it was not answered 200. */
+        private Response passwordGrant() {
             Response grant = http.form("/t/" + TENANT + "/oauth/token", TestHttp.params("grant_type", "password",
                             "username", "alice", "password", PASSWORD, "audience", API, "scope", "offline_access read:orders"),
                     setup.legacy().id(), setup.legacy().secret());
             if (!ok(grant, "password grant")) {
+                return null;
+            }
+            acknowledged.tokens.put(jti(grant.text("access_token")), "pw:" + grant.text("access_token"));
+            tokens.incrementAndGet();
+            if (grant.text("refresh_token") == null) {
+                unexpectedAnswers.add("password grant without a refresh token: " + grant.body());
+                return null;
+            }
+            return grant;
+        }
+
+        private void revokeRefreshToken() {
+            Response grant = passwordGrant();
+            if (grant == null) {
                 return;
             }
             String access = grant.text("access_token");
             String refresh = grant.text("refresh_token");
-            acknowledged.tokens.put(jti(access), "pw:" + access);
-            tokens.incrementAndGet();
-            if (refresh == null) {
-                unexpectedAnswers.add("password grant without a refresh token: " + grant.body());
-                return;
-            }
             Response r = http.form("/t/" + TENANT + "/oauth/revoke", TestHttp.params("token", refresh),
                     setup.legacy().id(), setup.legacy().secret());
             if (ok(r, "revoke refresh token")) {
@@ -469,12 +512,13 @@ class StandaloneCrashTest {
 
     /** What the event store holds, read from the H2 file as the kill left it (read-only, so nothing is repaired). */
     record StoreContents(Set<String> issuedJtis, Set<String> revokedJtis, Set<String> revokedFamilies,
-                         Set<String> tenantEventIds, long auditRows, boolean auditReplaying) {
+                         Set<String> rotationJtis, Set<String> tenantEventIds, long auditRows, boolean auditReplaying) {
 
         static StoreContents read(Path dataDir) throws SQLException {
             Set<String> issued = new HashSet<>();
             Set<String> revoked = new HashSet<>();
             Set<String> families = new HashSet<>();
+            Set<String> rotations = new HashSet<>();
             Set<String> tenantEvents = new HashSet<>();
             String url = "jdbc:h2:file:" + dataDir.resolve("tally") + ";ACCESS_MODE_DATA=r";
             try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
@@ -491,6 +535,8 @@ class StandaloneCrashTest {
                             revoked.add(text(payload, "jti"));
                         } else if (type.endsWith("$RefreshTokenFamilyRevoked")) {
                             families.add(text(payload, "familyId"));
+                        } else if (type.endsWith("$TokenRotated") || type.endsWith("$RefreshTokenReplayed")) {
+                            rotations.add(text(payload, "accessTokenId"));
                         }
                     }
                 }
@@ -505,7 +551,7 @@ class StandaloneCrashTest {
                         replaying |= rs.getString(1) != null && rs.getString(1).endsWith("ReplayToken");
                     }
                 }
-                return new StoreContents(issued, revoked, families, tenantEvents, auditRows, replaying);
+                return new StoreContents(issued, revoked, families, rotations, tenantEvents, auditRows, replaying);
             }
         }
 

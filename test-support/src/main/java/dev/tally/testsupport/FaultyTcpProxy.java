@@ -30,6 +30,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
     private final AtomicInteger cuts = new AtomicInteger();
     private final AtomicReference<Hold> holdArmed = new AtomicReference<>();
     private final AtomicReference<byte[]> dropArmed = new AtomicReference<>();
+    private final AtomicReference<byte[]> holdAnswerArmed = new AtomicReference<>();
     private final AtomicInteger dropped = new AtomicInteger();
     private final AtomicInteger holds = new AtomicInteger();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -90,12 +91,21 @@ public final class FaultyTcpProxy implements AutoCloseable {
         dropArmed.set(marker.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The next client packet that contains {@code marker} reaches the server, and nothing the server answers on that
+     * connection reaches the client, which waits: the work was carried out and its answer is held until the client
+     * gives up or dies (a token node killed after its family decided). Counted in {@link #holds()}.
+     */
+    public void holdAnswerWhenClientSends(String marker) {
+        holdAnswerArmed.set(marker.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** How many answers were dropped by {@link #dropAnswerWhenClientSends} so far. */
     public int droppedAnswers() {
         return dropped.get();
     }
 
-    /** How many connections were frozen by {@link #holdWhenClientSends} so far. */
+    /** How many connections were frozen by {@link #holdWhenClientSends} or {@link #holdAnswerWhenClientSends} so far. */
     public int holds() {
         return holds.get();
     }
@@ -119,10 +129,11 @@ public final class FaultyTcpProxy implements AutoCloseable {
                     return;
                 }
                 AtomicBoolean dropAnswer = new AtomicBoolean();
+                AtomicBoolean holdAnswer = new AtomicBoolean();
                 Thread.ofPlatform().daemon().name("faulty-proxy-up")
-                        .start(() -> pump(client, upstream, true, dropAnswer));
+                        .start(() -> pump(client, upstream, true, dropAnswer, holdAnswer));
                 Thread.ofPlatform().daemon().name("faulty-proxy-down")
-                        .start(() -> pump(upstream, client, false, dropAnswer));
+                        .start(() -> pump(upstream, client, false, dropAnswer, holdAnswer));
             } catch (IOException e) {
                 if (!open) {
                     return;
@@ -131,14 +142,15 @@ public final class FaultyTcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to, boolean clientToServer, AtomicBoolean dropAnswer) {
+    private void pump(Socket from, Socket to, boolean clientToServer, AtomicBoolean dropAnswer,
+                      AtomicBoolean holdAnswer) {
         byte[] buffer = new byte[64 * 1024];
         Hold pending = null;
         boolean holding = false;
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                if (holding) {
+                if (holding || (!clientToServer && holdAnswer.get())) {
                     continue;
                 }
                 if (clientToServer && pending == null) {
@@ -163,6 +175,12 @@ public final class FaultyTcpProxy implements AutoCloseable {
                     from.close();
                     to.close();
                     return;
+                }
+                byte[] holdItsAnswer = clientToServer ? holdAnswerArmed.get() : null;
+                if (holdItsAnswer != null && contains(buffer, n, holdItsAnswer)
+                        && holdAnswerArmed.compareAndSet(holdItsAnswer, null)) {
+                    holds.incrementAndGet();
+                    holdAnswer.set(true); // set before the request is sent on, so before any answer can come back
                 }
                 byte[] drop = clientToServer ? dropArmed.get() : null;
                 if (drop != null && contains(buffer, n, drop) && dropArmed.compareAndSet(drop, null)) {
