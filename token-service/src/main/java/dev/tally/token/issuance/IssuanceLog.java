@@ -19,8 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Appends the record of every issued token to the event store before the token is handed out: a token the
- * history does not know about never leaves Tally. The revocation endpoint records {@code AccessTokenRevoked} the
- * same way, so a revocation is durable before it is confirmed.
+ * history does not know about never leaves Tally. (A refresh of a family this node knows is the exception: its
+ * records ride with the family's command and are committed with its decision.) The revocation endpoint records
+ * {@code AccessTokenRevoked} the same way, so a revocation is durable before it is confirmed.
  *
  * <p>Group commit: callers wait until their record is durable, but the records of concurrent requests are
  * appended together, in one transaction, by one writer thread. A batch is whatever queued up while the previous
