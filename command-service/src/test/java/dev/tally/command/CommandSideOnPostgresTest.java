@@ -9,7 +9,7 @@ import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
-import dev.tally.kernel.lifetime.TraceStep;
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import dev.tally.kernel.rule.RuleEffects;
 import dev.tally.kernel.rule.RuleEvents.LifetimeRuleCreated;
 import dev.tally.kernel.tenant.SigningAlgorithm;

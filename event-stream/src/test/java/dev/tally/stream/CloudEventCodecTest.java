@@ -3,7 +3,7 @@ package dev.tally.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tally.kernel.lifetime.TraceStep;
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
 import dev.tally.kernel.revocation.RevocationCause;

@@ -3,7 +3,7 @@ package dev.tally.stream;
 import static dev.tally.testsupport.Await.await;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.tally.kernel.lifetime.TraceStep;
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import dev.tally.kernel.session.SessionEvents.SessionExtended;
 import dev.tally.kernel.session.SessionEvents.SessionStarted;
 import dev.tally.kernel.stream.EventTypes;

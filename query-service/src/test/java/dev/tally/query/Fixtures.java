@@ -5,7 +5,7 @@ import dev.tally.kernel.client.ClientEvents.ClientRegistered;
 import dev.tally.kernel.client.ClientSessionLimits;
 import dev.tally.kernel.client.ClientUrls;
 import dev.tally.kernel.code.CodeEvents.AuthorizationCodeReused;
-import dev.tally.kernel.lifetime.TraceStep;
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;

@@ -6,13 +6,14 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.tally.command.catalog.TenantDirectory;
+import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.FamilyEndReason;
 import dev.tally.kernel.refresh.RefreshCommands;
 import dev.tally.kernel.refresh.RefreshCommands.ExpireRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
-import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshCommands.IssuanceRecords;
+import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyExpired;
@@ -26,7 +27,6 @@ import dev.tally.kernel.refresh.RefreshOutcome;
 import dev.tally.kernel.refresh.RefreshTokenIntrospection;
 import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.kernel.revocation.RevocationCause;
-import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
 import java.time.Clock;
@@ -147,6 +147,9 @@ public class RefreshTokenFamily {
      * every tab that presents the previous token, and every retry of a request whose answer was lost, gets the token
      * the first use got. The family holds only its current and previous tokens; whether an older token is one of its
      * own is asked of its stored history ({@link FamilyHistory#generationOf}), which only that rare path reads.
+     *
+     * <p>The records of the tokens the use hands out may ride with the command ({@link IssuanceRecords}): they are
+     * appended after a granted decision's events, in its unit of work, and never after a refusal.
      */
     @CommandHandler
     RefreshOutcome handle(RotateRefreshToken command, Clock clock, FamilyHistory history, RotationRecords records) {
@@ -235,7 +238,8 @@ public class RefreshTokenFamily {
                 || !userId.equals(access.subject()) || !Objects.equals(sessionId, access.sessionId())
                 || !familyId.equals(access.familyId()) || !GrantTypes.REFRESH_TOKEN.equals(access.grantType())
                 || access.jti() == null || !access.jti().equals(accessTokenId) || access.audience() == null
-                || !List.of(access.audience().split(" ")).contains(audience) || !withinScope(access.scope())) {
+                || audience != null && !List.of(access.audience().split(" ")).contains(audience)
+                || !withinScope(access.scope())) {
             throw new IllegalArgumentException("the access token's record does not describe a token of refresh token "
                     + "family " + familyId + " for this use");
         }

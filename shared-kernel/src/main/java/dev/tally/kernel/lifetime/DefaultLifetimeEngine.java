@@ -1,6 +1,7 @@
 package dev.tally.kernel.lifetime;
 
 import dev.cel.runtime.CelVariableResolver;
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package dev.tally.kernel.lifetime;
 
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

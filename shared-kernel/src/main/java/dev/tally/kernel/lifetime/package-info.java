@@ -6,7 +6,7 @@
  * or the userinfo marker, client, optional user, request) and returns
  * {@link dev.tally.kernel.lifetime.LifetimeDecisions}: one {@link dev.tally.kernel.lifetime.LifetimeDecision}
  * per token type and session timeout, each with the lifetime, the expiry, the ordered
- * {@link dev.tally.kernel.lifetime.TraceStep}s and the step that decided it.
+ * {@link dev.tally.kernel.lifetime.trace.TraceStep}s and the step that decided it.
  *
  * <pre>{@code
  * LifetimeRuleCompiler compiler = new LifetimeRuleCompiler();           // once per process

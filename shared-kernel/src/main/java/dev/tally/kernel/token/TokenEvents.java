@@ -1,6 +1,6 @@
 package dev.tally.kernel.token;
 
-import dev.tally.kernel.lifetime.TraceStep;
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import java.time.Instant;
 import java.util.List;
 import org.axonframework.serialization.Revision;

@@ -13,6 +13,7 @@ import static dev.tally.kernel.lifetime.LifetimeFixtures.engine;
 import static dev.tally.kernel.lifetime.LifetimeFixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import static dev.tally.kernel.lifetime.LifetimeFixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;

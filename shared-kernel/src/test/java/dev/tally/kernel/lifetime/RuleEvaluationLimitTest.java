@@ -9,6 +9,7 @@ import static dev.tally.kernel.lifetime.LifetimeFixtures.engine;
 import static dev.tally.kernel.lifetime.LifetimeFixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -8,6 +8,7 @@ import static dev.tally.kernel.lifetime.LifetimeFixtures.context;
 import static dev.tally.kernel.lifetime.LifetimeFixtures.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

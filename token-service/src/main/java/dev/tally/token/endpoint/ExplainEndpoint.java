@@ -3,7 +3,7 @@ package dev.tally.token.endpoint;
 import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.lifetime.LifetimeDecision;
 import dev.tally.kernel.lifetime.LifetimeDecisions;
-import dev.tally.kernel.lifetime.TraceStep;
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import dev.tally.kernel.problem.InvalidInput;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.platform.problem.ManagementApi;

@@ -11,7 +11,7 @@ import dev.tally.kernel.client.GrantTypes;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.lifetime.LifetimeDecision;
 import dev.tally.kernel.lifetime.TenantLifetimeSettings;
-import dev.tally.kernel.lifetime.TraceStep;
+import dev.tally.kernel.lifetime.trace.TraceStep;
 import dev.tally.kernel.management.ManagementScopes;
 import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshTokenSettings;

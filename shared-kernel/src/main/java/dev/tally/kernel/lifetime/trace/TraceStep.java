@@ -1,4 +1,4 @@
-package dev.tally.kernel.lifetime;
+package dev.tally.kernel.lifetime.trace;
 
 import java.util.List;
 import java.util.Objects;
