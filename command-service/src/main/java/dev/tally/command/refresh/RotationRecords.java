@@ -1,9 +1,6 @@
 package dev.tally.command.refresh;
 
 import dev.tally.kernel.refresh.RefreshCommands.IssuanceRecords;
-import java.util.ArrayList;
-import java.util.List;
-import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -29,11 +26,6 @@ public class RotationRecords {
             // outside a unit of work the store would commit them at once, whatever the decision's fate
             throw new IllegalStateException("issuance records ride with a decision, inside its unit of work");
         }
-        List<EventMessage<?>> records = new ArrayList<>(2);
-        records.add(GenericEventMessage.asEventMessage(issued.accessToken()));
-        if (issued.idToken() != null) {
-            records.add(GenericEventMessage.asEventMessage(issued.idToken()));
-        }
-        events.publish(records);
+        events.publish(issued.events().stream().map(GenericEventMessage::asEventMessage).toList());
     }
 }

@@ -2,6 +2,7 @@ package dev.tally.kernel.refresh;
 
 import dev.tally.kernel.token.TokenEvents.AccessTokenIssued;
 import dev.tally.kernel.token.TokenEvents.IdTokenIssued;
+import java.util.List;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
@@ -66,6 +67,10 @@ public final class RefreshCommands {
      * @param idToken {@code null} when no ID token is handed out
      */
     public record IssuanceRecords(AccessTokenIssued accessToken, IdTokenIssued idToken) {
+        /** The records to append, the access token's first, the ID token's only when there is one. */
+        public List<Object> events() {
+            return idToken == null ? List.of(accessToken) : List.of(accessToken, idToken);
+        }
     }
 
     /** Ends the family (RFC 7009 revocation, logout, administrator, permission change). Idempotent. */

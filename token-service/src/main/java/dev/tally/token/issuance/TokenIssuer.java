@@ -100,12 +100,7 @@ public class TokenIssuer {
         if (tokens.startsFamily()) {
             refresh = startFamily(tokens.familyId(), request, tokens.scope(), tokens.refreshLifetime());
         }
-        IssuanceRecords records = tokens.records();
-        if (records.idToken() == null) {
-            record(records.accessToken());
-        } else {
-            record(records.accessToken(), records.idToken());
-        }
+        record(tokens.records().events().toArray());
         return handOut(tokens, refresh);
     }
 
