@@ -9,11 +9,11 @@ import dev.tally.command.refresh.RefreshFamilyCatalog.FamilyRow;
 import dev.tally.kernel.crypto.SecretHash;
 import dev.tally.kernel.problem.NotFound;
 import dev.tally.kernel.refresh.FamilyEndReason;
-import dev.tally.kernel.refresh.RefreshCommands;
 import dev.tally.kernel.refresh.RefreshCommands.InspectRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.RevokeRefreshTokenFamily;
 import dev.tally.kernel.refresh.RefreshCommands.RotateRefreshToken;
 import dev.tally.kernel.refresh.RefreshCommands.StartRefreshTokenFamily;
+import dev.tally.kernel.refresh.RefreshCommands;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyExpired;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyRevoked;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
@@ -25,12 +25,13 @@ import dev.tally.kernel.refresh.RefreshOutcome;
 import dev.tally.kernel.refresh.RefreshTokenIntrospection;
 import dev.tally.kernel.refresh.RefreshTokens;
 import dev.tally.kernel.refresh.RotationMode;
+import dev.tally.platform.axon.CommandTargets;
 import dev.tally.platform.axon.ConcurrentAppend;
 import dev.tally.testsupport.Await;
 import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.PostgresTestDatabase;
-import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
+import dev.tally.testsupport.TestHttp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,7 @@ import java.util.function.Function;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +64,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -156,6 +159,13 @@ class RefreshFamiliesOnPostgresTest {
     @Test
     void theContextRunsOnTheTestsClock() {
         assertThat(clock).isSameAs(CLOCK);
+    }
+
+    /** Axon's Spring configuration gives the one resolver bean to every aggregate that names none (none does). */
+    @Test
+    void commandsFindTheirAggregateThroughCommandTargets(@Autowired ApplicationContext context) {
+        assertThat(context.getBeansOfType(CommandTargetResolver.class).values()).singleElement()
+                .isInstanceOf(CommandTargets.class);
     }
 
     @Test
