@@ -2,6 +2,8 @@ package dev.tally.kernel.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class SecretFieldsTest {
@@ -14,5 +16,17 @@ class SecretFieldsTest {
         assertThat(SecretFields.isSecret("publicJwk")).isFalse();
         assertThat(SecretFields.isSecret("hashAlgorithm")).isFalse();
         assertThat(SecretFields.isSecret("decidedBy")).isFalse();
+    }
+
+    @Test
+    void agreesWithTheRuleItStatesForAwkwardNames() {
+        for (String name : List.of("", "_", "hash", "HASH", "h_a_s_h", "hash_", "_hash_", "ash", "Xhash", "newTokenHash",
+                "token_hash_value", "hashed", "sealedPrivateJwk", "sealed_private_jwk_", "xSealedPrivateJwk",
+                "unsealedPrivateJwk", "SEALEDPRIVATEJWK", "privateJwk", "jwk", "sealed", "İhash", "hasH", "hasĦ")) {
+            String letters = name.toLowerCase(Locale.ROOT).replace("_", "");
+            boolean expected = letters.endsWith("hash") || letters.equals("sealedprivatejwk");
+
+            assertThat(SecretFields.isSecret(name)).as(name).isEqualTo(expected);
+        }
     }
 }
