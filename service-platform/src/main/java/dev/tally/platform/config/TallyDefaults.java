@@ -23,6 +23,12 @@ public class TallyDefaults implements EnvironmentPostProcessor {
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("axon.axonserver.enabled", "false");
+        // Axon's handler timeouts interrupt a command, query or event handler that runs past 30 s (a unit of work past
+        // 60 s). An interrupt during a write closes H2's file channel, and with it the store for every thread, which
+        // is worse than a slow handler; and each handler call walked its thread's stack to name its task. Tally
+        // bounds its own waits instead: the pool's connection timeout, and in distributed mode the token service's
+        // command timeout.
+        defaults.put("axon.timeout.enabled", "false");
         // Jackson 3 is what Boot 4 ships; events, messages and snapshots all use it, so there is one JSON form.
         defaults.put("axon.serializer.general", "jackson3");
         defaults.put("axon.serializer.events", "jackson3");
