@@ -5,6 +5,7 @@ import static dev.tally.standalone.LoginFlowEndToEndTest.CLOCK;
 import static dev.tally.standalone.LoginFlowEndToEndTest.VERIFIER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.kernel.refresh.RefreshTokens;
 import dev.tally.platform.axon.GroupCommitCommandBus;
 import dev.tally.testsupport.Browser;
 import dev.tally.testsupport.FaultyTcpProxy;
@@ -176,6 +177,41 @@ class RefreshTokensEndToEndTest {
         assertThat(events("RefreshTokenReplayed")).noneSatisfy(p -> assertThat(p).contains("spent"));
         assertThat(events("ReuseDetected")).noneSatisfy(p -> assertThat(p).contains("spent"));
         assertThat(refresh("spent", clientId, retry.text("refresh_token")).status()).isEqualTo(200);
+    }
+
+    /**
+     * A login that starts a family sends its tokens' records with the start, one transaction: a connection cut as the
+     * records are sent leaves neither the family nor a record, the answer is 503, and the next login starts a family
+     * whose records are in the store with it.
+     */
+    @Test
+    void aConnectionCutWhileALoginsRecordsAreSentLeavesNeitherTheFamilyNorTheRecords() {
+        String clientId = setUp("startcut", Map.of("rotation", "rotate"));
+        String code = LoginFlowEndToEndTest.login(new Browser("http://localhost:" + port), "startcut", clientId,
+                "correct horse battery staple", "openid offline_access read:orders");
+        int startedBefore = events("RefreshTokenFamilyStarted").size();
+        int accessBefore = events("AccessTokenIssued").size();
+        int idBefore = events("IdTokenIssued").size();
+        int cutsBefore = PROXY.cuts();
+
+        PROXY.cutWhenClientSends("TokenEvents$AccessTokenIssued");
+        Response during = http().form("/t/startcut/oauth/token", TestHttp.params("grant_type", "authorization_code",
+                "client_id", clientId, "code", code, "redirect_uri", CALLBACK, "code_verifier", VERIFIER), null, null);
+        assertThat(PROXY.cuts()).as("the proxy cut the login's records in flight").isEqualTo(cutsBefore + 1);
+        assertThat(during.status()).as(during.toString()).isEqualTo(503);
+        assertThat(during.text("error")).isEqualTo("temporarily_unavailable");
+        assertThat(events("RefreshTokenFamilyStarted")).as("the family went with its records").hasSize(startedBefore);
+        assertThat(events("AccessTokenIssued")).hasSize(accessBefore);
+        assertThat(events("IdTokenIssued")).hasSize(idBefore);
+
+        String token = firstRefreshToken(new Browser("http://localhost:" + port), "startcut", clientId);
+        String familyId = RefreshTokens.familyOf(token);
+        assertThat(events("RefreshTokenFamilyStarted")).hasSize(startedBefore + 1)
+                .anySatisfy(p -> assertThat(p).contains("\"familyId\":\"" + familyId + "\""));
+        assertThat(events("AccessTokenIssued")).hasSize(accessBefore + 1)
+                .anySatisfy(p -> assertThat(p).contains("\"familyId\":\"" + familyId + "\""));
+        assertThat(events("IdTokenIssued")).hasSize(idBefore + 1);
+        assertThat(refresh("startcut", clientId, token).status()).isEqualTo(200);
     }
 
     @Test

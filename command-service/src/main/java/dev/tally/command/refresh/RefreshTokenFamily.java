@@ -40,6 +40,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.modelling.command.ApplyMore;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
@@ -105,9 +106,14 @@ public class RefreshTokenFamily {
     protected RefreshTokenFamily() {
     }
 
-    /** The lifetimes come computed from the token service; nonsense there is a bug, not an input error. */
+    /**
+     * The lifetimes come computed from the token service; nonsense there is a bug, not an input error. The records of
+     * the login's tokens may ride with the command ({@link IssuanceRecords}): they are appended after the family's
+     * start, in its unit of work, once they are found to describe tokens of this family.
+     */
     @CommandHandler
-    public RefreshTokenFamily(StartRefreshTokenFamily command, TenantDirectory directory, Clock clock) {
+    public RefreshTokenFamily(StartRefreshTokenFamily command, TenantDirectory directory, Clock clock,
+                              RotationRecords records) {
         if (!directory.tenantActive(command.tenantId())) {
             throw new NotFound("tenant '" + command.tenantId() + "' does not exist");
         }
@@ -127,12 +133,21 @@ public class RefreshTokenFamily {
                     + "lifetime and leeway of zero or more, got absolute " + command.absoluteLifetime() + " s, idle "
                     + command.idleLifetime() + " s, leeway " + command.leeway() + " s");
         }
+        if (command.issued() != null) {
+            requireRecordsOf(command.issued(), new Facts(command.familyId(), command.tenantId(), command.clientId(),
+                    command.userId(), command.sessionId(), command.scope(), command.audience()), null);
+        }
         Instant now = clock.instant();
         Instant expires = now.plusSeconds(command.absoluteLifetime());
-        apply(new RefreshTokenFamilyStarted(command.familyId(), command.tenantId(), command.clientId(), command.userId(),
-                command.sessionId(), command.tokenHash(), command.scope(), command.audience(), command.rotation(),
-                command.absoluteLifetime(), command.idleLifetime(), command.leeway(), now, expires,
-                idleDeadline(now, command.idleLifetime(), expires)));
+        ApplyMore started = apply(new RefreshTokenFamilyStarted(command.familyId(), command.tenantId(),
+                command.clientId(), command.userId(), command.sessionId(), command.tokenHash(), command.scope(),
+                command.audience(), command.rotation(), command.absoluteLifetime(), command.idleLifetime(),
+                command.leeway(), now, expires, idleDeadline(now, command.idleLifetime(), expires)));
+        if (command.issued() != null) {
+            // A new aggregate's events are published once its constructor returns; the records follow its start in
+            // the store as they followed it when they were committed apart.
+            started.andThen(() -> records.append(command.issued()));
+        }
     }
 
     /**
@@ -175,7 +190,8 @@ public class RefreshTokenFamily {
             return RefreshOutcome.refused("the refresh token was issued to another client");
         }
         if (command.issued() != null) {
-            requireDescribesThisUse(command.issued(), command.accessTokenId());
+            requireRecordsOf(command.issued(), new Facts(familyId, tenantId, clientId, userId, sessionId, scope,
+                    audience), command.accessTokenId());
         }
         Instant now = clock.instant();
         if (expireIfDue(now)) {
@@ -228,38 +244,52 @@ public class RefreshTokenFamily {
     }
 
     /**
-     * Records that ride with a use must be of tokens this family may hand out for it: its tenant, client, user, session
-     * and API, a scope within its own, and the access token the command names. The token service builds them from what
-     * the family told it before; anything else is a bug there, refused before anything is decided.
+     * Records that ride with a use or a start must be of tokens this family may hand out for it: its tenant, client,
+     * user, session and API, a scope within its own, and for a use the refresh grant and the access token the command
+     * names (for a start, the grant that started it). The token service builds them from what the family told it
+     * before, or from the login it starts; anything else is a bug there, refused before anything is decided.
+     *
+     * @param accessTokenId the jti a use names; {@code null} for a start
      */
-    private void requireDescribesThisUse(IssuanceRecords issued, String accessTokenId) {
+    private static void requireRecordsOf(IssuanceRecords issued, Facts family, String accessTokenId) {
         AccessTokenIssued access = issued.accessToken();
-        if (access == null || !tenantId.equals(access.tenantId()) || !clientId.equals(access.clientId())
-                || !userId.equals(access.subject()) || !Objects.equals(sessionId, access.sessionId())
-                || !familyId.equals(access.familyId()) || !GrantTypes.REFRESH_TOKEN.equals(access.grantType())
-                || access.jti() == null || !access.jti().equals(accessTokenId) || access.audience() == null
-                || audience != null && !List.of(access.audience().split(" ")).contains(audience)
-                || !withinScope(access.scope())) {
+        boolean start = accessTokenId == null;
+        if (access == null || !family.tenantId().equals(access.tenantId()) || !family.clientId().equals(access.clientId())
+                || !family.userId().equals(access.subject()) || !Objects.equals(family.sessionId(), access.sessionId())
+                || !family.familyId().equals(access.familyId()) || access.grantType() == null
+                || start == GrantTypes.REFRESH_TOKEN.equals(access.grantType())
+                || access.jti() == null || !start && !access.jti().equals(accessTokenId) || access.audience() == null
+                || family.audience() != null && !List.of(access.audience().split(" ")).contains(family.audience())
+                || !withinScope(family.scope(), access.scope())) {
             throw new IllegalArgumentException("the access token's record does not describe a token of refresh token "
-                    + "family " + familyId + " for this use");
+                    + "family " + family.familyId() + (start ? " at its start" : " for this use"));
         }
         IdTokenIssued id = issued.idToken();
-        if (id != null && (!tenantId.equals(id.tenantId()) || !clientId.equals(id.clientId())
-                || !userId.equals(id.subject()) || !Objects.equals(sessionId, id.sessionId()) || id.jti() == null
-                || id.jti().equals(access.jti()))) {
+        if (id != null && (!family.tenantId().equals(id.tenantId()) || !family.clientId().equals(id.clientId())
+                || !family.userId().equals(id.subject()) || !Objects.equals(family.sessionId(), id.sessionId())
+                || id.jti() == null || id.jti().equals(access.jti()))) {
             throw new IllegalArgumentException("the ID token's record does not describe a token of refresh token "
-                    + "family " + familyId + " for this use");
+                    + "family " + family.familyId() + (start ? " at its start" : " for this use"));
         }
+    }
+
+    /** What a family never changes, that records riding with its commands must match. */
+    private record Facts(String familyId, String tenantId, String clientId, String userId, String sessionId,
+                         String scope, String audience) {
     }
 
     /** Whether a requested scope (space-separated; none means the family's whole scope) is within the family's. */
     private boolean withinScope(String requested) {
+        return withinScope(scope, requested);
+    }
+
+    private static boolean withinScope(String granted, String requested) {
         if (requested == null || requested.isBlank()) {
             return true;
         }
-        Set<String> granted = scope == null ? Set.of() : Set.copyOf(Arrays.asList(scope.trim().split("\\s+")));
+        Set<String> all = granted == null ? Set.of() : Set.copyOf(Arrays.asList(granted.trim().split("\\s+")));
         for (String s : requested.trim().split("\\s+")) {
-            if (!granted.contains(s)) {
+            if (!all.contains(s)) {
                 return false;
             }
         }

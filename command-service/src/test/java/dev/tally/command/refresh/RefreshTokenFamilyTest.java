@@ -124,6 +124,52 @@ class RefreshTokenFamilyTest {
                         AUDIENCE, RotationMode.ROTATE, 600, 900, 0, NOW, NOW.plusSeconds(600), NOW.plusSeconds(600)));
     }
 
+    /** A login that starts a family sends its tokens' records with the start: appended after it, in its unit of work. */
+    @Test
+    void startFamilyWithIssuanceRecordsThenTheyFollowTheStart() {
+        for (String grant : List.of("password", "authorization_code")) {
+            IssuanceRecords issued = startRecords(grant, true);
+
+            fixture.givenNoPriorActivity()
+                    .when(start(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY, issued))
+                    .expectEvents(started(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY), issued.accessToken(),
+                            issued.idToken());
+        }
+        IssuanceRecords accessOnly = startRecords("password", false);
+        fixture.givenNoPriorActivity()
+                .when(start(RotationMode.NONE, 0, 0, accessOnly))
+                .expectEvents(started(RotationMode.NONE, 0, 0), accessOnly.accessToken());
+    }
+
+    /** Records that do not describe the login's tokens of this family are a bug of the sender: nothing is started. */
+    @Test
+    void startFamilyWithRecordsOfAnotherTokenThenIllegalArgumentAndNothingStarted() {
+        AccessTokenIssued good = startRecords("password", false).accessToken();
+        IdTokenIssued goodId = startRecords("password", true).idToken();
+        List<IssuanceRecords> wrong = List.of(
+                new IssuanceRecords(null, goodId),
+                new IssuanceRecords(access(good, "globex", "app", "usr_1", "ses_1", FAMILY, "jti-1", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app2", "usr_1", "ses_1", FAMILY, "jti-1", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_2", "ses_1", FAMILY, "jti-1", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_1", "ses_2", FAMILY, "jti-1", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_1", "ses_1", "rtf_2", "jti-1", AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_1", "ses_1", FAMILY, null, AUDIENCE, SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_1", "ses_1", FAMILY, "jti-1", "https://other", SCOPE), null),
+                new IssuanceRecords(access(good, "acme", "app", "usr_1", "ses_1", FAMILY, "jti-1", AUDIENCE, "openid admin"), null),
+                new IssuanceRecords(withGrant(good, "refresh_token"), null),
+                new IssuanceRecords(withGrant(good, null), null),
+                new IssuanceRecords(good, new IdTokenIssued("acme", "id-1", "app", "usr_2", "ses_1", NOW,
+                        NOW.plusSeconds(3600), 3600, "tenant", List.of())),
+                new IssuanceRecords(good, new IdTokenIssued("acme", "jti-1", "app", "usr_1", "ses_1", NOW,
+                        NOW.plusSeconds(3600), 3600, "tenant", List.of())));
+        for (IssuanceRecords issued : wrong) {
+            fixture.givenNoPriorActivity()
+                    .when(start(RotationMode.ROTATE, IDLE_LIFETIME, LEEWAY, issued))
+                    .expectException(IllegalArgumentException.class)
+                    .expectNoEvents();
+        }
+    }
+
     @Test
     void startFamilyWhenTenantUnknownOrDeletedThenNotFound() {
         for (String tenant : List.of("nope", "initech")) {
@@ -858,6 +904,23 @@ class RefreshTokenFamilyTest {
     static StartRefreshTokenFamily start(RotationMode rotation, long idle, long leeway) {
         return new StartRefreshTokenFamily(FAMILY, "acme", "app", "usr_1", "ses_1", token(1), SCOPE, AUDIENCE, rotation,
                 ABSOLUTE_LIFETIME, idle, leeway);
+    }
+
+    static StartRefreshTokenFamily start(RotationMode rotation, long idle, long leeway, IssuanceRecords issued) {
+        return new StartRefreshTokenFamily(FAMILY, "acme", "app", "usr_1", "ses_1", token(1), SCOPE, AUDIENCE, rotation,
+                ABSOLUTE_LIFETIME, idle, leeway, issued);
+    }
+
+    /** The records of a login's tokens (access token {@code jti-1}) that start the family with the given grant. */
+    static IssuanceRecords startRecords(String grantType, boolean idToken) {
+        IssuanceRecords refresh = records("jti-1", SCOPE, idToken);
+        return new IssuanceRecords(withGrant(refresh.accessToken(), grantType), refresh.idToken());
+    }
+
+    static AccessTokenIssued withGrant(AccessTokenIssued a, String grantType) {
+        return new AccessTokenIssued(a.tenantId(), a.jti(), a.clientId(), a.subject(), a.audience(), a.scope(), grantType,
+                a.issuedAt(), a.expiresAt(), a.lifetimeSeconds(), a.decidedBy(), a.lifetimeTrace(), a.sessionId(),
+                a.familyId());
     }
 
     static RefreshTokenFamilyStarted started(RotationMode rotation, long idle, long leeway) {

@@ -25,10 +25,20 @@ public final class RefreshCommands {
      * @param absoluteLifetime seconds from now (from the lifetime engine: client, rules, tenant bound)
      * @param idleLifetime seconds since the last use after which the family expires, or 0 for none
      * @param leeway seconds during which the immediately previous token still succeeds, 0 for none
+     * @param issued the records of the tokens handed out with the family's first refresh token (the login's access
+     *               and ID tokens), appended with the family's start, in its unit of work; {@code null} when the token
+     *               service records them itself after the answer
      */
     public record StartRefreshTokenFamily(String familyId, String tenantId, String clientId, String userId,
                                           String sessionId, String tokenHash, String scope, String audience,
-                                          RotationMode rotation, long absoluteLifetime, long idleLifetime, long leeway) {
+                                          RotationMode rotation, long absoluteLifetime, long idleLifetime, long leeway,
+                                          IssuanceRecords issued) {
+        public StartRefreshTokenFamily(String familyId, String tenantId, String clientId, String userId,
+                                       String sessionId, String tokenHash, String scope, String audience,
+                                       RotationMode rotation, long absoluteLifetime, long idleLifetime, long leeway) {
+            this(familyId, tenantId, clientId, userId, sessionId, tokenHash, scope, audience, rotation, absoluteLifetime,
+                    idleLifetime, leeway, null);
+        }
     }
 
     /**
@@ -58,11 +68,12 @@ public final class RefreshCommands {
     }
 
     /**
-     * The records of the tokens a granted use hands out, appended in the transaction that records the family's
-     * decision: a refresh then waits for one durable commit, not two (the decision's, then the records'). The token
-     * service signs the tokens before it asks, from what it already knows of the family (its user, session, scope and
-     * API never change); the family appends the records only when it grants the use, and refuses records that do not
-     * describe it. The access token's {@code jti} is the command's {@code accessTokenId}.
+     * The records of the tokens a granted use (or the start) hands out, appended in the transaction that records the
+     * family's decision: a refresh or a login then waits for one durable commit, not two (the decision's, then the
+     * records'). The token service signs the tokens before it asks, from what it already knows of the family (its
+     * user, session, scope and API never change); the family appends the records only when it grants the use (or
+     * starts), and refuses records that do not describe it. For a use, the access token's {@code jti} is the command's
+     * {@code accessTokenId}.
      *
      * @param idToken {@code null} when no ID token is handed out
      */

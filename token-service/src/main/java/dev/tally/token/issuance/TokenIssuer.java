@@ -92,15 +92,17 @@ public class TokenIssuer {
     /**
      * A user's tokens: the access token (for the API, plus the userinfo endpoint when {@code openid} was granted; for
      * userinfo only without an API), with {@code openid} the ID token, and with offline access a refresh token,
-     * every lifetime from the engine, everything recorded before it is answered.
+     * every lifetime from the engine, everything recorded before it is answered. When they start a refresh-token
+     * family, their records ride with its start (one durable commit for both); otherwise the issuance log records them.
      */
     public Issued userTokens(UserTokens request) {
         Prepared tokens = sign(request);
         String refresh = request.refresh();
         if (tokens.startsFamily()) {
-            refresh = startFamily(tokens.familyId(), request, tokens.scope(), tokens.refreshLifetime());
+            refresh = startFamily(tokens, request);
+        } else {
+            record(tokens.records().events().toArray());
         }
-        record(tokens.records().events().toArray());
         return handOut(tokens, refresh);
     }
 
@@ -187,15 +189,18 @@ public class TokenIssuer {
                 new IssuanceRecords(accessRecord, idRecord), familyId, startsFamily, d.refreshToken().lifetimeSeconds());
     }
 
-    /** A new family: its settings are the client's, else the tenant's; its absolute lifetime is the engine's. */
-    private String startFamily(String familyId, UserTokens request, Scope scope, long absoluteLifetime) {
-        String token = RefreshTokens.newToken(familyId);
+    /**
+     * A new family: its settings are the client's, else the tenant's; its absolute lifetime is the engine's. The
+     * tokens' records go with the command, so the family's start and the records commit together or not at all.
+     */
+    private String startFamily(Prepared tokens, UserTokens request) {
+        String token = RefreshTokens.newToken(tokens.familyId());
         TenantRefreshSettings defaults = request.tenant().refresh();
         ClientView client = request.client();
-        families.start(new StartRefreshTokenFamily(familyId, request.tenant().tenantId(), client.clientId(),
-                request.user().userId(), request.login().sessionId(), SecretHash.of(token), scope.text(),
-                request.api().identifier(), defaults.rotationFor(client.refresh()), absoluteLifetime,
-                defaults.idleFor(client.refresh()), defaults.leewayFor(client.refresh())));
+        families.start(new StartRefreshTokenFamily(tokens.familyId(), request.tenant().tenantId(), client.clientId(),
+                request.user().userId(), request.login().sessionId(), SecretHash.of(token), tokens.scope().text(),
+                request.api().identifier(), defaults.rotationFor(client.refresh()), tokens.refreshLifetime(),
+                defaults.idleFor(client.refresh()), defaults.leewayFor(client.refresh()), tokens.records()));
         return token;
     }
 

@@ -125,6 +125,11 @@ class PasswordGrantTest {
         assertThat(start.userId()).isEqualTo(alice.userId());
         assertThat(start.sessionId()).isNull();
         assertThat(start.clientId()).isEqualTo("legacy");
+        // the access token's record rides with the start, committed with it; nothing is recorded apart
+        assertThat(start.issued().accessToken().jti()).isEqualTo(issued.accessToken().jti());
+        assertThat(start.issued().accessToken().grantType()).isEqualTo(GrantTypes.PASSWORD);
+        assertThat(start.issued().idToken()).isNull();
+        assertThat(fx.store().recorded()).isEmpty();
     }
 
     @Test
