@@ -8,9 +8,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Appends the issuance records that ride with a granted use of a refresh token, or with the start of its family
- * ({@link IssuanceRecords}), to the unit of work that records the family's decision, so both are committed together. They are plain events, as the
- * token service's own issuance log appends them, not events of the family: a family's history holds its decisions,
- * and the records stay subject to the tenant's retention like every other issuance record.
+ * ({@link IssuanceRecords}), to the unit of work that records the family's decision, so both are committed together.
+ * They are plain events, as the token service's own issuance log appends them, not events of the family: a family's
+ * history holds its decisions, and the records stay subject to the tenant's retention like every other issuance
+ * record.
  */
 @Component
 public class RotationRecords {
