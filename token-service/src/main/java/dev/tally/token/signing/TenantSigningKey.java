@@ -10,12 +10,14 @@ import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
 import java.nio.charset.StandardCharsets;
+import java.security.Provider;
 import java.text.ParseException;
 import java.util.Arrays;
 
 /**
  * One signing key of a tenant, unsealed once when its event is applied. The Nimbus signer is built here, once,
- * and reused by every request: signers are thread-safe and building one per token is wasted work.
+ * and reused by every request: signers are thread-safe and building one per token is wasted work. It signs with the
+ * {@link SignatureProvider} chosen for its algorithm, holding the private key as that provider does.
  */
 public final class TenantSigningKey {
     private final String kid;
@@ -52,10 +54,13 @@ public final class TenantSigningKey {
         byte[] privateJson = masterKey.open(sealedPrivateJwk, SigningKeyAdded.associatedData(tenantId, kid));
         try {
             JWK jwk = JWK.parse(new String(privateJson, StandardCharsets.UTF_8));
+            Provider provider = SignatureProvider.forAlgorithm(alg);
             JWSSigner signer = switch (alg) {
-                case ES256 -> new ECDSASigner(jwk.toECKey());
-                case RS256 -> new RSASSASigner(jwk.toRSAKey());
+                case ES256 -> new ECDSASigner(SignatureProvider.privateKey(provider, jwk.toECKey().toPrivateKey()),
+                        jwk.toECKey().getCurve());
+                case RS256 -> new RSASSASigner(SignatureProvider.privateKey(provider, jwk.toRSAKey().toPrivateKey()));
             };
+            signer.getJCAContext().setProvider(provider);
             return new TenantSigningKey(kid, JWSAlgorithm.parse(alg.name()), signer, JWK.parse(publicJwk));
         } catch (ParseException | JOSEException e) {
             throw new IllegalStateException("signing key " + kid + " of tenant " + tenantId + " is unusable", e);

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
+import dev.tally.kernel.tenant.SigningAlgorithm;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
@@ -38,7 +39,8 @@ import org.springframework.stereotype.Component;
  * key (a revoked or retired key ends it at once, as before), and its claims are checked again each time: the issuer,
  * and the expiry by the injected clock. Only the signature's arithmetic is saved; revocations are asked by the
  * caller after this, each time. Its {@code typ} header is remembered with it ({@link #verifyTyped}), so a caller that
- * must tell an access token from an ID token does not parse the token again for it.
+ * must tell an access token from an ID token does not parse the token again for it. A signature is verified by the
+ * {@link SignatureProvider} of its algorithm.
  */
 @Component
 public class TokenVerifier {
@@ -128,6 +130,11 @@ public class TokenVerifier {
                 throw new JOSEException("key " + jwk.getKeyID() + " is not a public key");
             }
             verifier = factory.createJWSVerifier(jwt.getHeader(), asymmetric.toPublicKey());
+            for (SigningAlgorithm alg : SigningAlgorithm.values()) {
+                if (alg.name().equals(jwt.getHeader().getAlgorithm().getName())) {
+                    verifier.getJCAContext().setProvider(SignatureProvider.forAlgorithm(alg));
+                }
+            }
             if (verifiers.size() >= KEYS_KEPT) {
                 verifiers.clear();
             }
