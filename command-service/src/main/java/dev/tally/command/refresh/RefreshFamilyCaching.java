@@ -3,11 +3,9 @@ package dev.tally.command.refresh;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
 import dev.tally.platform.axon.LeastRecentlyUsedCache;
+import dev.tally.platform.axon.TransactionBatchingExecutor;
 import java.util.OptionalInt;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -63,8 +61,7 @@ public class RefreshFamilyCaching {
 
     /**
      * Takes snapshots on a thread of its own, after the command's transaction: taken in the command's thread it would
-     * need a second connection while many commands hold one each, and a busy pool would wait on itself. A snapshot
-     * that finds the queue full is skipped; the next trigger takes it.
+     * need a second connection while many commands hold one each, and a busy pool would wait on itself.
      */
     @Bean
     public SpringAggregateSnapshotter refreshFamilySnapshotter(org.axonframework.config.Configuration configuration,
@@ -84,13 +81,15 @@ public class RefreshFamilyCaching {
                 .build();
     }
 
+    /**
+     * One thread, and one transaction for all the snapshots that queued while it committed the previous ones (at most
+     * 64): one H2 chunk and one sync for many, where each had its own (BENCHMARKS.md, "Refresh rotation", 2026-12-06,
+     * night). A snapshot that finds 10,000 queued is dropped, and Axon takes no other of that family until restart
+     * (its in-progress mark is cleared by the task only).
+     */
     @Bean(destroyMethod = "shutdown")
-    public ThreadPoolExecutor refreshFamilySnapshotExecutor() {
-        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000), runnable -> {
-            Thread thread = new Thread(runnable, "refresh-family-snapshots");
-            thread.setDaemon(true);
-            return thread;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+    public TransactionBatchingExecutor refreshFamilySnapshotExecutor(TransactionManager transactions) {
+        return new TransactionBatchingExecutor("refresh-family-snapshots", transactions, 10_000, 64);
     }
 
     @Bean
