@@ -2,6 +2,7 @@ package dev.tally.platform.axon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ class TransactionBatchingExecutorTest {
 
     @Test
     void whatQueuedWhileABatchRanCommitsInOneTransaction() throws Exception {
-        executor = new TransactionBatchingExecutor("batching-test", transactions, 1_000, 64);
+        executor = new TransactionBatchingExecutor("batching-test", transactions, 1_000, 64, Duration.ZERO);
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         executor.execute(() -> transactions.executeInTransaction(() -> {
@@ -61,13 +62,39 @@ class TransactionBatchingExecutorTest {
         assertThat(executor.dropped()).isZero();
     }
 
+    /** Tasks sent one after another, each after the last was queued, commit together within the linger. */
+    @Test
+    void tasksArrivingWithinTheLingerCommitTogether() throws Exception {
+        executor = new TransactionBatchingExecutor("batching-test", transactions, 1_000, 64, Duration.ofSeconds(5));
+        for (int i = 1; i <= 5; i++) {
+            int id = i;
+            executor.execute(() -> transactions.executeInTransaction(() -> insert(id)));
+        }
+
+        awaitRows(5);
+        assertThat(executor.batches()).isEqualTo(1);
+    }
+
+    /** A full batch does not wait for the linger. */
+    @Test
+    void aFullBatchCommitsWithoutWaitingForTheLinger() throws Exception {
+        executor = new TransactionBatchingExecutor("batching-test", transactions, 1_000, 3, Duration.ofMinutes(10));
+        for (int i = 1; i <= 3; i++) {
+            int id = i;
+            executor.execute(() -> transactions.executeInTransaction(() -> insert(id)));
+        }
+
+        awaitRows(3);
+        assertThat(executor.batches()).isEqualTo(1);
+    }
+
     /**
      * On H2 a failed statement is undone alone and the batch commits the rest, as it would have without batching;
      * the tasks after the failed one run.
      */
     @Test
     void aFailingTaskDoesNotStopTheOthersOfItsBatch() throws Exception {
-        executor = new TransactionBatchingExecutor("batching-test", transactions, 1_000, 64);
+        executor = new TransactionBatchingExecutor("batching-test", transactions, 1_000, 64, Duration.ZERO);
         CountDownLatch release = hold();
         executor.execute(() -> transactions.executeInTransaction(() -> insert(1)));
         executor.execute(() -> transactions.executeInTransaction(() -> insert(1))); // the same key: refused
@@ -81,7 +108,7 @@ class TransactionBatchingExecutorTest {
 
     @Test
     void aFullQueueDropsAndCounts() throws Exception {
-        executor = new TransactionBatchingExecutor("batching-test", transactions, 5, 64);
+        executor = new TransactionBatchingExecutor("batching-test", transactions, 5, 64, Duration.ZERO);
         CountDownLatch release = hold();
         for (int i = 1; i <= 8; i++) {
             int id = i;
@@ -95,7 +122,7 @@ class TransactionBatchingExecutorTest {
 
     @Test
     void shutdownLetsTheBatchInHandFinishWithoutAnInterrupt() throws Exception {
-        executor = new TransactionBatchingExecutor("batching-test", transactions, 1_000, 64);
+        executor = new TransactionBatchingExecutor("batching-test", transactions, 1_000, 64, Duration.ZERO);
         CountDownLatch running = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
         executor.execute(() -> transactions.executeInTransaction(() -> {
