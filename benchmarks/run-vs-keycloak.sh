@@ -23,7 +23,8 @@
 #   Prints a Markdown table on stdout, one row per run as it ends: req/s, latency percentiles, errors, threads
 #   stopped, the server's and the tool's CPU in the window (average cores busy) and the server's RSS under load;
 #   then each Tally's mean req/s over the rounds divided by Keycloak's (the ratio). --server-jvm-args go to Tally
-#   (default: bin/tally-standalone's, with its MALLOC_ARENA_MAX=2).
+#   (default: bin/tally-standalone's, with its glibc settings: MALLOC_ARENA_MAX=2, MALLOC_TRIM_THRESHOLD_ and
+#   MALLOC_MMAP_THRESHOLD_ at 128 KiB).
 #   Every run's full report and log stay in a work directory, named at the end. Exit status 1 if any run failed.
 #   "server CPU" is the server's own process: PostgreSQL's processes are not in tally-pg's, while Keycloak's
 #   database (keycloak.sh starts it with --db=dev-file, an H2 file) runs inside its JVM, as tally-h2's does.
@@ -64,6 +65,7 @@ kc_port=${KC_PORT:-8180}
 kc_root=${KC_ROOT:-/tmp/peers}
 export KC_ROOT=$kc_root TOOL=load # the load tool, whatever TOOL the caller had set
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} # as bin/tally-standalone runs Tally
+export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-131072} MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
 work=$(mktemp -d -t tally-vs-keycloak-XXXXXX)
 load=(--scenario="$scenario" --concurrency="$concurrency" --warmup="$warmup" --duration="$duration")
 tally_args=()

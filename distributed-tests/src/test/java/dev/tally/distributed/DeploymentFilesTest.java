@@ -67,6 +67,10 @@ class DeploymentFilesTest {
                     .satisfies(user -> assertThat(user).doesNotContain("root").isNotEqualTo("USER 0"));
             assertThat(dockerfile).containsPattern("(?m)^HEALTHCHECK ");
             assertThat(dockerfile).as("the JVM settings bin/tally-standalone ships").contains(standaloneJvmSettings());
+            assertThat(dockerfile).as("glibc's settings bin/tally-standalone ships").contains("MALLOC_ARENA_MAX=2",
+                    "MALLOC_TRIM_THRESHOLD_=131072", "MALLOC_MMAP_THRESHOLD_=131072");
+            assertThat(Files.readString(ROOT.resolve("bin/tally-standalone"))).contains(
+                    "MALLOC_ARENA_MAX:-2", "MALLOC_TRIM_THRESHOLD_:-131072", "MALLOC_MMAP_THRESHOLD_:-131072");
             // the repackaged jar the image copies is the module's build output of that name
             assertThat(Files.readString(ROOT.resolve(name).resolve("pom.xml"))).contains("<finalName>tally-" + name + "</finalName>");
         }
