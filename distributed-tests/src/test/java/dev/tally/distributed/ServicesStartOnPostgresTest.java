@@ -185,12 +185,15 @@ class ServicesStartOnPostgresTest {
         return health.text("status");
     }
 
+    /** The migrations applied, by file or class name ({@code V1_0__event_store.sql}, {@code V1_2__EventIndex...}). */
     static List<String> migrated(PostgresTestDatabase db) {
         try (var c = db.connect(); var s = c.createStatement();
              var rs = s.executeQuery("SELECT script FROM flyway_schema_history WHERE success ORDER BY installed_rank")) {
             List<String> scripts = new ArrayList<>();
             while (rs.next()) {
-                scripts.add(rs.getString(1));
+                String script = rs.getString(1);
+                // a Java migration is recorded by its class's full name
+                scripts.add(script.endsWith(".sql") ? script : script.substring(script.lastIndexOf('.') + 1));
             }
             return scripts;
         } catch (java.sql.SQLException e) {

@@ -67,7 +67,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start() {
         try {
             Path dir = Files.createTempDirectory("tally-kafka-");
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, true, freePort(), freePort());
+            int[] ports = freePorts();
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, true, ports[0], ports[1]);
             kafka.startBroker();
             return kafka;
         } catch (IOException e) {
@@ -228,10 +229,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /**
+     * Two free ports, for the broker and its controller: both sockets are held open while the second is taken, since
+     * one taken and closed before the next could be handed out again (it was, in a CI run: "two listeners on the same
+     * port").
+     */
+    private static int[] freePorts() throws IOException {
+        try (ServerSocket broker = new ServerSocket(0); ServerSocket controller = new ServerSocket(0)) {
+            broker.setReuseAddress(true);
+            controller.setReuseAddress(true);
+            return new int[] {broker.getLocalPort(), controller.getLocalPort()};
         }
     }
 }

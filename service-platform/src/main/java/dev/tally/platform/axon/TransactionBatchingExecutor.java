@@ -14,16 +14,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An {@link Executor} with one thread that runs, inside one transaction, every task that queued while it ran the
- * previous ones or within a short linger after the first (at most {@code batch}). For work whose tasks each open a transaction that joins one already open,
- * as Axon's snapshotter's do: one commit for many snapshots instead of one each. On H2 a commit writes a chunk to the
- * file and waits for its sync, 40 % of the snapshot thread's CPU under refresh load when each snapshot had its own.
+ * previous ones or within a short linger after the first (at most {@code batch}). For work whose tasks each open a
+ * transaction that joins one already open, as Axon's snapshotter's do: one commit for many snapshots instead of one
+ * each. On H2 a commit writes a chunk to the file and waits for its sync, 40 % of the snapshot thread's CPU under
+ * refresh load when each snapshot had its own.
  *
  * <p>A task that fails does not stop the ones after it (Axon's snapshot tasks clear their family's in-progress mark
  * when they end). Axon's {@code SpringTransactionManager} neither commits nor rolls back a transaction it joined, so
  * the batch then commits what the database kept: on H2 everything but the failed statement, on PostgreSQL nothing (a
- * failed statement aborts its transaction). Snapshots lost so are taken at a later trigger. A task that finds the queue full ({@code capacity}) is
- * dropped and counted, never run on the caller's thread, which for Axon's snapshotter is a command's after-commit
- * work. {@link #shutdown} stops the thread after the batch in hand; what is still queued is not run.
+ * failed statement aborts its transaction). Snapshots lost so are taken at a later trigger. A task that finds the
+ * queue full ({@code capacity}) is dropped and counted, never run on the caller's thread, which for Axon's
+ * snapshotter is a command's after-commit work. {@link #shutdown} stops the thread after the batch in hand; what is
+ * still queued is not run.
  */
 public final class TransactionBatchingExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionBatchingExecutor.class);

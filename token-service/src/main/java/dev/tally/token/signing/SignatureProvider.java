@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * Which JCA provider computes the signatures of a tenant's tokens, per algorithm: AWS-LC through the Amazon Corretto
  * Crypto Provider (ACCP) when its native library loads on this machine and, for that algorithm, its signatures
  * verify under the JDK's provider and the JDK's under it; the JDK's own provider otherwise ({@code null} here, Nimbus's
- * default). Why: an ES256 signature is most of a token request's work, and AWS-LC computes one in 16 to 21 µs where
- * the JDK 25 needs 135 µs on the same core (it verifies one in 53 µs against 390; RS256 signs in 680 µs against
- * 1,000: BENCHMARKS.md, "Signatures"). The signatures are the same standard ones: a resource server verifies them
- * with whatever it has.
+ * default). Why: an ES256 signature was most of a token request's work, and with AWS-LC an access token is signed in
+ * 20.5 µs where the JDK 25 takes 130.8 on the same core (RS256: 251.5 against 992.7; it verifies an ES256 signature
+ * in 53 µs against 390: BENCHMARKS.md, "Signatures (JMH)"). The signatures are the same standard ones: a resource
+ * server verifies them with whatever it has.
  *
  * <p>The choice is made once per algorithm, the first time a key of it is opened, and logged. An operator turns
  * AWS-LC off with {@code -Dtally.signing.provider=jdk} or {@code TALLY_SIGNING_PROVIDER=jdk} (a system property,

@@ -152,7 +152,8 @@ class SignatureProviderTest {
 
     @Test
     void chooseWhenTheSettingIsUnknownThenTheJdkAndWhy() {
-        SignatureProvider.Choice choice = SignatureProvider.choose("fastest", SigningAlgorithm.ES256, new Honest(), null);
+        SignatureProvider.Choice choice = SignatureProvider.choose("fastest", SigningAlgorithm.ES256, new Honest(),
+                null);
 
         assertThat(choice.provider()).isNull();
         assertThat(choice.why()).contains("'fastest'", "auto or jdk");
@@ -173,7 +174,8 @@ class SignatureProviderTest {
         assertThat(SignatureProvider.choose("auto", SigningAlgorithm.ES256, new Honest(), null).provider())
                 .isInstanceOf(Honest.class);
 
-        SignatureProvider.Choice garbage = SignatureProvider.choose("auto", SigningAlgorithm.ES256, new Garbage(), null);
+        SignatureProvider.Choice garbage = SignatureProvider.choose("auto", SigningAlgorithm.ES256, new Garbage(),
+                null);
         SignatureProvider.Choice yesMan = SignatureProvider.choose(null, SigningAlgorithm.ES256, new YesMan(), null);
         SignatureProvider.Choice missing = SignatureProvider.choose(null, SigningAlgorithm.RS256, new Honest(), null);
 
