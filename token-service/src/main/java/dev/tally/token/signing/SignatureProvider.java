@@ -60,6 +60,16 @@ public final class SignatureProvider {
         }
     }
 
+    /** The provider for a JWS {@code alg} name Tally signs with, or {@code null} (the JDK's) for any other. */
+    public static Provider forJws(String alg) {
+        for (SigningAlgorithm known : SigningAlgorithm.values()) {
+            if (known.name().equals(alg)) {
+                return forAlgorithm(known);
+            }
+        }
+        return null;
+    }
+
     /**
      * The key as {@code provider} holds it. AWS-LC converts a JDK key on every signature otherwise (about 15 µs of
      * the 35); a key it cannot take stays the JDK's and is converted each time.

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.tenant.SigningAlgorithm;
@@ -56,8 +57,10 @@ public final class TenantSigningKey {
             JWK jwk = JWK.parse(new String(privateJson, StandardCharsets.UTF_8));
             Provider provider = SignatureProvider.forAlgorithm(alg);
             JWSSigner signer = switch (alg) {
-                case ES256 -> new ECDSASigner(SignatureProvider.privateKey(provider, jwk.toECKey().toPrivateKey()),
-                        jwk.toECKey().getCurve());
+                case ES256 -> {
+                    ECKey ec = jwk.toECKey();
+                    yield new ECDSASigner(SignatureProvider.privateKey(provider, ec.toPrivateKey()), ec.getCurve());
+                }
                 case RS256 -> new RSASSASigner(SignatureProvider.privateKey(provider, jwk.toRSAKey().toPrivateKey()));
             };
             signer.getJCAContext().setProvider(provider);

@@ -14,7 +14,6 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
-import dev.tally.kernel.tenant.SigningAlgorithm;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
@@ -130,11 +129,7 @@ public class TokenVerifier {
                 throw new JOSEException("key " + jwk.getKeyID() + " is not a public key");
             }
             verifier = factory.createJWSVerifier(jwt.getHeader(), asymmetric.toPublicKey());
-            for (SigningAlgorithm alg : SigningAlgorithm.values()) {
-                if (alg.name().equals(jwt.getHeader().getAlgorithm().getName())) {
-                    verifier.getJCAContext().setProvider(SignatureProvider.forAlgorithm(alg));
-                }
-            }
+            verifier.getJCAContext().setProvider(SignatureProvider.forJws(jwt.getHeader().getAlgorithm().getName()));
             if (verifiers.size() >= KEYS_KEPT) {
                 verifiers.clear();
             }
