@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and called directly. Under introspection load Spring MVC's general path took about half of a request
  * thread's CPU: matching the path against every mapping of the application (all but a few have a path variable, so
  * none is found by its literal path), resolving the two arguments, and choosing and running a message converter for
- * the answer. The endpoint's own work was 16 % (BENCHMARKS.md, "Request path").
+ * the answer. The endpoint's own work was 16 % (BENCHMARKS.md, "Introspection", 2026-12-06 (late night)).
  * <ul>
  *   <li>Spring's mappings stay the definition. At start the routes are read from the {@code @PostMapping}s of the
  *       {@link OAuthEndpoint} controllers that have exactly this shape: POST only, no other condition, a pattern
