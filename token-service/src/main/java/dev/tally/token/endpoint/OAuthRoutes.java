@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -89,17 +88,13 @@ public class OAuthRoutes implements HandlerMapping, HandlerAdapter, Ordered, Sma
     public void afterSingletonsInstantiated() {
         Map<String, Route> found = new HashMap<>();
         mvc.getHandlerMethods().forEach((info, method) -> {
-            HandlerMethod endpoint = method.createWithResolvedBean();
-            for (String suffix : suffixes(info, endpoint)) {
-                found.put(suffix, new Route(endpoint, TENANT_ROUTE + suffix));
+            Set<String> suffixes = suffixes(info, method);
+            if (!suffixes.isEmpty()) {
+                HandlerMethod endpoint = method.createWithResolvedBean(); // the singleton controller itself
+                suffixes.forEach(suffix -> found.put(suffix, new Route(endpoint, TENANT_ROUTE + suffix)));
             }
         });
         routes = Map.copyOf(found);
-    }
-
-    /** The path after {@code /t/{tenant}} of each route this mapping takes from Spring's, e.g. {@code /oauth/token}. */
-    Set<String> paths() {
-        return Collections.unmodifiableSet(routes.keySet());
     }
 
     private static Set<String> suffixes(RequestMappingInfo info, HandlerMethod endpoint) {
