@@ -2,6 +2,7 @@ package dev.tally.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.standalone.StandaloneScenario.Client;
 import dev.tally.testsupport.TestHttp;
 import dev.tally.testsupport.TestHttp.Response;
 import java.nio.file.Files;
@@ -55,24 +56,16 @@ class OAuthRoutesEndToEndTest {
         return new TestHttp("http://localhost:" + port, ADMIN);
     }
 
-    record Client(String id, String secret) {
-    }
-
-    /** A tenant whose id starts with "a", so that Spring's path for it can be written with "%61". */
+    /** A tenant with one API, whose id starts with "a", so that Spring's path for it can be written with "%61". */
     String tenant() {
         String tenant = "acme-" + TENANTS.incrementAndGet();
-        assertThat(http().admin("POST", "/admin/tenants", Map.of("id", tenant, "name", tenant)).status()).isEqualTo(201);
-        Response api = http().admin("POST", "/admin/tenants/" + tenant + "/apis", Map.of("identifier", API,
-                "name", "API", "token_lifetime", 600, "scopes", List.of("read:orders")));
-        assertThat(api.status()).as(api.toString()).isEqualTo(201);
+        StandaloneScenario.createTenant(http(), tenant, null);
+        StandaloneScenario.createApi(http(), tenant, API, 600);
         return tenant;
     }
 
     Client machine(String tenant) {
-        Response client = http().admin("POST", "/admin/tenants/" + tenant + "/clients", Map.of("name", "Orders service",
-                "app_type", "non_interactive"));
-        assertThat(client.status()).as(client.toString()).isEqualTo(201);
-        return new Client(client.text("client_id"), client.text("client_secret"));
+        return StandaloneScenario.createMachineClient(http(), tenant);
     }
 
     static String spring(String tenant) {
@@ -146,7 +139,7 @@ class OAuthRoutesEndToEndTest {
         assertThat(direct.header("Content-Length")).isEqualTo(Integer.toString(direct.body().getBytes().length));
 
         // refusals are rendered by the same advice: a wrong secret (401 with its challenge), a missing grant type,
-        // an unsupported one, a form that is not one, an unknown tenant
+        // an unsupported one, one the client may not use, an unknown tenant
         Response wrongSecret = http().form("/t/" + tenant + "/oauth/token", form, m2m.id(), "wrong");
         assertThat(wrongSecret.status()).isEqualTo(401);
         assertThat(wrongSecret.header("WWW-Authenticate")).startsWith("Basic");
