@@ -3,6 +3,7 @@ package dev.tally.command.refresh;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
 import dev.tally.platform.axon.LeastRecentlyUsedCache;
+import dev.tally.platform.axon.SheddingSnapshotter;
 import dev.tally.platform.axon.TransactionBatchingExecutor;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -57,7 +58,7 @@ public class RefreshFamilyCaching {
     @Bean(SNAPSHOTS)
     public SnapshotTriggerDefinition refreshTokenFamilySnapshots(
             @Qualifier("refreshFamilySnapshotter") Snapshotter snapshotter) {
-        return new EventCountSnapshotTriggerDefinition(snapshotter, SNAPSHOT_EVERY);
+        return new EventCountSnapshotTriggerDefinition(new SheddingSnapshotter(snapshotter), SNAPSHOT_EVERY);
     }
 
     /**
@@ -85,8 +86,9 @@ public class RefreshFamilyCaching {
     /**
      * One thread, and one transaction for all the snapshots that queued while it committed the previous ones or
      * within 100 ms of the first (at most 64): one H2 chunk and one sync for many, where each had its own
-     * (BENCHMARKS.md, "Refresh rotation", 2026-12-06, night). A snapshot that finds 10,000 queued is dropped, and
-     * Axon takes no other of that family until restart (its in-progress mark is cleared by the task only).
+     * (BENCHMARKS.md, "Refresh rotation", 2026-12-06, night). A snapshot that finds 10,000 queued is refused and
+     * skipped ({@link SheddingSnapshotter}); the family's next trigger, {@value #SNAPSHOT_EVERY} events later, asks
+     * again.
      */
     @Bean(destroyMethod = "shutdown")
     public TransactionBatchingExecutor refreshFamilySnapshotExecutor(TransactionManager transactions) {

@@ -27,6 +27,7 @@ import dev.tally.kernel.refresh.RefreshTokens;
 import dev.tally.kernel.refresh.RotationMode;
 import dev.tally.platform.axon.CommandTargets;
 import dev.tally.platform.axon.ConcurrentAppend;
+import dev.tally.platform.axon.TransactionBatchingExecutor;
 import dev.tally.testsupport.Await;
 import dev.tally.testsupport.MutableClock;
 import dev.tally.testsupport.PostgresTestDatabase;
@@ -46,7 +47,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -128,6 +132,9 @@ class RefreshFamiliesOnPostgresTest {
     EventStore eventStore;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    @Qualifier("refreshFamilySnapshotExecutor")
+    TransactionBatchingExecutor snapshotExecutor;
     @Autowired
     Clock clock;
     @Autowired
@@ -304,6 +311,80 @@ class RefreshFamiliesOnPostgresTest {
         assertThat(old.outcome().reuseDetected()).as("decided on the history, not on this node's copy").isTrue();
         assertThat(last(family.id())).isInstanceOf(RefreshTokenFamilyRevoked.class);
         System.out.printf("copy behind, old token: %s%n", attempts);
+    }
+
+    /**
+     * A snapshot the snapshot thread cannot take now (its queue full) is refused and skipped, and the family's next
+     * trigger takes one. Axon marks a family "snapshot in progress" until the task ends; a task dropped without a
+     * refusal never ran and left the family marked, so it was never snapshotted again until restart and every load read
+     * more of its history.
+     */
+    @Test
+    void aSnapshotRefusedByAFullQueueIsTakenAtTheFamilysNextTrigger() throws Exception {
+        String tenant = tenant("refused-snapshot");
+        Family family = start(tenant, RotationMode.ROTATE, 10);
+        Attempts attempts = new Attempts();
+        String current = family.first();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        long refusedBefore;
+        try {
+            snapshotExecutor.execute(() -> {
+                holding.countDown();
+                awaitLatch(release);
+            });
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            int queued = 0;
+            long droppedBefore = snapshotExecutor.dropped();
+            while (snapshotExecutor.dropped() == droppedBefore) {
+                try {
+                    snapshotExecutor.execute(() -> { });
+                    queued++;
+                } catch (RejectedExecutionException full) {
+                    // the queue is full: what the family's trigger will meet
+                }
+            }
+            assertThat(queued).as("tasks queued behind the held one").isPositive();
+            refusedBefore = snapshotExecutor.dropped();
+            for (int i = 0; i < 2 * RefreshFamilyCaching.SNAPSHOT_EVERY; i++) {
+                Use use = present(commands, attempts, family, current, "full-" + i);
+                assertThat(use.outcome().granted()).isTrue();
+                current = use.newToken();
+            }
+            assertThat(snapshotExecutor.dropped()).as("snapshots refused while the queue was full")
+                    .isGreaterThan(refusedBefore);
+        } finally {
+            release.countDown();
+        }
+        AtomicBoolean drained = new AtomicBoolean(); // a task queued after the others has run
+        Await.await("the queue drained", Duration.ofSeconds(30), () -> {
+            try {
+                snapshotExecutor.execute(() -> drained.set(true));
+            } catch (RejectedExecutionException stillFull) {
+                // asked again at the next look
+            }
+            return drained.get();
+        });
+        assertThat(latestSnapshot(family.id())).as("no snapshot of the family while its snapshots were refused")
+                .isEqualTo(-1);
+
+        for (int i = 0; i < 2 * RefreshFamilyCaching.SNAPSHOT_EVERY; i++) {
+            Use use = present(commands, attempts, family, current, "after-" + i);
+            assertThat(use.outcome().granted()).isTrue();
+            current = use.newToken();
+        }
+        long lastSequence = events(family.id()).size() - 1;
+        Await.await("a snapshot at most " + RefreshFamilyCaching.SNAPSHOT_EVERY + " events behind after the refusal",
+                Duration.ofSeconds(10), () -> latestSnapshot(family.id()) >= lastSequence
+                        - RefreshFamilyCaching.SNAPSHOT_EVERY);
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.axonframework.common.transaction.TransactionManager;
@@ -22,10 +23,14 @@ import org.slf4j.LoggerFactory;
  * <p>A task that fails does not stop the ones after it (Axon's snapshot tasks clear their family's in-progress mark
  * when they end). Axon's {@code SpringTransactionManager} neither commits nor rolls back a transaction it joined, so
  * the batch then commits what the database kept: on H2 everything but the failed statement, on PostgreSQL nothing (a
- * failed statement aborts its transaction). Snapshots lost so are taken at a later trigger. A task that finds the
- * queue full ({@code capacity}) is dropped and counted, never run on the caller's thread, which for Axon's
- * snapshotter is a command's after-commit work. {@link #shutdown} stops the thread after the batch in hand; what is
- * still queued is not run.
+ * failed statement aborts its transaction). Snapshots lost so are taken at a later trigger.
+ *
+ * <p>A task that finds the queue full ({@code capacity}), or comes after {@link #shutdown}, is refused with a
+ * {@link RejectedExecutionException} and counted, never run on the caller's thread (for Axon's snapshotter a
+ * command's after-commit work). Refused, not silently dropped: Axon's snapshotter clears its aggregate's in-progress
+ * mark when the executor throws, and only then; a task accepted and never run kept the mark, and that aggregate was
+ * never snapshotted again until restart ({@link SheddingSnapshotter}). {@link #shutdown} stops the thread after the
+ * batch in hand; what is still queued is not run.
  */
 public final class TransactionBatchingExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionBatchingExecutor.class);
@@ -57,14 +62,16 @@ public final class TransactionBatchingExecutor implements Executor {
         this.thread.start();
     }
 
+    /** @throws RejectedExecutionException if the queue is full or the executor has stopped */
     @Override
     public void execute(Runnable task) {
         if (!running || !queue.offer(task)) {
             dropped.incrementAndGet();
+            throw new RejectedExecutionException(running ? "the queue holds " + queue.size() + " tasks" : "stopped");
         }
     }
 
-    /** Tasks dropped because the queue was full or the executor stopped. */
+    /** Tasks refused because the queue was full or the executor stopped. */
     public long dropped() {
         return dropped.get();
     }

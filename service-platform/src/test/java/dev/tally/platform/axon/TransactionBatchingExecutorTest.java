@@ -1,10 +1,12 @@
 package dev.tally.platform.axon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.axonframework.common.transaction.TransactionManager;
@@ -106,18 +108,26 @@ class TransactionBatchingExecutorTest {
         assertThat(jdbc.queryForList("SELECT id FROM snapshot ORDER BY id", Integer.class)).containsExactly(1, 2);
     }
 
+    /** Refused by throwing, as {@link java.util.concurrent.Executor} says: Axon's snapshotter clears its mark then. */
     @Test
-    void aFullQueueDropsAndCounts() throws Exception {
+    void aFullQueueRefusesByThrowingAndCounts() throws Exception {
         executor = new TransactionBatchingExecutor("batching-test", transactions, 5, 64, Duration.ZERO);
         CountDownLatch release = hold();
+        int refused = 0;
         for (int i = 1; i <= 8; i++) {
             int id = i;
-            executor.execute(() -> transactions.executeInTransaction(() -> insert(id)));
+            try {
+                executor.execute(() -> transactions.executeInTransaction(() -> insert(id)));
+            } catch (RejectedExecutionException e) {
+                refused++;
+            }
         }
         release.countDown();
 
         awaitRows(5);
+        assertThat(refused).isEqualTo(3);
         assertThat(executor.dropped()).isEqualTo(3);
+        assertThat(jdbc.queryForList("SELECT id FROM snapshot ORDER BY id", Integer.class)).containsExactly(1, 2, 3, 4, 5);
     }
 
     @Test
@@ -137,7 +147,7 @@ class TransactionBatchingExecutorTest {
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
 
         executor.shutdown();
-        executor.execute(() -> insert(8));
+        assertThatThrownBy(() -> executor.execute(() -> insert(8))).isInstanceOf(RejectedExecutionException.class);
 
         assertThat(interrupted).isFalse();
         assertThat(jdbc.queryForList("SELECT id FROM snapshot", Integer.class)).containsExactly(7);
