@@ -1,7 +1,6 @@
 package dev.tally.platform.axon;
 
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -24,7 +23,6 @@ public final class SheddingSnapshotter implements Snapshotter {
     private static final Logger LOG = LoggerFactory.getLogger(SheddingSnapshotter.class);
 
     private final Snapshotter snapshotter;
-    private final AtomicLong skipped = new AtomicLong();
 
     public SheddingSnapshotter(Snapshotter snapshotter) {
         this.snapshotter = snapshotter;
@@ -39,18 +37,12 @@ public final class SheddingSnapshotter implements Snapshotter {
         }
     }
 
-    /** Snapshots skipped because the executor refused them. */
-    public long skipped() {
-        return skipped.get();
-    }
-
     private void schedule(Class<?> aggregateType, String aggregateIdentifier) {
         try {
             snapshotter.scheduleSnapshot(aggregateType, aggregateIdentifier);
         } catch (RejectedExecutionException refused) {
-            long count = skipped.incrementAndGet();
-            LOG.debug("snapshot of {} {} skipped ({} so far): {}", aggregateType.getSimpleName(), aggregateIdentifier,
-                    count, refused.getMessage());
+            LOG.debug("snapshot of {} {} skipped: {}", aggregateType.getSimpleName(), aggregateIdentifier,
+                    refused.getMessage());
         }
     }
 }
