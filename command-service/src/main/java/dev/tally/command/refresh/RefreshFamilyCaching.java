@@ -3,6 +3,7 @@ package dev.tally.command.refresh;
 import dev.tally.kernel.refresh.RefreshEvents.RefreshTokenFamilyStarted;
 import dev.tally.kernel.refresh.RefreshEvents.TokenRotated;
 import dev.tally.platform.axon.LeastRecentlyUsedCache;
+import dev.tally.platform.axon.SavepointTransactionManager;
 import dev.tally.platform.axon.SheddingSnapshotter;
 import dev.tally.platform.axon.TransactionBatchingExecutor;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * How a {@link RefreshTokenFamily} is loaded: from its latest snapshot and the events after it, so a rotation reads
@@ -63,18 +65,21 @@ public class RefreshFamilyCaching {
 
     /**
      * Takes snapshots on a thread of its own, after the command's transaction: taken in the command's thread it would
-     * need a second connection while many commands hold one each, and a busy pool would wait on itself.
+     * need a second connection while many commands hold one each, and a busy pool would wait on itself. Each snapshot
+     * is a savepoint in its batch's transaction ({@link SavepointTransactionManager}), so one that fails (two nodes
+     * storing the same family's snapshot) takes only itself back, on PostgreSQL too.
      */
     @Bean
     public SpringAggregateSnapshotter refreshFamilySnapshotter(org.axonframework.config.Configuration configuration,
                                                               HandlerDefinition handlerDefinition,
                                                               ParameterResolverFactory parameterResolverFactory,
-                                                              EventStore eventStore, TransactionManager transactions,
+                                                              EventStore eventStore,
+                                                              PlatformTransactionManager transactions,
                                                               SnapshotterSpanFactory spanFactory,
                                                               @Qualifier("refreshFamilySnapshotExecutor") Executor executor) {
         return SpringAggregateSnapshotter.builder()
                 .repositoryProvider(configuration::repository)
-                .transactionManager(transactions)
+                .transactionManager(new SavepointTransactionManager(transactions))
                 .eventStore(eventStore)
                 .parameterResolverFactory(parameterResolverFactory)
                 .handlerDefinition(handlerDefinition)

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * refresh load when each snapshot had its own.
  *
  * <p>A task that fails does not stop the ones after it (Axon's snapshot tasks clear their family's in-progress mark
- * when they end). Axon's {@code SpringTransactionManager} neither commits nor rolls back a transaction it joined, so
- * the batch then commits what the database kept: on H2 everything but the failed statement, on PostgreSQL nothing (a
- * failed statement aborts its transaction). Snapshots lost so are taken at a later trigger.
+ * when they end). What a failed task wrote is undone only if it ran in a savepoint of its own
+ * ({@link SavepointTransactionManager}, as the refresh families' snapshots do): Axon's {@code SpringTransactionManager}
+ * neither commits nor rolls back a transaction it joined, so the batch would commit what the database kept, on H2
+ * everything but the failed statement, on PostgreSQL nothing (a failed statement aborts its transaction).
  *
  * <p>A task that finds the queue full ({@code capacity}), or comes after {@link #shutdown}, is refused with a
  * {@link RejectedExecutionException} and counted, never run on the caller's thread (for Axon's snapshotter a
