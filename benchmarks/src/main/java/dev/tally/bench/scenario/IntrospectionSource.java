@@ -19,9 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The introspection scenario: one access token per tenant, obtained with client credentials before the load and
  * renewed at half its lifetime, then RFC 7662 introspection of it by the same client, the same prepared request
- * until the token is renewed. A 200 answer must
- * say {@code "active": true} for the token's own client: an inactive answer would be a cheap refusal, not the work
- * being measured.
+ * until the token is renewed. A 200 answer must say {@code "active": true} for the token's own client: an inactive
+ * answer would be a cheap refusal, not the work being measured.
  */
 final class IntrospectionSource implements RequestSource {
     private final List<Prepared> requests;
