@@ -65,13 +65,7 @@ class SavepointTransactionManagerTest {
         TransactionBatchingExecutor executor = new TransactionBatchingExecutor("savepoint-test", batch, 100, 64,
                 Duration.ZERO);
         try {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            executor.execute(() -> {
-                held.countDown();
-                await(release);
-            });
-            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            CountDownLatch release = TransactionBatchingExecutorTest.hold(executor);
             CountDownLatch done = new CountDownLatch(1);
             for (int id : new int[] {1, 2, 1, 3}) {
                 executor.execute(() -> {
@@ -92,14 +86,6 @@ class SavepointTransactionManagerTest {
             assertThat(executor.batches()).isEqualTo(3);
         } finally {
             executor.shutdown();
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -157,6 +157,11 @@ class TransactionBatchingExecutorTest {
 
     /** Occupies the thread until the latch is released, so what follows queues behind it. */
     private CountDownLatch hold() throws InterruptedException {
+        return hold(executor);
+    }
+
+    /** Occupies {@code executor}'s thread until the latch is released, so what follows queues behind it. */
+    static CountDownLatch hold(TransactionBatchingExecutor executor) throws InterruptedException {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         executor.execute(() -> {
