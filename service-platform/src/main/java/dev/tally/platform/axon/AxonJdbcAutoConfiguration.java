@@ -1,5 +1,6 @@
 package dev.tally.platform.axon;
 
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
@@ -123,10 +124,14 @@ public class AxonJdbcAutoConfiguration {
         return new EventPositions(dataSource);
     }
 
-    /** Which gaps in the store's indexes may still be filled (a view is complete only below the oldest of those). */
+    /**
+     * Which gaps in the store's indexes may still be filled (a view is complete only below the oldest of those).
+     * Made with the other beans, before the services run a command or take a request: on an embedded store it then
+     * learns which indexes an earlier process took.
+     */
     @Bean
-    public StoreGaps storeGaps(DataSource dataSource) {
-        return new StoreGaps(dataSource);
+    public StoreGaps storeGaps(DataSource dataSource, Clock clock) {
+        return new StoreGaps(dataSource, clock);
     }
 
     /**

@@ -19,12 +19,29 @@ interface OpenTransactions {
     /** The beginning of the oldest transaction open now, comparable with marks; {@link Long#MAX_VALUE} if none. */
     long oldestOpen();
 
-    static OpenTransactions of(DataSource dataSource) {
+    /**
+     * Every global index below this one was taken by a transaction that has ended for good (its process has), so
+     * the store either has it or never will; 0 where other processes append too.
+     */
+    default long settledBelow() {
+        return 0;
+    }
+
+    /** The oldest open transaction, for an operator: who holds it, since when. */
+    default String describeOldest() {
+        return toString();
+    }
+
+    /**
+     * @param beforeAnyAppend asked while this process starts, before it can have taken an index: an embedded store
+     *                        then knows where this process's indexes begin ({@link #settledBelow()})
+     */
+    static OpenTransactions of(DataSource dataSource, boolean beforeAnyAppend) {
         String product;
         try (Connection connection = dataSource.getConnection()) {
             product = connection.getMetaData().getDatabaseProductName();
             if ("H2".equals(product)) {
-                OpenTransactions h2 = H2OpenTransactions.of(connection);
+                OpenTransactions h2 = H2OpenTransactions.of(dataSource, connection, beforeAnyAppend);
                 if (h2 != null) {
                     return h2;
                 }
@@ -58,6 +75,18 @@ interface OpenTransactions {
                     + "WHERE datname = current_database() AND backend_type = 'client backend' "
                     + "AND pid <> pg_backend_pid() AND (xact_start IS NOT NULL OR state IS NULL)", Long.class);
             return micros == null ? Long.MAX_VALUE : micros;
+        }
+
+        @Override
+        public String describeOldest() {
+            return jdbc.query("SELECT pid, application_name, state, xact_start, left(query, 200) AS query "
+                    + "FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' "
+                    + "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL ORDER BY xact_start LIMIT 1",
+                    rs -> rs.next()
+                            ? "PostgreSQL backend " + rs.getInt("pid") + " ('" + rs.getString("application_name")
+                            + "', " + rs.getString("state") + ", transaction since " + rs.getString("xact_start")
+                            + ", last statement '" + rs.getString("query") + "')"
+                            : "no transaction visible in pg_stat_activity");
         }
 
         @Override

@@ -1,5 +1,8 @@
 package dev.tally.platform.axon;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -11,6 +14,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -25,25 +30,62 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * at the mark has ended, the gap is either in the store (committed, to be read by the processor) or dead, for good:
  * indexes are never handed out twice. The check is exact, not a timeout: a transaction that stays open for minutes
  * keeps its gap open for minutes, and one that rolled back frees its gap as soon as nothing older is open.
+ *
+ * <p>An embedded store is open in one process only, so the indexes taken before this process opened it (a crash's
+ * lost reservation, a transaction the crash cut short) are settled from the start: such a gap is dead as soon as the
+ * store is found without it, whatever transactions of this process are open ({@link OpenTransactions#settledBelow()}).
+ * Before, a crash's gaps waited like any other for every transaction open when they were first seen, and in the
+ * crash test a complete view was reported "catching up" at a crash's gap for 25 s.
+ *
+ * <p>A gap held open for more than {@link #HELD_LONG} is logged once a minute at most, with the transaction that
+ * holds it back: a view that cannot say it is complete should say why.
  */
 public class StoreGaps {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreGaps.class);
     private static final int MARKS_KEPT = 10_000;
     private static final int DEAD_KEPT = 100_000;
+    static final Duration HELD_LONG = Duration.ofSeconds(30);
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
     private final JdbcTemplate jdbc;
     private final DataSource dataSource;
+    private final Clock clock;
     private volatile OpenTransactions transactions;
-    private final Map<Long, Long> marks = new ConcurrentHashMap<>();
+    private final Map<Long, Mark> marks = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<Long> dead = new ConcurrentSkipListSet<>();
+    private volatile Instant warned = Instant.MIN;
 
-    public StoreGaps(DataSource dataSource) {
-        this(dataSource, null);
+    /** When a gap was first seen: the database's mark, and the time. */
+    private record Mark(long value, Instant at) {
     }
 
-    StoreGaps(DataSource dataSource, OpenTransactions transactions) {
+    /**
+     * Made while the services start, before they take an index: an embedded store then tells which indexes are
+     * settled. If the database cannot be reached now, it is asked at first use, without that knowledge.
+     */
+    public StoreGaps(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, atStart(dataSource));
+    }
+
+    StoreGaps(DataSource dataSource, Clock clock, OpenTransactions transactions) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.dataSource = dataSource;
+        this.clock = clock;
         this.transactions = transactions;
+    }
+
+    private static OpenTransactions atStart(DataSource dataSource) {
+        try {
+            OpenTransactions transactions = OpenTransactions.of(dataSource, true);
+            if (transactions.settledBelow() > 0) {
+                LOG.info("the event store's indexes below {} were taken before this process opened it: a gap among "
+                        + "them is dead once the store lacks it", transactions.settledBelow());
+            }
+            return transactions;
+        } catch (RuntimeException e) {
+            LOG.debug("the event store's database is not reachable yet; its gaps are judged from first use", e);
+            return null;
+        }
     }
 
     /** What decides, for this database ({@link OpenTransactions}). */
@@ -54,7 +96,7 @@ public class StoreGaps {
     private OpenTransactions transactions() {
         OpenTransactions t = transactions;
         if (t == null) {
-            t = OpenTransactions.of(dataSource);
+            t = OpenTransactions.of(dataSource, false);
             transactions = t;
         }
         return t;
@@ -70,16 +112,23 @@ public class StoreGaps {
         }
         SortedSet<Long> open = new TreeSet<>();
         List<Long> settled = new ArrayList<>();
-        Long mark = null;
+        long settledBelow = transactions().settledBelow();
+        Mark mark = null;
         Long oldestOpen = null;
+        Mark heldLongest = null;
+        long heldGap = 0;
         for (Long gap : gaps) {
             if (dead.contains(gap)) {
                 continue;
             }
-            Long marked = marks.get(gap);
+            if (gap < settledBelow) {
+                settled.add(gap);
+                continue;
+            }
+            Mark marked = marks.get(gap);
             if (marked == null) {
                 if (mark == null) {
-                    mark = transactions().mark();
+                    mark = new Mark(transactions().mark(), clock.instant());
                 }
                 marks.put(gap, mark);
                 open.add(gap);
@@ -88,11 +137,18 @@ public class StoreGaps {
             if (oldestOpen == null) {
                 oldestOpen = transactions().oldestOpen();
             }
-            if (oldestOpen > marked) {
+            if (oldestOpen > marked.value()) {
                 settled.add(gap);
             } else {
                 open.add(gap);
+                if (heldLongest == null || marked.at().isBefore(heldLongest.at())) {
+                    heldLongest = marked;
+                    heldGap = gap;
+                }
             }
+        }
+        if (heldLongest != null) {
+            warnIfHeldLong(heldGap, heldLongest);
         }
         if (!settled.isEmpty()) {
             // asked only now that every transaction which could hold them has ended: present means committed
@@ -108,6 +164,22 @@ public class StoreGaps {
         }
         forgetOldest();
         return open;
+    }
+
+    private void warnIfHeldLong(long gap, Mark mark) {
+        Instant now = clock.instant();
+        Duration held = Duration.between(mark.at(), now);
+        if (held.compareTo(HELD_LONG) > 0 && now.isAfter(warned.plus(WARN_EVERY))) {
+            warned = now;
+            LOG.warn("gap {} of the event store has been open for {} s: a transaction open since before it was first "
+                    + "seen has not ended, so the views that passed it cannot report themselves complete beyond it; "
+                    + "the oldest open: {}", gap, held.toSeconds(), transactions().describeOldest());
+        }
+    }
+
+    /** For tests: the next gap held long is logged at once. */
+    void forgetWarning() {
+        warned = Instant.MIN;
     }
 
     private Set<Long> stored(List<Long> indexes) {
