@@ -48,6 +48,8 @@ class StructuredLogsTest {
                 ServiceProcess.freePort(), Duration.ofSeconds(90))) {
             TestHttp http = new TestHttp(server.url(), admin);
             assertThat(http.admin("POST", "/admin/tenants", Map.of("id", TENANT, "name", "Logs")).status()).isEqualTo(201);
+            assertThat(http.admin("POST", "/admin/tenants", Map.of("id", TENANT, "name", "Again")).status())
+                    .as("refused as the caller's mistake, in the answer and not as a warning").isEqualTo(409);
             assertThat(http.admin("POST", "/admin/tenants/" + TENANT + "/apis", Map.of("identifier", "https://api.logs.test",
                     "name", "API", "token_lifetime", 3600, "scopes", List.of("read:orders"), "allow_offline_access", true))
                     .status()).isEqualTo(201);
@@ -107,6 +109,7 @@ class StructuredLogsTest {
 
             String output = Files.readString(server.log(), StandardCharsets.UTF_8);
             assertThat(output).doesNotContain("evil id with spaces");
+            assertThat(output).as("Axon's warning for the refused creation").doesNotContain("trying to create an aggregate");
             for (String s : secrets) {
                 assertThat(output).as("a secret in the log").doesNotContain(s);
             }

@@ -9,6 +9,7 @@ import dev.tally.platform.admin.ManagementTokenVerifier;
 import dev.tally.platform.clientkeys.ClientJwksProperties;
 import dev.tally.platform.input.InputLimits;
 import dev.tally.platform.input.RequestInputFilter;
+import dev.tally.platform.logging.ExpectedRefusalFilter;
 import dev.tally.platform.logging.RequestLogFilter;
 import dev.tally.platform.openapi.OpenApiController;
 import dev.tally.platform.problem.ErrorPathGuard;
@@ -19,8 +20,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -141,6 +144,13 @@ public class TallyPlatformAutoConfiguration {
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
+    }
+
+    /** Axon's warning and stack trace for a creation command refused as the caller's mistake, dropped where logback logs. */
+    @Bean
+    @ConditionalOnClass(name = "ch.qos.logback.classic.LoggerContext")
+    public SmartInitializingSingleton expectedRefusalFilter() {
+        return ExpectedRefusalFilter::install;
     }
 
     /** Each request's id, tenant and client on every log line it causes, and one line per request: {@link RequestLogFilter}. */
