@@ -4,7 +4,8 @@
 #
 # Usage: benchmarks/run-large-store.sh DIR [path/to/tally.jar]
 #        (LOAD_SECONDS=20, REQUESTS=500, REPLAY=audit,sessions,revocations: the views to replay, or none;
-#         UP_ONLY=1: only step 1, with the RSS at health UP and each view's position then, and stop)
+#         UP_ONLY=1: only step 1, with the RSS at health UP and each view's position then, and stop;
+#         TALLY_JAVA_OPTS replaces the shipped JVM settings, as for bin/tally-standalone)
 #   1. The standalone server starts on the store (DIR/store.env): seconds from process start to health UP.
 #   2. Waits until every view (GET /admin/projections) is live at the store's head: seconds from process start, and
 #      when each view reached the head (on a store whose views were never built, that is each view's first build).
@@ -25,6 +26,10 @@ replay=${REPLAY:-audit,sessions,revocations}
 # shellcheck disable=SC1091
 source "$dir/store.env"
 read -r -a server_args <<< "$SERVER_ARGS"
+# the settings bin/tally-standalone ships, so the RSS measured is the shipped server's
+# shellcheck source=shipped-jvm.sh
+source "$root/benchmarks/shipped-jvm.sh"
+read -r -a jvm_opts <<< "${TALLY_JAVA_OPTS:-$shipped_jvm_opts}"
 if [[ $STORE == postgres && -n "${PGPASSWORD:-}" ]]; then export SPRING_DATASOURCE_PASSWORD=$PGPASSWORD; fi
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/runtime-classpath.txt")"
 admin=$(cat "$dir/admin.token")
@@ -34,7 +39,7 @@ elapsed() { python3 -c "print(round($(date +%s.%N) - $1, 1))"; }
 rss() { awk -v k="$1:" '$1 == k {printf "%.0f", $2/1024}' "/proc/$server_pid/status"; }
 
 started=$(date +%s.%N)
-TALLY_ADMIN_TOKEN=$admin "$JAVA_HOME/bin/java" -jar "$jar" --server.port="$http_port" --server.address=127.0.0.1 \
+TALLY_ADMIN_TOKEN=$admin "$JAVA_HOME/bin/java" "${jvm_opts[@]}" -jar "$jar" --server.port="$http_port" --server.address=127.0.0.1 \
     --tally.data-dir="$dir/data" --tally.master-key-file="$dir/master.key" ${server_args[@]+"${server_args[@]}"} \
     > "$dir/run-server.log" 2>&1 &
 server_pid=$!
@@ -70,7 +75,7 @@ cat <<REPORT
 \`\`\`
 date             $(date -u +%Y-%m-%dT%H:%M:%SZ)
 host             $(uname -sr), $(nproc) CPUs shared with other users' builds; the server, the tools and the database on it
-JDK              $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)
+JDK              $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); ${jvm_opts[*]}
 store            $STORE, $(head -1 "$dir/build.txt")
 start-up         $up s from process start to health UP
 views live       $live s from process start until every view is live at the head

@@ -34,10 +34,9 @@ cp_file=$root/benchmarks/target/runtime-classpath.txt
 if [[ ! -f "$jar" || ! -f "$cp_file" ]]; then
     (cd "$root" && mvn -q -B -DskipTests package)
 fi
-shipped=$(sed -n 's/^java_opts=${TALLY_JAVA_OPTS:-"\(.*\)"}$/\1/p' "$root/bin/tally-standalone")
-read -r -a jvm_opts <<< "${TALLY_JAVA_OPTS:-$shipped}"
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} # glibc's settings as bin/tally-standalone ships them
-export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-131072} MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
+# shellcheck source=shipped-jvm.sh
+source "$root/benchmarks/shipped-jvm.sh"
+read -r -a jvm_opts <<< "${TALLY_JAVA_OPTS:-$shipped_jvm_opts}"
 work=$(mktemp -d -t tally-thread-cpu-XXXXXX)
 port=$((20000 + RANDOM % 20000))
 token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')

@@ -44,8 +44,9 @@ fi
 # a new JVM while Keycloak keeps one JVM warm across runs, so the warm-up must let Tally's JIT settle: under this load
 # its compilers were still busy about one core-second per second 60 s in, and idle by 100 s (BENCHMARKS.md, "JIT").
 warmup=120 duration=30 rounds=2 concurrency=16 scenario=refresh servers=tally-h2,tally-pg,keycloak
-jvm_args=$(sed -n 's/^java_opts=${TALLY_JAVA_OPTS:-"\(.*\)"}$/\1/p' "$root/bin/tally-standalone")
-[[ -n "$jvm_args" ]] || { echo "[vs] could not read the shipped JVM settings from bin/tally-standalone" >&2; exit 2; }
+# shellcheck source=shipped-jvm.sh
+source "$root/benchmarks/shipped-jvm.sh" # also glibc's settings, as bin/tally-standalone runs Tally
+jvm_args=$shipped_jvm_opts
 for arg in "$@"; do
     case $arg in
         --scenario=*) scenario=${arg#*=} ;;
@@ -64,8 +65,6 @@ keycloak_sh=${KEYCLOAK_SH:-/work/shared/peers/keycloak.sh}
 kc_port=${KC_PORT:-8180}
 kc_root=${KC_ROOT:-/tmp/peers}
 export KC_ROOT=$kc_root TOOL=load # the load tool, whatever TOOL the caller had set
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} # as bin/tally-standalone runs Tally
-export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-131072} MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
 work=$(mktemp -d -t tally-vs-keycloak-XXXXXX)
 load=(--scenario="$scenario" --concurrency="$concurrency" --warmup="$warmup" --duration="$duration")
 tally_args=()
