@@ -140,7 +140,8 @@ public class AxonJdbcAutoConfiguration {
      * events' timestamps), however many events commit after it: Axon's default also dropped a gap once 10,000 later
      * events had been read, which under load is a few seconds, and a transaction that committed after that was never
      * seen by any tracking processor. The read of a batch while gaps are waited for is {@link IndexedGapRead}: Axon's
-     * made H2 scan the whole store.
+     * made H2 scan the whole store. Gaps an earlier process of an embedded store left are dropped from the token a
+     * batch is read from ({@link StoreGaps#withoutEarlierProcessesGaps}).
      */
     @Bean
     @DependsOnDatabaseInitialization
@@ -151,7 +152,8 @@ public class AxonJdbcAutoConfiguration {
                                                  ConnectionProvider connectionProvider,
                                                  TransactionManager transactionManager,
                                                  EventSchema eventSchema,
-                                                 EventPositions positions) {
+                                                 EventPositions positions,
+                                                 StoreGaps gaps) {
         return new PositionRecordingEventStorageEngine(JdbcEventStorageEngine.builder()
                 .snapshotSerializer(serializer)
                 .eventSerializer(eventSerializer)
@@ -162,7 +164,7 @@ public class AxonJdbcAutoConfiguration {
                 .transactionManager(transactionManager)
                 .schema(eventSchema)
                 .maxGapOffset(MAX_GAP_OFFSET)
-                .readEventDataWithGaps(new IndexedGapRead()), positions);
+                .readEventDataWithGaps(new IndexedGapRead()), positions, gaps);
     }
 
     @Bean

@@ -14,6 +14,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import javax.sql.DataSource;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.TrackingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -175,6 +177,41 @@ public class StoreGaps {
                     + "seen has not ended, so the views that passed it cannot report themselves complete beyond it; "
                     + "the oldest open: {}", gap, held.toSeconds(), transactions().describeOldest());
         }
+    }
+
+    /**
+     * {@code token} without the gaps an earlier process of an embedded store left (below
+     * {@link OpenTransactions#settledBelow()} and not in the store, so never to be filled), for the event store to read
+     * its next batch from: the tokens the processors then store no longer carry them. Otherwise the same token. Such
+     * gaps are exactly dead (see the class), where Axon gives gaps up only by its timeout and only while a token holds
+     * more than 250; until then a crash's up to 256 gaps were asked for with every batch read (about 95 µs against
+     * 3–5 µs on a store of 200,000 events) and written with every token.
+     */
+    public TrackingToken withoutEarlierProcessesGaps(TrackingToken token) {
+        OpenTransactions known = transactions;
+        if (known == null || !(token instanceof GapAwareTrackingToken gapAware) || gapAware.getGaps().isEmpty()
+                || gapAware.getGaps().first() >= known.settledBelow()) {
+            return token;
+        }
+        SortedSet<Long> earlier = gapAware.getGaps().headSet(known.settledBelow());
+        List<Long> unknown = new ArrayList<>();
+        for (Long gap : earlier) {
+            if (!dead.contains(gap)) {
+                unknown.add(gap);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            Set<Long> stored = stored(unknown);
+            for (Long gap : unknown) {
+                if (!stored.contains(gap)) {
+                    dead.add(gap);
+                }
+            }
+        }
+        SortedSet<Long> kept = new TreeSet<>(gapAware.getGaps());
+        kept.removeIf(gap -> gap < known.settledBelow() && dead.contains(gap));
+        return kept.size() == gapAware.getGaps().size() ? token
+                : GapAwareTrackingToken.newInstance(gapAware.getIndex(), kept);
     }
 
     /** For tests: the next gap held long is logged at once. */

@@ -28,6 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.TrackingToken;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -226,6 +228,15 @@ class StoreGapsTest {
                         .containsExactly(committed, ofThisProcess);
                 assertThat(gaps.open(asked)).containsExactly(committed, ofThisProcess);
                 assertThat(head).isGreaterThan(ofThisProcess);
+
+                GapAwareTrackingToken token = GapAwareTrackingToken.newInstance(head, asked);
+                TrackingToken read = gaps.withoutEarlierProcessesGaps(token);
+                assertThat(read).as("the token the next batch is read from").isInstanceOf(GapAwareTrackingToken.class);
+                assertThat(((GapAwareTrackingToken) read).getGaps()).as("the crash's gaps left out")
+                        .containsExactly(committed, ofThisProcess);
+                assertThat(read.position()).isEqualTo(token.position());
+                assertThat(gaps.withoutEarlierProcessesGaps(read)).as("nothing more to leave out").isSameAs(read);
+                assertThat(gaps.withoutEarlierProcessesGaps(null)).isNull();
                 left.rollback();
                 assertThat(gaps.open(asked)).as("its transaction rolled back").containsExactly(committed);
             }
