@@ -207,6 +207,7 @@ public class StoreGaps {
                     dead.add(gap);
                 }
             }
+            forgetOldest();
         }
         SortedSet<Long> kept = new TreeSet<>(gapAware.getGaps());
         kept.removeIf(gap -> gap < known.settledBelow() && dead.contains(gap));
