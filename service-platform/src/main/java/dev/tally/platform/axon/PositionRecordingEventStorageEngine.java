@@ -12,7 +12,8 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
  * Axon's JDBC storage engine, telling {@link EventPositions} the global index of every event it reads for a tracking
  * processor: the row has it, the tracking token that Axon builds from it does not (see {@link EventPositions}). Each
  * batch is read from the processor's token without the gaps an earlier process of an embedded store left
- * ({@link StoreGaps#withoutEarlierProcessesGaps}), so the tokens built from it no longer carry them.
+ * ({@link StoreGaps#withoutEarlierProcessesGaps}), and an event's token is built without those the read skipped on its
+ * way to the event ({@link StoreGaps#pastEarlierProcessesIndexes}), so the tokens no longer carry them.
  */
 final class PositionRecordingEventStorageEngine extends JdbcEventStorageEngine {
     private final EventPositions positions;
@@ -32,8 +33,10 @@ final class PositionRecordingEventStorageEngine extends JdbcEventStorageEngine {
     @Override
     protected TrackedEventData<?> getTrackedEventData(ResultSet resultSet, GapAwareTrackingToken previousToken)
             throws SQLException {
-        TrackedEventData<?> data = super.getTrackedEventData(resultSet, previousToken);
-        positions.remember(data.getEventIdentifier(), resultSet.getLong(schema().globalIndexColumn()));
+        long index = resultSet.getLong(schema().globalIndexColumn());
+        TrackedEventData<?> data = super.getTrackedEventData(resultSet,
+                gaps.pastEarlierProcessesIndexes(previousToken, index));
+        positions.remember(data.getEventIdentifier(), index);
         return data;
     }
 }

@@ -215,6 +215,25 @@ public class StoreGaps {
                 : GapAwareTrackingToken.newInstance(gapAware.getIndex(), kept);
     }
 
+    /**
+     * {@code previous} moved past the indexes an earlier process of an embedded store left between it and {@code next},
+     * the index of the event read after it: a batch is read in index order over a range, so an index it skipped is not
+     * in the store, and one taken before this process opened the store never will be. They then never become gaps of
+     * the token built for {@code next}. Otherwise (nothing skipped, or only this process's indexes) {@code previous}.
+     */
+    public GapAwareTrackingToken pastEarlierProcessesIndexes(GapAwareTrackingToken previous, long next) {
+        OpenTransactions known = transactions;
+        if (known == null || previous == null) {
+            return previous;
+        }
+        long firstSkipped = previous.getIndex() + 1;
+        long settledBelow = known.settledBelow();
+        if (next <= firstSkipped || firstSkipped >= settledBelow) {
+            return previous;
+        }
+        return GapAwareTrackingToken.newInstance(Math.min(next, settledBelow) - 1, previous.getGaps());
+    }
+
     /** For tests: the next gap held long is logged at once. */
     void forgetWarning() {
         warned = Instant.MIN;

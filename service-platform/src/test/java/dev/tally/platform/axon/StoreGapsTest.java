@@ -237,6 +237,21 @@ class StoreGapsTest {
                 assertThat(read.position()).isEqualTo(token.position());
                 assertThat(gaps.withoutEarlierProcessesGaps(read)).as("nothing more to leave out").isSameAs(read);
                 assertThat(gaps.withoutEarlierProcessesGaps(null)).isNull();
+
+                // A batch read in index order from the committed event to this process's first skips the crash's
+                // indexes: the token built for the next event is moved past them, not given them as gaps.
+                GapAwareTrackingToken atCommitted = GapAwareTrackingToken.newInstance(committed, set());
+                GapAwareTrackingToken moved = gaps.pastEarlierProcessesIndexes(atCommitted, ofThisProcess);
+                assertThat(moved.getIndex()).isEqualTo(ofThisProcess - 1);
+                assertThat(moved.advanceTo(ofThisProcess, Integer.MAX_VALUE).getGaps()).isEmpty();
+                assertThat(gaps.pastEarlierProcessesIndexes(atCommitted, head).advanceTo(head, Integer.MAX_VALUE).getGaps())
+                        .as("past the crash's indexes only: this process's skipped one stays a gap")
+                        .containsExactly(ofThisProcess);
+                assertThat(gaps.pastEarlierProcessesIndexes(moved, ofThisProcess)).as("nothing skipped").isSameAs(moved);
+                GapAwareTrackingToken ours = GapAwareTrackingToken.newInstance(ofThisProcess, set());
+                assertThat(gaps.pastEarlierProcessesIndexes(ours, head + 5)).as("only this process's skipped")
+                        .isSameAs(ours);
+                assertThat(gaps.pastEarlierProcessesIndexes(null, head)).isNull();
                 left.rollback();
                 assertThat(gaps.open(asked)).as("its transaction rolled back").containsExactly(committed);
             }
