@@ -152,20 +152,28 @@ public class StoreGaps {
         if (heldLongest != null) {
             warnIfHeldLong(heldGap, heldLongest);
         }
-        if (!settled.isEmpty()) {
-            // asked only now that every transaction which could hold them has ended: present means committed
-            Set<Long> stored = stored(settled);
-            for (Long gap : settled) {
-                if (stored.contains(gap)) {
-                    open.add(gap);
-                } else {
-                    dead.add(gap);
-                    marks.remove(gap);
-                }
-            }
-        }
+        // asked only now that every transaction which could hold them has ended: present means committed
+        open.addAll(settle(settled));
         forgetOldest();
         return open;
+    }
+
+    /**
+     * Of {@code settled} (gaps no open transaction can still fill), the ones the store has; the others are remembered
+     * as dead.
+     */
+    private Set<Long> settle(List<Long> settled) {
+        if (settled.isEmpty()) {
+            return Set.of();
+        }
+        Set<Long> stored = stored(settled);
+        for (Long gap : settled) {
+            if (!stored.contains(gap)) {
+                dead.add(gap);
+                marks.remove(gap);
+            }
+        }
+        return stored;
     }
 
     private void warnIfHeldLong(long gap, Mark mark) {
@@ -200,15 +208,8 @@ public class StoreGaps {
                 unknown.add(gap);
             }
         }
-        if (!unknown.isEmpty()) {
-            Set<Long> stored = stored(unknown);
-            for (Long gap : unknown) {
-                if (!stored.contains(gap)) {
-                    dead.add(gap);
-                }
-            }
-            forgetOldest();
-        }
+        settle(unknown);
+        forgetOldest();
         SortedSet<Long> kept = new TreeSet<>(gapAware.getGaps());
         kept.removeIf(gap -> gap < known.settledBelow() && dead.contains(gap));
         return kept.size() == gapAware.getGaps().size() ? token
