@@ -52,7 +52,7 @@ public class RefreshFamilies {
         RefreshOutcome outcome;
         try {
             outcome = ask(command.familyId(), "rotate", () -> commands.sendAndWait(command),
-                    OAuthError.invalidGrant("unknown refresh token"));
+                    () -> OAuthError.invalidGrant("unknown refresh token"));
         } catch (RuntimeException e) {
             known.forget(command.familyId());
             throw e;
@@ -116,14 +116,15 @@ public class RefreshFamilies {
     /**
      * Sends a command to the family, again while it loses append races.
      *
-     * @param ifUnknown thrown for a family that does not exist (or is another tenant's); {@code null}: answer null
+     * @param ifUnknown what to throw for a family that does not exist (or is another tenant's); {@code null}: answer
+     *     null
      */
-    private <T> T ask(String familyId, String what, Supplier<T> command, OAuthError ifUnknown) {
+    private <T> T ask(String familyId, String what, Supplier<T> command, Supplier<OAuthError> ifUnknown) {
         try {
             return ConcurrentAppend.retried(command);
         } catch (AggregateNotFoundException | NotFound unknownOrAnotherTenants) {
             if (ifUnknown != null) {
-                throw ifUnknown;
+                throw ifUnknown.get();
             }
             return null;
         } catch (RuntimeException e) {

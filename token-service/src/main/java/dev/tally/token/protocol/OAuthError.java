@@ -5,7 +5,9 @@ import org.springframework.http.HttpStatus;
 
 /**
  * An RFC 6749 §5.2 error: the {@code error} code, a description for the developer, the HTTP status, and for a
- * throttled request how long to wait ({@code Retry-After}).
+ * throttled request how long to wait ({@code Retry-After}). An answer to the client, not a fault: it takes no stack
+ * trace (a refusal is expected input, and a flood of bad requests should not pay for walking the stack each time);
+ * what went wrong behind a {@code temporarily_unavailable} is logged with its own cause where it is caught.
  */
 public class OAuthError extends RuntimeException {
     private final String error;
@@ -17,7 +19,7 @@ public class OAuthError extends RuntimeException {
     }
 
     private OAuthError(String error, String description, HttpStatus status, Duration retryAfter) {
-        super(description);
+        super(description, null, false, false);
         this.error = error;
         this.status = status;
         this.retryAfter = retryAfter;
