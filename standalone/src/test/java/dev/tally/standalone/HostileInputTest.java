@@ -195,6 +195,33 @@ class HostileInputTest {
         Raw underLimit = raw("POST", "/t/" + tenant + "/oauth/introspect", Map.of("Content-Type", "application/x-www-form-urlencoded"),
                 latin1("token=" + "a".repeat(60_000)));
         assertThat(underLimit.status).as("under the limit the endpoint answers itself: " + underLimit).isEqualTo(401);
+        Raw chunkedUnderLimit = rawChunked("POST", "/t/" + tenant + "/oauth/introspect",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), latin1("token=" + "a".repeat(60_000)));
+        assertThat(chunkedUnderLimit.status).as(chunkedUnderLimit.toString()).isEqualTo(401);
+    }
+
+    /**
+     * A body that ends (the client closes its side) before the length it declared is refused with a 400, never handed
+     * on cut short (a form cut after {@code scope=a} would ask for another scope). The container flags the failed read
+     * itself and answers through its error page, so the body is not an RFC 6749 error; the client has closed its side.
+     */
+    @Test
+    void aBodyShorterThanItsContentLengthGetsA400() throws Exception {
+        byte[] sent = latin1("grant_type=client_credentials&scope=a");
+        String head = "POST /t/" + tenant + "/oauth/token HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + (sent.length + 40) + "\r\n\r\n";
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(latin1(head));
+            out.write(sent);
+            out.flush();
+            socket.shutdownOutput();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400");
+            // not answered by the endpoint, which would have refused the missing client authentication
+            assertThat(answer).doesNotContain("invalid_client");
+        }
     }
 
     /**

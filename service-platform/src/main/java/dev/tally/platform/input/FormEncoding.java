@@ -1,6 +1,5 @@
 package dev.tally.platform.input;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -46,12 +45,26 @@ public final class FormEncoding {
         return encoded == null ? Map.of() : decode(encoded.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /**
+     * One name or value. Most are ASCII without an escape (a client id, a grant type, a JWT), and become a string of
+     * those bytes at once; the rest are unescaped into one array and decoded as UTF-8 only if a byte is beyond ASCII.
+     */
     private static String decode(byte[] encoded, int from, int to) throws MalformedInput {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(to - from);
+        boolean plain = true;
+        for (int i = from; i < to && plain; i++) {
+            byte b = encoded[i];
+            plain = b >= 0 && b != '%' && b != '+';
+        }
+        if (plain) {
+            return new String(encoded, from, to - from, StandardCharsets.ISO_8859_1);
+        }
+        byte[] bytes = new byte[to - from];
+        int length = 0;
+        boolean ascii = true;
         for (int i = from; i < to; i++) {
             byte b = encoded[i];
             if (b == '+') {
-                bytes.write(' ');
+                b = ' ';
             } else if (b == '%') {
                 if (i + 2 >= to) {
                     throw new MalformedInput("a '%' not followed by two hex digits");
@@ -61,17 +74,20 @@ public final class FormEncoding {
                 if (high < 0 || low < 0) {
                     throw new MalformedInput("a '%' not followed by two hex digits");
                 }
-                bytes.write(high << 4 | low);
+                b = (byte) (high << 4 | low);
                 i += 2;
-            } else {
-                bytes.write(b);
             }
+            ascii &= b >= 0;
+            bytes[length++] = b;
+        }
+        if (ascii) {
+            return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         }
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
-            return utf8.decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+            return utf8.decode(ByteBuffer.wrap(bytes, 0, length)).toString();
         } catch (CharacterCodingException e) {
             throw new MalformedInput("bytes that are not UTF-8");
         }
