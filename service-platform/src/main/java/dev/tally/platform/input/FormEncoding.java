@@ -107,10 +107,13 @@ public final class FormEncoding {
         return -1;
     }
 
-    /** Input that is not valid form encoding; the message says why without quoting it. */
+    /**
+     * Input that is not valid form encoding; the message says why without quoting it. A refusal, not a fault: no stack
+     * trace is taken (a flood of malformed requests should not pay for one each).
+     */
     public static final class MalformedInput extends Exception {
         public MalformedInput(String reason) {
-            super(reason);
+            super(reason, null, false, false);
         }
     }
 }
