@@ -160,7 +160,8 @@ public class StoreGaps {
 
     /**
      * Of {@code settled} (gaps no open transaction can still fill), the ones the store has; the others are remembered
-     * as dead.
+     * as dead (within the memories' bounds). Nothing to settle asks nothing and forgets nothing: counting the dead
+     * gaps walks them.
      */
     private Set<Long> settle(List<Long> settled) {
         if (settled.isEmpty()) {
@@ -173,6 +174,7 @@ public class StoreGaps {
                 marks.remove(gap);
             }
         }
+        forgetOldest();
         return stored;
     }
 
@@ -209,7 +211,6 @@ public class StoreGaps {
             }
         }
         settle(unknown);
-        forgetOldest();
         SortedSet<Long> kept = new TreeSet<>(gapAware.getGaps());
         kept.removeIf(gap -> gap < known.settledBelow() && dead.contains(gap));
         return kept.size() == gapAware.getGaps().size() ? token
