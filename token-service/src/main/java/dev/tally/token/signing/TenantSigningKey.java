@@ -1,12 +1,15 @@
 package dev.tally.token.signing;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import dev.tally.kernel.api.TokenDialect;
 import dev.tally.kernel.crypto.MasterKey;
 import dev.tally.kernel.tenant.SigningAlgorithm;
 import dev.tally.kernel.tenant.TenantEvents.SigningKeyAdded;
@@ -18,19 +21,34 @@ import java.util.Arrays;
 /**
  * One signing key of a tenant, unsealed once when its event is applied. The Nimbus signer is built here, once,
  * and reused by every request: signers are thread-safe and building one per token is wasted work. It signs with the
- * {@link SignatureProvider} chosen for its algorithm, holding the private key as that provider does.
+ * {@link SignatureProvider} chosen for its algorithm, holding the private key as that provider does. So are its two
+ * protected headers ({@code typ} {@code at+jwt} and {@code JWT}), with their encoded form: they never change.
  */
 public final class TenantSigningKey {
+    static final JOSEObjectType AT_JWT = new JOSEObjectType(TokenDialect.RFC9068_PROFILE.headerType());
+
     private final String kid;
     private final JWSAlgorithm algorithm;
     private final JWSSigner signer;
     private final JWK publicJwk;
+    private final Header atJwtHeader;
+    private final Header jwtHeader;
+
+    /** A protected header and its base64url encoding, the first part of every token signed under it. */
+    record Header(JWSHeader jws, String encoded) {
+        static Header of(JWSAlgorithm algorithm, JOSEObjectType type, String kid) {
+            JWSHeader jws = new JWSHeader.Builder(algorithm).type(type).keyID(kid).build();
+            return new Header(jws, jws.toBase64URL().toString());
+        }
+    }
 
     private TenantSigningKey(String kid, JWSAlgorithm algorithm, JWSSigner signer, JWK publicJwk) {
         this.kid = kid;
         this.algorithm = algorithm;
         this.signer = signer;
         this.publicJwk = publicJwk;
+        this.atJwtHeader = Header.of(algorithm, AT_JWT, kid);
+        this.jwtHeader = Header.of(algorithm, JOSEObjectType.JWT, kid);
     }
 
     public static TenantSigningKey unseal(SigningKeyAdded event, MasterKey masterKey) {
@@ -87,6 +105,17 @@ public final class TenantSigningKey {
 
     public JWSSigner signer() {
         return signer;
+    }
+
+    /** The header for {@code typ} {@code at+jwt} (RFC 9068) or {@code JWT}. */
+    Header header(JOSEObjectType type) {
+        if (AT_JWT.equals(type)) {
+            return atJwtHeader;
+        }
+        if (JOSEObjectType.JWT.equals(type)) {
+            return jwtHeader;
+        }
+        throw new IllegalArgumentException("no header for typ " + type);
     }
 
     public JWK publicJwk() {

@@ -1,5 +1,6 @@
 package dev.tally.kernel.lifetime.trace;
 
+import dev.tally.kernel.json.JsonText;
 import java.util.List;
 import java.util.Objects;
 
@@ -64,7 +65,7 @@ public record TraceStep(String step, Long value, Boolean clamped, String error) 
 
     private void appendJson(StringBuilder json) {
         json.append("{\"step\":");
-        appendString(json, step);
+        JsonText.appendString(json, step);
         if (value != null) {
             json.append(",\"value\":").append(value.longValue());
         }
@@ -73,30 +74,8 @@ public record TraceStep(String step, Long value, Boolean clamped, String error) 
         }
         if (error != null) {
             json.append(",\"error\":");
-            appendString(json, error);
+            JsonText.appendString(json, error);
         }
         json.append('}');
-    }
-
-    private static void appendString(StringBuilder json, String text) {
-        json.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        json.append('"');
     }
 }
