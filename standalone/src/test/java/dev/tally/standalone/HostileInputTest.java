@@ -203,13 +203,40 @@ class HostileInputTest {
     /**
      * A body that ends (the client closes its side) before the length it declared is refused with a 400, never handed
      * on cut short (a form cut after {@code scope=a} would ask for another scope). The container flags the failed read
-     * itself and answers through its error page, so the body is not an RFC 6749 error; the client has closed its side.
+     * itself and answers through its error page, which renders it in the addressed endpoint's form: an RFC 6749 error
+     * on the token endpoint, an RFC 9457 problem on the management API (Spring Boot's own JSON before).
      */
     @Test
-    void aBodyShorterThanItsContentLengthGetsA400() throws Exception {
-        byte[] sent = latin1("grant_type=client_credentials&scope=a");
-        String head = "POST /t/" + tenant + "/oauth/token HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + (sent.length + 40) + "\r\n\r\n";
+    void aBodyShorterThanItsContentLengthGetsA400InTheEndpointsForm() throws Exception {
+        String token = cutShort("/t/" + tenant + "/oauth/token", "application/x-www-form-urlencoded",
+                "grant_type=client_credentials&scope=a");
+        assertThat(token).startsWith("HTTP/1.1 400");
+        // not answered by the endpoint, which would have refused the missing client authentication
+        assertThat(token).doesNotContain("invalid_client");
+        assertThat(token).contains("Content-Type: application/json")
+                .endsWith("{\"error\":\"invalid_request\",\"error_description\":\"the request could not be read\"}");
+
+        String management = cutShort("/admin/tenants", "application/json", "{\"tenant_id\":\"cut\"");
+        assertThat(management).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+                .endsWith("{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,"
+                        + "\"detail\":\"the request could not be read\"}");
+    }
+
+    /** Spring Boot's error path asked for directly: a 404 in the management API's form, not Boot's own JSON. */
+    @Test
+    void theErrorPathItselfIsNotFoundAsAProblem() throws Exception {
+        Raw error = raw("GET", "/error", Map.of(), new byte[0]);
+
+        assertThat(error.status).isEqualTo(404);
+        assertThat(error.contentType).startsWith("application/problem+json");
+        assertThat(error.body).contains("\"status\":404").doesNotContain("timestamp");
+    }
+
+    /** Sends the head and the start of a body that declares 40 bytes more, closes the sending side, reads the answer. */
+    private String cutShort(String path, String contentType, String start) throws IOException {
+        byte[] sent = latin1(start);
+        String head = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Content-Type: " + contentType + "\r\nContent-Length: " + (sent.length + 40) + "\r\n\r\n";
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
@@ -217,10 +244,7 @@ class HostileInputTest {
             out.write(sent);
             out.flush();
             socket.shutdownOutput();
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 400");
-            // not answered by the endpoint, which would have refused the missing client authentication
-            assertThat(answer).doesNotContain("invalid_client");
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

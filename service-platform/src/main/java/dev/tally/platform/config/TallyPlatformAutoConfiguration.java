@@ -12,6 +12,7 @@ import dev.tally.platform.input.RequestInputFilter;
 import dev.tally.platform.logging.ExpectedRefusalFilter;
 import dev.tally.platform.logging.RequestLogFilter;
 import dev.tally.platform.openapi.OpenApiController;
+import dev.tally.platform.problem.ContainerErrors;
 import dev.tally.platform.problem.ErrorPathGuard;
 import dev.tally.platform.problem.ManagementProblems;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
@@ -36,8 +38,8 @@ import org.springframework.core.Ordered;
  * The pieces every Tally service shares: the clock, the master key, strict decoding of every request's input,
  * authentication of the management API.
  */
-@AutoConfiguration
-@Import(ManagementProblems.class)
+@AutoConfiguration(before = ErrorMvcAutoConfiguration.class) // its error controller yields to ContainerErrors
+@Import({ManagementProblems.class, ContainerErrors.class})
 @EnableConfigurationProperties({MasterKeyProperties.class, AdminTokenProperties.class, InputLimits.class,
         ClientJwksProperties.class})
 public class TallyPlatformAutoConfiguration {

@@ -1,6 +1,7 @@
 package dev.tally.platform.input;
 
 import dev.tally.platform.input.FormEncoding.MalformedInput;
+import dev.tally.platform.problem.ErrorAnswers;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,7 +44,7 @@ public class RequestInputFilter extends OncePerRequestFilter {
         try {
             type = contentType(request.getContentType());
         } catch (Refused refused) {
-            InputRefusals.write(request, response, refused.status, refused.getMessage());
+            ErrorAnswers.write(request.getRequestURI(), response, refused.status, refused.getMessage());
             return;
         }
         boolean form = type != null && MediaType.APPLICATION_FORM_URLENCODED.includes(type);
@@ -53,7 +54,7 @@ public class RequestInputFilter extends OncePerRequestFilter {
             body = body(request, form ? limits.maxFormBytes().toBytes() : limits.maxBodyBytes().toBytes());
             parameters = parameters(request.getQueryString(), form ? body : null);
         } catch (Refused refused) {
-            InputRefusals.write(request, response, refused.status, refused.getMessage());
+            ErrorAnswers.write(request.getRequestURI(), response, refused.status, refused.getMessage());
             return;
         }
         chain.doFilter(new DecodedRequest(request, parameters, body), response);

@@ -1,28 +1,31 @@
-package dev.tally.platform.input;
+package dev.tally.platform.problem;
 
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a refusal of {@link RequestInputFilter} in the form the addressed endpoint documents: an RFC 6749 §5.2 error
- * on the OAuth and OpenID endpoints ({@code /t/{tenant}/...}, and the metadata at {@code /.well-known/.../t/{tenant}}),
- * a plain page on the pages a browser shows ({@code authorize}, {@code login}, {@code logout}), an RFC 9457 problem
- * everywhere else (the management API, the revocation list, the internal endpoints).
+ * Writes an error that no endpoint answered itself (a refusal of the request filter, an error the servlet container
+ * raised) in the form the addressed endpoint documents: an RFC 6749 §5.2 error on the OAuth and OpenID endpoints
+ * ({@code /t/{tenant}/...}, and the metadata at {@code /.well-known/.../t/{tenant}}; {@code server_error} for a 5xx,
+ * {@code invalid_request} otherwise), a plain page on the pages a browser shows ({@code authorize}, {@code login},
+ * {@code logout}), an RFC 9457 problem everywhere else (the management API, the revocation list, the internal
+ * endpoints).
  */
-final class InputRefusals {
+public final class ErrorAnswers {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private InputRefusals() {
+    private ErrorAnswers() {
     }
 
-    enum Audience { OAUTH, BROWSER, MANAGEMENT }
+    public enum Audience { OAUTH, BROWSER, MANAGEMENT }
 
-    static Audience audience(String path) {
+    /** Whose error form a request for {@code path} (the request URI, context path included) gets. */
+    public static Audience audience(String path) {
         String[] segments = path == null ? new String[0] : path.replaceFirst("^/+", "").split("/+");
         if (segments.length >= 4 && segments[0].equals(".well-known") && segments[2].equals("t")) {
             // RFC 8414 §3.1: a tenant's metadata at /.well-known/{name}/t/{tenant}
@@ -38,7 +41,11 @@ final class InputRefusals {
         return Audience.MANAGEMENT;
     }
 
-    static void write(HttpServletRequest request, HttpServletResponse response, int status, String reason)
+    /**
+     * Answers {@code status} with {@code reason} for a request to {@code path}, unless the response is committed. The
+     * reason is shown to the client: it must name what was wrong with the request, never a secret or an internal.
+     */
+    public static void write(String path, HttpServletResponse response, int status, String reason)
             throws IOException {
         if (response.isCommitted()) {
             return;
@@ -50,11 +57,11 @@ final class InputRefusals {
             // the rest of the body was not read: the connection cannot carry another request
             response.setHeader("Connection", "close");
         }
-        String body = switch (audience(request.getRequestURI())) {
+        String body = switch (audience(path)) {
             case OAUTH -> {
                 response.setContentType("application/json");
                 Map<String, Object> error = new LinkedHashMap<>();
-                error.put("error", "invalid_request");
+                error.put("error", status >= 500 ? "server_error" : "invalid_request");
                 error.put("error_description", reason);
                 yield JSON.writeValueAsString(error);
             }
@@ -82,8 +89,10 @@ final class InputRefusals {
     private static String title(int status) {
         return switch (status) {
             case HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE -> "Content Too Large";
-            case HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE -> "Unsupported Media Type";
-            default -> "Bad Request";
+            default -> {
+                HttpStatus known = HttpStatus.resolve(status);
+                yield known == null ? "Error" : known.getReasonPhrase();
+            }
         };
     }
 
