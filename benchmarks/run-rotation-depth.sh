@@ -10,7 +10,7 @@
 #   --server-args=... / --server-jvm-args=... for it; --base-url=URL --admin-token=T for a running Tally;
 #   POSTGRES=1 for the jar on a fresh PostgreSQL database (run-on-postgres.sh, dropped at the end); Keycloak with
 #   --peer-token-url=http://127.0.0.1:8180/realms/bench/protocol/openid-connect/token --peer-client=m2m:s3cret
-#   --peer-user=alice:pw (started by /work/shared/peers/keycloak.sh start; its pid is found by its port).
+#   --peer-user=alice:pw (started by ../shared/peers/keycloak.sh start, beside the checkout; its pid is found by its port).
 #   --background=16 adds the load tool's refresh scenario with 16 threads for the whole probe, so the rotations
 #   are timed under load. --help lists every option. Exit status 0 when every rotation was answered and valid.
 set -euo pipefail

@@ -28,7 +28,7 @@
 #   Every run's full report and log stay in a work directory, named at the end. Exit status 1 if any run failed.
 #   "server CPU" is the server's own process: PostgreSQL's processes are not in tally-pg's, while Keycloak's
 #   database (keycloak.sh starts it with --db=dev-file, an H2 file) runs inside its JVM, as tally-h2's does.
-#   KEYCLOAK_SH (/work/shared/peers/keycloak.sh) starts and stops Keycloak; KC_PORT (8180) must be free; KC_VERSION,
+#   KEYCLOAK_SH (../shared/peers/keycloak.sh beside the checkout) starts and stops Keycloak; KC_PORT (8180) must be free; KC_VERSION,
 #   KC_ALG and KC_ROOT (/tmp/peers, where keycloak.sh writes kc.pid) pass through to it; PEER_SCOPE is sent with
 #   Keycloak's password grant (default none; offline_access asks for offline sessions). PostgreSQL as for
 #   run-on-postgres.sh: PGHOST, PGPORT, PGUSER, PGPASSWORD.
@@ -61,7 +61,7 @@ for arg in "$@"; do
             "[--server-jvm-args=...]" >&2; exit 2 ;;
     esac
 done
-keycloak_sh=${KEYCLOAK_SH:-/work/shared/peers/keycloak.sh}
+keycloak_sh=${KEYCLOAK_SH:-$root/../shared/peers/keycloak.sh} # beside the checkout, as on the team's machines
 kc_port=${KC_PORT:-8180}
 kc_root=${KC_ROOT:-/tmp/peers}
 export KC_ROOT=$kc_root TOOL=load # the load tool, whatever TOOL the caller had set
