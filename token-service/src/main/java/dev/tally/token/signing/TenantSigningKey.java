@@ -21,8 +21,8 @@ import java.util.Arrays;
 /**
  * One signing key of a tenant, unsealed once when its event is applied. The Nimbus signer is built here, once,
  * and reused by every request: signers are thread-safe and building one per token is wasted work. It signs with the
- * {@link SignatureProvider} chosen for its algorithm, holding the private key as that provider does. So are its two
- * protected headers ({@code typ} {@code at+jwt} and {@code JWT}), with their encoded form: they never change.
+ * {@link SignatureProvider} chosen for its algorithm, holding the private key as that provider does. Its two protected
+ * headers ({@code typ} {@code at+jwt} and {@code JWT}) are built and encoded here once too: they never change.
  */
 public final class TenantSigningKey {
     static final JOSEObjectType AT_JWT = new JOSEObjectType(TokenDialect.RFC9068_PROFILE.headerType());
