@@ -56,7 +56,7 @@ public class QueryProcessing {
             processing.registerTrackingEventProcessor(processor,
                     c -> new PacedEventSource(c.eventStore(), properties.batchInterval()),
                     c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                            .andBatchSize(properties.batchSize())
+                            .andBatchSize(properties.batchSizeOf(processor))
                             .andInitialTrackingToken(StreamableMessageSource::createTailToken));
             processing.registerListenerInvocationErrorHandler(processor, c -> PropagatingErrorHandler.instance());
             failures.watch(processing, processor);

@@ -20,6 +20,27 @@ class QueryPropertiesTest {
     }
 
     @Test
+    void theAuditTakesBatchesOf2000UnlessToldOtherwiseTheOtherViewsTheCommonSize() {
+        QueryProperties defaults = bind(Map.of());
+        assertThat(defaults.batchSizeOf(QueryProcessing.AUDIT)).isEqualTo(2000);
+        assertThat(defaults.batchSizeOf(QueryProcessing.SESSIONS)).isEqualTo(500);
+        assertThat(defaults.batchSizeOf(QueryProcessing.REVOCATIONS)).isEqualTo(500);
+
+        QueryProperties set = bind(Map.of("tally.query.batch-size", "100", "tally.query.audit-batch-size", "300"));
+        assertThat(set.batchSizeOf(QueryProcessing.AUDIT)).isEqualTo(300);
+        assertThat(set.batchSizeOf(QueryProcessing.SESSIONS)).isEqualTo(100);
+        assertThat(set.batchSizeOf(QueryProcessing.REVOCATIONS)).isEqualTo(100);
+    }
+
+    @Test
+    void aBatchOfNoEventsStopsTheStartNamingTheSetting() {
+        assertThatThrownBy(() -> bind(Map.of("tally.query.audit-batch-size", "0")))
+                .hasRootCauseMessage("tally.query.audit-batch-size must be at least 1, not 0");
+        assertThatThrownBy(() -> bind(Map.of("tally.query.batch-size", "0")))
+                .hasRootCauseMessage("tally.query.batch-size must be at least 1, not 0");
+    }
+
+    @Test
     void zeroStartsABatchWheneverAnEventIsThere() {
         assertThat(bind(Map.of("tally.query.batch-interval", "0")).batchInterval()).isZero();
     }
