@@ -78,16 +78,21 @@ public abstract class QueryTestSupport {
 
     /** Waits (bounded) until every projection has processed the whole store and none is replaying. */
     protected void awaitCaughtUp() {
+        awaitCaughtUp(projections.projectionNames());
+    }
+
+    /** Waits (bounded) until the projections named (the API's names) have processed the whole store, none replaying. */
+    protected void awaitCaughtUp(java.util.Collection<String> names) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            boolean done = projections.projectionNames().stream().map(projections::status)
+            boolean done = names.stream().map(projections::status)
                     .allMatch(s -> !s.replaying() && s.lagEvents() == 0);
             if (done) {
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("projections did not catch up: "
-                        + projections.projectionNames().stream().map(projections::status).toList());
+                        + names.stream().map(projections::status).toList());
             }
             sleep(20);
         }
