@@ -160,7 +160,7 @@ public class TokenSigner {
     static String leftHalfHash(String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, digest.length / 2));
+            return BASE64URL.encodeToString(Arrays.copyOf(digest, digest.length / 2));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
