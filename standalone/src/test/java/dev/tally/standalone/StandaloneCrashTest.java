@@ -324,10 +324,11 @@ class StandaloneCrashTest {
     }
 
     private ServiceProcess start(int round) {
-        // Query batches of 50 events (not 500), so the replay of a few thousand events takes many transactions and a
-        // kill lands between two of them.
+        // Query batches of 50 events (not 500, nor the audit's 2,000), so the audit's replay of a few thousand events
+        // takes many transactions and a kill lands between two of them.
         return ServiceProcess.start("standalone-crash-" + round, TallyStandalone.class, Map.of("TALLY_DATA_DIR",
-                dataDir.toString(), "TALLY_ADMIN_TOKEN", admin, "TALLY_QUERY_BATCH_SIZE", "50"), port, STARTUP);
+                dataDir.toString(), "TALLY_ADMIN_TOKEN", admin, "TALLY_QUERY_BATCH_SIZE", "50",
+                "TALLY_QUERY_AUDIT_BATCH_SIZE", "50"), port, STARTUP);
     }
 
     private static Setup setUp(TestHttp http) {
