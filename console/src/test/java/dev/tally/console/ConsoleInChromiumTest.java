@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -209,15 +210,19 @@ class ConsoleInChromiumTest {
     }
 
     /**
-     * Clicks what leads to another page and waits (polling, up to 10 s) until the browser has left this one: a click
-     * returns once the click is dispatched, not when the next page, after the console's 303s, has loaded.
+     * Clicks what leads to another page and waits (polling, up to 10 s) until the browser shows a new, loaded
+     * document: a click returns once the click is dispatched, not when the next page, after the console's 303s, has
+     * loaded. The old document is marked before the click and the new one does not carry the mark. (Waiting for the
+     * old page's element to go stale broke with Chrome 156: its driver reports a node from a replaced document as an
+     * "unknown error", not as a stale element.)
      */
     void follow(By what) {
-        WebElement page = browser.findElement(By.tagName("html"));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript("window.tallyOldPage = true");
         browser.findElement(what).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(
-                d -> "complete".equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(WebDriverException.class).until(d ->
+                Boolean.TRUE.equals(js.executeScript(
+                        "return window.tallyOldPage !== true && document.readyState === 'complete'")));
     }
 
     List<WebElement> timelineRows() {
