@@ -112,6 +112,7 @@ public class TokenSigner {
      */
     static final class Claims {
         private final StringBuilder json = new StringBuilder(320).append('{');
+        private String finished;
 
         Claims string(String name, String value) {
             if (value != null) {
@@ -143,12 +144,18 @@ public class TokenSigner {
             return this;
         }
 
-        /** The finished text; call once. */
+        /** The finished text, the same on every call; no claim may be added after it. */
         String json() {
-            return json.append('}').toString();
+            if (finished == null) {
+                finished = json.append('}').toString();
+            }
+            return finished;
         }
 
         private StringBuilder name(String name) {
+            if (finished != null) {
+                throw new IllegalStateException("the claims' text is finished");
+            }
             if (json.length() > 1) {
                 json.append(',');
             }

@@ -3,6 +3,7 @@ package dev.tally.token.signing;
 import static dev.tally.token.fixture.TokenFixtures.T0;
 import static dev.tally.token.fixture.TokenFixtures.issuer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -168,6 +169,18 @@ class TokenSignerTest {
                 T0, 600, null, null);
 
         assertThat(SignedJWT.parse(token.value()).getHeader().getType()).isEqualTo(new JOSEObjectType("at+jwt"));
+    }
+
+    @Test
+    void claimsTextIsTheSameOnEveryReadAndTakesNoClaimOnceFinished() {
+        TokenSigner.Claims claims = new TokenSigner.Claims().string("iss", "https://t.test/").number("exp", 7);
+        String first = claims.json();
+
+        assertThat(first).isEqualTo("{\"iss\":\"https://t.test/\",\"exp\":7}");
+        assertThat(claims.json()).as("a second read does not close the object again").isSameAs(first);
+        assertThatThrownBy(() -> claims.string("sub", "usr_1")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> claims.audience(List.of("a", "b"))).isInstanceOf(IllegalStateException.class);
+        assertThat(claims.json()).isEqualTo(first);
     }
 
     // --- the compact serialization written by hand, against Nimbus's own
