@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       or a replay commits at once (at the head a batch holds what arrived in one interval, far
  *                       fewer); larger batches hold their transaction, and their events in memory, longer
  * @param auditBatchSize the most events per transaction of the audit projection, larger than the other views'
- *                       because its commits cost the most: each row lands in nine indexes led by its tenant, so with
+ *                       because its commits cost the most: each row lands in eight indexes led by its tenant, so with
  *                       many tenants a larger batch shares the pages a commit writes among more rows and replays
  *                       faster
  * @param batchInterval  the least time between the starts of two batches of a projection: under load the events that
