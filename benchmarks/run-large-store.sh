@@ -4,6 +4,8 @@
 #
 # Usage: benchmarks/run-large-store.sh DIR [path/to/tally.jar]
 #        (LOAD_SECONDS=20, REQUESTS=500, REPLAY=audit,sessions,revocations: the views to replay, or none;
+#         REPLAY_SECONDS=N: measure each replay over its first N s instead of to the head, for a store too large to
+#         replay in a sitting (a replay still running then goes on while the next is measured: list it last);
 #         UP_ONLY=1: only step 1, with the RSS at health UP and each view's position then, and stop;
 #         TALLY_JAVA_OPTS replaces the shipped JVM settings, as for bin/tally-standalone)
 #   1. The standalone server starts on the store (DIR/store.env): seconds from process start to health UP.
@@ -11,8 +13,9 @@
 #      when each view reached the head (on a store whose views were never built, that is each view's first build).
 #   3. Idle RSS (VmRSS), then LOAD_SECONDS of client_credentials load (ClientCredentialsLoad with --base-url, on the
 #      built tenants: it adds one machine client to each of them), then VmRSS and VmHWM (peak) of the server.
-#   4. LargeStoreProbe: REQUESTS audit pages per filter (a user, a family, an event type, an hour, a type in an hour)
-#      and as many time-travel reads, one at a time (p50/p99); then the replay of each query view (events/s).
+#   4. LargeStoreProbe: REQUESTS audit pages per filter (a user, a family, an event type, an hour, an hour a day
+#      earlier, a type in an hour) and as many time-travel reads, one at a time (p50/p99); then the replay of each
+#      query view (events/s).
 # The report goes to standard output; the server's log to DIR/run-server.log. The store is left as it was, apart from
 # the clients the load adds and the views rebuilt.
 set -euo pipefail
@@ -93,5 +96,5 @@ REPORT
 if [[ $replay == none ]]; then
     probe --steps=queries
 else
-    probe --steps=queries,replay --replay="$replay"
+    probe --steps=queries,replay --replay="$replay" --replay-seconds="${REPLAY_SECONDS:-0}"
 fi

@@ -24,17 +24,19 @@ import tools.jackson.databind.JsonNode;
  * <ol>
  *   <li>how long until every view is {@code live} at the store's head ({@code GET /admin/projections});</li>
  *   <li>a filtered audit page ({@code GET /admin/tenants/{t}/audit}), {@code --requests} times per filter: a user, a
- *   family, an event type, a one-hour time range; p50/p99 per filter, one request at a time;</li>
+ *   family, an event type, a one-hour time range (the samples' last hour, and an hour a day before it); p50/p99 per
+ *   filter, one request at a time;</li>
  *   <li>time travel to a family's past ({@code GET .../refresh-token-families/{id}?at=}), just before one of its
  *   rotations;</li>
- *   <li>the replay of each query view ({@code POST /admin/projections/{name}/replay}) until it is live at the head:
- *   events/s.</li>
+ *   <li>the replay of each query view ({@code POST /admin/projections/{name}/replay}) until it is live at the head,
+ *   or for {@code --replay-seconds}: events/s.</li>
  * </ol>
  * The users, families and instants come from the audit view itself (a page of {@code TokenRotated} per tenant).
  *
  * <pre>
  * LargeStoreProbe --base-url=http://127.0.0.1:8080 --admin-token=... (or TALLY_ADMIN_TOKEN) [--tenants=20]
- *                 [--requests=500] [--replay=audit,sessions,revocations] [--steps=wait,queries,replay]
+ *                 [--requests=500] [--replay=audit,sessions,revocations] [--replay-seconds=0 (until live)]
+ *                 [--steps=wait,queries,replay]
  * </pre>
  */
 public final class LargeStoreProbe {
@@ -83,8 +85,9 @@ public final class LargeStoreProbe {
             System.out.println();
             System.out.println("| view | events | replay s | events/s |");
             System.out.println("| --- | ---: | ---: | ---: |");
+            double window = Double.parseDouble(o.getOrDefault("replay-seconds", "0"));
             for (String view : replay) {
-                probe.replay(view.trim());
+                probe.replay(view.trim(), window);
             }
         }
     }
@@ -102,6 +105,11 @@ public final class LargeStoreProbe {
                 + "/audit?type=TokenRotated");
         measure("audit, one hour", requests, samples, s -> "/admin/tenants/" + s.tenant() + "/audit?from="
                 + enc(s.at().minusSeconds(3600).toString()) + "&to=" + enc(s.at().toString()));
+        // a day before the samples: on a large store (build-store.sh: 10 ms apart, 10 million events span 28 hours)
+        // that is far back in the history the tenant's newer rows stand in front of
+        measure("audit, one hour a day earlier", requests, samples, s -> "/admin/tenants/" + s.tenant()
+                + "/audit?from=" + enc(s.at().minusSeconds(25 * 3600).toString())
+                + "&to=" + enc(s.at().minusSeconds(24 * 3600).toString()));
         measure("audit, a type in one hour", requests, samples, s -> "/admin/tenants/" + s.tenant()
                 + "/audit?type=AccessTokenIssued&from=" + enc(s.at().minusSeconds(3600).toString()) + "&to="
                 + enc(s.at().toString()));
@@ -154,15 +162,33 @@ public final class LargeStoreProbe {
         return samples;
     }
 
-    private void replay(String view) throws IOException, InterruptedException {
+    /**
+     * Replays one view and prints its events/s: until it is live at the head, or, with a window ({@code
+     * --replay-seconds}, for a store too large to replay in a sitting), over the events applied within the window;
+     * such a row says "(window)", and the replay goes on in the server after it.
+     */
+    private void replay(String view, double windowSeconds) throws IOException, InterruptedException {
         long t = System.nanoTime();
         HttpResponse<String> r = post("/admin/projections/" + view + "/replay");
         if (r.statusCode() / 100 != 2) {
             throw new BenchException("replay of " + view + ": " + r.statusCode() + " " + r.body());
         }
-        long head = waitLive(view);
-        double seconds = (System.nanoTime() - t) / 1e9;
-        System.out.printf("| %s | %d | %.1f | %.0f |%n", view, head, seconds, head / seconds);
+        while (true) {
+            JsonNode v = Json.object(get("/admin/projections/" + view).body());
+            double seconds = (System.nanoTime() - t) / 1e9;
+            if ("live".equals(v.path("status").asString()) && v.path("lag_events").asLong(-1) == 0) {
+                long head = v.path("head").asLong();
+                System.out.printf("| %s | %d | %.1f | %.0f |%n", view, head, seconds, head / seconds);
+                return;
+            }
+            if (windowSeconds > 0 && seconds >= windowSeconds) {
+                long applied = v.path("position").asLong();
+                System.out.printf("| %s (window) | %d of %d | %.1f | %.0f |%n", view, applied, v.path("head").asLong(),
+                        seconds, applied / seconds);
+                return;
+            }
+            Thread.sleep(200);
+        }
     }
 
     /**
@@ -195,16 +221,6 @@ public final class LargeStoreProbe {
                 return head;
             }
             Thread.sleep(500);
-        }
-    }
-
-    private long waitLive(String view) throws IOException, InterruptedException {
-        while (true) {
-            JsonNode v = Json.object(get("/admin/projections/" + view).body());
-            if ("live".equals(v.path("status").asString()) && v.path("lag_events").asLong(-1) == 0) {
-                return v.path("head").asLong();
-            }
-            Thread.sleep(200);
         }
     }
 
