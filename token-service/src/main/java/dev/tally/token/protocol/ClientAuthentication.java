@@ -202,6 +202,18 @@ public class ClientAuthentication {
         return new Presented(subject, null, false, null, jwt);
     }
 
+    /**
+     * The client a request names, not authenticated: the Basic header's id, or else the body's {@code client_id}; null
+     * when neither can be read. For what depends on the client before it is authenticated (the CORS headers).
+     */
+    public static String namedClientId(String authorizationHeader, String bodyClientId) {
+        if (authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String[] pair = decodeBasic(authorizationHeader.substring(6).trim());
+            return pair == null ? null : pair[0];
+        }
+        return bodyClientId;
+    }
+
     /** The id and secret of a Basic header, or null when it is not base64 of "id:secret" with valid escapes. */
     private static String[] decodeBasic(String encoded) {
         String decoded;

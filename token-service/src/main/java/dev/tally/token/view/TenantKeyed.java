@@ -1,5 +1,7 @@
 package dev.tally.token.view;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,12 @@ final class TenantKeyed<V> {
         }
         Map<String, V> entries = byTenant.get(tenantId);
         return entries == null ? Optional.empty() : Optional.ofNullable(entries.get(key));
+    }
+
+    /** The tenant's entries, as they are now (none for an unknown tenant). */
+    Collection<V> values(String tenantId) {
+        Map<String, V> entries = tenantId == null ? null : byTenant.get(tenantId);
+        return entries == null ? List.of() : entries.values();
     }
 
     void put(String tenantId, String key, V value) {

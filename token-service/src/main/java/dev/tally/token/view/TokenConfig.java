@@ -166,6 +166,22 @@ public class TokenConfig extends SequencedView {
         return tenants.containsKey(tenantId) ? c : Optional.empty();
     }
 
+    /**
+     * Whether a callback of one of the tenant's clients has this web origin: the question a CORS preflight asks, which
+     * names no client. Reads the clients this view holds, without catching up.
+     */
+    public boolean anyClientHasOrigin(String tenantId, String origin) {
+        if (tenantId == null || origin == null || !tenants.containsKey(tenantId)) {
+            return false;
+        }
+        for (ClientView client : clients.values(tenantId)) {
+            if (client.origins().contains(origin)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     void applyPayload(Object event) {
         switch (event) {

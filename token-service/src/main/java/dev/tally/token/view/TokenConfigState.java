@@ -99,19 +99,21 @@ public final class TokenConfigState {
      * @param authentication   how the client authenticates and its ID-token algorithm
      * @param keys             the client's registered {@code jwks}, parsed once; null when it has none (a
      *                         {@code jwks_uri} is fetched when needed, not held here)
+     * @param origins          the web origins of its callbacks ({@link ClientUrls#origins()}), computed once: the
+     *                         pages that may read the token endpoint's answers to this client (CORS)
      */
     public record ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
                              String secretHash, Map<String, String> clientMetadata, long idTokenLifetime,
                              ClientUrls urls, ClientSessionLimits sessionLimits, RefreshTokenSettings refresh,
                              Instant createdAt, ClientProfile profile, List<String> managementScopes,
-                             ClientAuthSettings authentication, JWKSet keys) {
+                             ClientAuthSettings authentication, JWKSet keys, List<String> origins) {
         ClientView(String clientId, String tenantId, String name, AppType appType, List<String> grantTypes,
                    String secretHash, Map<String, String> clientMetadata, long idTokenLifetime, ClientUrls urls,
                    ClientSessionLimits sessionLimits, RefreshTokenSettings refresh, Instant createdAt) {
             this(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime, urls,
                     sessionLimits, refresh, createdAt,
                     profile(clientId, appType, clientMetadata, idTokenLifetime, sessionLimits, refresh, createdAt), List.of(),
-                    ClientAuthSettings.defaults(appType), null);
+                    ClientAuthSettings.defaults(appType), null, urls == null ? List.of() : urls.origins());
         }
 
         ClientView withRefresh(RefreshTokenSettings settings) {
@@ -122,12 +124,12 @@ public final class TokenConfigState {
 
         ClientView withSecretHash(String hash) {
             return new ClientView(clientId, tenantId, name, appType, grantTypes, hash, clientMetadata, idTokenLifetime,
-                    urls, sessionLimits, refresh, createdAt, profile, managementScopes, authentication, keys);
+                    urls, sessionLimits, refresh, createdAt, profile, managementScopes, authentication, keys, origins);
         }
 
         ClientView withManagementScopes(List<String> scopes) {
             return new ClientView(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime,
-                    urls, sessionLimits, refresh, createdAt, profile, List.copyOf(scopes), authentication, keys);
+                    urls, sessionLimits, refresh, createdAt, profile, List.copyOf(scopes), authentication, keys, origins);
         }
 
         ClientView withAuthentication(ClientAuthSettings settings) {
@@ -145,7 +147,7 @@ public final class TokenConfigState {
 
         ClientView withAuthentication(ClientAuthSettings settings, JWKSet parsedKeys) {
             return new ClientView(clientId, tenantId, name, appType, grantTypes, secretHash, clientMetadata, idTokenLifetime,
-                    urls, sessionLimits, refresh, createdAt, profile, managementScopes, settings, parsedKeys);
+                    urls, sessionLimits, refresh, createdAt, profile, managementScopes, settings, parsedKeys, origins);
         }
 
         public TokenEndpointAuthMethod tokenEndpointAuthMethod() {
