@@ -15,8 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -71,13 +69,7 @@ class ConsoleInChromiumTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
-        Path dataDir = Files.createTempDirectory("tally-console");
-        registry.add("tally.data-dir", dataDir::toString);
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + dataDir + "/tally;DB_CLOSE_ON_EXIT=FALSE");
-        registry.add("spring.datasource.username", () -> "sa");
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("tally.master-key-file", () -> dataDir.resolve("master.key").toString());
-        registry.add("tally.admin-token", () -> ADMIN);
+        ConsoleTestServer.properties(registry, "tally-console", ADMIN);
     }
 
     @LocalServerPort
