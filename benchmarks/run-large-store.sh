@@ -7,6 +7,8 @@
 #         REPLAY_SECONDS=N: measure each replay over its first N s instead of to the head, for a store too large to
 #         replay in a sitting (a replay still running then goes on while the next is measured: list it last);
 #         UP_ONLY=1: only step 1, with the RSS at health UP and each view's position then, and stop;
+#         IDLE_ONLY=N: only steps 1 and 2, then the RSS idle 5 s after the views are live and again N s after, and stop
+#         (memory at rest with this store, to compare with another store's the same way);
 #         TALLY_JAVA_OPTS replaces the shipped JVM settings, as for bin/tally-standalone)
 #   1. The standalone server starts on the store (DIR/store.env): seconds from process start to health UP.
 #   2. Waits until every view (GET /admin/projections) is live at the store's head: seconds from process start, and
@@ -66,6 +68,12 @@ echo "$catchup" >&2
 live=$(elapsed "$started")
 sleep 5
 idle=$(rss VmRSS)
+if [[ -n "${IDLE_ONLY:-}" ]]; then
+    sleep "$IDLE_ONLY"
+    echo "start-up $up s to health UP, views live after $live s ($STORE, $(grep -m1 '^appended' "$dir/build.txt"));" \
+        "RSS idle $idle MiB 5 s after, $(rss VmRSS) MiB $IDLE_ONLY s later (VmHWM $(rss VmHWM) MiB)"
+    exit 0
+fi
 echo "[large] views live after $live s; idle RSS $idle MiB; $load_seconds s of client_credentials load" >&2
 TALLY_ADMIN_TOKEN=$admin "$JAVA_HOME/bin/java" -cp "$cp" dev.tally.bench.ClientCredentialsLoad --base-url="$base" \
     --tenants="$TENANTS" --concurrency=8 --warmup=2 --duration="$load_seconds" > "$dir/run-load.md" 2> "$dir/run-load.log"

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -201,7 +202,7 @@ public final class CrossOriginFilter extends OncePerRequestFilter {
         String[] s = uri.split("/", -1);
         // "", "t", tenant, ...
         if (s.length >= 4 && s[0].isEmpty() && s[1].equals("t") && tenant(s[2])) {
-            String rest = String.join("/", java.util.Arrays.copyOfRange(s, 3, s.length));
+            String rest = String.join("/", Arrays.copyOfRange(s, 3, s.length));
             return switch (rest) {
                 case "oauth/token", "oauth/revoke" -> new Target(Kind.CLIENT, s[2]);
                 case "userinfo" -> new Target(Kind.TENANT, s[2]);
