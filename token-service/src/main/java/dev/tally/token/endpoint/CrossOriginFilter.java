@@ -219,18 +219,8 @@ public final class CrossOriginFilter extends OncePerRequestFilter {
         return null;
     }
 
-    /** A tenant segment as tenants are named (unreserved characters only): anything else addresses no tenant here. */
+    /** A tenant segment as the direct routes take one ({@link OAuthRoutes#tenantSegment}). */
     private static boolean tenant(String segment) {
-        if (segment.isEmpty() || segment.length() > 128) {
-            return false;
-        }
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
-                    || c == '_' || c == '~')) {
-                return false;
-            }
-        }
-        return true;
+        return OAuthRoutes.tenantSegment(segment, 0, segment.length());
     }
 }

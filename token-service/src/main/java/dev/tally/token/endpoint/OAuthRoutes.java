@@ -151,13 +151,8 @@ public class OAuthRoutes implements HandlerMapping, HandlerAdapter, Ordered, Sma
         }
         int from = context.length() + 3;
         int end = uri.indexOf('/', from);
-        if (end <= from || end - from > MAX_TENANT) {
+        if (!tenantSegment(uri, from, end)) {
             return null;
-        }
-        for (int i = from; i < end; i++) {
-            if (!unreserved(uri.charAt(i))) {
-                return null;
-            }
         }
         Route route = routes.get(uri.substring(end));
         if (route == null) {
@@ -172,6 +167,22 @@ public class OAuthRoutes implements HandlerMapping, HandlerAdapter, Ordered, Sma
         ServerHttpObservationFilter.findObservationContext(request)
                 .ifPresent(observation -> observation.setPathPattern(route.pattern()));
         return new HandlerExecutionChain(route);
+    }
+
+    /**
+     * Whether {@code uri[from, end)} is a tenant segment taken as it is: 1 to {@link #MAX_TENANT} of RFC 3986's
+     * unreserved characters, so it reads the same encoded and decoded (anything else is left to Spring's decoding).
+     */
+    static boolean tenantSegment(String uri, int from, int end) {
+        if (end <= from || end - from > MAX_TENANT) {
+            return false;
+        }
+        for (int i = from; i < end; i++) {
+            if (!unreserved(uri.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 3986's unreserved characters: a segment of only these reads the same encoded and decoded. */
